@@ -1,0 +1,259 @@
+//! scslint.toml: discovery (working directory, then parents), parsing with spans, validation.
+//! Every problem is collected with its span; any problem is a usage error.
+
+use crate::diagnostic::{Code, Severity};
+use crate::profile::ScsMapping;
+use crate::source::{Source, SourceFile, Span};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+pub const FILE_NAME: &str = "scslint.toml";
+pub const DEFAULT_MAX_HOME_DOMAINS: usize = 5;
+
+/// A rule's level in config: a severity, or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Off,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Off => None,
+            Level::Info => Some(Severity::Info),
+            Level::Warning => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<Level>>,
+    #[serde(default)]
+    observed: RawObserved,
+    #[serde(default)]
+    limits: RawLimits,
+    scs: Option<ScsMapping>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawObserved {
+    #[serde(default)]
+    paths: Vec<String>,
+    #[serde(default)]
+    external_suffixes: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    max_home_domains: Option<Spanned<i64>>,
+}
+
+/// The settings a run uses.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file these came from, if any.
+    pub path: Option<PathBuf>,
+    pub levels: BTreeMap<Code, Level>,
+    /// Observed files, resolved against the config file's folder.
+    pub observed_paths: Vec<PathBuf>,
+    pub external_suffixes: Vec<String>,
+    pub max_home_domains: usize,
+    pub scs: ScsMapping,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            path: None,
+            levels: BTreeMap::new(),
+            observed_paths: Vec::new(),
+            external_suffixes: Vec::new(),
+            max_home_domains: DEFAULT_MAX_HOME_DOMAINS,
+            scs: ScsMapping::shipped(),
+        }
+    }
+}
+
+/// A problem in the config file, with the span to underline.
+#[derive(Debug, Clone)]
+pub struct ConfigError {
+    pub source: Option<Source>,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Config {
+    /// The severity a finding of `code` gets: config first, else what the rule chose.
+    pub fn level_for(&self, code: Code, chosen: Severity) -> Option<Severity> {
+        match self.levels.get(&code) {
+            Some(level) => level.severity(),
+            None => Some(chosen),
+        }
+    }
+
+    /// scslint.toml in `start` or its nearest parent.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        start.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file())
+    }
+
+    pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
+        let bytes = std::fs::read(path).map_err(|e| {
+            vec![ConfigError {
+                source: None,
+                span: 0..0,
+                message: format!("cannot read {}: {e}", path.display()),
+                help: None,
+            }]
+        })?;
+        let source = SourceFile::decode(crate::source::display_path(path), &bytes).or_else(|e| match e {
+            crate::source::DecodeError::Empty => Ok(SourceFile::new(path, String::new(), crate::source::Encoding::Utf8)),
+            other => Err(vec![ConfigError {
+                source: None,
+                span: 0..0,
+                message: format!("{} is not valid UTF-8 text ({other:?})", path.display()),
+                help: None,
+            }]),
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Config::parse(&source, base).map(|mut c| {
+            c.path = Some(path.to_path_buf());
+            c
+        })
+    }
+
+    /// Parse config text; relative observed paths are resolved against `base`.
+    pub fn parse(source: &Source, base: &Path) -> Result<Config, Vec<ConfigError>> {
+        let err = |span: Span, message: String, help: Option<String>| ConfigError {
+            source: Some(source.clone()),
+            span,
+            message,
+            help,
+        };
+        let raw: RawConfig = toml::from_str(&source.text).map_err(|e| {
+            vec![err(
+                e.span().unwrap_or(0..0),
+                e.message().trim_end().to_owned(),
+                Some("see schemas/config.schema.json, or run `scslint init` for a commented example".into()),
+            )]
+        })?;
+        let mut errors = Vec::new();
+        let mut config = Config::default();
+        for (key, level) in raw.rules {
+            match Code::parse(key.get_ref()) {
+                Some(code) if code.is_input_problem() => errors.push(err(
+                    key.span(),
+                    format!("{code} reports input that could not be read; its level cannot be changed"),
+                    None,
+                )),
+                Some(code) => {
+                    config.levels.insert(code, *level.get_ref());
+                }
+                None => errors.push(err(
+                    key.span(),
+                    format!("unknown rule `{}`", key.get_ref()),
+                    Some("`scslint rules` lists every code and name".into()),
+                )),
+            }
+        }
+        config.observed_paths = raw.observed.paths.iter().map(|p| base.join(p)).collect();
+        for s in &raw.observed.external_suffixes {
+            let problems = crate::dns_name::validate(s.get_ref());
+            if let Some(problem) = problems.first() {
+                errors.push(err(s.span(), format!("`{}` is not a DNS suffix: {problem}", s.get_ref()), None));
+            } else {
+                config.external_suffixes.push(crate::dns_name::canonical(s.get_ref()));
+            }
+        }
+        if let Some(max) = raw.limits.max_home_domains {
+            match usize::try_from(*max.get_ref()) {
+                Ok(n) if n >= 1 => config.max_home_domains = n,
+                _ => errors.push(err(max.span(), "max_home_domains must be 1 or more".into(), None)),
+            }
+        }
+        if let Some(scs) = raw.scs {
+            config.scs = scs.over(&ScsMapping::shipped());
+        }
+        if errors.is_empty() { Ok(config) } else { Err(errors) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Encoding;
+
+    fn parse(text: &str) -> Result<Config, Vec<ConfigError>> {
+        Config::parse(&SourceFile::new("scslint.toml", text.to_owned(), Encoding::Utf8), Path::new("/etc/amt"))
+    }
+
+    #[test]
+    fn reads_every_key() {
+        let c = parse(
+            r#"
+[rules]
+SL005 = "off"
+unmatched-home-domain = "error"
+[observed]
+paths = ["observed.toml"]
+external_suffixes = ["Guest.Company.com"]
+[limits]
+max_home_domains = 4
+[scs.fields]
+home_domains = ["Env/Suffix"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.levels[&Code::SL005], Level::Off);
+        assert_eq!(c.levels[&Code::SL102], Level::Error);
+        assert_eq!(c.observed_paths, [PathBuf::from("/etc/amt/observed.toml")]);
+        assert_eq!(c.external_suffixes, ["guest.company.com"]);
+        assert_eq!(c.max_home_domains, 4);
+        assert_eq!(c.scs.fields.home_domains.as_deref(), Some(&["Env/Suffix".to_string()][..]));
+        assert!(c.scs.fields.ip_mode.is_some(), "unnamed SCS fields keep their defaults");
+        assert_eq!(c.level_for(Code::SL005, Severity::Warning), None);
+        assert_eq!(c.level_for(Code::SL001, Severity::Error), Some(Severity::Error));
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_their_span() {
+        let text = "[rules]\nSL005 = \"off\"\n[limitz]\nx = 1\n";
+        let e = parse(text).unwrap_err();
+        assert!(e[0].message.contains("limitz"), "{}", e[0].message);
+        assert_eq!(&text[e[0].span.clone()], "limitz");
+    }
+
+    #[test]
+    fn every_bad_rule_entry_is_collected() {
+        let text = "[rules]\nSL999 = \"off\"\nSL050 = \"off\"\nSL001 = \"warning\"\n[observed]\nexternal_suffixes = [\"bad_suffix\"]\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.len(), 3, "{e:?}");
+        assert_eq!(&text[e[0].span.clone()], "SL050");
+        assert_eq!(&text[e[1].span.clone()], "SL999");
+        let e = parse("[rules]\nSL001 = \"loud\"\n").unwrap_err();
+        assert!(e[0].message.contains("loud"), "{}", e[0].message);
+    }
+
+    #[test]
+    fn discovery_walks_up_to_the_nearest_parent() {
+        let dir = tempfile::tempdir().unwrap();
+        let nested = dir.path().join("a/b");
+        std::fs::create_dir_all(&nested).unwrap();
+        assert_eq!(Config::discover(&nested), None);
+        std::fs::write(dir.path().join("a").join(FILE_NAME), "").unwrap();
+        assert_eq!(Config::discover(&nested), Some(dir.path().join("a").join(FILE_NAME)));
+        assert!(Config::load(&dir.path().join("a").join(FILE_NAME)).is_ok());
+    }
+}

@@ -1,0 +1,239 @@
+//! What every stage reports: a [`Finding`] with a stable [`Code`], a location in a source file and
+//! optional context. Severity comes from the code's default, the rule, then config, in that order.
+
+use crate::source::{Source, Span};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($($code:ident $name:literal $severity:ident,)*) => {
+        /// Every stable diagnostic code. The list is the one place codes, names and default
+        /// severities are written down.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($code,)* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$code,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$code => stringify!($code),)* }
+            }
+
+            pub fn name(self) -> &'static str {
+                match self { $(Code::$code => $name,)* }
+            }
+
+            pub fn default_severity(self) -> Severity {
+                match self { $(Code::$code => Severity::$severity,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    SL001 "invalid-home-domain" Error,
+    SL002 "home-domain-too-long" Error,
+    SL003 "home-domain-not-canonical" Warning,
+    SL004 "redundant-home-domain" Warning,
+    SL005 "too-many-home-domains" Warning,
+    SL006 "overbroad-home-domain" Error,
+    SL007 "remote-access-needs-detection" Error,
+    SL008 "detection-ignored-static-ip" Warning,
+    SL009 "placeholder-home-domain" Info,
+    SL010 "detection-algorithm-mismatch" Error,
+    SL050 "unreadable-input" Error,
+    SL051 "malformed-input" Error,
+    SL052 "encrypted-profile" Error,
+    SL053 "unrecognised-input" Error,
+    SL100 "enterprise-network-outside" Error,
+    SL101 "external-network-inside" Error,
+    SL102 "unmatched-home-domain" Warning,
+    SL103 "label-boundary-ambiguity" Warning,
+    SL104 "enterprise-network-without-option15" Error,
+}
+
+impl Code {
+    /// Look a code up by its code (`SL102`, any case) or its name (`unmatched-home-domain`).
+    pub fn parse(s: &str) -> Option<Code> {
+        let s = s.trim();
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str().eq_ignore_ascii_case(s) || c.name() == s)
+    }
+
+    /// Input problems: a file that could not be read or parsed. They make the exit status 2 and
+    /// their level cannot be changed.
+    pub fn is_input_problem(self) -> bool {
+        matches!(self, Code::SL050 | Code::SL051 | Code::SL052 | Code::SL053)
+    }
+
+    /// Rules that need observed networks.
+    pub fn needs_networks(self) -> bool {
+        self.as_str().starts_with("SL1")
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a finding points.
+#[derive(Debug, Clone)]
+pub enum Location {
+    /// A span in a loaded file.
+    Span { source: Source, span: Span },
+    /// A file that could not be loaded, with a 1-based position where one is known.
+    File {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+    },
+}
+
+/// A second place worth showing with a finding (the network in observed.toml, the covering entry).
+#[derive(Debug, Clone)]
+pub struct Related {
+    pub source: Source,
+    pub span: Span,
+    pub label: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Location,
+    /// Text shown under the underline.
+    pub label: Option<String>,
+    pub help: Option<String>,
+    pub profile: Option<String>,
+    pub network: Option<String>,
+    pub home_domain: Option<String>,
+    pub related: Vec<Related>,
+}
+
+impl Finding {
+    pub fn new(code: Code, source: &Source, span: Span, message: impl Into<String>) -> Self {
+        let location = Location::Span {
+            source: source.clone(),
+            span,
+        };
+        Finding::at(code, location, message)
+    }
+
+    /// A finding about a file that has no loaded text (unreadable, too large, not decodable).
+    pub fn at_file(code: Code, path: PathBuf, line: usize, column: usize, message: impl Into<String>) -> Self {
+        Finding::at(code, Location::File { path, line, column }, message)
+    }
+
+    fn at(code: Code, location: Location, message: impl Into<String>) -> Self {
+        Finding {
+            code,
+            severity: code.default_severity(),
+            message: message.into(),
+            location,
+            label: None,
+            help: None,
+            profile: None,
+            network: None,
+            home_domain: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn profile(mut self, name: &str) -> Self {
+        self.profile = Some(name.to_owned());
+        self
+    }
+    pub fn network(mut self, name: &str) -> Self {
+        self.network = Some(name.to_owned());
+        self
+    }
+    pub fn home_domain(mut self, entry: &str) -> Self {
+        self.home_domain = Some(entry.to_owned());
+        self
+    }
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+    pub fn related(mut self, source: &Source, span: Span, label: impl Into<String>) -> Self {
+        self.related.push(Related {
+            source: source.clone(),
+            span,
+            label: label.into(),
+        });
+        self
+    }
+
+    pub fn path(&self) -> PathBuf {
+        match &self.location {
+            Location::Span { source, .. } => source.path.clone(),
+            Location::File { path, .. } => path.clone(),
+        }
+    }
+
+    /// 1-based line and column of the finding's start.
+    pub fn line_col(&self) -> (usize, usize) {
+        match &self.location {
+            Location::Span { source, span } => source.line_col(span.start),
+            Location::File { line, column, .. } => (*line, *column),
+        }
+    }
+
+    /// The order findings are printed in: path, line, column, code, then message.
+    pub fn sort_key(&self) -> (PathBuf, usize, usize, Code, String) {
+        let (line, column) = self.line_col();
+        (self.path(), line, column, self.code, self.message.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique_and_parse_back() {
+        let codes: HashSet<_> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        let names: HashSet<_> = Code::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(codes.len(), Code::ALL.len());
+        assert_eq!(names.len(), Code::ALL.len());
+        for &c in Code::ALL {
+            assert_eq!(Code::parse(c.as_str()), Some(c));
+            assert_eq!(Code::parse(&c.as_str().to_lowercase()), Some(c));
+            assert_eq!(Code::parse(c.name()), Some(c));
+            assert!(c.name().bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit()));
+        }
+        assert_eq!(Code::parse("SL999"), None);
+    }
+}

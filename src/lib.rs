@@ -1,0 +1,11 @@
+//! scslint: a policy linter for Intel AMT configuration profiles. It reads profiles and the
+//! networks devices attach to, predicts AMT's environment-detection verdict, and reports misfires.
+
+pub mod config;
+pub mod diagnostic;
+pub mod dns_name;
+pub mod envdetect;
+pub mod external;
+pub mod observe;
+pub mod profile;
+pub mod source;

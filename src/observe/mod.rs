@@ -1,0 +1,60 @@
+//! Observations of the networks devices attach to: what option 15 each hands out and whether it
+//! is the enterprise. Read from observed.toml snapshots (snapshot.rs).
+
+pub mod snapshot;
+
+use crate::external::ExternalSuffixes;
+use crate::source::{Source, Span};
+use ipnet::Ipv6Net;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trust {
+    Enterprise,
+    External,
+}
+
+/// One network as observed.
+#[derive(Debug, Clone)]
+pub struct Network {
+    pub name: String,
+    /// Option 15 as seen; `None` when the network sends none.
+    pub suffix: Option<String>,
+    pub trust: Trust,
+    /// Set when the declared trust was overridden because the suffix is a known external one.
+    pub forced_external: Option<String>,
+    pub hosts: Option<u64>,
+    pub ipv6_prefixes: Vec<Ipv6Net>,
+    pub source: Source,
+    /// The `name = …` value; where network-side notes point.
+    pub span: Span,
+}
+
+impl Network {
+    pub fn is_enterprise(&self) -> bool {
+        self.trust == Trust::Enterprise
+    }
+
+    /// Apply the known external suffixes: such a network is external whatever it was declared.
+    pub fn apply_external(&mut self, external: &ExternalSuffixes) {
+        if let Some((known, _)) = self.suffix.as_deref().and_then(|s| external.classify(s)) {
+            if self.trust == Trust::Enterprise {
+                self.forced_external = Some(known.to_owned());
+            }
+            self.trust = Trust::External;
+        }
+    }
+
+    /// "`hq-wired` (option 15 `corp.example.com`, 420 hosts)".
+    pub fn describe(&self) -> String {
+        let suffix = match &self.suffix {
+            Some(s) => format!("option 15 `{s}`"),
+            None => "no option 15".to_owned(),
+        };
+        match self.hosts {
+            Some(1) => format!("`{}` ({suffix}, 1 host)", self.name),
+            Some(n) => format!("`{}` ({suffix}, {n} hosts)", self.name),
+            None => format!("`{}` ({suffix})", self.name),
+        }
+    }
+}

@@ -1,0 +1,340 @@
+//! Profile readers: sniff a file's kind from its content and turn it into [`Profile`]s with spans.
+//! Bad input becomes an input finding (SL050-SL053); a reader never stops the run.
+
+pub mod meshcentral;
+pub mod scs;
+pub mod wsman;
+pub mod xml;
+
+use crate::diagnostic::{Code, Finding};
+use crate::envdetect::{Algorithm, DetectionSettings, IpMode};
+use crate::source::{DecodeError, Source, SourceFile, Span, Spanned, line_col_in};
+use std::io::Read;
+use std::path::Path;
+
+pub use scs::ScsMapping;
+
+/// Profiles are small; anything larger is refused before it is read.
+pub const MAX_PROFILE_BYTES: u64 = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProfileKind {
+    WsMan,
+    MeshCentral,
+    Scs,
+}
+
+impl ProfileKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            ProfileKind::WsMan => "WS-Management AMT_EnvironmentDetectionSettingData",
+            ProfileKind::MeshCentral => "MeshCentral config.json domain",
+            ProfileKind::Scs => "Intel SCS profile",
+        }
+    }
+}
+
+/// Environment-detection settings as written in a profile, each entry with its span.
+#[derive(Debug, Clone)]
+pub struct Detection {
+    pub algorithm: Algorithm,
+    pub strings: Vec<String>,
+    pub string_spans: Vec<Span>,
+    pub ipv6_prefixes: Vec<String>,
+    pub prefix_spans: Vec<Span>,
+    /// The list as a whole (the container, or the first entry).
+    pub span: Span,
+}
+
+impl Detection {
+    pub fn settings(&self) -> DetectionSettings<'_> {
+        DetectionSettings {
+            algorithm: self.algorithm,
+            strings: &self.strings,
+            ipv6_prefixes: &self.ipv6_prefixes,
+        }
+    }
+
+    pub fn is_enabled(&self) -> bool {
+        !(self.strings.is_empty() && self.ipv6_prefixes.is_empty())
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = (usize, &str, &Span)> {
+        self.strings
+            .iter()
+            .zip(&self.string_spans)
+            .enumerate()
+            .map(|(i, (s, span))| (i, s.as_str(), span))
+    }
+
+    fn push(&mut self, value: Spanned<String>) {
+        self.strings.push(value.value);
+        self.string_spans.push(value.span);
+    }
+
+    fn push_prefix(&mut self, value: Spanned<String>) {
+        self.ipv6_prefixes.push(value.value);
+        self.prefix_spans.push(value.span);
+    }
+}
+
+/// Remote access (CIRA): the MPS servers and policies a profile configures.
+#[derive(Debug, Clone, Default)]
+pub struct RemoteAccess {
+    pub mps_servers: Vec<Spanned<String>>,
+    pub policies: Vec<Spanned<String>>,
+}
+
+impl RemoteAccess {
+    pub fn is_configured(&self) -> bool {
+        !self.mps_servers.is_empty()
+    }
+}
+
+/// One configuration profile, whatever file it came from.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub name: String,
+    pub kind: ProfileKind,
+    pub source: Source,
+    /// Where profile-wide findings point.
+    pub span: Span,
+    /// `None` when the profile leaves environment detection as it is on the device.
+    pub detection: Option<Detection>,
+    pub remote_access: Option<RemoteAccess>,
+    pub ip_mode: Option<Spanned<IpMode>>,
+    pub ip_sync: Option<Spanned<bool>>,
+    pub fqdn_source: Option<Spanned<String>>,
+    pub shared_fqdn: Option<Spanned<bool>>,
+}
+
+impl Profile {
+    fn new(name: String, kind: ProfileKind, source: &Source, span: Span) -> Self {
+        Profile {
+            name,
+            kind,
+            source: source.clone(),
+            span,
+            detection: None,
+            remote_access: None,
+            ip_mode: None,
+            ip_sync: None,
+            fqdn_source: None,
+            shared_fqdn: None,
+        }
+    }
+
+    /// The IP mode detection runs under; DHCP unless the profile says static.
+    pub fn effective_ip_mode(&self) -> IpMode {
+        self.ip_mode.as_ref().map_or(IpMode::Dhcp, |m| m.value)
+    }
+
+    pub fn has_remote_access(&self) -> bool {
+        self.remote_access.as_ref().is_some_and(RemoteAccess::is_configured)
+    }
+}
+
+/// What reading one file produced.
+#[derive(Debug, Default)]
+pub struct FileOutcome {
+    pub profiles: Vec<Profile>,
+    pub findings: Vec<Finding>,
+}
+
+impl FileOutcome {
+    fn finding(f: Finding) -> Self {
+        FileOutcome {
+            profiles: Vec::new(),
+            findings: vec![f],
+        }
+    }
+}
+
+const DECRYPT_HELP: &str = "scslint reads decrypted profiles only: export the profile from the SCS console without a password, or decrypt it (ACUConfig/SCS), and check that file";
+
+/// Read one file. `explicit` is true when the user named it: then a file that is none of the
+/// profile kinds is an error (SL053) instead of being skipped.
+pub fn read_file(path: &Path, display: &Path, explicit: bool, mapping: &ScsMapping) -> FileOutcome {
+    let at_start = |code, msg: String| Finding::at_file(code, display.to_path_buf(), 1, 1, msg);
+    let mut file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return FileOutcome::finding(at_start(Code::SL050, format!("cannot open the file: {e}"))),
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut bytes = Vec::new();
+    // Read one byte past the limit, so an oversized file is recognised without reading it whole.
+    if let Err(e) = (&mut file).take(MAX_PROFILE_BYTES + 1).read_to_end(&mut bytes) {
+        return FileOutcome::finding(at_start(Code::SL050, format!("cannot read the file: {e}")));
+    }
+    if bytes.len() as u64 > MAX_PROFILE_BYTES {
+        if !explicit && !looks_structured(&bytes) {
+            return FileOutcome::default();
+        }
+        let size = size.max(bytes.len() as u64);
+        return FileOutcome::finding(
+            at_start(
+                Code::SL050,
+                format!(
+                    "the file is {:.1} MiB, over the {} MiB a profile can reasonably be; it was not read",
+                    size as f64 / (1024.0 * 1024.0),
+                    MAX_PROFILE_BYTES / (1024 * 1024)
+                ),
+            )
+            .help("point scslint at the profile itself, not at an archive or a log"),
+        );
+    }
+    let source = match SourceFile::decode(display, &bytes) {
+        Ok(s) => s,
+        Err(DecodeError::Empty) => {
+            return if explicit {
+                FileOutcome::finding(at_start(Code::SL050, "the file is empty".into()))
+            } else {
+                FileOutcome::default()
+            };
+        }
+        Err(DecodeError::InvalidUtf8 { offset, prefix }) => {
+            if !explicit && !looks_structured(&bytes) {
+                return FileOutcome::default();
+            }
+            let (line, column) = line_col_in(&prefix, prefix.len());
+            let mut f = Finding::at_file(
+                Code::SL050,
+                display.to_path_buf(),
+                line,
+                column,
+                format!("the file is not valid UTF-8 (byte {offset}) and has no UTF-16 byte-order mark"),
+            );
+            f = if looks_structured(&bytes) {
+                f.help("save the file as UTF-8 or as UTF-16 with a byte-order mark")
+            } else {
+                f.help(DECRYPT_HELP)
+            };
+            return FileOutcome::finding(f);
+        }
+        Err(DecodeError::InvalidUtf16 { offset }) => {
+            return FileOutcome::finding(at_start(
+                Code::SL050,
+                format!("the file starts with a UTF-16 byte-order mark but is not valid UTF-16 (byte {offset})"),
+            ));
+        }
+    };
+    read_source(&source, explicit, mapping)
+}
+
+/// Sniff and read already-decoded text.
+pub fn read_source(source: &Source, explicit: bool, mapping: &ScsMapping) -> FileOutcome {
+    let text = source.text.trim_start();
+    let lead = source.text.len() - text.len();
+    let chunk = xml::chunk_prefix_len(text);
+    match text.as_bytes().first() {
+        Some(b'<') => read_xml(source, lead, explicit, mapping),
+        _ if chunk > 0 => read_xml(source, lead + chunk, explicit, mapping),
+        Some(b'{') => meshcentral::read(source, explicit),
+        _ if looks_base64(text) => FileOutcome::finding(
+            Finding::new(Code::SL052, source, lead..lead + 1, "this looks like an encrypted profile: the file is one base64 blob, not XML")
+                .label("encrypted payload")
+                .help(DECRYPT_HELP),
+        ),
+        _ if explicit => FileOutcome::finding(
+            Finding::new(
+                Code::SL053,
+                source,
+                lead..lead + 1,
+                "not a profile scslint can read: it is neither XML nor JSON",
+            )
+            .label("expected `<` or `{` here")
+            .help(format!(
+                "scslint reads WS-Management AMT_EnvironmentDetectionSettingData XML, MeshCentral config.json and Intel SCS profile XML; {DECRYPT_HELP}"
+            )),
+        ),
+        _ => FileOutcome::default(),
+    }
+}
+
+fn read_xml(source: &Source, start: usize, explicit: bool, mapping: &ScsMapping) -> FileOutcome {
+    let doc = match xml::parse(&source.text, start) {
+        Ok(doc) => doc,
+        Err(e) => {
+            return FileOutcome::finding(Finding::new(Code::SL051, source, e.span, e.message).label("here"));
+        }
+    };
+    if let Some(index) = wsman::find_instance(&doc) {
+        return wsman::read(&doc, index, source);
+    }
+    if let Some((_, el)) = doc
+        .iter()
+        .find(|(_, e)| e.local == "EncryptedData" || e.local == "CipherValue")
+    {
+        return FileOutcome::finding(
+            Finding::new(Code::SL052, source, el.tag_span.clone(), "this profile is encrypted: its payload is an XML-encryption blob")
+                .label("encrypted payload")
+                .help(DECRYPT_HELP),
+        );
+    }
+    if mapping.is_root(&doc.root().local) {
+        return scs::read(&doc, source, mapping);
+    }
+    if explicit {
+        let root = doc.root();
+        return FileOutcome::finding(
+            Finding::new(
+                Code::SL053,
+                source,
+                root.tag_span.clone(),
+                format!("not a profile scslint can read: the root element is `{}`", root.local),
+            )
+            .label("unrecognised root element")
+            .help(format!(
+                "expected an AMT_EnvironmentDetectionSettingData instance (bare, in a Get response or an Enumerate/Pull response) or an SCS profile whose root is one of {}; map other SCS exports with [scs] in scslint.toml",
+                mapping.roots_list()
+            )),
+        );
+    }
+    FileOutcome::default()
+}
+
+/// A first look at raw bytes: does it open like XML or JSON (any BOM or UTF-16 included)?
+fn looks_structured(bytes: &[u8]) -> bool {
+    let head: Vec<u8> = bytes
+        .iter()
+        .take(64)
+        .copied()
+        .filter(|b| *b != 0 && !b.is_ascii_whitespace() && *b < 0x80)
+        .collect();
+    matches!(head.first(), Some(b'<' | b'{'))
+}
+
+/// One long base64 blob: what a password-protected SCS profile looks like.
+pub fn looks_base64(text: &str) -> bool {
+    let mut count = 0usize;
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'+' | b'/' | b'=' => count += 1,
+            b' ' | b'\t' | b'\r' | b'\n' => {}
+            _ => return false,
+        }
+    }
+    count >= 128
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_blobs_are_recognised() {
+        let blob = "QUJD".repeat(40);
+        assert!(looks_base64(&blob));
+        assert!(looks_base64(&format!("{}\n{}", &blob[..80], &blob[80..])));
+        assert!(!looks_base64("short=="));
+        assert!(!looks_base64(&format!("{blob}!")));
+    }
+
+    #[test]
+    fn structure_is_sniffed_through_boms_and_utf16() {
+        assert!(looks_structured(b"\xEF\xBB\xBF  <x/>"));
+        assert!(looks_structured(b"\xFF\xFE<\0x\0"));
+        assert!(looks_structured(b"\n{\"a\":1}"));
+        assert!(!looks_structured(b"\x89PNG\r\n"));
+    }
+}

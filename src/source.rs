@@ -1,0 +1,222 @@
+//! A loaded input file: its display path, decoded text and a line index.
+//! Byte spans from the readers are clamped to the text and turned into 1-based positions here, once.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A byte range into a [`SourceFile`]'s text.
+pub type Span = Range<usize>;
+
+/// A value read from a file together with the bytes it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+/// How the bytes on disk were turned into `text`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le,
+    Utf16Be,
+}
+
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user gave it, or relative to the working directory when walked.
+    pub path: PathBuf,
+    pub text: String,
+    pub encoding: Encoding,
+    line_starts: Vec<usize>,
+}
+
+pub type Source = Arc<SourceFile>;
+
+/// Why a file's bytes could not become text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    Empty,
+    /// Invalid UTF-8 at this byte offset of the raw file; `text` holds the valid prefix.
+    InvalidUtf8 { offset: usize, prefix: String },
+    /// UTF-16 with an odd byte count or an unpaired surrogate.
+    InvalidUtf16 { offset: usize },
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, text: String, encoding: Encoding) -> Source {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Arc::new(SourceFile {
+            path: path.into(),
+            text,
+            encoding,
+            line_starts,
+        })
+    }
+
+    /// Decode raw bytes: UTF-8 (with or without BOM) or UTF-16 with a BOM, as Windows tools write
+    /// it. UTF-16 without a BOM is recognised by an XML declaration's `<\0?\0` opening.
+    pub fn decode(path: impl Into<PathBuf>, bytes: &[u8]) -> Result<Source, DecodeError> {
+        let path = path.into();
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(DecodeError::Empty);
+        }
+        let (encoding, body) = match bytes {
+            [0xEF, 0xBB, 0xBF, rest @ ..] => (Encoding::Utf8Bom, rest),
+            [0xFF, 0xFE, rest @ ..] => (Encoding::Utf16Le, rest),
+            [0xFE, 0xFF, rest @ ..] => (Encoding::Utf16Be, rest),
+            [b'<', 0, b'?', 0, ..] => (Encoding::Utf16Le, bytes),
+            [0, b'<', 0, b'?', ..] => (Encoding::Utf16Be, bytes),
+            _ => (Encoding::Utf8, bytes),
+        };
+        let bom_len = bytes.len() - body.len();
+        let text = match encoding {
+            Encoding::Utf8 | Encoding::Utf8Bom => match std::str::from_utf8(body) {
+                Ok(s) => s.to_owned(),
+                Err(e) => {
+                    let valid = e.valid_up_to();
+                    let prefix = String::from_utf8_lossy(&body[..valid]).into_owned();
+                    return Err(DecodeError::InvalidUtf8 {
+                        offset: bom_len + valid,
+                        prefix,
+                    });
+                }
+            },
+            Encoding::Utf16Le | Encoding::Utf16Be => {
+                if body.len() % 2 != 0 {
+                    return Err(DecodeError::InvalidUtf16 {
+                        offset: bytes.len() - 1,
+                    });
+                }
+                let units = body.chunks_exact(2).map(|c| match encoding {
+                    Encoding::Utf16Le => u16::from_le_bytes([c[0], c[1]]),
+                    _ => u16::from_be_bytes([c[0], c[1]]),
+                });
+                let mut text = String::with_capacity(body.len() / 2);
+                for (i, ch) in char::decode_utf16(units).enumerate() {
+                    match ch {
+                        Ok(c) => text.push(c),
+                        Err(_) => {
+                            return Err(DecodeError::InvalidUtf16 {
+                                offset: bom_len + 2 * i,
+                            });
+                        }
+                    }
+                }
+                text
+            }
+        };
+        if text.trim().is_empty() {
+            return Err(DecodeError::Empty);
+        }
+        Ok(SourceFile::new(path, text, encoding))
+    }
+
+    /// Clamp a span to the text and to character boundaries.
+    pub fn clamp(&self, span: &Span) -> Span {
+        let len = self.text.len();
+        let mut start = span.start.min(len);
+        let mut end = span.end.clamp(start, len);
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        while !self.text.is_char_boundary(end) {
+            end += 1;
+        }
+        start..end
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = self.clamp(&(offset..offset)).start;
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let line_start = self.line_starts[line];
+        let column = self.text[line_start..offset].chars().count() + 1;
+        (line + 1, column)
+    }
+
+    pub fn slice(&self, span: &Span) -> &str {
+        let span = self.clamp(span);
+        &self.text[span]
+    }
+}
+
+/// A 1-based line/column for a byte offset into text that is not (yet) a [`SourceFile`].
+pub fn line_col_in(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// The path shown to the user: relative to the working directory when it lies below it.
+pub fn display_path(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        if let Ok(cwd) = std::env::current_dir() {
+            if let Ok(rel) = path.strip_prefix(&cwd) {
+                return rel.to_path_buf();
+            }
+        }
+    }
+    path.strip_prefix("./").unwrap_or(path).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_from_one() {
+        let src = SourceFile::new("x", "ab\ncdé\nf".into(), Encoding::Utf8);
+        assert_eq!(src.line_col(0), (1, 1));
+        assert_eq!(src.line_col(3), (2, 1));
+        assert_eq!(src.line_col(7), (2, 4)); // after the two-byte é
+        assert_eq!(src.line_col(999), (3, 2));
+    }
+
+    #[test]
+    fn decodes_boms_and_utf16() {
+        let src = SourceFile::decode("a", b"\xEF\xBB\xBF<a/>").unwrap();
+        assert_eq!((src.text.as_str(), src.encoding), ("<a/>", Encoding::Utf8Bom));
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("<a>é</a>".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let src = SourceFile::decode("b", &utf16).unwrap();
+        assert_eq!((src.text.as_str(), src.encoding), ("<a>é</a>", Encoding::Utf16Le));
+        let be: Vec<u8> = "<?xml?><a/>".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(SourceFile::decode("c", &be).unwrap().text, "<?xml?><a/>");
+    }
+
+    #[test]
+    fn reports_where_utf8_breaks() {
+        let err = SourceFile::decode("a", b"<a>\n\xFF</a>").unwrap_err();
+        assert!(matches!(err, DecodeError::InvalidUtf8 { offset: 4, .. }));
+        assert_eq!(SourceFile::decode("e", b"  \n").unwrap_err(), DecodeError::Empty);
+        assert!(matches!(
+            SourceFile::decode("o", b"\xFF\xFE<\0a"),
+            Err(DecodeError::InvalidUtf16 { .. })
+        ));
+    }
+
+    #[test]
+    fn clamps_spans_inside_text() {
+        let src = SourceFile::new("x", "é".into(), Encoding::Utf8);
+        assert_eq!(src.clamp(&(1..50)), 0..2);
+        assert_eq!(line_col_in("a\nbc", 3), (2, 2));
+    }
+}
