@@ -9,3 +9,4 @@ pub mod external;
 pub mod observe;
 pub mod profile;
 pub mod source;
+pub mod rules;

@@ -1,0 +1,62 @@
+//! SL008: static ME addressing, under which environment detection does not run.
+
+use super::{Context, Doc};
+use crate::diagnostic::{Code, Finding, Severity};
+use crate::envdetect::IpMode;
+
+pub const DOC: Doc = Doc {
+    summary: "Static IP mode: environment detection does not run (an error when remote access is configured).",
+    what: "A profile whose IP mode is static while it sets home domains or remote access. Reported as a \
+warning, or as an error when remote access (CIRA) is configured.",
+    why: "Detection compares the DHCP option 15 suffix with the home domains; with a static ME address \
+there is no DHCP exchange, so the list is never used, and CIRA is reported not to work with a static ME \
+address. A host on DHCP with a static ME address is also the mixed set-up Intel discourages: the \
+FQDN often resolves to an address the ME does not hold, the classic cause of tcp_connect() errors.",
+    fix: "Use DHCP for the ME (with IP sync) wherever environment detection or remote access matters; \
+keep static addressing for fixed kiosks and servers that are always on the LAN, without CIRA.",
+    example: r#"  <Network><IPSettings><Mode>Static</Mode></IPSettings></Network>
+  <RemoteAccess>…</RemoteAccess>     → SL008 (error): CIRA will not work"#,
+};
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let Some(mode) = &ctx.profile.ip_mode else { return };
+    if mode.value != IpMode::Static {
+        return;
+    }
+    let remote = ctx.profile.has_remote_access();
+    let has_domains = ctx.detection().is_some_and(|d| d.is_enabled());
+    if !remote && !has_domains {
+        return;
+    }
+    let (severity, message) = if remote {
+        (Severity::Error, "the ME uses a static IP address: environment detection does not run and remote access (CIRA) will not work")
+    } else {
+        (Severity::Warning, "the ME uses a static IP address: environment detection does not run, so the home domains are never used")
+    };
+    out.push(
+        ctx.finding(Code::SL008, mode.span.clone(), message)
+            .severity(severity)
+            .label("static IP mode")
+            .help("use DHCP for the ME (with IP sync) where detection or remote access is wanted"),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+
+    #[test]
+    fn warning_with_domains_error_with_remote_access() {
+        let f = run_rule(Code::SL008, &with_static_ip(profile(&["corp.com"])), None);
+        assert_eq!(f[0].severity, Severity::Warning);
+        let f = run_rule(Code::SL008, &with_static_ip(with_remote_access(profile(&["corp.com"]))), None);
+        assert_eq!(f[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn quiet_on_dhcp_or_when_nothing_depends_on_detection() {
+        assert!(run_rule(Code::SL008, &profile(&["corp.com"]), None).is_empty());
+        assert!(run_rule(Code::SL008, &with_static_ip(profile(&[])), None).is_empty());
+    }
+}

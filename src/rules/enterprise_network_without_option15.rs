@@ -1,0 +1,70 @@
+//! SL104: an enterprise network that sends no option 15 while detection is enabled.
+
+use super::{Context, Doc};
+use crate::diagnostic::{Code, Finding};
+
+pub const DOC: Doc = Doc {
+    summary: "An enterprise network that sends no DHCP option 15 while environment detection is enabled.",
+    what: "An observed enterprise network without a suffix (absent or empty), for a profile whose \
+detection is enabled and whose IPv6 local prefixes (if any) do not cover the network.",
+    why: "With no option 15 there is nothing to compare the home domains with, so the ME believes it is \
+outside on that network: ports 16992-16995 close there and LAN consoles fail with tcp_connect() errors.",
+    fix: "Configure the DHCP scope to hand out the site's DNS suffix (option 15) and list it as a home \
+domain; for IPv6-only segments, list the router-advertised prefix under DetectionIPv6LocalPrefixes.",
+    example: r#"  [[network]]
+  name = "warehouse"        # no suffix: the scope sends no option 15
+  → SL104 for every profile with detection enabled"#,
+};
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let Some(d) = ctx.detection() else { return };
+    if ctx.placeholder_only() {
+        return;
+    }
+    for (n, verdict) in ctx.verdicts() {
+        if !n.is_enterprise() || n.suffix.is_some() || !verdict.is_outside() {
+            continue;
+        }
+        let f = ctx
+            .finding(
+                Code::SL104,
+                d.span.clone(),
+                format!(
+                    "enterprise network {} sends no option 15, so no home domain can match: AMT will believe it is outside there and close ports 16992-16995",
+                    n.describe()
+                ),
+            )
+            .label("nothing to compare these with")
+            .help(format!("have the DHCP scope of `{}` hand out the site's DNS suffix (option 15) and list it here", n.name));
+        out.push(ctx.with_network(f, n));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+    use crate::observe::Trust::*;
+
+    #[test]
+    fn fires_for_enterprise_networks_without_a_suffix() {
+        let nets = [net("warehouse", None, Enterprise), net("hotel", None, External)];
+        let f = run_rule(Code::SL104, &profile(&["company.com"]), Some(&nets));
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].network.as_deref(), Some("warehouse"));
+    }
+
+    #[test]
+    fn quiet_when_disabled_static_or_covered_by_an_ipv6_prefix() {
+        let nets = [net("warehouse", None, Enterprise)];
+        assert!(run_rule(Code::SL104, &profile(&[]), Some(&nets)).is_empty());
+        assert!(run_rule(Code::SL104, &with_static_ip(profile(&["company.com"])), Some(&nets)).is_empty());
+        let mut p = profile(&["company.com"]);
+        let d = p.detection.as_mut().unwrap();
+        d.ipv6_prefixes = vec!["2001:db8:1::/48".into()];
+        d.prefix_spans = vec![0..0];
+        let mut n = nets[0].clone();
+        n.ipv6_prefixes = vec!["2001:db8:1:7::/64".parse().unwrap()];
+        assert!(run_rule(Code::SL104, &p, Some(&[n])).is_empty());
+    }
+}

@@ -1,0 +1,54 @@
+//! SL050-SL053: documentation for the findings readers raise about files they cannot use.
+//! These have no check of their own; any of them makes the exit status 2.
+
+use super::Doc;
+
+pub const UNREADABLE: Doc = Doc {
+    summary: "A file that could not be read as text: missing, unreadable, empty, too large or not UTF-8/UTF-16.",
+    what: "scslint could not turn the file's bytes into text: it does not exist or cannot be opened, is \
+empty, is over the size limit (16 MiB for a profile, 64 MiB for an observed-networks file), or is \
+neither UTF-8 (with or without BOM) nor UTF-16 with a byte-order mark.",
+    why: "A profile that is not checked is a profile that may close AMT's ports on a whole site. \
+scslint reports it, checks everything else, and exits with status 2 so CI does not pass silently.",
+    fix: "Point scslint at the exported profile itself. Re-save text files as UTF-8; Windows tools that \
+write UTF-16 must include the byte-order mark. Binary files are usually password-protected SCS \
+profiles: export or decrypt them first.",
+    example: "  $ scslint check big.log\n  big.log:1:1 SL050 the file is 100.0 MiB, over the 16 MiB a profile can reasonably be; it was not read",
+};
+
+pub const MALFORMED: Doc = Doc {
+    summary: "A profile or observed-networks file that is not well-formed XML, JSON or TOML, or breaks its format.",
+    what: "Syntax errors, a DOCTYPE or entity reference (never expanded), nesting deeper than 128 \
+levels, a missing or invalid DetectionAlgorithm, an SCS field whose value cannot be read, a malformed \
+MeshCentral `environmentDetection`, and observed-networks files with unknown keys, a bad trust, or \
+duplicate network names. The position points at the problem.",
+    why: "scslint cannot predict environment detection for settings it cannot read. It never guesses \
+past a syntax error, so this file's findings may be incomplete; other files are still checked, and the \
+exit status is 2.",
+    fix: "Repair the file at the reported position. DTDs are refused on purpose: profiles never need one \
+and entity expansion is a classic attack on XML readers.",
+    example: "  profiles/hq.xml:12:5 SL051 malformed XML: expected `</Domain>`, but `</Domains>` was found",
+};
+
+pub const ENCRYPTED: Doc = Doc {
+    summary: "A password-protected (encrypted) profile: scslint needs the decrypted export.",
+    what: "An XML file with XML-encryption content (`EncryptedData`, `CipherValue`), an SCS profile whose \
+payload is a long base64 blob, or a file that is one base64 blob.",
+    why: "Intel SCS saves profiles encrypted with a password (ACUConfig's /DecryptionPassword). The \
+home domains inside cannot be checked, and they are the setting that decides whether AMT's ports \
+open on each network.",
+    fix: "Export the profile from the SCS console without a password (or decrypt it with the SCS \
+tools) to a separate file, and point scslint at that. Keep the decrypted copy out of shared folders.",
+    example: "  profiles/branch.xml:3:3 SL052 this profile is encrypted: its payload is an XML-encryption blob",
+};
+
+pub const UNRECOGNISED: Doc = Doc {
+    summary: "A file named on the command line that is none of the profile kinds scslint reads.",
+    what: "A file given explicitly that is not a WS-Management AMT_EnvironmentDetectionSettingData \
+document, a MeshCentral config.json with a `domains` section, or XML whose root the SCS mapping \
+knows. Files like these found while walking a folder are skipped silently.",
+    why: "When you name a file you expect it to be checked; saying nothing would look like a clean result.",
+    fix: "Check the path. For a real SCS export whose elements are named differently, map them with \
+[scs] in scslint.toml (see schemas/scs-profile-map.toml). Encrypted exports must be decrypted first.",
+    example: "  $ scslint check notes.txt\n  notes.txt:1:1 SL053 not a profile scslint can read: it is neither XML nor JSON",
+};

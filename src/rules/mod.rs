@@ -1,0 +1,263 @@
+//! The rule registry: every code's documentation and check, run over one profile at a time.
+//! Rules see profiles and networks only; they know nothing of output formats.
+
+use crate::diagnostic::{Code, Finding};
+use crate::envdetect::{Attachment, Verdict, classify};
+use crate::external::ExternalSuffixes;
+use crate::observe::Network;
+use crate::profile::{Detection, Profile};
+use crate::source::Span;
+
+mod detection_algorithm_mismatch;
+mod detection_ignored_static_ip;
+mod enterprise_network_outside;
+mod enterprise_network_without_option15;
+mod external_network_inside;
+mod home_domain_not_canonical;
+mod home_domain_too_long;
+mod input;
+mod invalid_home_domain;
+mod label_boundary_ambiguity;
+mod overbroad_home_domain;
+mod placeholder_home_domain;
+mod redundant_home_domain;
+mod remote_access_needs_detection;
+mod too_many_home_domains;
+mod unmatched_home_domain;
+
+/// What `scslint explain` prints for a code.
+pub struct Doc {
+    /// One line, for `scslint rules`.
+    pub summary: &'static str,
+    pub what: &'static str,
+    pub why: &'static str,
+    pub fix: &'static str,
+    pub example: &'static str,
+}
+
+type Check = fn(&Context, &mut Vec<Finding>);
+
+/// Documentation and check for every code. The match is exhaustive, so a new code cannot be
+/// added without its documentation.
+pub fn rule(code: Code) -> (&'static Doc, Option<Check>) {
+    use Code::*;
+    match code {
+        SL001 => (&invalid_home_domain::DOC, Some(invalid_home_domain::check)),
+        SL002 => (&home_domain_too_long::DOC, Some(home_domain_too_long::check)),
+        SL003 => (&home_domain_not_canonical::DOC, Some(home_domain_not_canonical::check)),
+        SL004 => (&redundant_home_domain::DOC, Some(redundant_home_domain::check)),
+        SL005 => (&too_many_home_domains::DOC, Some(too_many_home_domains::check)),
+        SL006 => (&overbroad_home_domain::DOC, Some(overbroad_home_domain::check)),
+        SL007 => (&remote_access_needs_detection::DOC, Some(remote_access_needs_detection::check)),
+        SL008 => (&detection_ignored_static_ip::DOC, Some(detection_ignored_static_ip::check)),
+        SL009 => (&placeholder_home_domain::DOC, Some(placeholder_home_domain::check)),
+        SL010 => (&detection_algorithm_mismatch::DOC, Some(detection_algorithm_mismatch::check)),
+        SL050 => (&input::UNREADABLE, None),
+        SL051 => (&input::MALFORMED, None),
+        SL052 => (&input::ENCRYPTED, None),
+        SL053 => (&input::UNRECOGNISED, None),
+        SL100 => (&enterprise_network_outside::DOC, Some(enterprise_network_outside::check)),
+        SL101 => (&external_network_inside::DOC, Some(external_network_inside::check)),
+        SL102 => (&unmatched_home_domain::DOC, Some(unmatched_home_domain::check)),
+        SL103 => (&label_boundary_ambiguity::DOC, Some(label_boundary_ambiguity::check)),
+        SL104 => (&enterprise_network_without_option15::DOC, Some(enterprise_network_without_option15::check)),
+    }
+}
+
+pub fn doc(code: Code) -> &'static Doc {
+    rule(code).0
+}
+
+/// The full text `scslint explain CODE` prints.
+pub fn explain(code: Code) -> String {
+    let d = doc(code);
+    format!(
+        "{code} {name} (default: {sev})\n{summary}\n\nWhat it catches\n{what}\n\nWhy it matters for AMT\n{why}\n\nHow to fix it\n{fix}\n\nExample\n{example}\n",
+        name = code.name(),
+        sev = code.default_severity().as_str(),
+        summary = d.summary,
+        what = d.what.trim(),
+        why = d.why.trim(),
+        fix = d.fix.trim(),
+        example = d.example.trim_matches('\n'),
+    )
+}
+
+/// Everything a rule may look at.
+pub struct Context<'a> {
+    pub profile: &'a Profile,
+    /// `None` when no observed networks were given: network rules do not run.
+    pub networks: Option<&'a [Network]>,
+    pub external: &'a ExternalSuffixes,
+    pub max_home_domains: usize,
+}
+
+impl<'a> Context<'a> {
+    pub fn finding(&self, code: Code, span: Span, message: impl Into<String>) -> Finding {
+        Finding::new(code, &self.profile.source, span, message).profile(&self.profile.name)
+    }
+
+    pub fn detection(&self) -> Option<&'a Detection> {
+        self.profile.detection.as_ref()
+    }
+
+    /// Networks with the verdict this profile gets on each, when detection can be modelled:
+    /// networks were given, the profile manages detection, and the verdict is not "not evaluated".
+    pub fn verdicts(&self) -> Vec<(&'a Network, Verdict)> {
+        let (Some(networks), Some(detection)) = (self.networks, self.detection()) else {
+            return Vec::new();
+        };
+        let settings = detection.settings();
+        let mode = self.profile.effective_ip_mode();
+        networks
+            .iter()
+            .map(|n| {
+                let attach = Attachment {
+                    option15: n.suffix.as_deref(),
+                    ipv6_prefixes: &n.ipv6_prefixes,
+                };
+                (n, classify(&settings, mode, &attach))
+            })
+            .filter(|(_, v)| !matches!(v, Verdict::NotEvaluated(_)))
+            .collect()
+    }
+
+    /// True when every home domain is a console placeholder: "always outside" is the intent.
+    pub fn placeholder_only(&self) -> bool {
+        self.detection().is_some_and(|d| {
+            !d.strings.is_empty() && d.strings.iter().all(|s| crate::dns_name::is_placeholder(s))
+        })
+    }
+
+    /// Attach the network's definition in observed.toml to a finding.
+    pub fn with_network(&self, f: Finding, n: &Network) -> Finding {
+        f.network(&n.name).related(&n.source, n.span.clone(), format!("network `{}` observed here", n.name))
+    }
+}
+
+/// Run every rule with a check on one profile.
+pub fn run(ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for &code in Code::ALL {
+        if code.needs_networks() && ctx.networks.is_none() {
+            continue;
+        }
+        if let (_, Some(check)) = rule(code) {
+            let start = out.len();
+            check(ctx, &mut out);
+            debug_assert!(out[start..].iter().all(|f| f.code == code), "{code} emitted another code");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! Build profiles and networks from short literals for rule tests.
+    use super::*;
+    use crate::envdetect::{Algorithm, IpMode};
+    use crate::observe::Trust;
+    use crate::profile::{ProfileKind, RemoteAccess};
+    use crate::source::{Encoding, SourceFile, Spanned};
+
+    pub fn profile(entries: &[&str]) -> Profile {
+        profile_with(entries, Algorithm::LocalDomains)
+    }
+
+    pub fn profile_with(entries: &[&str], algorithm: Algorithm) -> Profile {
+        // Lay the entries out one per line so each has a real span.
+        let text: String = entries.iter().map(|e| format!("{e}\n")).collect();
+        let source = SourceFile::new("p.xml", text, Encoding::Utf8);
+        let mut spans = Vec::new();
+        let mut at = 0;
+        for e in entries {
+            spans.push(at..at + e.len());
+            at += e.len() + 1;
+        }
+        Profile {
+            name: "p".into(),
+            kind: ProfileKind::Scs,
+            source,
+            span: 0..0,
+            detection: Some(Detection {
+                algorithm,
+                strings: entries.iter().map(|s| s.to_string()).collect(),
+                string_spans: spans,
+                ipv6_prefixes: vec![],
+                prefix_spans: vec![],
+                span: 0..at,
+            }),
+            remote_access: None,
+            ip_mode: None,
+            ip_sync: None,
+            fqdn_source: None,
+            shared_fqdn: None,
+        }
+    }
+
+    pub fn with_remote_access(mut p: Profile) -> Profile {
+        p.remote_access = Some(RemoteAccess {
+            mps_servers: vec![Spanned::new("mps.company.com".into(), 0..0)],
+            policies: vec![],
+        });
+        p
+    }
+
+    pub fn with_static_ip(mut p: Profile) -> Profile {
+        p.ip_mode = Some(Spanned::new(IpMode::Static, 0..0));
+        p
+    }
+
+    pub fn net(name: &str, suffix: Option<&str>, trust: Trust) -> Network {
+        Network {
+            name: name.into(),
+            suffix: suffix.map(str::to_owned),
+            trust,
+            forced_external: None,
+            hosts: Some(10),
+            ipv6_prefixes: vec![],
+            source: SourceFile::new("observed.toml", format!("name = \"{name}\""), Encoding::Utf8),
+            span: 7..9 + name.len(),
+        }
+    }
+
+    /// Findings of `code` for this profile and these networks.
+    pub fn run_rule(code: Code, p: &Profile, networks: Option<&[Network]>) -> Vec<Finding> {
+        let external = ExternalSuffixes::new(["guest.company.com"]);
+        let ctx = Context {
+            profile: p,
+            networks,
+            external: &external,
+            max_home_domains: 5,
+        };
+        let mut out = Vec::new();
+        if let Some(check) = rule(code).1 {
+            check(&ctx, &mut out);
+        }
+        out
+    }
+
+    pub fn entries_flagged(code: Code, entries: &[&str]) -> Vec<String> {
+        let p = profile(entries);
+        run_rule(code, &p, None).into_iter().filter_map(|f| f.home_domain).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_documented() {
+        for &code in Code::ALL {
+            let d = doc(code);
+            for (part, text) in [("summary", d.summary), ("what", d.what), ("why", d.why), ("fix", d.fix), ("example", d.example)] {
+                assert!(text.trim().len() > 20, "{code}: {part} is too thin");
+            }
+            let text = explain(code);
+            assert!(text.starts_with(code.as_str()) && text.contains(code.name()));
+            // Codes whose findings come from readers have no check, every other one does.
+            assert_eq!(rule(code).1.is_none(), code.is_input_problem(), "{code}");
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! SL009: console placeholders that mean "always outside".
+
+use super::{Context, Doc};
+use crate::diagnostic::{Code, Finding};
+use crate::dns_name::is_placeholder;
+
+pub const DOC: Doc = Doc {
+    summary: "A random placeholder home domain (`<uuid>.com`, 12 hex characters) that forces \"always outside\".",
+    what: "An entry that looks like the never-matching name consoles write when they want CIRA \
+everywhere: Open AMT RPS and rpc-go write a random `<uuid>.com`, MeshCentral a random 12-hex string.",
+    why: "With only a placeholder the ME believes it is outside on every network, including the \
+enterprise LAN: local ports 16992-16995 stay closed and only CIRA reaches the device. That is right \
+when intended and exactly the tcp_connect()/SOAP failure when not. Because it signals intent, \
+scslint reports it as information and does not raise SL100 for profiles whose entries are all \
+placeholders.",
+    fix: "If LAN access is wanted, replace the placeholder with the enterprise's DHCP option 15 suffixes. \
+If CIRA-only is intended, turn this rule off for the profile's code in scslint.toml.",
+    example: r#"  <g:DetectionStrings>0f3c2b1a-9d8e-4c7b-a6f5-e4d3c2b1a09a.com</g:DetectionStrings>   → SL009"#,
+};
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let Some(d) = ctx.detection() else { return };
+    for (_, entry, span) in d.entries() {
+        if is_placeholder(entry) {
+            out.push(
+                ctx.finding(
+                    Code::SL009,
+                    span.clone(),
+                    format!("home domain `{}` is a console placeholder: AMT will believe it is outside on every network it matches nothing on, LAN included", entry.trim()),
+                )
+                .label("placeholder")
+                .help("intended for CIRA-only devices; for LAN access list the enterprise's option 15 suffixes instead")
+                .home_domain(entry),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+
+    #[test]
+    fn fires_on_uuid_and_hex_placeholders() {
+        let flagged = entries_flagged(Code::SL009, &["0f3c2b1a-9d8e-4c7b-a6f5-e4d3c2b1a09a.com", "3fa85f64c2d1", "corp.com"]);
+        assert_eq!(flagged, ["0f3c2b1a-9d8e-4c7b-a6f5-e4d3c2b1a09a.com", "3fa85f64c2d1"]);
+    }
+
+    #[test]
+    fn quiet_on_real_names() {
+        assert!(entries_flagged(Code::SL009, &["corp.com", "cafe.example", "deadbeefcafe.corp.com"]).is_empty());
+    }
+}

@@ -1,0 +1,125 @@
+//! SL102: a home domain that matches none of the observed enterprise networks.
+
+use super::{Context, Doc};
+use crate::diagnostic::{Code, Finding};
+use crate::dns_name::{is_placeholder, normalise, shared_right_labels, suffix_match};
+use crate::envdetect::Algorithm;
+use crate::observe::Network;
+
+pub const DOC: Doc = Doc {
+    summary: "A home domain that matches no observed enterprise network; the help names the nearest observed suffix.",
+    what: "An entry under which no observed enterprise network's option 15 falls. The help names the \
+nearest observed suffix, ranked by labels shared from the right, then by edit distance. Console \
+placeholders (SL009) are exempt.",
+    why: "This is how the article's mistake shows up before rollout: `ad.company.local` (the Active \
+Directory domain, the hosts' primary DNS suffix) configured where DHCP hands out `company.com`. AMT \
+compares option 15, the connection-specific suffix, so the entry matches nothing and the devices \
+believe they are outside on their own LAN. An unmatched entry can also be a typo, or a site that was \
+not observed.",
+    fix: "Replace the entry with the suffix DHCP really hands out (`ipconfig /all`, \"Connection-specific \
+DNS Suffix\", not \"Primary Dns Suffix\"), or add the missing network to the observed file.",
+    example: r#"  home domains: ad.company.local
+  observed:     hq-wired = company.com, branch = branch.company.com
+  → SL102: `ad.company.local` matches no enterprise network; nearest observed suffix: `company.com`"#,
+};
+
+/// The observed enterprise suffix closest to `entry`, and a network that sends it.
+fn nearest<'n>(entry: &str, networks: &[&'n Network]) -> Option<(String, &'n Network)> {
+    let entry = normalise(entry);
+    networks
+        .iter()
+        .filter_map(|n| n.suffix.as_deref().map(|s| (normalise(s), *n)))
+        .min_by_key(|(s, n)| {
+            (
+                std::cmp::Reverse(shared_right_labels(&entry, s)),
+                strsim::levenshtein(&entry, s),
+                s.clone(),
+                n.name.clone(),
+            )
+        })
+}
+
+/// Endings that usually mean an Active Directory or internal-only DNS name.
+fn looks_like_ad_domain(entry: &str) -> bool {
+    let n = normalise(entry);
+    let last = n.rsplit('.').next().unwrap_or("");
+    matches!(last, "local" | "corp" | "ad" | "internal" | "intranet" | "lan") || n.starts_with("ad.")
+}
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    let Some(d) = ctx.detection() else { return };
+    if d.algorithm != Algorithm::LocalDomains {
+        return;
+    }
+    let verdicts = ctx.verdicts();
+    let enterprise: Vec<&Network> = verdicts
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| n.is_enterprise() && n.suffix.is_some())
+        .collect();
+    if enterprise.is_empty() {
+        return;
+    }
+    for (_, entry, span) in d.entries() {
+        let e = normalise(entry);
+        if e.is_empty() || is_placeholder(entry) {
+            continue;
+        }
+        let matched = enterprise
+            .iter()
+            .any(|n| n.suffix.as_deref().is_some_and(|s| suffix_match(&e, &normalise(s)).matches()));
+        if matched {
+            continue;
+        }
+        let mut f = ctx
+            .finding(
+                Code::SL102,
+                span.clone(),
+                format!("home domain `{}` matches none of the {} observed enterprise networks", entry.trim(), enterprise.len()),
+            )
+            .label("matches no observed network")
+            .home_domain(entry);
+        if let Some((suffix, n)) = nearest(entry, &enterprise) {
+            let mut help = format!("the nearest observed option 15 is `{suffix}` (network `{}`)", n.name);
+            if looks_like_ad_domain(entry) {
+                help.push_str("; this looks like an Active Directory or internal domain: AMT compares the DHCP option 15 suffix, not the AD domain or primary DNS suffix");
+            }
+            f = ctx.with_network(f.help(help), n);
+        }
+        out.push(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+    use crate::observe::Trust::*;
+
+    #[test]
+    fn names_the_nearest_suffix_for_the_ad_root_mistake() {
+        let p = profile(&["ad.company.local", "vpn.company.com"]);
+        let nets = [net("hq", Some("company.com"), Enterprise), net("vpn", Some("vpn.company.com"), Enterprise), net("lab", Some("lab.example.org"), Enterprise)];
+        let f = run_rule(Code::SL102, &p, Some(&nets));
+        assert_eq!(f.len(), 1);
+        let help = f[0].help.as_deref().unwrap();
+        assert!(help.starts_with("the nearest observed option 15 is `company.com` (network `hq`)"), "{help}");
+        assert!(help.contains("Active Directory"));
+    }
+
+    #[test]
+    fn prefers_shared_labels_then_edit_distance() {
+        let p = profile(&["site7.company.com"]);
+        let nets = [net("a", Some("site7.company.net"), Enterprise), net("b", Some("site1.company.com"), Enterprise)];
+        let f = run_rule(Code::SL102, &p, Some(&nets));
+        assert!(f[0].help.as_deref().unwrap().contains("`site1.company.com`"), "{:?}", f[0].help);
+    }
+
+    #[test]
+    fn quiet_when_every_entry_matches_or_nothing_to_compare() {
+        let nets = [net("hq", Some("hq.company.com"), Enterprise), net("guest", Some("other.example"), External)];
+        assert!(run_rule(Code::SL102, &profile(&["company.com", "3fa85f64c2d1"]), Some(&nets)).is_empty());
+        assert!(run_rule(Code::SL102, &profile(&["elsewhere.com"]), Some(&[net("n", None, Enterprise)])).is_empty());
+        assert!(run_rule(Code::SL102, &profile(&["elsewhere.com"]), None).is_empty());
+    }
+}
