@@ -10,3 +10,6 @@ pub mod observe;
 pub mod profile;
 pub mod source;
 pub mod rules;
+pub mod check;
+pub mod cli;
+pub mod report;

@@ -1,0 +1,97 @@
+//! `--format json`: `{"version": 1, "diagnostics": [...], "summary": {...}}`, described by
+//! schemas/report.schema.json.
+
+use crate::check::Outcome;
+use crate::diagnostic::{Finding, Location};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    diagnostics: Vec<Diagnostic>,
+    summary: &'a crate::check::Summary,
+}
+
+#[derive(Serialize)]
+struct Diagnostic {
+    code: &'static str,
+    name: &'static str,
+    severity: &'static str,
+    message: String,
+    path: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    label: Option<String>,
+    help: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    profile: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    network: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    home_domain: Option<String>,
+    related: Vec<Related>,
+}
+
+#[derive(Serialize)]
+struct Related {
+    path: String,
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+/// Path text with `/` separators on every platform, so reports compare across machines.
+pub fn path_text(path: &std::path::Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+fn diagnostic(f: &Finding) -> Diagnostic {
+    let (line, column) = f.line_col();
+    let (end_line, end_column) = match &f.location {
+        Location::Span { source, span } => source.line_col(span.end.max(span.start)),
+        Location::File { line, column, .. } => (*line, *column),
+    };
+    Diagnostic {
+        code: f.code.as_str(),
+        name: f.code.name(),
+        severity: f.severity.as_str(),
+        message: f.message.clone(),
+        path: path_text(&f.path()),
+        line,
+        column,
+        end_line,
+        end_column,
+        label: f.label.clone(),
+        help: f.help.clone(),
+        profile: f.profile.clone(),
+        network: f.network.clone(),
+        home_domain: f.home_domain.clone(),
+        related: f
+            .related
+            .iter()
+            .map(|r| {
+                let (line, column) = r.source.line_col(r.span.start);
+                Related {
+                    path: path_text(&r.source.path),
+                    line,
+                    column,
+                    message: r.label.clone(),
+                }
+            })
+            .collect(),
+    }
+}
+
+pub fn render(outcome: &Outcome) -> String {
+    let report = Report {
+        version: 1,
+        diagnostics: outcome.findings.iter().map(diagnostic).collect(),
+        summary: &outcome.summary,
+    };
+    // Serialising owned strings and integers cannot fail.
+    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
+    text.push('\n');
+    text
+}
