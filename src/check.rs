@@ -48,28 +48,49 @@ impl Outcome {
 fn profile_files(paths: &[PathBuf], findings: &mut Vec<Finding>) -> Vec<(PathBuf, bool)> {
     let mut out = Vec::new();
     let defaults = [PathBuf::from(".")];
-    let paths = if paths.is_empty() { &defaults[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &defaults[..]
+    } else {
+        paths
+    };
     for path in paths {
         if path.is_dir() {
             let walker = walkdir::WalkDir::new(path)
                 .follow_links(false)
                 .sort_by_file_name()
                 .into_iter()
-                .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                });
             for entry in walker {
                 match entry {
                     Ok(e) if e.file_type().is_file() => out.push((e.into_path(), false)),
                     Ok(_) => {}
                     Err(e) => {
-                        let at = e.path().map(display_path).unwrap_or_else(|| display_path(path));
-                        findings.push(Finding::at_file(Code::SL050, at, 1, 1, format!("cannot read: {e}")));
+                        let at = e
+                            .path()
+                            .map(display_path)
+                            .unwrap_or_else(|| display_path(path));
+                        findings.push(Finding::at_file(
+                            Code::SL050,
+                            at,
+                            1,
+                            1,
+                            format!("cannot read: {e}"),
+                        ));
                     }
                 }
             }
         } else if path.exists() {
             out.push((path.clone(), true));
         } else {
-            findings.push(Finding::at_file(Code::SL050, display_path(path), 1, 1, "no such file or directory"));
+            findings.push(Finding::at_file(
+                Code::SL050,
+                display_path(path),
+                1,
+                1,
+                "no such file or directory",
+            ));
         }
     }
     out
@@ -130,7 +151,8 @@ pub fn run(options: &CheckOptions, config: &Config) -> Outcome {
 }
 
 fn is_config_file(path: &Path) -> bool {
-    path.file_name().is_some_and(|n| n == crate::config::FILE_NAME)
+    path.file_name()
+        .is_some_and(|n| n == crate::config::FILE_NAME)
 }
 
 /// Apply configured levels (input problems keep theirs), count, and sort.
@@ -156,5 +178,8 @@ fn finish(findings: Vec<Finding>, mut summary: Summary, config: &Config) -> Outc
         }
     }
     summary.unreadable = unreadable_paths.len();
-    Outcome { findings: kept, summary }
+    Outcome {
+        findings: kept,
+        summary,
+    }
 }

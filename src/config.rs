@@ -106,7 +106,10 @@ impl Config {
 
     /// scslint.toml in `start` or its nearest parent.
     pub fn discover(start: &Path) -> Option<PathBuf> {
-        start.ancestors().map(|d| d.join(FILE_NAME)).find(|p| p.is_file())
+        start
+            .ancestors()
+            .map(|d| d.join(FILE_NAME))
+            .find(|p| p.is_file())
     }
 
     pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
@@ -118,15 +121,20 @@ impl Config {
                 help: None,
             }]
         })?;
-        let source = SourceFile::decode(crate::source::display_path(path), &bytes).or_else(|e| match e {
-            crate::source::DecodeError::Empty => Ok(SourceFile::new(path, String::new(), crate::source::Encoding::Utf8)),
-            other => Err(vec![ConfigError {
-                source: None,
-                span: 0..0,
-                message: format!("{} is not valid UTF-8 text ({other:?})", path.display()),
-                help: None,
-            }]),
-        })?;
+        let source =
+            SourceFile::decode(crate::source::display_path(path), &bytes).or_else(|e| match e {
+                crate::source::DecodeError::Empty => Ok(SourceFile::new(
+                    path,
+                    String::new(),
+                    crate::source::Encoding::Utf8,
+                )),
+                other => Err(vec![ConfigError {
+                    source: None,
+                    span: 0..0,
+                    message: format!("{} is not valid UTF-8 text ({other:?})", path.display()),
+                    help: None,
+                }]),
+            })?;
         let base = path.parent().unwrap_or(Path::new("."));
         Config::parse(&source, base).map(|mut c| {
             c.path = Some(path.to_path_buf());
@@ -146,7 +154,10 @@ impl Config {
             vec![err(
                 e.span().unwrap_or(0..0),
                 e.message().trim_end().to_owned(),
-                Some("see schemas/config.schema.json, or run `scslint init` for a commented example".into()),
+                Some(
+                    "see schemas/config.schema.json, or run `scslint init` for a commented example"
+                        .into(),
+                ),
             )]
         })?;
         let mut errors = Vec::new();
@@ -155,7 +166,9 @@ impl Config {
             match Code::parse(key.get_ref()) {
                 Some(code) if code.is_input_problem() => errors.push(err(
                     key.span(),
-                    format!("{code} reports input that could not be read; its level cannot be changed"),
+                    format!(
+                        "{code} reports input that could not be read; its level cannot be changed"
+                    ),
                     None,
                 )),
                 Some(code) => {
@@ -172,21 +185,35 @@ impl Config {
         for s in &raw.observed.external_suffixes {
             let problems = crate::dns_name::validate(s.get_ref());
             if let Some(problem) = problems.first() {
-                errors.push(err(s.span(), format!("`{}` is not a DNS suffix: {problem}", s.get_ref()), None));
+                errors.push(err(
+                    s.span(),
+                    format!("`{}` is not a DNS suffix: {problem}", s.get_ref()),
+                    None,
+                ));
             } else {
-                config.external_suffixes.push(crate::dns_name::canonical(s.get_ref()));
+                config
+                    .external_suffixes
+                    .push(crate::dns_name::canonical(s.get_ref()));
             }
         }
         if let Some(max) = raw.limits.max_home_domains {
             match usize::try_from(*max.get_ref()) {
                 Ok(n) if n >= 1 => config.max_home_domains = n,
-                _ => errors.push(err(max.span(), "max_home_domains must be 1 or more".into(), None)),
+                _ => errors.push(err(
+                    max.span(),
+                    "max_home_domains must be 1 or more".into(),
+                    None,
+                )),
             }
         }
         if let Some(scs) = raw.scs {
             config.scs = scs.over(&ScsMapping::shipped());
         }
-        if errors.is_empty() { Ok(config) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(config)
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -196,7 +223,10 @@ mod tests {
     use crate::source::Encoding;
 
     fn parse(text: &str) -> Result<Config, Vec<ConfigError>> {
-        Config::parse(&SourceFile::new("scslint.toml", text.to_owned(), Encoding::Utf8), Path::new("/etc/amt"))
+        Config::parse(
+            &SourceFile::new("scslint.toml", text.to_owned(), Encoding::Utf8),
+            Path::new("/etc/amt"),
+        )
     }
 
     #[test]
@@ -221,10 +251,19 @@ home_domains = ["Env/Suffix"]
         assert_eq!(c.observed_paths, [PathBuf::from("/etc/amt/observed.toml")]);
         assert_eq!(c.external_suffixes, ["guest.company.com"]);
         assert_eq!(c.max_home_domains, 4);
-        assert_eq!(c.scs.fields.home_domains.as_deref(), Some(&["Env/Suffix".to_string()][..]));
-        assert!(c.scs.fields.ip_mode.is_some(), "unnamed SCS fields keep their defaults");
+        assert_eq!(
+            c.scs.fields.home_domains.as_deref(),
+            Some(&["Env/Suffix".to_string()][..])
+        );
+        assert!(
+            c.scs.fields.ip_mode.is_some(),
+            "unnamed SCS fields keep their defaults"
+        );
         assert_eq!(c.level_for(Code::SL005, Severity::Warning), None);
-        assert_eq!(c.level_for(Code::SL001, Severity::Error), Some(Severity::Error));
+        assert_eq!(
+            c.level_for(Code::SL001, Severity::Error),
+            Some(Severity::Error)
+        );
     }
 
     #[test]
@@ -253,7 +292,10 @@ home_domains = ["Env/Suffix"]
         std::fs::create_dir_all(&nested).unwrap();
         assert_eq!(Config::discover(&nested), None);
         std::fs::write(dir.path().join("a").join(FILE_NAME), "").unwrap();
-        assert_eq!(Config::discover(&nested), Some(dir.path().join("a").join(FILE_NAME)));
+        assert_eq!(
+            Config::discover(&nested),
+            Some(dir.path().join("a").join(FILE_NAME))
+        );
         assert!(Config::load(&dir.path().join("a").join(FILE_NAME)).is_ok());
     }
 }

@@ -143,7 +143,13 @@ impl Finding {
     }
 
     /// A finding about a file that has no loaded text (unreadable, too large, not decodable).
-    pub fn at_file(code: Code, path: PathBuf, line: usize, column: usize, message: impl Into<String>) -> Self {
+    pub fn at_file(
+        code: Code,
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Finding::at(code, Location::File { path, line, column }, message)
     }
 
@@ -232,7 +238,11 @@ mod tests {
             assert_eq!(Code::parse(c.as_str()), Some(c));
             assert_eq!(Code::parse(&c.as_str().to_lowercase()), Some(c));
             assert_eq!(Code::parse(c.name()), Some(c));
-            assert!(c.name().bytes().all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit()));
+            assert!(
+                c.name()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'-' || b.is_ascii_digit())
+            );
         }
         assert_eq!(Code::parse("SL999"), None);
     }

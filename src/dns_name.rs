@@ -256,19 +256,33 @@ mod tests {
     fn validation_names_each_problem() {
         assert!(validate("company.com").is_empty());
         assert!(validate("xn--bcher-kva.example").is_empty());
-        assert!(validate("Company.COM.").is_empty(), "canonical form is SL003's business");
+        assert!(
+            validate("Company.COM.").is_empty(),
+            "canonical form is SL003's business"
+        );
         assert_eq!(validate("a..b"), vec![NameProblem::EmptyLabel]);
         assert_eq!(validate(""), vec![NameProblem::Empty]);
         assert_eq!(validate("   "), vec![NameProblem::Empty]);
-        assert!(matches!(validate(&"a".repeat(64))[0], NameProblem::LabelTooLong { len: 64, .. }));
+        assert!(matches!(
+            validate(&"a".repeat(64))[0],
+            NameProblem::LabelTooLong { len: 64, .. }
+        ));
         let long = vec!["abcdefghij"; 24].join(".");
         assert_eq!(validate(&long), vec![NameProblem::NameTooLong { len: 263 }]);
-        assert_eq!(validate("my_corp.com"), vec![NameProblem::BadCharacter { ch: '_' }]);
+        assert_eq!(
+            validate("my_corp.com"),
+            vec![NameProblem::BadCharacter { ch: '_' }]
+        );
         assert_eq!(
             validate("-corp.com"),
-            vec![NameProblem::HyphenAtLabelEdge { label: "-corp".into() }]
+            vec![NameProblem::HyphenAtLabelEdge {
+                label: "-corp".into()
+            }]
         );
-        assert_eq!(validate("https://amt.company.com/check"), vec![NameProblem::Url]);
+        assert_eq!(
+            validate("https://amt.company.com/check"),
+            vec![NameProblem::Url]
+        );
         assert_eq!(validate("10.1.4.20"), vec![NameProblem::IpAddress]);
         assert_eq!(validate("fe80::1"), vec![NameProblem::IpAddress]);
     }
@@ -293,7 +307,10 @@ mod tests {
         assert!(is_placeholder("3fa85f64c2d1"));
         assert!(!is_placeholder("company.com"));
         assert!(!is_placeholder("deadbeefcafe.company.com"));
-        assert!(!is_placeholder("abcdefabcdef"), "all letters: a word, not random hex");
+        assert!(
+            !is_placeholder("abcdefabcdef"),
+            "all letters: a word, not random hex"
+        );
     }
 
     #[test]

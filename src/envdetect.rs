@@ -76,7 +76,9 @@ pub enum Verdict {
     Inside(InsideBy),
     /// No entry matches. `raw_suffix_only` lists entries that end the suffix only as raw text
     /// (`corp.com` vs `mycorp.com`): no match under the model, but firmware might differ.
-    Outside { raw_suffix_only: Vec<usize> },
+    Outside {
+        raw_suffix_only: Vec<usize>,
+    },
     Disabled,
     NotEvaluated(NotEvaluated),
 }
@@ -131,10 +133,10 @@ pub fn classify(settings: &DetectionSettings, ip_mode: IpMode, net: &Attachment)
         }
     }
     for (index, prefix) in settings.ipv6_prefixes.iter().enumerate() {
-        if let Some(local) = parse_ipv6_prefix(prefix) {
-            if net.ipv6_prefixes.iter().any(|p| local.contains(p)) {
-                return Verdict::Inside(InsideBy::Ipv6Prefix { index });
-            }
+        if let Some(local) = parse_ipv6_prefix(prefix)
+            && net.ipv6_prefixes.iter().any(|p| local.contains(p))
+        {
+            return Verdict::Inside(InsideBy::Ipv6Prefix { index });
         }
     }
     Verdict::Outside { raw_suffix_only }
@@ -170,22 +172,115 @@ mod tests {
     #[test]
     fn domain_reference_table() {
         let uuid = "0f3c2b1a-9d8e-4c7b-a6f5-e4d3c2b1a09a.com";
-        let rows: Vec<(Vec<&str>, IpMode, Algorithm, Option<&str>, Verdict)> = vec![
-            (vec!["company.com"], IpMode::Dhcp, Algorithm::LocalDomains, Some("company.com"), inside(0, true)),
-            (vec!["company.com"], IpMode::Dhcp, Algorithm::LocalDomains, Some("site7.company.com"), inside(0, false)),
-            (vec!["Company.COM."], IpMode::Dhcp, Algorithm::LocalDomains, Some("company.com"), inside(0, true)),
-            (vec!["corp.com"], IpMode::Dhcp, Algorithm::LocalDomains, Some("mycorp.com"), Verdict::Outside { raw_suffix_only: vec![0] }),
-            (vec!["site7.company.com"], IpMode::Dhcp, Algorithm::LocalDomains, Some("company.com"), outside()),
-            (vec!["ad.company.local"], IpMode::Dhcp, Algorithm::LocalDomains, Some("company.com"), outside()),
-            (vec!["bogus.local"], IpMode::Dhcp, Algorithm::LocalDomains, Some("vprodemo.com"), outside()),
-            (vec!["company.com"], IpMode::Dhcp, Algorithm::LocalDomains, None, outside()),
-            (vec![uuid], IpMode::Dhcp, Algorithm::LocalDomains, Some("company.com"), outside()),
-            (vec![uuid], IpMode::Dhcp, Algorithm::LocalDomains, Some("hotel.example"), outside()),
-            (vec![], IpMode::Dhcp, Algorithm::LocalDomains, Some("anything.example"), Verdict::Disabled),
-            (vec![], IpMode::Dhcp, Algorithm::LocalDomains, None, Verdict::Disabled),
-            (vec!["com"], IpMode::Dhcp, Algorithm::LocalDomains, Some("guest-wifi.com"), inside(0, false)),
-            (vec!["company.com"], IpMode::Static, Algorithm::LocalDomains, Some("company.com"), Verdict::NotEvaluated(NotEvaluated::StaticIp)),
-            (vec!["company.com"], IpMode::Dhcp, Algorithm::RemoteUrls, Some("company.com"), Verdict::NotEvaluated(NotEvaluated::RemoteUrls)),
+        type Row<'a> = (Vec<&'a str>, IpMode, Algorithm, Option<&'a str>, Verdict);
+        let rows: Vec<Row> = vec![
+            (
+                vec!["company.com"],
+                IpMode::Dhcp,
+                Algorithm::LocalDomains,
+                Some("company.com"),
+                inside(0, true),
+            ),
+            (
+                vec!["company.com"],
+                IpMode::Dhcp,
+                Algorithm::LocalDomains,
+                Some("site7.company.com"),
+                inside(0, false),
+            ),
+            (
+                vec!["Company.COM."],
+                IpMode::Dhcp,
+                Algorithm::LocalDomains,
+                Some("company.com"),
+                inside(0, true),
+            ),
+            (
+                vec!["corp.com"],
+                IpMode::Dhcp,
+                Algorithm::LocalDomains,
+                Some("mycorp.com"),
+                Verdict::Outside {
+                    raw_suffix_only: vec![0],
+                },
+            ),
+            (
+                vec!["site7.company.com"],
+                IpMode::Dhcp,
+                Algorithm::LocalDomains,
+                Some("company.com"),
+                outside(),
+            ),
+            (
+                vec!["ad.company.local"],
+                IpMode::Dhcp,
+                Algorithm::LocalDomains,
+                Some("company.com"),
+                outside(),
+            ),
+            (
+                vec!["bogus.local"],
+                IpMode::Dhcp,
+                Algorithm::LocalDomains,
+                Some("vprodemo.com"),
+                outside(),
+            ),
+            (
+                vec!["company.com"],
+                IpMode::Dhcp,
+                Algorithm::LocalDomains,
+                None,
+                outside(),
+            ),
+            (
+                vec![uuid],
+                IpMode::Dhcp,
+                Algorithm::LocalDomains,
+                Some("company.com"),
+                outside(),
+            ),
+            (
+                vec![uuid],
+                IpMode::Dhcp,
+                Algorithm::LocalDomains,
+                Some("hotel.example"),
+                outside(),
+            ),
+            (
+                vec![],
+                IpMode::Dhcp,
+                Algorithm::LocalDomains,
+                Some("anything.example"),
+                Verdict::Disabled,
+            ),
+            (
+                vec![],
+                IpMode::Dhcp,
+                Algorithm::LocalDomains,
+                None,
+                Verdict::Disabled,
+            ),
+            (
+                vec!["com"],
+                IpMode::Dhcp,
+                Algorithm::LocalDomains,
+                Some("guest-wifi.com"),
+                inside(0, false),
+            ),
+            (
+                vec!["company.com"],
+                IpMode::Static,
+                Algorithm::LocalDomains,
+                Some("company.com"),
+                Verdict::NotEvaluated(NotEvaluated::StaticIp),
+            ),
+            (
+                vec!["company.com"],
+                IpMode::Dhcp,
+                Algorithm::RemoteUrls,
+                Some("company.com"),
+                Verdict::NotEvaluated(NotEvaluated::RemoteUrls),
+            ),
         ];
         for (list, mode, algorithm, option15, want) in rows {
             let list = strings(&list);
@@ -195,7 +290,10 @@ mod tests {
                 ipv6_prefixes: &[],
             };
             let got = classify(&settings, mode, &Attachment::suffix(option15));
-            assert_eq!(got, want, "{list:?} / {mode:?} / {algorithm:?} / {option15:?}");
+            assert_eq!(
+                got, want,
+                "{list:?} / {mode:?} / {algorithm:?} / {option15:?}"
+            );
         }
     }
 
@@ -215,31 +313,79 @@ mod tests {
     #[test]
     fn first_matching_entry_is_reported_and_order_is_kept() {
         let list = strings(&["vpn.company.com", "company.com"]);
-        let v = classify(&local(&list), IpMode::Dhcp, &Attachment::suffix(Some("vpn.company.com")));
+        let v = classify(
+            &local(&list),
+            IpMode::Dhcp,
+            &Attachment::suffix(Some("vpn.company.com")),
+        );
         assert_eq!(v, inside(0, true));
-        let v = classify(&local(&list), IpMode::Dhcp, &Attachment::suffix(Some("hq.company.com")));
+        let v = classify(
+            &local(&list),
+            IpMode::Dhcp,
+            &Attachment::suffix(Some("hq.company.com")),
+        );
         assert_eq!(v, inside(1, false));
     }
 
     #[test]
     fn option15_is_normalised_too() {
         let list = strings(&["company.com"]);
-        for value in ["COMPANY.com", "company.com.", " company.com ", "Site4.Company.Com."] {
-            assert!(classify(&local(&list), IpMode::Dhcp, &Attachment::suffix(Some(value))).is_inside(), "{value}");
+        for value in [
+            "COMPANY.com",
+            "company.com.",
+            " company.com ",
+            "Site4.Company.Com.",
+        ] {
+            assert!(
+                classify(
+                    &local(&list),
+                    IpMode::Dhcp,
+                    &Attachment::suffix(Some(value))
+                )
+                .is_inside(),
+                "{value}"
+            );
         }
-        for value in ["company.com..", "company.co", "company.comx", "xcompany.com", ""] {
-            assert!(!classify(&local(&list), IpMode::Dhcp, &Attachment::suffix(Some(value))).is_inside(), "{value}");
+        for value in [
+            "company.com..",
+            "company.co",
+            "company.comx",
+            "xcompany.com",
+            "",
+        ] {
+            assert!(
+                !classify(
+                    &local(&list),
+                    IpMode::Dhcp,
+                    &Attachment::suffix(Some(value))
+                )
+                .is_inside(),
+                "{value}"
+            );
         }
     }
 
     #[test]
     fn raw_suffix_near_misses_are_all_listed() {
         let list = strings(&["corp.com", "rp.com", "other.net"]);
-        let v = classify(&local(&list), IpMode::Dhcp, &Attachment::suffix(Some("mycorp.com")));
-        assert_eq!(v, Verdict::Outside { raw_suffix_only: vec![0, 1] });
+        let v = classify(
+            &local(&list),
+            IpMode::Dhcp,
+            &Attachment::suffix(Some("mycorp.com")),
+        );
+        assert_eq!(
+            v,
+            Verdict::Outside {
+                raw_suffix_only: vec![0, 1]
+            }
+        );
         // A label match elsewhere in the list wins over a raw near miss.
         let list = strings(&["corp.com", "mycorp.com"]);
-        let v = classify(&local(&list), IpMode::Dhcp, &Attachment::suffix(Some("eu.mycorp.com")));
+        let v = classify(
+            &local(&list),
+            IpMode::Dhcp,
+            &Attachment::suffix(Some("eu.mycorp.com")),
+        );
         assert_eq!(v, inside(1, false));
     }
 
@@ -252,13 +398,29 @@ mod tests {
             ipv6_prefixes: &prefixes,
         };
         let advertised = ["2001:db8:1:4::/64".parse().unwrap()];
-        let net = Attachment { option15: None, ipv6_prefixes: &advertised };
-        assert_eq!(classify(&settings, IpMode::Dhcp, &net), Verdict::Inside(InsideBy::Ipv6Prefix { index: 0 }));
+        let net = Attachment {
+            option15: None,
+            ipv6_prefixes: &advertised,
+        };
+        assert_eq!(
+            classify(&settings, IpMode::Dhcp, &net),
+            Verdict::Inside(InsideBy::Ipv6Prefix { index: 0 })
+        );
         let foreign = ["2001:db8:2::/64".parse().unwrap()];
-        let net = Attachment { option15: None, ipv6_prefixes: &foreign };
+        let net = Attachment {
+            option15: None,
+            ipv6_prefixes: &foreign,
+        };
         assert!(classify(&settings, IpMode::Dhcp, &net).is_outside());
         // Prefixes alone keep detection enabled: a suffix-only network is outside.
-        assert!(classify(&settings, IpMode::Dhcp, &Attachment::suffix(Some("company.com"))).is_outside());
+        assert!(
+            classify(
+                &settings,
+                IpMode::Dhcp,
+                &Attachment::suffix(Some("company.com"))
+            )
+            .is_outside()
+        );
     }
 
     #[test]

@@ -62,7 +62,12 @@ impl ExternalSuffixes {
         let entry = normalise(entry);
         self.entries
             .iter()
-            .filter(|(e, _)| matches!(suffix_match(&entry, e), SuffixMatch::Exact | SuffixMatch::Label))
+            .filter(|(e, _)| {
+                matches!(
+                    suffix_match(&entry, e),
+                    SuffixMatch::Exact | SuffixMatch::Label
+                )
+            })
             .map(|(e, user)| (e.as_str(), *user))
             .collect()
     }
@@ -77,7 +82,10 @@ mod tests {
         let ext = ExternalSuffixes::new(["Guest.Company.com."]);
         assert_eq!(ext.classify("FRITZ.box"), Some(("fritz.box", false)));
         assert_eq!(ext.classify("hitron.home"), Some(("home", false)));
-        assert_eq!(ext.classify("guest.company.com"), Some(("guest.company.com", true)));
+        assert_eq!(
+            ext.classify("guest.company.com"),
+            Some(("guest.company.com", true))
+        );
         assert_eq!(ext.classify("company.com"), None);
         assert_eq!(ext.classify("homes.example"), None);
     }
@@ -85,7 +93,10 @@ mod tests {
     #[test]
     fn entries_cover_external_suffixes_at_or_below_them() {
         let ext = ExternalSuffixes::new(["guest.company.com"]);
-        assert_eq!(ext.covered_by("company.com"), vec![("guest.company.com", true)]);
+        assert_eq!(
+            ext.covered_by("company.com"),
+            vec![("guest.company.com", true)]
+        );
         assert_eq!(ext.covered_by("box"), vec![("fritz.box", false)]);
         assert!(ext.covered_by("hq.company.com").is_empty());
         assert!(ext.covered_by("x.fritz.box").is_empty());

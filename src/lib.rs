@@ -1,6 +1,8 @@
 //! scslint: a policy linter for Intel AMT configuration profiles. It reads profiles and the
 //! networks devices attach to, predicts AMT's environment-detection verdict, and reports misfires.
 
+pub mod check;
+pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod dns_name;
@@ -8,8 +10,6 @@ pub mod envdetect;
 pub mod external;
 pub mod observe;
 pub mod profile;
-pub mod source;
-pub mod rules;
-pub mod check;
-pub mod cli;
 pub mod report;
+pub mod rules;
+pub mod source;

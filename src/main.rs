@@ -39,7 +39,9 @@ fn load_config(args: &CheckArgs) -> Result<Config, Vec<ConfigError>> {
     }
     let path = match &args.config {
         Some(p) => Some(p.clone()),
-        None => std::env::current_dir().ok().and_then(|d| Config::discover(&d)),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|d| Config::discover(&d)),
     };
     match path {
         Some(p) => Config::load(&p),
@@ -51,7 +53,13 @@ fn check(args: CheckArgs) -> ExitCode {
     let config = match load_config(&args) {
         Ok(c) => c,
         Err(errors) => {
-            eprint!("{}", human::render_config_errors(&errors, human::Style::detect(std::io::stderr().is_terminal())));
+            eprint!(
+                "{}",
+                human::render_config_errors(
+                    &errors,
+                    human::Style::detect(std::io::stderr().is_terminal())
+                )
+            );
             return ExitCode::from(2);
         }
     };
@@ -61,7 +69,10 @@ fn check(args: CheckArgs) -> ExitCode {
     };
     let outcome = run(&options, &config);
     let text = match args.format {
-        Format::Human => human::render(&outcome, human::Style::detect(std::io::stdout().is_terminal())),
+        Format::Human => human::render(
+            &outcome,
+            human::Style::detect(std::io::stdout().is_terminal()),
+        ),
         Format::Json => json::render(&outcome),
     };
     if print(&text) != ExitCode::SUCCESS {
@@ -69,7 +80,11 @@ fn check(args: CheckArgs) -> ExitCode {
     }
     if outcome.had_input_problems() {
         ExitCode::from(2)
-    } else if outcome.findings.iter().any(|f| f.severity == Severity::Error) {
+    } else if outcome
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error)
+    {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -80,14 +95,20 @@ fn explain(code: &str) -> ExitCode {
     match Code::parse(code) {
         Some(c) => print(&rules::explain(c)),
         None => {
-            eprintln!("scslint: unknown rule `{}`; `scslint rules` lists them all", scslint::report::escape_text(code));
+            eprintln!(
+                "scslint: unknown rule `{}`; `scslint rules` lists them all",
+                scslint::report::escape_text(code)
+            );
             ExitCode::from(2)
         }
     }
 }
 
 fn list_rules() -> ExitCode {
-    let mut text = format!("{:<6} {:<38} {:<8} {}\n", "CODE", "NAME", "LEVEL", "SUMMARY");
+    let mut text = format!(
+        "{:<6} {:<38} {:<8} {}\n",
+        "CODE", "NAME", "LEVEL", "SUMMARY"
+    );
     for &c in Code::ALL {
         text.push_str(&format!(
             "{:<6} {:<38} {:<8} {}\n",

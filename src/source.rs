@@ -46,9 +46,14 @@ pub type Source = Arc<SourceFile>;
 pub enum DecodeError {
     Empty,
     /// Invalid UTF-8 at this byte offset of the raw file; `text` holds the valid prefix.
-    InvalidUtf8 { offset: usize, prefix: String },
+    InvalidUtf8 {
+        offset: usize,
+        prefix: String,
+    },
     /// UTF-16 with an odd byte count or an unpaired surrogate.
-    InvalidUtf16 { offset: usize },
+    InvalidUtf16 {
+        offset: usize,
+    },
 }
 
 impl SourceFile {
@@ -165,12 +170,11 @@ pub fn line_col_in(text: &str, offset: usize) -> (usize, usize) {
 
 /// The path shown to the user: relative to the working directory when it lies below it.
 pub fn display_path(path: &Path) -> PathBuf {
-    if path.is_absolute() {
-        if let Ok(cwd) = std::env::current_dir() {
-            if let Ok(rel) = path.strip_prefix(&cwd) {
-                return rel.to_path_buf();
-            }
-        }
+    if path.is_absolute()
+        && let Ok(cwd) = std::env::current_dir()
+        && let Ok(rel) = path.strip_prefix(&cwd)
+    {
+        return rel.to_path_buf();
     }
     path.strip_prefix("./").unwrap_or(path).to_path_buf()
 }
@@ -191,14 +195,23 @@ mod tests {
     #[test]
     fn decodes_boms_and_utf16() {
         let src = SourceFile::decode("a", b"\xEF\xBB\xBF<a/>").unwrap();
-        assert_eq!((src.text.as_str(), src.encoding), ("<a/>", Encoding::Utf8Bom));
+        assert_eq!(
+            (src.text.as_str(), src.encoding),
+            ("<a/>", Encoding::Utf8Bom)
+        );
         let utf16: Vec<u8> = [0xFF, 0xFE]
             .into_iter()
             .chain("<a>é</a>".encode_utf16().flat_map(u16::to_le_bytes))
             .collect();
         let src = SourceFile::decode("b", &utf16).unwrap();
-        assert_eq!((src.text.as_str(), src.encoding), ("<a>é</a>", Encoding::Utf16Le));
-        let be: Vec<u8> = "<?xml?><a/>".encode_utf16().flat_map(u16::to_be_bytes).collect();
+        assert_eq!(
+            (src.text.as_str(), src.encoding),
+            ("<a>é</a>", Encoding::Utf16Le)
+        );
+        let be: Vec<u8> = "<?xml?><a/>"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
         assert_eq!(SourceFile::decode("c", &be).unwrap().text, "<?xml?><a/>");
     }
 
@@ -206,7 +219,10 @@ mod tests {
     fn reports_where_utf8_breaks() {
         let err = SourceFile::decode("a", b"<a>\n\xFF</a>").unwrap_err();
         assert!(matches!(err, DecodeError::InvalidUtf8 { offset: 4, .. }));
-        assert_eq!(SourceFile::decode("e", b"  \n").unwrap_err(), DecodeError::Empty);
+        assert_eq!(
+            SourceFile::decode("e", b"  \n").unwrap_err(),
+            DecodeError::Empty
+        );
         assert!(matches!(
             SourceFile::decode("o", b"\xFF\xFE<\0a"),
             Err(DecodeError::InvalidUtf16 { .. })

@@ -41,24 +41,44 @@ pub struct Observed {
 pub fn read_file(path: &Path, display: &Path) -> Observed {
     let fail = |line, column, msg: String| Observed {
         networks: Vec::new(),
-        findings: vec![Finding::at_file(Code::SL050, display.to_path_buf(), line, column, msg)],
+        findings: vec![Finding::at_file(
+            Code::SL050,
+            display.to_path_buf(),
+            line,
+            column,
+            msg,
+        )],
     };
     let mut bytes = Vec::new();
-    let read = std::fs::File::open(path).and_then(|f| f.take(MAX_OBSERVED_BYTES + 1).read_to_end(&mut bytes));
+    let read = std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_OBSERVED_BYTES + 1).read_to_end(&mut bytes));
     if let Err(e) = read {
         return fail(1, 1, format!("cannot read the observed-networks file: {e}"));
     }
     if bytes.len() as u64 > MAX_OBSERVED_BYTES {
-        return fail(1, 1, format!("the observed-networks file is over {} MiB; it was not read", MAX_OBSERVED_BYTES >> 20));
+        return fail(
+            1,
+            1,
+            format!(
+                "the observed-networks file is over {} MiB; it was not read",
+                MAX_OBSERVED_BYTES >> 20
+            ),
+        );
     }
     match SourceFile::decode(display, &bytes) {
         Ok(source) => read_source(&source),
         Err(DecodeError::Empty) => Observed::default(),
         Err(DecodeError::InvalidUtf8 { offset, prefix }) => {
             let (line, column) = line_col_in(&prefix, prefix.len());
-            fail(line, column, format!("the observed-networks file is not valid UTF-8 (byte {offset})"))
+            fail(
+                line,
+                column,
+                format!("the observed-networks file is not valid UTF-8 (byte {offset})"),
+            )
         }
-        Err(DecodeError::InvalidUtf16 { offset }) => fail(1, 1, format!("invalid UTF-16 at byte {offset}")),
+        Err(DecodeError::InvalidUtf16 { offset }) => {
+            fail(1, 1, format!("invalid UTF-16 at byte {offset}"))
+        }
     }
 }
 
@@ -82,15 +102,28 @@ pub fn read_source(source: &Source) -> Observed {
         let name_span = entry.name.span();
         let name = entry.name.into_inner();
         if name.trim().is_empty() {
-            out.findings.push(Finding::new(Code::SL051, source, name_span, "a network needs a non-empty name").label("empty name"));
+            out.findings.push(
+                Finding::new(
+                    Code::SL051,
+                    source,
+                    name_span,
+                    "a network needs a non-empty name",
+                )
+                .label("empty name"),
+            );
             continue;
         }
         if let Some(first) = seen.get(&name) {
             out.findings.push(
-                Finding::new(Code::SL051, source, name_span, format!("network name `{name}` is used twice in this file"))
-                    .label("second use")
-                    .related(source, first.clone(), "first defined here")
-                    .network(&name),
+                Finding::new(
+                    Code::SL051,
+                    source,
+                    name_span,
+                    format!("network name `{name}` is used twice in this file"),
+                )
+                .label("second use")
+                .related(source, first.clone(), "first defined here")
+                .network(&name),
             );
             continue;
         }
@@ -100,13 +133,21 @@ pub fn read_source(source: &Source) -> Observed {
             match parse_ipv6_prefix(p.get_ref()) {
                 Some(net) => prefixes.push(net),
                 None => out.findings.push(
-                    Finding::new(Code::SL051, source, p.span(), format!("`{}` is not an IPv6 prefix", p.get_ref()))
-                        .label("expected e.g. 2001:db8:1:4::/64")
-                        .network(&name),
+                    Finding::new(
+                        Code::SL051,
+                        source,
+                        p.span(),
+                        format!("`{}` is not an IPv6 prefix", p.get_ref()),
+                    )
+                    .label("expected e.g. 2001:db8:1:4::/64")
+                    .network(&name),
                 ),
             }
         }
-        let suffix = entry.suffix.map(Spanned::into_inner).filter(|s| !s.trim().is_empty());
+        let suffix = entry
+            .suffix
+            .map(Spanned::into_inner)
+            .filter(|s| !s.trim().is_empty());
         out.networks.push(Network {
             name,
             suffix,
@@ -127,7 +168,11 @@ mod tests {
     use crate::source::Encoding;
 
     fn read(text: &str) -> Observed {
-        read_source(&SourceFile::new("observed.toml", text.to_owned(), Encoding::Utf8))
+        read_source(&SourceFile::new(
+            "observed.toml",
+            text.to_owned(),
+            Encoding::Utf8,
+        ))
     }
 
     #[test]
@@ -149,9 +194,15 @@ ipv6_prefixes = ["2001:db8:9::/64"]
         assert!(out.findings.is_empty(), "{:?}", out.findings);
         assert_eq!(out.networks.len(), 2);
         let hq = &out.networks[0];
-        assert_eq!((hq.suffix.as_deref(), hq.trust, hq.hosts), (Some("corp.example.com"), Trust::Enterprise, Some(420)));
+        assert_eq!(
+            (hq.suffix.as_deref(), hq.trust, hq.hosts),
+            (Some("corp.example.com"), Trust::Enterprise, Some(420))
+        );
         let hotel = &out.networks[1];
-        assert_eq!((hotel.suffix.as_deref(), hotel.trust), (None, Trust::External));
+        assert_eq!(
+            (hotel.suffix.as_deref(), hotel.trust),
+            (None, Trust::External)
+        );
         assert_eq!(hotel.ipv6_prefixes.len(), 1);
         assert_eq!(hq.source.slice(&hq.span), "\"hq-wired\"");
     }
@@ -160,11 +211,17 @@ ipv6_prefixes = ["2001:db8:9::/64"]
     fn reports_unknown_keys_bad_trust_and_duplicates_with_positions() {
         let out = read("[[network]]\nname = \"a\"\nsufix = \"x.example\"\n");
         assert_eq!(out.findings[0].code, Code::SL051);
-        assert!(out.findings[0].message.contains("sufix"), "{}", out.findings[0].message);
+        assert!(
+            out.findings[0].message.contains("sufix"),
+            "{}",
+            out.findings[0].message
+        );
         assert_eq!(out.findings[0].line_col().0, 3);
         let out = read("[[network]]\nname = \"a\"\ntrust = \"partner\"\n");
         assert!(out.findings[0].message.contains("partner"));
-        let out = read("[[network]]\nname = \"a\"\n[[network]]\nname = \"a\"\n[[network]]\nname = \"b\"\n");
+        let out = read(
+            "[[network]]\nname = \"a\"\n[[network]]\nname = \"a\"\n[[network]]\nname = \"b\"\n",
+        );
         assert_eq!(out.findings.len(), 1);
         assert_eq!(out.findings[0].line_col().0, 4);
         assert_eq!(out.networks.len(), 2, "the good networks are kept");

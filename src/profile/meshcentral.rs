@@ -41,8 +41,13 @@ pub fn read(source: &Source, explicit: bool) -> FileOutcome {
         Err(e) => {
             let range = e.range();
             return FileOutcome::finding(
-                Finding::new(Code::SL051, source, range.start..range.end.max(range.start + 1), format!("malformed JSON: {}", e.kind()))
-                    .label("here"),
+                Finding::new(
+                    Code::SL051,
+                    source,
+                    range.start..range.end.max(range.start + 1),
+                    format!("malformed JSON: {}", e.kind()),
+                )
+                .label("here"),
             );
         }
     };
@@ -54,8 +59,13 @@ pub fn read(source: &Source, explicit: bool) -> FileOutcome {
     };
     let Value::Object(domains_obj) = &domains.value else {
         return FileOutcome::finding(
-            Finding::new(Code::SL051, source, span_of(&domains.value), "`domains` must be an object of MeshCentral domains")
-                .label("not an object"),
+            Finding::new(
+                Code::SL051,
+                source,
+                span_of(&domains.value),
+                "`domains` must be an object of MeshCentral domains",
+            )
+            .label("not an object"),
         );
     };
     let mut out = FileOutcome::default();
@@ -69,8 +79,13 @@ pub fn read(source: &Source, explicit: bool) -> FileOutcome {
         let mut profile = Profile::new(name.to_owned(), ProfileKind::MeshCentral, source, key_span);
         let Value::Object(section) = &domain.value else {
             out.findings.push(
-                Finding::new(Code::SL051, source, span_of(&domain.value), format!("domain `{name}` must be an object"))
-                    .profile(name),
+                Finding::new(
+                    Code::SL051,
+                    source,
+                    span_of(&domain.value),
+                    format!("domain `{name}` must be an object"),
+                )
+                .profile(name),
             );
             continue;
         };
@@ -85,7 +100,12 @@ pub fn read(source: &Source, explicit: bool) -> FileOutcome {
     out
 }
 
-fn read_list(value: &Value, source: &Source, profile: &str, findings: &mut Vec<Finding>) -> Option<Detection> {
+fn read_list(
+    value: &Value,
+    source: &Source,
+    profile: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<Detection> {
     let mut detection = Detection {
         algorithm: Algorithm::LocalDomains,
         strings: Vec::new(),
@@ -101,9 +121,14 @@ fn read_list(value: &Value, source: &Source, profile: &str, findings: &mut Vec<F
         Value::NullKeyword(_) => return None,
         other => {
             findings.push(
-                Finding::new(Code::SL051, source, span_of(other), "`environmentDetection` must be an array of DNS suffixes")
-                    .label("not an array")
-                    .profile(profile),
+                Finding::new(
+                    Code::SL051,
+                    source,
+                    span_of(other),
+                    "`environmentDetection` must be an array of DNS suffixes",
+                )
+                .label("not an array")
+                .profile(profile),
             );
             return None;
         }
@@ -113,12 +138,20 @@ fn read_list(value: &Value, source: &Source, profile: &str, findings: &mut Vec<F
             Value::StringLit(s) => {
                 // The span covers the text inside the quotes.
                 let span = span_of(s);
-                detection.push(super::Spanned::new(s.value.to_string(), span.start + 1..span.end.saturating_sub(1).max(span.start + 1)));
+                detection.push(super::Spanned::new(
+                    s.value.to_string(),
+                    span.start + 1..span.end.saturating_sub(1).max(span.start + 1),
+                ));
             }
             other => findings.push(
-                Finding::new(Code::SL051, source, span_of(other), "each `environmentDetection` entry must be a string")
-                    .label("not a string")
-                    .profile(profile),
+                Finding::new(
+                    Code::SL051,
+                    source,
+                    span_of(other),
+                    "each `environmentDetection` entry must be a string",
+                )
+                .label("not a string")
+                .profile(profile),
             ),
         }
     }
@@ -142,7 +175,10 @@ mod tests {
     use crate::source::{Encoding, SourceFile};
 
     fn read_str(text: &str) -> FileOutcome {
-        read(&SourceFile::new("config.json", text.to_owned(), Encoding::Utf8), true)
+        read(
+            &SourceFile::new("config.json", text.to_owned(), Encoding::Utf8),
+            true,
+        )
     }
 
     #[test]
@@ -161,14 +197,24 @@ mod tests {
         let d = out.profiles[0].detection.as_ref().unwrap();
         assert_eq!(d.strings, ["company.com", "vpn.company.com"]);
         assert_eq!(&text[d.string_spans[0].clone()], "company.com");
-        assert_eq!(out.profiles[1].detection.as_ref().unwrap().strings, ["lab.company.com"]);
+        assert_eq!(
+            out.profiles[1].detection.as_ref().unwrap().strings,
+            ["lab.company.com"]
+        );
         assert!(out.profiles[2].detection.is_none());
     }
 
     #[test]
     fn disabled_keys_are_ignored() {
         let text = r#"{"domains": {"": {"amtManager": {"_environmentDetection": ["a.example"], "environmentDetection": ["b.example"]}}}}"#;
-        assert_eq!(read_str(text).profiles[0].detection.as_ref().unwrap().strings, ["b.example"]);
+        assert_eq!(
+            read_str(text).profiles[0]
+                .detection
+                .as_ref()
+                .unwrap()
+                .strings,
+            ["b.example"]
+        );
         let out = read_str(r#"{"_domains": {"": {}}}"#);
         assert_eq!(out.findings[0].code, Code::SL053);
     }
@@ -178,9 +224,14 @@ mod tests {
         let out = read_str("{\n  \"domains\": { \"\": [1, }\n}");
         assert_eq!(out.findings[0].code, Code::SL051);
         assert_eq!(out.findings[0].line_col().0, 2);
-        let out = read_str(r#"{"domains": {"": {"amtManager": {"environmentDetection": ["ok.example", 5]}}}}"#);
+        let out = read_str(
+            r#"{"domains": {"": {"amtManager": {"environmentDetection": ["ok.example", 5]}}}}"#,
+        );
         assert_eq!(out.findings.len(), 1);
-        assert_eq!(out.profiles[0].detection.as_ref().unwrap().strings, ["ok.example"]);
+        assert_eq!(
+            out.profiles[0].detection.as_ref().unwrap().strings,
+            ["ok.example"]
+        );
     }
 
     #[test]

@@ -130,7 +130,9 @@ impl Profile {
     }
 
     pub fn has_remote_access(&self) -> bool {
-        self.remote_access.as_ref().is_some_and(RemoteAccess::is_configured)
+        self.remote_access
+            .as_ref()
+            .is_some_and(RemoteAccess::is_configured)
     }
 }
 
@@ -158,12 +160,20 @@ pub fn read_file(path: &Path, display: &Path, explicit: bool, mapping: &ScsMappi
     let at_start = |code, msg: String| Finding::at_file(code, display.to_path_buf(), 1, 1, msg);
     let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
-        Err(e) => return FileOutcome::finding(at_start(Code::SL050, format!("cannot open the file: {e}"))),
+        Err(e) => {
+            return FileOutcome::finding(at_start(
+                Code::SL050,
+                format!("cannot open the file: {e}"),
+            ));
+        }
     };
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut bytes = Vec::new();
     // Read one byte past the limit, so an oversized file is recognised without reading it whole.
-    if let Err(e) = (&mut file).take(MAX_PROFILE_BYTES + 1).read_to_end(&mut bytes) {
+    if let Err(e) = (&mut file)
+        .take(MAX_PROFILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+    {
         return FileOutcome::finding(at_start(Code::SL050, format!("cannot read the file: {e}")));
     }
     if bytes.len() as u64 > MAX_PROFILE_BYTES {
@@ -202,7 +212,9 @@ pub fn read_file(path: &Path, display: &Path, explicit: bool, mapping: &ScsMappi
                 display.to_path_buf(),
                 line,
                 column,
-                format!("the file is not valid UTF-8 (byte {offset}) and has no UTF-16 byte-order mark"),
+                format!(
+                    "the file is not valid UTF-8 (byte {offset}) and has no UTF-16 byte-order mark"
+                ),
             );
             f = if looks_structured(&bytes) {
                 f.help("save the file as UTF-8 or as UTF-16 with a byte-order mark")
@@ -214,7 +226,9 @@ pub fn read_file(path: &Path, display: &Path, explicit: bool, mapping: &ScsMappi
         Err(DecodeError::InvalidUtf16 { offset }) => {
             return FileOutcome::finding(at_start(
                 Code::SL050,
-                format!("the file starts with a UTF-16 byte-order mark but is not valid UTF-16 (byte {offset})"),
+                format!(
+                    "the file starts with a UTF-16 byte-order mark but is not valid UTF-16 (byte {offset})"
+                ),
             ));
         }
     };
@@ -255,7 +269,9 @@ fn read_xml(source: &Source, start: usize, explicit: bool, mapping: &ScsMapping)
     let doc = match xml::parse(&source.text, start) {
         Ok(doc) => doc,
         Err(e) => {
-            return FileOutcome::finding(Finding::new(Code::SL051, source, e.span, e.message).label("here"));
+            return FileOutcome::finding(
+                Finding::new(Code::SL051, source, e.span, e.message).label("here"),
+            );
         }
     };
     if let Some(index) = wsman::find_instance(&doc) {
@@ -266,9 +282,14 @@ fn read_xml(source: &Source, start: usize, explicit: bool, mapping: &ScsMapping)
         .find(|(_, e)| e.local == "EncryptedData" || e.local == "CipherValue")
     {
         return FileOutcome::finding(
-            Finding::new(Code::SL052, source, el.tag_span.clone(), "this profile is encrypted: its payload is an XML-encryption blob")
-                .label("encrypted payload")
-                .help(DECRYPT_HELP),
+            Finding::new(
+                Code::SL052,
+                source,
+                el.tag_span.clone(),
+                "this profile is encrypted: its payload is an XML-encryption blob",
+            )
+            .label("encrypted payload")
+            .help(DECRYPT_HELP),
         );
     }
     if mapping.is_root(&doc.root().local) {

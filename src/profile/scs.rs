@@ -49,9 +49,13 @@ impl ScsMapping {
             fields: ScsFields {
                 profile_name: f.profile_name.or_else(|| b.profile_name.clone()),
                 home_domains: f.home_domains.or_else(|| b.home_domains.clone()),
-                detection_algorithm: f.detection_algorithm.or_else(|| b.detection_algorithm.clone()),
+                detection_algorithm: f
+                    .detection_algorithm
+                    .or_else(|| b.detection_algorithm.clone()),
                 mps_servers: f.mps_servers.or_else(|| b.mps_servers.clone()),
-                remote_access_policies: f.remote_access_policies.or_else(|| b.remote_access_policies.clone()),
+                remote_access_policies: f
+                    .remote_access_policies
+                    .or_else(|| b.remote_access_policies.clone()),
                 ip_mode: f.ip_mode.or_else(|| b.ip_mode.clone()),
                 ip_sync: f.ip_sync.or_else(|| b.ip_sync.clone()),
                 fqdn_source: f.fqdn_source.or_else(|| b.fqdn_source.clone()),
@@ -61,11 +65,19 @@ impl ScsMapping {
     }
 
     pub fn is_root(&self, local: &str) -> bool {
-        self.roots.iter().flatten().any(|r| r.eq_ignore_ascii_case(local))
+        self.roots
+            .iter()
+            .flatten()
+            .any(|r| r.eq_ignore_ascii_case(local))
     }
 
     pub fn roots_list(&self) -> String {
-        let roots: Vec<String> = self.roots.iter().flatten().map(|r| format!("`{r}`")).collect();
+        let roots: Vec<String> = self
+            .roots
+            .iter()
+            .flatten()
+            .map(|r| format!("`{r}`"))
+            .collect();
         roots.join(", ")
     }
 }
@@ -78,7 +90,9 @@ fn path_matches(pattern: &str, path: &[&str]) -> bool {
         return false;
     }
     let tail = &path[path.len() - want.len()..];
-    tail.iter().zip(&want).all(|(a, b)| a.eq_ignore_ascii_case(b))
+    tail.iter()
+        .zip(&want)
+        .all(|(a, b)| a.eq_ignore_ascii_case(b))
 }
 
 /// Elements matched by the first pattern of `patterns` that matches anything.
@@ -118,8 +132,12 @@ fn parse_ip_mode(s: &str) -> Option<IpMode> {
 
 fn parse_algorithm(s: &str) -> Option<Algorithm> {
     match s.trim().to_ascii_lowercase().as_str() {
-        "0" | "localdomains" | "local-domains" | "local_domains" | "local" => Some(Algorithm::LocalDomains),
-        "1" | "remoteurls" | "remote-urls" | "remote_urls" | "remote" => Some(Algorithm::RemoteUrls),
+        "0" | "localdomains" | "local-domains" | "local_domains" | "local" => {
+            Some(Algorithm::LocalDomains)
+        }
+        "1" | "remoteurls" | "remote-urls" | "remote_urls" | "remote" => {
+            Some(Algorithm::RemoteUrls)
+        }
         _ => None,
     }
 }
@@ -132,7 +150,12 @@ pub fn read(doc: &Document, source: &Source, mapping: &ScsMapping) -> FileOutcom
         .first()
         .map(|e| e.trimmed_text().to_owned())
         .filter(|n| !n.is_empty())
-        .or_else(|| source.path.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .or_else(|| {
+            source
+                .path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        })
         .unwrap_or_else(|| "SCS profile".to_owned());
 
     let domains = select(doc, &f.home_domains);
@@ -143,30 +166,50 @@ pub fn read(doc: &Document, source: &Source, mapping: &ScsMapping) -> FileOutcom
     let ip_sync = select(doc, &f.ip_sync);
     let fqdn_source = select(doc, &f.fqdn_source);
     let shared_fqdn = select(doc, &f.shared_fqdn);
-    let nothing_mapped = [&domains, &algorithm, &mps, &policies, &ip_mode, &ip_sync, &fqdn_source, &shared_fqdn]
-        .iter()
-        .all(|v| v.is_empty());
-    if nothing_mapped {
-        if let Some(blob) = doc.elements.iter().find(|e| looks_base64(&e.text)) {
-            return FileOutcome {
-                profiles: Vec::new(),
-                findings: vec![
-                    Finding::new(Code::SL052, source, blob.text_span.clone(), "this SCS profile is encrypted: its payload is a base64 blob")
-                        .label("encrypted payload")
-                        .help(super::DECRYPT_HELP),
-                ],
-            };
-        }
+    let nothing_mapped = [
+        &domains,
+        &algorithm,
+        &mps,
+        &policies,
+        &ip_mode,
+        &ip_sync,
+        &fqdn_source,
+        &shared_fqdn,
+    ]
+    .iter()
+    .all(|v| v.is_empty());
+    if nothing_mapped && let Some(blob) = doc.elements.iter().find(|e| looks_base64(&e.text)) {
+        return FileOutcome {
+            profiles: Vec::new(),
+            findings: vec![
+                Finding::new(
+                    Code::SL052,
+                    source,
+                    blob.text_span.clone(),
+                    "this SCS profile is encrypted: its payload is a base64 blob",
+                )
+                .label("encrypted payload")
+                .help(super::DECRYPT_HELP),
+            ],
+        };
     }
 
-    let mut profile = Profile::new(name.clone(), ProfileKind::Scs, source, root.tag_span.clone());
+    let mut profile = Profile::new(
+        name.clone(),
+        ProfileKind::Scs,
+        source,
+        root.tag_span.clone(),
+    );
     let mut bad_value = |el: &Element, field: &str, expected: &str| {
         findings.push(
             Finding::new(
                 Code::SL051,
                 source,
                 el.text_span.clone(),
-                format!("`{}` is not a valid {field} (expected {expected})", el.trimmed_text()),
+                format!(
+                    "`{}` is not a valid {field} (expected {expected})",
+                    el.trimmed_text()
+                ),
             )
             .label(format!("mapped as {field}"))
             .profile(&name),
@@ -197,7 +240,11 @@ pub fn read(doc: &Document, source: &Source, mapping: &ScsMapping) -> FileOutcom
 
     if !mps.is_empty() || !policies.is_empty() {
         profile.remote_access = Some(RemoteAccess {
-            mps_servers: mps.iter().map(|e| spanned_text(e)).filter(|s| !s.value.is_empty()).collect(),
+            mps_servers: mps
+                .iter()
+                .map(|e| spanned_text(e))
+                .filter(|s| !s.value.is_empty())
+                .collect(),
             policies: policies.iter().map(|e| spanned_text(e)).collect(),
         });
     }
@@ -233,7 +280,11 @@ mod tests {
     use crate::source::{Encoding, SourceFile};
 
     fn read_str(text: &str, mapping: &ScsMapping) -> FileOutcome {
-        read_source(&SourceFile::new("p/hq.xml", text.to_owned(), Encoding::Utf8), true, mapping)
+        read_source(
+            &SourceFile::new("p/hq.xml", text.to_owned(), Encoding::Utf8),
+            true,
+            mapping,
+        )
     }
 
     const PROFILE: &str = r#"<?xml version="1.0" encoding="utf-8"?>
@@ -250,7 +301,17 @@ mod tests {
     fn shipped_mapping_parses_and_fills_every_field() {
         let m: ScsMapping = toml::from_str(DEFAULT_MAPPING).expect("shipped mapping must parse");
         let f = &m.fields;
-        for field in [&f.profile_name, &f.home_domains, &f.detection_algorithm, &f.mps_servers, &f.remote_access_policies, &f.ip_mode, &f.ip_sync, &f.fqdn_source, &f.shared_fqdn] {
+        for field in [
+            &f.profile_name,
+            &f.home_domains,
+            &f.detection_algorithm,
+            &f.mps_servers,
+            &f.remote_access_policies,
+            &f.ip_mode,
+            &f.ip_sync,
+            &f.fqdn_source,
+            &f.shared_fqdn,
+        ] {
             assert!(field.as_ref().is_some_and(|v| !v.is_empty()));
         }
         assert!(m.is_root("profile"));
@@ -262,29 +323,50 @@ mod tests {
         assert!(out.findings.is_empty(), "{:?}", out.findings);
         let p = &out.profiles[0];
         assert_eq!(p.name, "HQ Standard");
-        assert_eq!(p.detection.as_ref().unwrap().strings, ["company.com", "vpn.company.com"]);
+        assert_eq!(
+            p.detection.as_ref().unwrap().strings,
+            ["company.com", "vpn.company.com"]
+        );
         assert!(p.has_remote_access());
-        assert_eq!(p.remote_access.as_ref().unwrap().policies[0].value, "user-initiated");
+        assert_eq!(
+            p.remote_access.as_ref().unwrap().policies[0].value,
+            "user-initiated"
+        );
         assert_eq!(p.ip_mode.as_ref().unwrap().value, IpMode::Dhcp);
-        assert_eq!(p.ip_sync.as_ref().unwrap().value, true);
-        assert_eq!(p.shared_fqdn.as_ref().unwrap().value, true);
+        assert!(p.ip_sync.as_ref().unwrap().value);
+        assert!(p.shared_fqdn.as_ref().unwrap().value);
         assert_eq!(p.fqdn_source.as_ref().unwrap().value, "PrimaryDnsSuffix");
     }
 
     #[test]
     fn an_override_remaps_only_what_it_names() {
-        let text = PROFILE.replace("<HomeDomains><Domain>", "<Suffixes><S>").replace("</Domain><Domain>", "</S><S>").replace("</Domain></HomeDomains>", "</S></Suffixes>");
-        let over: ScsMapping = toml::from_str("[fields]\nhome_domains = [\"EnvironmentDetection/Suffixes/S\"]").unwrap();
+        let text = PROFILE
+            .replace("<HomeDomains><Domain>", "<Suffixes><S>")
+            .replace("</Domain><Domain>", "</S><S>")
+            .replace("</Domain></HomeDomains>", "</S></Suffixes>");
+        let over: ScsMapping =
+            toml::from_str("[fields]\nhome_domains = [\"EnvironmentDetection/Suffixes/S\"]")
+                .unwrap();
         let mapping = over.over(&ScsMapping::shipped());
         let out = read_str(&text, &mapping);
         let p = &out.profiles[0];
-        assert_eq!(p.detection.as_ref().unwrap().strings, ["company.com", "vpn.company.com"]);
-        assert_eq!(p.ip_mode.as_ref().unwrap().value, IpMode::Dhcp, "unnamed fields keep the default");
+        assert_eq!(
+            p.detection.as_ref().unwrap().strings,
+            ["company.com", "vpn.company.com"]
+        );
+        assert_eq!(
+            p.ip_mode.as_ref().unwrap().value,
+            IpMode::Dhcp,
+            "unnamed fields keep the default"
+        );
     }
 
     #[test]
     fn bad_values_are_reported_and_the_rest_read() {
-        let out = read_str(&PROFILE.replace("<Mode>DHCP</Mode>", "<Mode>sometimes</Mode>"), &ScsMapping::shipped());
+        let out = read_str(
+            &PROFILE.replace("<Mode>DHCP</Mode>", "<Mode>sometimes</Mode>"),
+            &ScsMapping::shipped(),
+        );
         assert_eq!(out.findings[0].code, Code::SL051);
         assert_eq!(out.profiles[0].detection.as_ref().unwrap().strings.len(), 2);
     }
@@ -292,18 +374,36 @@ mod tests {
     #[test]
     fn encrypted_payloads_are_recognised() {
         let blob = "U2FsdGVkX1".repeat(30);
-        let out = read_str(&format!("<Profile><Data>{blob}</Data></Profile>"), &ScsMapping::shipped());
+        let out = read_str(
+            &format!("<Profile><Data>{blob}</Data></Profile>"),
+            &ScsMapping::shipped(),
+        );
         assert_eq!(out.findings[0].code, Code::SL052);
-        let out = read_str("<Profile xmlns:x=\"http://www.w3.org/2001/04/xmlenc#\"><x:EncryptedData><x:CipherData><x:CipherValue>AAAA</x:CipherValue></x:CipherData></x:EncryptedData></Profile>", &ScsMapping::shipped());
+        let out = read_str(
+            "<Profile xmlns:x=\"http://www.w3.org/2001/04/xmlenc#\"><x:EncryptedData><x:CipherData><x:CipherValue>AAAA</x:CipherValue></x:CipherData></x:EncryptedData></Profile>",
+            &ScsMapping::shipped(),
+        );
         assert_eq!(out.findings[0].code, Code::SL052);
     }
 
     #[test]
     fn path_patterns() {
-        assert!(path_matches("HomeDomains/Domain", &["Profile", "EnvironmentDetection", "HomeDomains", "Domain"]));
-        assert!(path_matches("homedomains/DOMAIN", &["X", "HomeDomains", "Domain"]));
-        assert!(!path_matches("/HomeDomains/Domain", &["X", "HomeDomains", "Domain"]));
-        assert!(path_matches("/X/HomeDomains/Domain", &["X", "HomeDomains", "Domain"]));
+        assert!(path_matches(
+            "HomeDomains/Domain",
+            &["Profile", "EnvironmentDetection", "HomeDomains", "Domain"]
+        ));
+        assert!(path_matches(
+            "homedomains/DOMAIN",
+            &["X", "HomeDomains", "Domain"]
+        ));
+        assert!(!path_matches(
+            "/HomeDomains/Domain",
+            &["X", "HomeDomains", "Domain"]
+        ));
+        assert!(path_matches(
+            "/X/HomeDomains/Domain",
+            &["X", "HomeDomains", "Domain"]
+        ));
         assert!(!path_matches("", &["X"]));
     }
 }

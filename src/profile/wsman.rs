@@ -7,7 +7,8 @@ use crate::diagnostic::{Code, Finding};
 use crate::envdetect::Algorithm;
 use crate::source::{Source, Spanned};
 
-pub const EDSD_NS: &str = "http://intel.com/wbem/wscim/1/amt-schema/1/AMT_EnvironmentDetectionSettingData";
+pub const EDSD_NS: &str =
+    "http://intel.com/wbem/wscim/1/amt-schema/1/AMT_EnvironmentDetectionSettingData";
 pub const EDSD_CLASS: &str = "AMT_EnvironmentDetectionSettingData";
 
 /// The index of the (first) instance element, wherever the envelope put it.
@@ -59,7 +60,9 @@ pub fn read(doc: &Document, index: usize, source: &Source) -> FileOutcome {
                 }
             }
             // The entry keeps its surrounding whitespace: SL003 reports it.
-            "DetectionStrings" => detection.push(Spanned::new(child.text.clone(), child.text_span.clone())),
+            "DetectionStrings" => {
+                detection.push(Spanned::new(child.text.clone(), child.text_span.clone()))
+            }
             "DetectionIPv6LocalPrefixes" => detection.push_prefix(value),
             _ => {}
         }
@@ -127,9 +130,20 @@ mod tests {
     #[test]
     fn prefixes_do_not_matter_only_namespaces() {
         let text = GET.replace("g:", "h:").replace("xmlns:g", "xmlns:h");
-        assert_eq!(read(&text).profiles[0].detection.as_ref().unwrap().strings.len(), 2);
+        assert_eq!(
+            read(&text).profiles[0]
+                .detection
+                .as_ref()
+                .unwrap()
+                .strings
+                .len(),
+            2
+        );
         // The right local name in the wrong namespace is not an instance.
-        let wrong = GET.replace("amt-schema/1/AMT_EnvironmentDetectionSettingData\">", "amt-schema/1/Other\">");
+        let wrong = GET.replace(
+            "amt-schema/1/AMT_EnvironmentDetectionSettingData\">",
+            "amt-schema/1/Other\">",
+        );
         let out = read(&wrong);
         assert!(out.profiles.is_empty());
         assert_eq!(out.findings[0].code, Code::SL053);
@@ -148,7 +162,10 @@ mod tests {
 
     #[test]
     fn reports_bad_or_missing_algorithm() {
-        let out = read(&GET.replace("<g:DetectionAlgorithm>0</g:DetectionAlgorithm>", "<g:DetectionAlgorithm>7</g:DetectionAlgorithm>"));
+        let out = read(&GET.replace(
+            "<g:DetectionAlgorithm>0</g:DetectionAlgorithm>",
+            "<g:DetectionAlgorithm>7</g:DetectionAlgorithm>",
+        ));
         assert_eq!(out.findings[0].code, Code::SL051);
         assert!(out.findings[0].message.contains("`7`"));
         let out = read(&GET.replace("<g:DetectionAlgorithm>0</g:DetectionAlgorithm>", ""));

@@ -109,7 +109,8 @@ pub fn parse(text: &str, start: usize) -> Result<Document, XmlError> {
 pub fn chunk_prefix_len(text: &str) -> usize {
     let line_end = text.find('\n').unwrap_or(0);
     let line = text[..line_end].trim();
-    let is_chunk = !line.is_empty() && line.len() <= 8 && line.bytes().all(|b| b.is_ascii_hexdigit());
+    let is_chunk =
+        !line.is_empty() && line.len() <= 8 && line.bytes().all(|b| b.is_ascii_hexdigit());
     if is_chunk && text[line_end..].trim_start().starts_with('<') {
         line_end + 1
     } else {
@@ -165,7 +166,9 @@ fn parse_from(text: &str) -> Result<Document, XmlError> {
                 }
                 if elements.len() >= MAX_ELEMENTS {
                     return Err(XmlError {
-                        message: format!("more than {MAX_ELEMENTS} elements; this is not a profile"),
+                        message: format!(
+                            "more than {MAX_ELEMENTS} elements; this is not a profile"
+                        ),
                         span: start..end,
                     });
                 }
@@ -202,10 +205,10 @@ fn parse_from(text: &str) -> Result<Document, XmlError> {
             }
             Event::End(_) => {
                 pending_comments.clear();
-                if let (Some(index), Some(range)) = (stack.pop(), text_ranges.pop()) {
-                    if let Some(range) = range {
-                        elements[index].text_span = trimmed_span(text, range);
-                    }
+                if let (Some(index), Some(range)) = (stack.pop(), text_ranges.pop())
+                    && let Some(range) = range
+                {
+                    elements[index].text_span = trimmed_span(text, range);
                 }
                 if stack.is_empty() {
                     root_closed = true;
@@ -213,7 +216,14 @@ fn parse_from(text: &str) -> Result<Document, XmlError> {
             }
             Event::Text(ref t) => {
                 let raw: &str = t;
-                append_text(&mut elements, &stack, &mut text_ranges, &t.xml10_content(), start..end, raw);
+                append_text(
+                    &mut elements,
+                    &stack,
+                    &mut text_ranges,
+                    &t.xml10_content(),
+                    start..end,
+                    raw,
+                );
                 // After the root, only a chunked body's terminator (`0`) may follow.
                 let chunk_end = root_closed && raw.trim().bytes().all(|b| b.is_ascii_hexdigit());
                 if stack.is_empty() && !raw.trim().is_empty() && !chunk_end {
@@ -224,7 +234,14 @@ fn parse_from(text: &str) -> Result<Document, XmlError> {
                 }
             }
             Event::CData(ref t) => {
-                append_text(&mut elements, &stack, &mut text_ranges, &t.xml10_content(), start..end, "x");
+                append_text(
+                    &mut elements,
+                    &stack,
+                    &mut text_ranges,
+                    &t.xml10_content(),
+                    start..end,
+                    "x",
+                );
             }
             Event::GeneralRef(ref r) => {
                 let resolved = if r.is_char_ref() {
@@ -264,7 +281,10 @@ fn parse_from(text: &str) -> Result<Document, XmlError> {
     }
     if let Some(&open) = stack.last() {
         return Err(XmlError {
-            message: format!("malformed XML: element `{}` is never closed", elements[open].local),
+            message: format!(
+                "malformed XML: element `{}` is never closed",
+                elements[open].local
+            ),
             span: elements[open].tag_span.clone(),
         });
     }
@@ -345,7 +365,12 @@ mod tests {
         let e = parse_from("<a>\n  <b></c>\n</a>").unwrap_err();
         assert!(e.message.starts_with("malformed XML"), "{e:?}");
         assert!(e.span.start >= 6, "{e:?}");
-        assert!(parse_from("<a><b></b>").unwrap_err().message.contains("never closed"));
+        assert!(
+            parse_from("<a><b></b>")
+                .unwrap_err()
+                .message
+                .contains("never closed")
+        );
         assert!(parse_from("<a/><b/>").is_err());
     }
 

@@ -5,7 +5,9 @@ use super::{escape_text, mask_text};
 use crate::check::{Outcome, Summary};
 use crate::diagnostic::{Finding, Location, Severity};
 use crate::source::Source;
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+};
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
@@ -88,16 +90,22 @@ impl Diagnostic for Report {
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s.as_ref() as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        (!self.labels.is_empty()).then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+        (!self.labels.is_empty())
+            .then(|| Box::new(self.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
     }
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        (!self.related.is_empty()).then(|| Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)) as Box<dyn Iterator<Item = &dyn Diagnostic>>)
+        (!self.related.is_empty()).then(|| {
+            Box::new(self.related.iter().map(|r| r as &dyn Diagnostic))
+                as Box<dyn Iterator<Item = &dyn Diagnostic>>
+        })
     }
 }
 
@@ -140,15 +148,25 @@ fn build(f: &Finding, sources: &mut Sources) -> Report {
             }
         }
         Location::File { path, line, column } => {
-            report.message = format!("{}:{line}:{column}: {}", escape_text(&path.to_string_lossy()), report.message);
+            report.message = format!(
+                "{}:{line}:{column}: {}",
+                escape_text(&path.to_string_lossy()),
+                report.message
+            );
         }
     }
     report
 }
 
 pub fn render(outcome: &Outcome, style: Style) -> String {
-    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
     let mut sources = Sources::default();
     let mut out = String::new();
     for f in &outcome.findings {
@@ -177,19 +195,31 @@ pub fn summary_line(s: &Summary) -> String {
         plural(s.files, "file", "files"),
     );
     if s.networks > 0 {
-        line.push_str(&format!(", {}", plural(s.networks, "observed network", "observed networks")));
+        line.push_str(&format!(
+            ", {}",
+            plural(s.networks, "observed network", "observed networks")
+        ));
     }
     line.push(')');
     if s.unreadable > 0 {
-        line.push_str(&format!("; {} could not be read", plural(s.unreadable, "input", "inputs")));
+        line.push_str(&format!(
+            "; {} could not be read",
+            plural(s.unreadable, "input", "inputs")
+        ));
     }
     line
 }
 
 /// Config problems, underlined in scslint.toml, for standard error.
 pub fn render_config_errors(errors: &[crate::config::ConfigError], style: Style) -> String {
-    let theme = if style.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(style.width).with_links(false);
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false);
     let mut sources = Sources::default();
     let mut out = String::new();
     for e in errors {

@@ -31,7 +31,9 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         })
         .map(|(i, _)| i)
         .collect();
-    let Some(&first) = misfits.first() else { return };
+    let Some(&first) = misfits.first() else {
+        return;
+    };
     let (what, algorithm, help) = match d.algorithm {
         Algorithm::LocalDomains => (
             "URL",
@@ -45,7 +47,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         ),
     };
     let count = misfits.len();
-    let plural = if count == 1 { "entry is a" } else { "entries are" };
+    let plural = if count == 1 {
+        "entry is a"
+    } else {
+        "entries are"
+    };
     let what = match (count, what) {
         (1, w) => w.to_owned(),
         (_, "DNS suffix") => "DNS suffixes".to_owned(),
@@ -57,7 +63,14 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             d.string_spans[first].clone(),
             format!("{count} {plural} {what}, but the detection algorithm is {algorithm}"),
         )
-        .label(format!("a {} under this algorithm", if d.algorithm == Algorithm::LocalDomains { "URL" } else { "suffix" }))
+        .label(format!(
+            "a {} under this algorithm",
+            if d.algorithm == Algorithm::LocalDomains {
+                "URL"
+            } else {
+                "suffix"
+            }
+        ))
         .help(help)
         .home_domain(&d.strings[first]),
     );
@@ -73,7 +86,11 @@ mod tests {
         let p = profile_with(&["corp.com", "vpn.corp.com"], Algorithm::RemoteUrls);
         let f = run_rule(Code::SL010, &p, None);
         assert_eq!(f.len(), 1);
-        assert!(f[0].message.starts_with("2 entries are DNS suffixes"), "{}", f[0].message);
+        assert!(
+            f[0].message.starts_with("2 entries are DNS suffixes"),
+            "{}",
+            f[0].message
+        );
         let p = profile(&["corp.com", "https://amt.corp.com/"]);
         let f = run_rule(Code::SL010, &p, None);
         assert_eq!(f[0].home_domain.as_deref(), Some("https://amt.corp.com/"));
@@ -82,6 +99,13 @@ mod tests {
     #[test]
     fn quiet_when_entries_fit() {
         assert!(run_rule(Code::SL010, &profile(&["corp.com"]), None).is_empty());
-        assert!(run_rule(Code::SL010, &profile_with(&["https://amt.corp.com/"], Algorithm::RemoteUrls), None).is_empty());
+        assert!(
+            run_rule(
+                Code::SL010,
+                &profile_with(&["https://amt.corp.com/"], Algorithm::RemoteUrls),
+                None
+            )
+            .is_empty()
+        );
     }
 }

@@ -19,7 +19,9 @@ keep static addressing for fixed kiosks and servers that are always on the LAN, 
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let Some(mode) = &ctx.profile.ip_mode else { return };
+    let Some(mode) = &ctx.profile.ip_mode else {
+        return;
+    };
     if mode.value != IpMode::Static {
         return;
     }
@@ -29,9 +31,15 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         return;
     }
     let (severity, message) = if remote {
-        (Severity::Error, "the ME uses a static IP address: environment detection does not run and remote access (CIRA) will not work")
+        (
+            Severity::Error,
+            "the ME uses a static IP address: environment detection does not run and remote access (CIRA) will not work",
+        )
     } else {
-        (Severity::Warning, "the ME uses a static IP address: environment detection does not run, so the home domains are never used")
+        (
+            Severity::Warning,
+            "the ME uses a static IP address: environment detection does not run, so the home domains are never used",
+        )
     };
     out.push(
         ctx.finding(Code::SL008, mode.span.clone(), message)
@@ -50,7 +58,11 @@ mod tests {
     fn warning_with_domains_error_with_remote_access() {
         let f = run_rule(Code::SL008, &with_static_ip(profile(&["corp.com"])), None);
         assert_eq!(f[0].severity, Severity::Warning);
-        let f = run_rule(Code::SL008, &with_static_ip(with_remote_access(profile(&["corp.com"]))), None);
+        let f = run_rule(
+            Code::SL008,
+            &with_static_ip(with_remote_access(profile(&["corp.com"]))),
+            None,
+        );
         assert_eq!(f[0].severity, Severity::Error);
     }
 

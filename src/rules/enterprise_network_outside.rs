@@ -93,33 +93,75 @@ mod tests {
         let nets = [net("hq-wired", Some("company.com"), Enterprise)];
         let f = run_rule(Code::SL100, &p, Some(&nets));
         assert_eq!(f.len(), 1);
-        assert!(f[0].message.contains("`hq-wired` (option 15 `company.com`, 10 hosts)"), "{}", f[0].message);
-        assert_eq!(f[0].help.as_deref(), Some("add `company.com` to the home domains"));
+        assert!(
+            f[0].message
+                .contains("`hq-wired` (option 15 `company.com`, 10 hosts)"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(
+            f[0].help.as_deref(),
+            Some("add `company.com` to the home domains")
+        );
         assert_eq!(f[0].network.as_deref(), Some("hq-wired"));
     }
 
     #[test]
     fn proposes_a_shared_parent_when_safe() {
         let p = profile(&["vpn.example.org"]);
-        let nets = [net("a", Some("site1.example.org"), Enterprise), net("b", Some("site2.example.org"), Enterprise)];
+        let nets = [
+            net("a", Some("site1.example.org"), Enterprise),
+            net("b", Some("site2.example.org"), Enterprise),
+        ];
         let f = run_rule(Code::SL100, &p, Some(&nets));
         assert_eq!(f.len(), 2);
-        assert!(f[0].help.as_deref().unwrap().contains("or `example.org` to cover all 2"), "{:?}", f[0].help);
+        assert!(
+            f[0].help
+                .as_deref()
+                .unwrap()
+                .contains("or `example.org` to cover all 2"),
+            "{:?}",
+            f[0].help
+        );
         // A guest network under the same parent makes the parent unsafe.
-        let nets = [nets[0].clone(), nets[1].clone(), net("guest", Some("wifi.example.org"), External)];
+        let nets = [
+            nets[0].clone(),
+            nets[1].clone(),
+            net("guest", Some("wifi.example.org"), External),
+        ];
         let f = run_rule(Code::SL100, &p, Some(&nets));
-        assert_eq!(f[0].help.as_deref(), Some("add `site1.example.org` to the home domains"));
+        assert_eq!(
+            f[0].help.as_deref(),
+            Some("add `site1.example.org` to the home domains")
+        );
         // So does a configured external suffix (the test context lists guest.company.com).
-        let nets = [net("a", Some("a.company.com"), Enterprise), net("b", Some("b.company.com"), Enterprise)];
+        let nets = [
+            net("a", Some("a.company.com"), Enterprise),
+            net("b", Some("b.company.com"), Enterprise),
+        ];
         let f = run_rule(Code::SL100, &p, Some(&nets));
-        assert_eq!(f[0].help.as_deref(), Some("add `a.company.com` to the home domains"));
+        assert_eq!(
+            f[0].help.as_deref(),
+            Some("add `a.company.com` to the home domains")
+        );
     }
 
     #[test]
     fn quiet_when_covered_external_static_disabled_or_placeholder() {
-        let nets = [net("hq", Some("Site4.Company.com."), Enterprise), net("hotel", Some("hotel.example"), External), net("none", None, Enterprise)];
+        let nets = [
+            net("hq", Some("Site4.Company.com."), Enterprise),
+            net("hotel", Some("hotel.example"), External),
+            net("none", None, Enterprise),
+        ];
         assert!(run_rule(Code::SL100, &profile(&["company.com"]), Some(&nets)).is_empty());
-        assert!(run_rule(Code::SL100, &with_static_ip(profile(&["other.com"])), Some(&nets)).is_empty());
+        assert!(
+            run_rule(
+                Code::SL100,
+                &with_static_ip(profile(&["other.com"])),
+                Some(&nets)
+            )
+            .is_empty()
+        );
         assert!(run_rule(Code::SL100, &profile(&[]), Some(&nets)).is_empty());
         assert!(run_rule(Code::SL100, &profile(&["3fa85f64c2d1"]), Some(&nets)).is_empty());
         assert!(run_rule(Code::SL100, &profile(&["other.com"]), None).is_empty());

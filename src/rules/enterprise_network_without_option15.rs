@@ -45,10 +45,14 @@ mod tests {
     use super::super::test_support::*;
     use super::*;
     use crate::observe::Trust::*;
+    use crate::source::Span;
 
     #[test]
     fn fires_for_enterprise_networks_without_a_suffix() {
-        let nets = [net("warehouse", None, Enterprise), net("hotel", None, External)];
+        let nets = [
+            net("warehouse", None, Enterprise),
+            net("hotel", None, External),
+        ];
         let f = run_rule(Code::SL104, &profile(&["company.com"]), Some(&nets));
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].network.as_deref(), Some("warehouse"));
@@ -58,11 +62,18 @@ mod tests {
     fn quiet_when_disabled_static_or_covered_by_an_ipv6_prefix() {
         let nets = [net("warehouse", None, Enterprise)];
         assert!(run_rule(Code::SL104, &profile(&[]), Some(&nets)).is_empty());
-        assert!(run_rule(Code::SL104, &with_static_ip(profile(&["company.com"])), Some(&nets)).is_empty());
+        assert!(
+            run_rule(
+                Code::SL104,
+                &with_static_ip(profile(&["company.com"])),
+                Some(&nets)
+            )
+            .is_empty()
+        );
         let mut p = profile(&["company.com"]);
         let d = p.detection.as_mut().unwrap();
         d.ipv6_prefixes = vec!["2001:db8:1::/48".into()];
-        d.prefix_spans = vec![0..0];
+        d.prefix_spans = vec![Span::default()];
         let mut n = nets[0].clone();
         n.ipv6_prefixes = vec!["2001:db8:1:7::/64".parse().unwrap()];
         assert!(run_rule(Code::SL104, &p, Some(&[n])).is_empty());

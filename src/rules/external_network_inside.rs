@@ -25,10 +25,17 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if n.is_enterprise() {
             continue;
         }
-        let Verdict::Inside(by) = verdict else { continue };
+        let Verdict::Inside(by) = verdict else {
+            continue;
+        };
         let (span, entry) = match by {
-            InsideBy::Domain { index, .. } => (d.string_spans[index].clone(), d.strings[index].as_str()),
-            InsideBy::Ipv6Prefix { index } => (d.prefix_spans[index].clone(), d.ipv6_prefixes[index].as_str()),
+            InsideBy::Domain { index, .. } => {
+                (d.string_spans[index].clone(), d.strings[index].as_str())
+            }
+            InsideBy::Ipv6Prefix { index } => (
+                d.prefix_spans[index].clone(),
+                d.ipv6_prefixes[index].as_str(),
+            ),
         };
         let forced = n
             .forced_external
@@ -62,10 +69,16 @@ mod tests {
     #[test]
     fn fires_for_external_networks_under_a_home_domain() {
         let p = profile(&["company.com"]);
-        let nets = [net("guest", Some("guest.company.com"), External), net("hq", Some("company.com"), Enterprise)];
+        let nets = [
+            net("guest", Some("guest.company.com"), External),
+            net("hq", Some("company.com"), Enterprise),
+        ];
         let f = run_rule(Code::SL101, &p, Some(&nets));
         assert_eq!(f.len(), 1);
-        assert_eq!((f[0].network.as_deref(), f[0].home_domain.as_deref()), (Some("guest"), Some("company.com")));
+        assert_eq!(
+            (f[0].network.as_deref(), f[0].home_domain.as_deref()),
+            (Some("guest"), Some("company.com"))
+        );
     }
 
     #[test]
@@ -74,14 +87,24 @@ mod tests {
         let mut n = net("branch", Some("lan"), Enterprise);
         n.apply_external(&ExternalSuffixes::default());
         let f = run_rule(Code::SL101, &p, Some(std::slice::from_ref(&n)));
-        assert!(f[0].message.contains("declared enterprise"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("declared enterprise"),
+            "{}",
+            f[0].message
+        );
     }
 
     #[test]
     fn quiet_when_external_networks_stay_outside() {
         let p = profile(&["hq.company.com"]);
-        let nets = [net("guest", Some("guest.company.com"), External), net("hotel", None, External)];
+        let nets = [
+            net("guest", Some("guest.company.com"), External),
+            net("hotel", None, External),
+        ];
         assert!(run_rule(Code::SL101, &p, Some(&nets)).is_empty());
-        assert!(run_rule(Code::SL101, &profile(&[]), Some(&nets)).is_empty(), "disabled detection is not a home-domain match");
+        assert!(
+            run_rule(Code::SL101, &profile(&[]), Some(&nets)).is_empty(),
+            "disabled detection is not a home-domain match"
+        );
     }
 }

@@ -31,7 +31,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             ctx.finding(
                 Code::SL003,
                 span.clone(),
-                format!("home domain `{}` is not canonical: it has {}", entry.trim(), what.join(" and ")),
+                format!(
+                    "home domain `{}` is not canonical: it has {}",
+                    entry.trim(),
+                    what.join(" and ")
+                ),
             )
             .label("not canonical")
             .help(format!("write `{}`", canonical(entry)))
@@ -47,8 +51,25 @@ mod tests {
 
     #[test]
     fn fires_on_each_kind_of_non_canonical_spelling() {
-        let flagged = entries_flagged(Code::SL003, &["company.com", "Company.com", "company.com.", ".company.com", " company.com\n"]);
-        assert_eq!(flagged, ["Company.com", "company.com.", ".company.com", " company.com\n"]);
+        let flagged = entries_flagged(
+            Code::SL003,
+            &[
+                "company.com",
+                "Company.com",
+                "company.com.",
+                ".company.com",
+                " company.com\n",
+            ],
+        );
+        assert_eq!(
+            flagged,
+            [
+                "Company.com",
+                "company.com.",
+                ".company.com",
+                " company.com\n"
+            ]
+        );
     }
 
     #[test]
@@ -59,6 +80,9 @@ mod tests {
     #[test]
     fn help_gives_the_canonical_form() {
         let p = profile(&["Company.COM."]);
-        assert_eq!(run_rule(Code::SL003, &p, None)[0].help.as_deref(), Some("write `company.com`"));
+        assert_eq!(
+            run_rule(Code::SL003, &p, None)[0].help.as_deref(),
+            Some("write `company.com`")
+        );
     }
 }

@@ -45,7 +45,10 @@ mod tests {
         let at_limit = format!("{}.com", "a".repeat(186));
         let over = format!("{}.com", "a".repeat(187));
         assert_eq!(at_limit.len(), 190);
-        assert_eq!(entries_flagged(Code::SL002, &[&at_limit, &over, "company.com"]), [over]);
+        assert_eq!(
+            entries_flagged(Code::SL002, &[&at_limit, &over, "company.com"]),
+            [over]
+        );
         assert!(entries_flagged(Code::SL002, &["company.com"]).is_empty());
     }
 }

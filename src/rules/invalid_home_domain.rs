@@ -35,8 +35,13 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .into_iter()
                 .filter(|p| !matches!(p, NameProblem::NameTooLong { .. }))
                 .collect();
-            let Some(first) = problems.first() else { continue };
-            let mut message = format!("home domain `{}` is not a valid DNS suffix: {first}", entry.trim());
+            let Some(first) = problems.first() else {
+                continue;
+            };
+            let mut message = format!(
+                "home domain `{}` is not a valid DNS suffix: {first}",
+                entry.trim()
+            );
             for more in &problems[1..] {
                 message.push_str(&format!("; {more}"));
             }
@@ -71,14 +76,38 @@ mod tests {
         let long = vec!["abcdefghij"; 24].join(".");
         let flagged = entries_flagged(
             Code::SL001,
-            &["corp.example.com", "corp_example.com", "a..b", "-x.com", "10.1.4.20", "https://x.example/", "Company.COM.", &long],
+            &[
+                "corp.example.com",
+                "corp_example.com",
+                "a..b",
+                "-x.com",
+                "10.1.4.20",
+                "https://x.example/",
+                "Company.COM.",
+                &long,
+            ],
         );
-        assert_eq!(flagged, ["corp_example.com", "a..b", "-x.com", "10.1.4.20", "https://x.example/"]);
+        assert_eq!(
+            flagged,
+            [
+                "corp_example.com",
+                "a..b",
+                "-x.com",
+                "10.1.4.20",
+                "https://x.example/"
+            ]
+        );
     }
 
     #[test]
     fn quiet_on_valid_lists_and_under_remote_urls() {
-        assert!(entries_flagged(Code::SL001, &["company.com", "vpn.company.com", "xn--bcher-kva.example"]).is_empty());
+        assert!(
+            entries_flagged(
+                Code::SL001,
+                &["company.com", "vpn.company.com", "xn--bcher-kva.example"]
+            )
+            .is_empty()
+        );
         let p = profile_with(&["https://amt-check.company.com/"], Algorithm::RemoteUrls);
         assert!(run_rule(Code::SL001, &p, None).is_empty());
     }

@@ -21,7 +21,9 @@ that no foreign suffix ends with.",
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(d) = ctx.detection() else { return };
     for (n, verdict) in ctx.verdicts() {
-        let Verdict::Outside { raw_suffix_only } = verdict else { continue };
+        let Verdict::Outside { raw_suffix_only } = verdict else {
+            continue;
+        };
         let suffix = n.suffix.as_deref().unwrap_or_default();
         for index in raw_suffix_only {
             let entry = d.strings[index].trim();
@@ -55,7 +57,10 @@ mod tests {
     #[test]
     fn fires_on_raw_suffix_near_misses() {
         let p = profile(&["corp.com"]);
-        let nets = [net("partner", Some("mycorp.com"), External), net("eu", Some("eu.mycorp.com"), Enterprise)];
+        let nets = [
+            net("partner", Some("mycorp.com"), External),
+            net("eu", Some("eu.mycorp.com"), Enterprise),
+        ];
         let f = run_rule(Code::SL103, &p, Some(&nets));
         assert_eq!(f.len(), 2);
         assert!(f[1].help.as_deref().unwrap().contains("eu.mycorp.com"));
@@ -64,7 +69,10 @@ mod tests {
     #[test]
     fn quiet_on_label_matches_and_unrelated_suffixes() {
         let p = profile(&["corp.com"]);
-        let nets = [net("hq", Some("hq.corp.com"), Enterprise), net("x", Some("corp.net"), External)];
+        let nets = [
+            net("hq", Some("hq.corp.com"), Enterprise),
+            net("x", Some("corp.net"), External),
+        ];
         assert!(run_rule(Code::SL103, &p, Some(&nets)).is_empty());
     }
 }

@@ -43,24 +43,66 @@ pub fn rule(code: Code) -> (&'static Doc, Option<Check>) {
     use Code::*;
     match code {
         SL001 => (&invalid_home_domain::DOC, Some(invalid_home_domain::check)),
-        SL002 => (&home_domain_too_long::DOC, Some(home_domain_too_long::check)),
-        SL003 => (&home_domain_not_canonical::DOC, Some(home_domain_not_canonical::check)),
-        SL004 => (&redundant_home_domain::DOC, Some(redundant_home_domain::check)),
-        SL005 => (&too_many_home_domains::DOC, Some(too_many_home_domains::check)),
-        SL006 => (&overbroad_home_domain::DOC, Some(overbroad_home_domain::check)),
-        SL007 => (&remote_access_needs_detection::DOC, Some(remote_access_needs_detection::check)),
-        SL008 => (&detection_ignored_static_ip::DOC, Some(detection_ignored_static_ip::check)),
-        SL009 => (&placeholder_home_domain::DOC, Some(placeholder_home_domain::check)),
-        SL010 => (&detection_algorithm_mismatch::DOC, Some(detection_algorithm_mismatch::check)),
+        SL002 => (
+            &home_domain_too_long::DOC,
+            Some(home_domain_too_long::check),
+        ),
+        SL003 => (
+            &home_domain_not_canonical::DOC,
+            Some(home_domain_not_canonical::check),
+        ),
+        SL004 => (
+            &redundant_home_domain::DOC,
+            Some(redundant_home_domain::check),
+        ),
+        SL005 => (
+            &too_many_home_domains::DOC,
+            Some(too_many_home_domains::check),
+        ),
+        SL006 => (
+            &overbroad_home_domain::DOC,
+            Some(overbroad_home_domain::check),
+        ),
+        SL007 => (
+            &remote_access_needs_detection::DOC,
+            Some(remote_access_needs_detection::check),
+        ),
+        SL008 => (
+            &detection_ignored_static_ip::DOC,
+            Some(detection_ignored_static_ip::check),
+        ),
+        SL009 => (
+            &placeholder_home_domain::DOC,
+            Some(placeholder_home_domain::check),
+        ),
+        SL010 => (
+            &detection_algorithm_mismatch::DOC,
+            Some(detection_algorithm_mismatch::check),
+        ),
         SL050 => (&input::UNREADABLE, None),
         SL051 => (&input::MALFORMED, None),
         SL052 => (&input::ENCRYPTED, None),
         SL053 => (&input::UNRECOGNISED, None),
-        SL100 => (&enterprise_network_outside::DOC, Some(enterprise_network_outside::check)),
-        SL101 => (&external_network_inside::DOC, Some(external_network_inside::check)),
-        SL102 => (&unmatched_home_domain::DOC, Some(unmatched_home_domain::check)),
-        SL103 => (&label_boundary_ambiguity::DOC, Some(label_boundary_ambiguity::check)),
-        SL104 => (&enterprise_network_without_option15::DOC, Some(enterprise_network_without_option15::check)),
+        SL100 => (
+            &enterprise_network_outside::DOC,
+            Some(enterprise_network_outside::check),
+        ),
+        SL101 => (
+            &external_network_inside::DOC,
+            Some(external_network_inside::check),
+        ),
+        SL102 => (
+            &unmatched_home_domain::DOC,
+            Some(unmatched_home_domain::check),
+        ),
+        SL103 => (
+            &label_boundary_ambiguity::DOC,
+            Some(label_boundary_ambiguity::check),
+        ),
+        SL104 => (
+            &enterprise_network_without_option15::DOC,
+            Some(enterprise_network_without_option15::check),
+        ),
     }
 }
 
@@ -131,7 +173,11 @@ impl<'a> Context<'a> {
 
     /// Attach the network's definition in observed.toml to a finding.
     pub fn with_network(&self, f: Finding, n: &Network) -> Finding {
-        f.network(&n.name).related(&n.source, n.span.clone(), format!("network `{}` observed here", n.name))
+        f.network(&n.name).related(
+            &n.source,
+            n.span.clone(),
+            format!("network `{}` observed here", n.name),
+        )
     }
 }
 
@@ -145,7 +191,10 @@ pub fn run(ctx: &Context) -> Vec<Finding> {
         if let (_, Some(check)) = rule(code) {
             let start = out.len();
             check(ctx, &mut out);
-            debug_assert!(out[start..].iter().all(|f| f.code == code), "{code} emitted another code");
+            debug_assert!(
+                out[start..].iter().all(|f| f.code == code),
+                "{code} emitted another code"
+            );
         }
     }
     out
@@ -216,7 +265,11 @@ pub(crate) mod test_support {
             forced_external: None,
             hosts: Some(10),
             ipv6_prefixes: vec![],
-            source: SourceFile::new("observed.toml", format!("name = \"{name}\""), Encoding::Utf8),
+            source: SourceFile::new(
+                "observed.toml",
+                format!("name = \"{name}\""),
+                Encoding::Utf8,
+            ),
             span: 7..9 + name.len(),
         }
     }
@@ -239,7 +292,10 @@ pub(crate) mod test_support {
 
     pub fn entries_flagged(code: Code, entries: &[&str]) -> Vec<String> {
         let p = profile(entries);
-        run_rule(code, &p, None).into_iter().filter_map(|f| f.home_domain).collect()
+        run_rule(code, &p, None)
+            .into_iter()
+            .filter_map(|f| f.home_domain)
+            .collect()
     }
 }
 
@@ -251,7 +307,13 @@ mod tests {
     fn every_code_is_documented() {
         for &code in Code::ALL {
             let d = doc(code);
-            for (part, text) in [("summary", d.summary), ("what", d.what), ("why", d.why), ("fix", d.fix), ("example", d.example)] {
+            for (part, text) in [
+                ("summary", d.summary),
+                ("what", d.what),
+                ("why", d.why),
+                ("fix", d.fix),
+                ("example", d.example),
+            ] {
                 assert!(text.trim().len() > 20, "{code}: {part} is too thin");
             }
             let text = explain(code);

@@ -29,10 +29,10 @@ fn overbroad(ctx: &Context, entry: &str) -> Option<String> {
     }
     if !name.contains('.') {
         let covered = ctx.external.covered_by(name);
-        if let Some((consumer, false)) = covered.first() {
-            if *consumer == name {
-                return Some(format!("`{name}` is a suffix home routers hand out"));
-            }
+        if let Some((consumer, false)) = covered.first()
+            && *consumer == name
+        {
+            return Some(format!("`{name}` is a suffix home routers hand out"));
         }
         return Some(format!("`{name}` is a top-level domain"));
     }
@@ -41,9 +41,15 @@ fn overbroad(ctx: &Context, entry: &str) -> Option<String> {
         return Some(format!("`{name}` is a public suffix (Public Suffix List)"));
     }
     match ctx.external.covered_by(name).first() {
-        Some((known, true)) => Some(format!("`{name}` covers `{known}`, an external suffix listed in scslint.toml")),
-        Some((known, false)) if *known == name => Some(format!("`{name}` is a suffix home routers hand out")),
-        Some((known, false)) => Some(format!("`{name}` covers `{known}`, a suffix home routers hand out")),
+        Some((known, true)) => Some(format!(
+            "`{name}` covers `{known}`, an external suffix listed in scslint.toml"
+        )),
+        Some((known, false)) if *known == name => {
+            Some(format!("`{name}` is a suffix home routers hand out"))
+        }
+        Some((known, false)) => Some(format!(
+            "`{name}` covers `{known}`, a suffix home routers hand out"
+        )),
         None => None,
     }
 }
@@ -78,9 +84,31 @@ mod tests {
     fn fires_on_tlds_public_suffixes_and_external_suffixes() {
         let flagged = entries_flagged(
             Code::SL006,
-            &["com", "corp", "co.uk", "github.io", "lan", "fritz.box", "home.arpa", "example.com", "COM."],
+            &[
+                "com",
+                "corp",
+                "co.uk",
+                "github.io",
+                "lan",
+                "fritz.box",
+                "home.arpa",
+                "example.com",
+                "COM.",
+            ],
         );
-        assert_eq!(flagged, ["com", "corp", "co.uk", "github.io", "lan", "fritz.box", "home.arpa", "COM."]);
+        assert_eq!(
+            flagged,
+            [
+                "com",
+                "corp",
+                "co.uk",
+                "github.io",
+                "lan",
+                "fritz.box",
+                "home.arpa",
+                "COM."
+            ]
+        );
     }
 
     #[test]
@@ -89,11 +117,26 @@ mod tests {
         // The test context lists guest.company.com as external.
         let f = run_rule(Code::SL006, &p, None);
         assert_eq!(f.len(), 1);
-        assert!(f[0].message.contains("guest.company.com"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("guest.company.com"),
+            "{}",
+            f[0].message
+        );
     }
 
     #[test]
     fn quiet_on_organisation_suffixes_and_placeholders() {
-        assert!(entries_flagged(Code::SL006, &["corp.example.com", "example.co.uk", "3fa85f64c2d1", "vpn.example.org"]).is_empty());
+        assert!(
+            entries_flagged(
+                Code::SL006,
+                &[
+                    "corp.example.com",
+                    "example.co.uk",
+                    "3fa85f64c2d1",
+                    "vpn.example.org"
+                ]
+            )
+            .is_empty()
+        );
     }
 }

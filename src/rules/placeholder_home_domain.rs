@@ -43,12 +43,28 @@ mod tests {
 
     #[test]
     fn fires_on_uuid_and_hex_placeholders() {
-        let flagged = entries_flagged(Code::SL009, &["0f3c2b1a-9d8e-4c7b-a6f5-e4d3c2b1a09a.com", "3fa85f64c2d1", "corp.com"]);
-        assert_eq!(flagged, ["0f3c2b1a-9d8e-4c7b-a6f5-e4d3c2b1a09a.com", "3fa85f64c2d1"]);
+        let flagged = entries_flagged(
+            Code::SL009,
+            &[
+                "0f3c2b1a-9d8e-4c7b-a6f5-e4d3c2b1a09a.com",
+                "3fa85f64c2d1",
+                "corp.com",
+            ],
+        );
+        assert_eq!(
+            flagged,
+            ["0f3c2b1a-9d8e-4c7b-a6f5-e4d3c2b1a09a.com", "3fa85f64c2d1"]
+        );
     }
 
     #[test]
     fn quiet_on_real_names() {
-        assert!(entries_flagged(Code::SL009, &["corp.com", "cafe.example", "deadbeefcafe.corp.com"]).is_empty());
+        assert!(
+            entries_flagged(
+                Code::SL009,
+                &["corp.com", "cafe.example", "deadbeefcafe.corp.com"]
+            )
+            .is_empty()
+        );
     }
 }

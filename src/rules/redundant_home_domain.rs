@@ -27,20 +27,37 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         }
         let duplicate = (0..i).find(|&j| normal[j] == normal[i]);
-        let covering = (0..normal.len()).find(|&j| j != i && suffix_match(&normal[j], &normal[i]) == SuffixMatch::Label);
+        let covering = (0..normal.len())
+            .find(|&j| j != i && suffix_match(&normal[j], &normal[i]) == SuffixMatch::Label);
         let (j, message, help) = match (duplicate, covering) {
-            (Some(j), _) => (j, format!("home domain `{}` is listed twice", entry.trim()), "delete the second entry".to_owned()),
+            (Some(j), _) => (
+                j,
+                format!("home domain `{}` is listed twice", entry.trim()),
+                "delete the second entry".to_owned(),
+            ),
             (None, Some(j)) => (
                 j,
-                format!("home domain `{}` is already covered by `{}`", entry.trim(), d.strings[j].trim()),
-                format!("delete `{}`: `{}` matches every network below it", entry.trim(), d.strings[j].trim()),
+                format!(
+                    "home domain `{}` is already covered by `{}`",
+                    entry.trim(),
+                    d.strings[j].trim()
+                ),
+                format!(
+                    "delete `{}`: `{}` matches every network below it",
+                    entry.trim(),
+                    d.strings[j].trim()
+                ),
             ),
             (None, None) => continue,
         };
         out.push(
             ctx.finding(Code::SL004, span.clone(), message)
                 .label("redundant")
-                .related(&ctx.profile.source, d.string_spans[j].clone(), "covered by this entry")
+                .related(
+                    &ctx.profile.source,
+                    d.string_spans[j].clone(),
+                    "covered by this entry",
+                )
                 .help(help)
                 .home_domain(entry),
         );
@@ -54,12 +71,21 @@ mod tests {
 
     #[test]
     fn fires_on_duplicates_and_covered_entries() {
-        let flagged = entries_flagged(Code::SL004, &["corp.com", "a.corp.com", "Corp.com.", "other.net"]);
+        let flagged = entries_flagged(
+            Code::SL004,
+            &["corp.com", "a.corp.com", "Corp.com.", "other.net"],
+        );
         assert_eq!(flagged, ["a.corp.com", "Corp.com."]);
     }
 
     #[test]
     fn quiet_when_entries_are_disjoint() {
-        assert!(entries_flagged(Code::SL004, &["corp.com", "mycorp.com", "corp.net", "corp.com.au"]).is_empty());
+        assert!(
+            entries_flagged(
+                Code::SL004,
+                &["corp.com", "mycorp.com", "corp.net", "corp.com.au"]
+            )
+            .is_empty()
+        );
     }
 }

@@ -18,7 +18,9 @@ CIRA should be used everywhere), or remove the remote-access settings.",
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let (Some(d), Some(ra)) = (ctx.detection(), ctx.profile.remote_access.as_ref()) else { return };
+    let (Some(d), Some(ra)) = (ctx.detection(), ctx.profile.remote_access.as_ref()) else {
+        return;
+    };
     if d.is_enabled() || !ra.is_configured() {
         return;
     }
@@ -48,7 +50,14 @@ mod tests {
 
     #[test]
     fn quiet_with_home_domains_or_without_remote_access() {
-        assert!(run_rule(Code::SL007, &with_remote_access(profile(&["corp.com"])), None).is_empty());
+        assert!(
+            run_rule(
+                Code::SL007,
+                &with_remote_access(profile(&["corp.com"])),
+                None
+            )
+            .is_empty()
+        );
         assert!(run_rule(Code::SL007, &profile(&[]), None).is_empty());
     }
 }

@@ -25,9 +25,18 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let first_extra = d.string_spans[max].clone();
     let span = first_extra.start..d.string_spans.last().map_or(first_extra.end, |s| s.end);
     out.push(
-        ctx.finding(Code::SL005, span, format!("{} home domains; more than {max} may not survive every console", d.strings.len()))
-            .label(format!("entries beyond the first {max}"))
-            .help("replace site entries by their common parent suffix, or set [limits] max_home_domains"),
+        ctx.finding(
+            Code::SL005,
+            span,
+            format!(
+                "{} home domains; more than {max} may not survive every console",
+                d.strings.len()
+            ),
+        )
+        .label(format!("entries beyond the first {max}"))
+        .help(
+            "replace site entries by their common parent suffix, or set [limits] max_home_domains",
+        ),
     );
 }
 

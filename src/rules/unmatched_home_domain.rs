@@ -43,7 +43,10 @@ fn nearest<'n>(entry: &str, networks: &[&'n Network]) -> Option<(String, &'n Net
 fn looks_like_ad_domain(entry: &str) -> bool {
     let n = normalise(entry);
     let last = n.rsplit('.').next().unwrap_or("");
-    matches!(last, "local" | "corp" | "ad" | "internal" | "intranet" | "lan") || n.starts_with("ad.")
+    matches!(
+        last,
+        "local" | "corp" | "ad" | "internal" | "intranet" | "lan"
+    ) || n.starts_with("ad.")
 }
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
@@ -65,9 +68,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if e.is_empty() || is_placeholder(entry) {
             continue;
         }
-        let matched = enterprise
-            .iter()
-            .any(|n| n.suffix.as_deref().is_some_and(|s| suffix_match(&e, &normalise(s)).matches()));
+        let matched = enterprise.iter().any(|n| {
+            n.suffix
+                .as_deref()
+                .is_some_and(|s| suffix_match(&e, &normalise(s)).matches())
+        });
         if matched {
             continue;
         }
@@ -75,12 +80,19 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .finding(
                 Code::SL102,
                 span.clone(),
-                format!("home domain `{}` matches none of the {} observed enterprise networks", entry.trim(), enterprise.len()),
+                format!(
+                    "home domain `{}` matches none of the {} observed enterprise networks",
+                    entry.trim(),
+                    enterprise.len()
+                ),
             )
             .label("matches no observed network")
             .home_domain(entry);
         if let Some((suffix, n)) = nearest(entry, &enterprise) {
-            let mut help = format!("the nearest observed option 15 is `{suffix}` (network `{}`)", n.name);
+            let mut help = format!(
+                "the nearest observed option 15 is `{suffix}` (network `{}`)",
+                n.name
+            );
             if looks_like_ad_domain(entry) {
                 help.push_str("; this looks like an Active Directory or internal domain: AMT compares the DHCP option 15 suffix, not the AD domain or primary DNS suffix");
             }
@@ -99,27 +111,61 @@ mod tests {
     #[test]
     fn names_the_nearest_suffix_for_the_ad_root_mistake() {
         let p = profile(&["ad.company.local", "vpn.company.com"]);
-        let nets = [net("hq", Some("company.com"), Enterprise), net("vpn", Some("vpn.company.com"), Enterprise), net("lab", Some("lab.example.org"), Enterprise)];
+        let nets = [
+            net("hq", Some("company.com"), Enterprise),
+            net("vpn", Some("vpn.company.com"), Enterprise),
+            net("lab", Some("lab.example.org"), Enterprise),
+        ];
         let f = run_rule(Code::SL102, &p, Some(&nets));
         assert_eq!(f.len(), 1);
         let help = f[0].help.as_deref().unwrap();
-        assert!(help.starts_with("the nearest observed option 15 is `company.com` (network `hq`)"), "{help}");
+        assert!(
+            help.starts_with("the nearest observed option 15 is `company.com` (network `hq`)"),
+            "{help}"
+        );
         assert!(help.contains("Active Directory"));
     }
 
     #[test]
     fn prefers_shared_labels_then_edit_distance() {
         let p = profile(&["site7.company.com"]);
-        let nets = [net("a", Some("site7.company.net"), Enterprise), net("b", Some("site1.company.com"), Enterprise)];
+        let nets = [
+            net("a", Some("site7.company.net"), Enterprise),
+            net("b", Some("site1.company.com"), Enterprise),
+        ];
         let f = run_rule(Code::SL102, &p, Some(&nets));
-        assert!(f[0].help.as_deref().unwrap().contains("`site1.company.com`"), "{:?}", f[0].help);
+        assert!(
+            f[0].help
+                .as_deref()
+                .unwrap()
+                .contains("`site1.company.com`"),
+            "{:?}",
+            f[0].help
+        );
     }
 
     #[test]
     fn quiet_when_every_entry_matches_or_nothing_to_compare() {
-        let nets = [net("hq", Some("hq.company.com"), Enterprise), net("guest", Some("other.example"), External)];
-        assert!(run_rule(Code::SL102, &profile(&["company.com", "3fa85f64c2d1"]), Some(&nets)).is_empty());
-        assert!(run_rule(Code::SL102, &profile(&["elsewhere.com"]), Some(&[net("n", None, Enterprise)])).is_empty());
+        let nets = [
+            net("hq", Some("hq.company.com"), Enterprise),
+            net("guest", Some("other.example"), External),
+        ];
+        assert!(
+            run_rule(
+                Code::SL102,
+                &profile(&["company.com", "3fa85f64c2d1"]),
+                Some(&nets)
+            )
+            .is_empty()
+        );
+        assert!(
+            run_rule(
+                Code::SL102,
+                &profile(&["elsewhere.com"]),
+                Some(&[net("n", None, Enterprise)])
+            )
+            .is_empty()
+        );
         assert!(run_rule(Code::SL102, &profile(&["elsewhere.com"]), None).is_empty());
     }
 }
