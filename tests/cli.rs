@@ -1,0 +1,425 @@
+//! The built binary end to end: exit statuses, JSON validated against its schema, human output,
+//! explain/rules, config discovery, and the bundled demo.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn scslint() -> Command {
+    let mut cmd = Command::cargo_bin("scslint").unwrap();
+    cmd.env_remove("NO_COLOR").env_remove("COLUMNS");
+    cmd
+}
+
+/// Run `check --format json` in `dir`; return the exit status and the report, validated.
+fn check_json(dir: &Path, args: &[&str]) -> (i32, Value) {
+    let out = scslint()
+        .current_dir(dir)
+        .arg("check")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("schemas/report.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "report does not match its schema: {errors:?}"
+    );
+    (out.status.code().unwrap(), report)
+}
+
+fn codes(report: &Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+const CLEAN: &str = r#"<g:AMT_EnvironmentDetectionSettingData xmlns:g="http://intel.com/wbem/wscim/1/amt-schema/1/AMT_EnvironmentDetectionSettingData">
+  <g:DetectionAlgorithm>0</g:DetectionAlgorithm>
+  <g:DetectionStrings>company.com</g:DetectionStrings>
+</g:AMT_EnvironmentDetectionSettingData>
+"#;
+
+const OBSERVED: &str = "[[network]]\nname = \"hq\"\nsuffix = \"site4.company.com\"\nhosts = 12\n";
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn demo_reports_every_planted_mistake_and_nothing_on_clean_profiles() {
+    let (status, report) = check_json(
+        root(),
+        &[
+            "profiles",
+            "--observed",
+            "profiles/observed.toml",
+            "--no-config",
+        ],
+    );
+    assert_eq!(status, 1);
+    let found: BTreeSet<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_owned(),
+                d["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expect = [
+        ("profiles/wsman/pc0423-ad-root.xml", "SL100"),
+        ("profiles/wsman/pc0423-ad-root.xml", "SL102"),
+        ("profiles/wsman/lab-enumerate.xml", "SL010"),
+        ("profiles/scs/berlin-branch.xml", "SL003"),
+        ("profiles/scs/berlin-branch.xml", "SL004"),
+        ("profiles/scs/berlin-branch.xml", "SL102"),
+        ("profiles/scs/kiosk-static.xml", "SL008"),
+        ("profiles/scs/field-laptops.xml", "SL007"),
+        ("profiles/scs/all-sites.xml", "SL005"),
+        ("profiles/scs/all-sites.xml", "SL100"),
+        ("profiles/meshcentral/config.json", "SL001"),
+        ("profiles/meshcentral/config.json", "SL006"),
+        ("profiles/meshcentral/config.json", "SL009"),
+        ("profiles/meshcentral/config.json", "SL101"),
+    ];
+    for (path, code) in expect {
+        assert!(
+            found.contains(&(path.to_owned(), code.to_owned())),
+            "missing {code} in {path}: {found:?}"
+        );
+    }
+    let paths: BTreeSet<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
+    for clean in [
+        "profiles/wsman/hq-desktop.xml",
+        "profiles/wsman/laptop-utf16.xml",
+        "profiles/scs/hq-standard.xml",
+    ] {
+        assert!(!paths.contains(clean), "{clean} is clean but was reported");
+    }
+    let default_domain = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["profile"] == "(default domain)");
+    assert!(
+        !default_domain,
+        "the clean MeshCentral default domain was reported"
+    );
+    assert_eq!(report["summary"]["profiles"], 12);
+    assert_eq!(report["summary"]["networks"], 7);
+    // The article's mistake, underlined where it stands.
+    let ad = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| {
+            d["code"] == "SL100"
+                && d["network"] == "hq-wired"
+                && d["path"] == "profiles/wsman/pc0423-ad-root.xml"
+        })
+        .unwrap();
+    assert_eq!(
+        (
+            ad["line"].as_u64(),
+            ad["column"].as_u64(),
+            ad["end_column"].as_u64()
+        ),
+        (Some(15), Some(27), Some(43))
+    );
+    assert_eq!(ad["help"], "add `company.com` to the home domains");
+    assert_eq!(ad["related"][0]["path"], "profiles/observed.toml");
+}
+
+#[test]
+fn json_output_is_deterministic() {
+    let args = [
+        "profiles",
+        "--observed",
+        "profiles/observed.toml",
+        "--no-config",
+    ];
+    let a = scslint()
+        .current_dir(root())
+        .arg("check")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let b = scslint()
+        .current_dir(root())
+        .arg("check")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn clean_run_exits_zero_with_an_empty_list() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p/desk.xml", CLEAN);
+    write(dir.path(), "observed.toml", OBSERVED);
+    let (status, report) = check_json(
+        dir.path(),
+        &["p", "--observed", "observed.toml", "--no-config"],
+    );
+    assert_eq!(status, 0);
+    assert_eq!(report["diagnostics"], serde_json::json!([]));
+    assert_eq!(report["summary"]["profiles"], 1);
+}
+
+#[test]
+fn network_rules_run_only_with_observations() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.xml",
+        &CLEAN.replace("company.com", "ad.company.local"),
+    );
+    write(dir.path(), "observed.toml", OBSERVED);
+    let (status, report) = check_json(dir.path(), &["p.xml", "--no-config"]);
+    assert_eq!((status, codes(&report)), (0, vec![]));
+    let (status, report) = check_json(
+        dir.path(),
+        &["p.xml", "--observed", "observed.toml", "--no-config"],
+    );
+    assert_eq!(
+        (status, codes(&report)),
+        (1, vec!["SL100".to_owned(), "SL102".to_owned()])
+    );
+}
+
+#[test]
+fn walking_skips_other_files_but_naming_them_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p/desk.xml", CLEAN);
+    write(dir.path(), "p/notes.txt", "call the DHCP team\n");
+    write(
+        dir.path(),
+        "p/pom.xml",
+        "<project><modelVersion>4.0.0</modelVersion></project>\n",
+    );
+    write(dir.path(), "p/package.json", "{\"name\": \"x\"}\n");
+    write(
+        dir.path(),
+        "p/.hidden/bad.xml",
+        "<Profile><broken></Profile>",
+    );
+    let (status, report) = check_json(dir.path(), &["p", "--no-config"]);
+    assert_eq!((status, codes(&report)), (0, vec![]));
+    assert_eq!(report["summary"]["profiles"], 1);
+    let (status, report) = check_json(dir.path(), &["p/notes.txt", "p/pom.xml", "--no-config"]);
+    assert_eq!(
+        (status, codes(&report)),
+        (2, vec!["SL053".to_owned(), "SL053".to_owned()])
+    );
+}
+
+#[test]
+fn human_output_underlines_without_colour_when_piped() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.xml",
+        &CLEAN.replace("company.com", "Company.COM."),
+    );
+    let out = scslint()
+        .current_dir(dir.path())
+        .args(["check", "p.xml", "--no-config"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "warnings only");
+    assert!(text.contains("SL003(home-domain-not-canonical)"), "{text}");
+    assert!(text.contains("[p.xml:3:"), "{text}");
+    assert!(
+        text.contains("────┬─────"),
+        "the entry is underlined: {text}"
+    );
+    assert!(text.contains("help: write `company.com`"), "{text}");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour when stdout is not a terminal"
+    );
+    assert!(
+        text.trim_end()
+            .ends_with("scslint: 0 errors, 1 warning, 0 infos in 1 profile (1 file)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn terminal_escapes_from_input_never_reach_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "p.xml",
+        &CLEAN.replace("company.com", "evil&#x1b;[31m.com"),
+    );
+    let out = scslint()
+        .current_dir(dir.path())
+        .args(["check", "p.xml", "--no-config"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("SL001"), "{text}");
+    assert!(!text.contains('\u{1b}'), "{text}");
+    assert!(text.contains("\\u{1b}"), "escaped visibly: {text}");
+}
+
+#[test]
+fn rules_lists_and_explain_documents_every_code() {
+    let out = scslint().arg("rules").output().unwrap();
+    assert!(out.status.success());
+    let list = String::from_utf8(out.stdout).unwrap();
+    let codes: Vec<&str> = list
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(codes.len(), 19, "{list}");
+    for code in codes {
+        let out = scslint().args(["explain", code]).output().unwrap();
+        assert!(out.status.success(), "{code}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        for part in [
+            "What it catches",
+            "Why it matters for AMT",
+            "How to fix it",
+            "Example",
+        ] {
+            assert!(text.contains(part), "{code} lacks {part}");
+        }
+    }
+    let out = scslint()
+        .args(["explain", "enterprise-network-outside"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .starts_with("SL100 enterprise-network-outside (default: error)")
+    );
+    let out = scslint().args(["explain", "SL999"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    let out = scslint()
+        .args(["check", "--format", "yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = scslint()
+        .args(["check", "--config", "x.toml", "--no-config"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn config_is_discovered_from_parents_and_can_be_ignored_or_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "scslint.toml",
+        "[rules]\nSL003 = \"error\"\n[observed]\npaths = [\"observed.toml\"]\n",
+    );
+    write(dir.path(), "observed.toml", OBSERVED);
+    write(
+        dir.path(),
+        "sub/p.xml",
+        &CLEAN.replace("company.com", "Site4.Company.com"),
+    );
+    let sub = dir.path().join("sub");
+    // Discovered from the parent: SL003 raised to error, observed networks from config (no SL100).
+    let (status, report) = check_json(&sub, &["p.xml"]);
+    assert_eq!((status, codes(&report)), (1, vec!["SL003".to_owned()]));
+    assert_eq!(report["diagnostics"][0]["severity"], "error");
+    assert_eq!(report["summary"]["networks"], 1);
+    let (status, report) = check_json(&sub, &["p.xml", "--no-config"]);
+    assert_eq!(
+        (status, report["summary"]["networks"].as_u64()),
+        (0, Some(0))
+    );
+    write(
+        dir.path(),
+        "quiet.toml",
+        "[rules]\nhome-domain-not-canonical = \"off\"\n",
+    );
+    let (status, report) = check_json(&sub, &["p.xml", "--config", "../quiet.toml"]);
+    assert_eq!((status, codes(&report)), (0, vec![]));
+}
+
+#[test]
+fn config_errors_underline_the_key_and_stop_with_status_two() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "scslint.toml",
+        "[rules]\nSL003 = \"off\"\n\n[limitz]\nmax = 3\n",
+    );
+    write(dir.path(), "p.xml", CLEAN);
+    let out = scslint()
+        .current_dir(dir.path())
+        .args(["check", "p.xml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("limitz") && err.contains("scslint.toml:4:"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn observed_networks_with_consumer_suffixes_are_external() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.xml", &CLEAN.replace("company.com", "box"));
+    write(
+        dir.path(),
+        "observed.toml",
+        "[[network]]\nname = \"branch\"\nsuffix = \"fritz.box\"\n",
+    );
+    let (status, report) = check_json(
+        dir.path(),
+        &["p.xml", "--observed", "observed.toml", "--no-config"],
+    );
+    assert_eq!(status, 1);
+    assert_eq!(codes(&report), vec!["SL006".to_owned(), "SL101".to_owned()]);
+    let sl101 = &report["diagnostics"][1];
+    assert!(
+        sl101["message"]
+            .as_str()
+            .unwrap()
+            .contains("declared enterprise"),
+        "{sl101}"
+    );
+}

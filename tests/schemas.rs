@@ -1,0 +1,70 @@
+//! The JSON Schemas under schemas/ are valid, their examples validate, and the files the project
+//! ships (demo observed networks, SCS mapping) conform to them.
+
+use serde_json::{Value, json};
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn schema(name: &str) -> Value {
+    let text = std::fs::read_to_string(root().join("schemas").join(name)).unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::meta::validate(&schema)
+        .unwrap_or_else(|e| panic!("{name} is not a valid schema: {e}"));
+    schema
+}
+
+fn toml_as_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap();
+    let value: toml::Value = toml::from_str(&text).unwrap();
+    serde_json::to_value(value).unwrap()
+}
+
+fn errors(schema: &Value, instance: &Value) -> Vec<String> {
+    let validator = jsonschema::validator_for(schema).unwrap();
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn every_schema_is_valid_and_accepts_its_own_examples() {
+    for name in [
+        "report.schema.json",
+        "observed.schema.json",
+        "config.schema.json",
+    ] {
+        let s = schema(name);
+        for example in s
+            .get("examples")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            assert_eq!(errors(&s, example), Vec::<String>::new(), "{name} example");
+        }
+    }
+}
+
+#[test]
+fn demo_observed_file_conforms() {
+    let s = schema("observed.schema.json");
+    let demo = toml_as_json(&root().join("profiles/observed.toml"));
+    assert_eq!(errors(&s, &demo), Vec::<String>::new());
+    let bad = json!({"network": [{"name": "x", "trust": "partner", "hosts": -1}]});
+    assert_eq!(errors(&s, &bad).len(), 2, "{:?}", errors(&s, &bad));
+}
+
+#[test]
+fn shipped_scs_mapping_conforms_as_a_config_override() {
+    let s = schema("config.schema.json");
+    let mapping = toml_as_json(&root().join("schemas/scs-profile-map.toml"));
+    let config =
+        json!({"scs": mapping, "rules": {"SL005": "off", "unmatched-home-domain": "error"}});
+    assert_eq!(errors(&s, &config), Vec::<String>::new());
+    let bad = json!({"limitz": {}, "rules": {"SL005": "loud"}});
+    assert_eq!(errors(&s, &bad).len(), 2, "{:?}", errors(&s, &bad));
+}
