@@ -67,7 +67,8 @@ pub fn read_file(path: &Path, display: &Path) -> Observed {
     }
     match SourceFile::decode(display, &bytes) {
         Ok(source) => read_source(&source),
-        Err(DecodeError::Empty) => Observed::default(),
+        // An empty file is usually a failed export: saying nothing would read as "all clear".
+        Err(DecodeError::Empty) => fail(1, 1, "the observed-networks file is empty".into()),
         Err(DecodeError::InvalidUtf8 { offset, prefix }) => {
             let (line, column) = line_col_in(&prefix, prefix.len());
             fail(

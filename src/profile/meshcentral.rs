@@ -52,7 +52,8 @@ pub fn read(source: &Source, explicit: bool) -> FileOutcome {
         }
     };
     let Some(Value::Object(root)) = parsed.value else {
-        return unrecognised(source, explicit, 0..1);
+        let lead = source.text.len() - source.text.trim_start().len();
+        return unrecognised(source, explicit, lead..lead + 1);
     };
     let Some(domains) = get(&root, "domains") else {
         return unrecognised(source, explicit, span_of(&root));

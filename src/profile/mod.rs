@@ -243,7 +243,7 @@ pub fn read_source(source: &Source, explicit: bool, mapping: &ScsMapping) -> Fil
     match text.as_bytes().first() {
         Some(b'<') => read_xml(source, lead, explicit, mapping),
         _ if chunk > 0 => read_xml(source, lead + chunk, explicit, mapping),
-        Some(b'{') => meshcentral::read(source, explicit),
+        Some(b'{' | b'[') => meshcentral::read(source, explicit),
         _ if looks_base64(text) => FileOutcome::finding(
             Finding::new(Code::SL052, source, lead..lead + 1, "this looks like an encrypted profile: the file is one base64 blob, not XML")
                 .label("encrypted payload")
