@@ -1,0 +1,217 @@
+//! What observation sources produce: DHCP scopes with the option 15 they hand out, and hosts as
+//! agents report them. Every reader returns a [`Parsed`]; none of them knows about rules.
+
+use std::fmt;
+use std::net::Ipv4Addr;
+use std::path::PathBuf;
+
+/// Where an observation came from: a file and a 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    pub path: PathBuf,
+    pub line: usize,
+}
+
+impl Origin {
+    pub fn new(path: impl Into<PathBuf>, line: usize) -> Self {
+        Origin {
+            path: path.into(),
+            line,
+        }
+    }
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}",
+            self.path.to_string_lossy().replace('\\', "/"),
+            self.line
+        )
+    }
+}
+
+/// An inclusive IPv4 address range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Ipv4Range {
+    pub start: Ipv4Addr,
+    pub end: Ipv4Addr,
+}
+
+impl Ipv4Range {
+    /// A range from its two ends, in either order.
+    pub fn new(a: Ipv4Addr, b: Ipv4Addr) -> Self {
+        Ipv4Range {
+            start: a.min(b),
+            end: a.max(b),
+        }
+    }
+
+    /// The range of a network given by address and prefix length (`10.1.4.0`, 24).
+    pub fn from_prefix(addr: Ipv4Addr, len: u8) -> Option<Self> {
+        let net = ipnet::Ipv4Net::new(addr, len).ok()?;
+        Some(Ipv4Range {
+            start: net.network(),
+            end: net.broadcast(),
+        })
+    }
+
+    /// The range of a network given by address and dotted mask (`10.1.4.0`, `255.255.255.0`).
+    pub fn from_mask(addr: Ipv4Addr, mask: Ipv4Addr) -> Option<Self> {
+        let len = ipnet::ipv4_mask_to_prefix(mask).ok()?;
+        Self::from_prefix(addr, len)
+    }
+
+    pub fn contains(&self, ip: Ipv4Addr) -> bool {
+        self.start <= ip && ip <= self.end
+    }
+
+    /// Addresses in the range; the narrowest match wins when ranges nest.
+    pub fn size(&self) -> u64 {
+        u64::from(u32::from(self.end)) - u64::from(u32::from(self.start)) + 1
+    }
+
+    /// Parse `10.1.4.0/24` or `10.1.4.10-10.1.4.99`.
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        if let Some((a, len)) = s.split_once('/') {
+            return Self::from_prefix(a.trim().parse().ok()?, len.trim().parse().ok()?);
+        }
+        let (a, b) = s.split_once('-')?;
+        Some(Self::new(a.trim().parse().ok()?, b.trim().parse().ok()?))
+    }
+}
+
+impl fmt::Display for Ipv4Range {
+    /// CIDR notation when the range is exactly one prefix, else `start-end`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let size = self.size();
+        if size.is_power_of_two() && u64::from(u32::from(self.start)) % size == 0 {
+            write!(f, "{}/{}", self.start, 32 - size.trailing_zeros())
+        } else {
+            write!(f, "{}-{}", self.start, self.end)
+        }
+    }
+}
+
+/// One DHCP scope, shared network or server-wide default, with the option 15 it hands out after
+/// inheritance (inner scopes override outer ones).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    /// Stable and human: `subnet 10.1.4.0/24`, `shared-network hq`, `scope 10.1.4.0 (HQ wired)`,
+    /// `server default`. Unique within one source file.
+    pub name: String,
+    /// The effective option 15; `None` when the scope hands out none.
+    pub suffix: Option<String>,
+    /// Address ranges hosts in this scope get; empty for a server-wide default.
+    pub ranges: Vec<Ipv4Range>,
+    pub origin: Origin,
+}
+
+/// What the ME reports about its network (rpc-go `RAS Network`, AMT Diagnostics "Remote Access
+/// Connection Status").
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Ras {
+    Direct,
+    Vpn,
+    Outside,
+    Unknown,
+}
+
+/// One device as an agent report describes it. Every field is optional: sources differ.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Host {
+    pub origin: Option<Origin>,
+    pub hostname: Option<String>,
+    pub fqdn: Option<String>,
+    pub os_ip: Option<Ipv4Addr>,
+    pub me_ip: Option<Ipv4Addr>,
+    pub mac: Option<String>,
+    /// The connection-specific DNS suffix: the option 15 this host received.
+    pub suffix: Option<String>,
+    /// The primary DNS suffix (domain membership); never an option 15 observation.
+    pub primary_suffix: Option<String>,
+    pub ras: Option<Ras>,
+    pub link_up: Option<bool>,
+    /// The OS adapter uses DHCP.
+    pub os_dhcp: Option<bool>,
+    /// The ME uses DHCP (false: static ME address).
+    pub me_dhcp: Option<bool>,
+    pub amt_version: Option<String>,
+    pub control_mode: Option<String>,
+    pub site: Option<String>,
+}
+
+/// A problem a reader found, with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub origin: Origin,
+    pub column: usize,
+    pub message: String,
+}
+
+/// What reading one source produced (an include tree counts as one source).
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    pub scopes: Vec<Scope>,
+    pub hosts: Vec<Host>,
+    pub problems: Vec<Problem>,
+}
+
+impl Parsed {
+    pub fn problem(&mut self, origin: Origin, column: usize, message: impl Into<String>) {
+        self.problems.push(Problem {
+            origin,
+            column,
+            message: message.into(),
+        });
+    }
+}
+
+/// Trim, drop one trailing dot, and treat an empty value as absent: how every reader stores a
+/// suffix it saw.
+pub fn clean_suffix(raw: &str) -> Option<String> {
+    let t = raw.trim().trim_matches('"').trim();
+    let t = t.strip_suffix('.').unwrap_or(t);
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_parse_and_print_back() {
+        let r = Ipv4Range::parse("10.1.4.0/24").unwrap();
+        assert_eq!(r.to_string(), "10.1.4.0/24");
+        assert!(r.contains("10.1.4.200".parse().unwrap()));
+        let r = Ipv4Range::parse("10.1.4.99 - 10.1.4.10").unwrap();
+        assert_eq!(r.to_string(), "10.1.4.10-10.1.4.99");
+        assert_eq!(r.size(), 90);
+        let r = Ipv4Range::from_mask(
+            "192.168.20.7".parse().unwrap(),
+            "255.255.255.0".parse().unwrap(),
+        )
+        .unwrap();
+        assert_eq!(r.to_string(), "192.168.20.0/24");
+        assert!(Ipv4Range::parse("10.1.4.0/33").is_none());
+        assert!(
+            Ipv4Range::from_mask("10.0.0.0".parse().unwrap(), "255.0.255.0".parse().unwrap())
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn suffixes_are_cleaned() {
+        assert_eq!(
+            clean_suffix(" \"company.com.\" "),
+            Some("company.com".into())
+        );
+        assert_eq!(clean_suffix("  "), None);
+        assert_eq!(clean_suffix("\"\""), None);
+    }
+}
