@@ -110,11 +110,43 @@ pub enum Location {
     },
 }
 
+impl Location {
+    pub fn path(&self) -> PathBuf {
+        match self {
+            Location::Span { source, .. } => source.path.clone(),
+            Location::File { path, .. } => path.clone(),
+        }
+    }
+
+    /// 1-based line and column of the start.
+    pub fn line_col(&self) -> (usize, usize) {
+        match self {
+            Location::Span { source, span } => source.line_col(span.start),
+            Location::File { line, column, .. } => (*line, *column),
+        }
+    }
+
+    /// 1-based line and column of the end (the start for a file position).
+    pub fn end_line_col(&self) -> (usize, usize) {
+        match self {
+            Location::Span { source, span } => source.line_col(span.end.max(span.start)),
+            Location::File { line, column, .. } => (*line, *column),
+        }
+    }
+
+    pub fn origin(origin: &crate::observe::model::Origin) -> Location {
+        Location::File {
+            path: origin.path.clone(),
+            line: origin.line,
+            column: 1,
+        }
+    }
+}
+
 /// A second place worth showing with a finding (the network in observed.toml, the covering entry).
 #[derive(Debug, Clone)]
 pub struct Related {
-    pub source: Source,
-    pub span: Span,
+    pub location: Location,
     pub label: String,
 }
 
@@ -130,6 +162,7 @@ pub struct Finding {
     pub profile: Option<String>,
     pub network: Option<String>,
     pub home_domain: Option<String>,
+    pub host: Option<String>,
     pub related: Vec<Related>,
 }
 
@@ -153,7 +186,7 @@ impl Finding {
         Finding::at(code, Location::File { path, line, column }, message)
     }
 
-    fn at(code: Code, location: Location, message: impl Into<String>) -> Self {
+    pub fn at(code: Code, location: Location, message: impl Into<String>) -> Self {
         Finding {
             code,
             severity: code.default_severity(),
@@ -164,6 +197,7 @@ impl Finding {
             profile: None,
             network: None,
             home_domain: None,
+            host: None,
             related: Vec::new(),
         }
     }
@@ -192,28 +226,32 @@ impl Finding {
         self.severity = severity;
         self
     }
-    pub fn related(mut self, source: &Source, span: Span, label: impl Into<String>) -> Self {
-        self.related.push(Related {
+    pub fn host(mut self, name: &str) -> Self {
+        self.host = Some(name.to_owned());
+        self
+    }
+    pub fn related(self, source: &Source, span: Span, label: impl Into<String>) -> Self {
+        let location = Location::Span {
             source: source.clone(),
             span,
+        };
+        self.related_at(location, label)
+    }
+    pub fn related_at(mut self, location: Location, label: impl Into<String>) -> Self {
+        self.related.push(Related {
+            location,
             label: label.into(),
         });
         self
     }
 
     pub fn path(&self) -> PathBuf {
-        match &self.location {
-            Location::Span { source, .. } => source.path.clone(),
-            Location::File { path, .. } => path.clone(),
-        }
+        self.location.path()
     }
 
     /// 1-based line and column of the finding's start.
     pub fn line_col(&self) -> (usize, usize) {
-        match &self.location {
-            Location::Span { source, span } => source.line_col(span.start),
-            Location::File { line, column, .. } => (*line, *column),
-        }
+        self.location.line_col()
     }
 
     /// The order findings are printed in: path, line, column, code, then message.

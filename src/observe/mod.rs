@@ -4,9 +4,10 @@
 pub mod model;
 pub mod snapshot;
 
+use crate::diagnostic::Location;
 use crate::external::ExternalSuffixes;
-use crate::source::{Source, Span};
 use ipnet::Ipv6Net;
+use model::{Ipv4Range, Origin};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -26,9 +27,12 @@ pub struct Network {
     pub forced_external: Option<String>,
     pub hosts: Option<u64>,
     pub ipv6_prefixes: Vec<Ipv6Net>,
-    pub source: Source,
-    /// The `name = …` value; where network-side notes point.
-    pub span: Span,
+    /// Address ranges of the network (DHCP scopes), used to attribute hosts.
+    pub ranges: Vec<Ipv4Range>,
+    /// Where the network was observed (DHCP scope lines) when collected from raw sources.
+    pub sources: Vec<Origin>,
+    /// Where network-side notes point: the `name = …` value in a snapshot, or the DHCP scope.
+    pub location: Location,
 }
 
 impl Network {

@@ -2,7 +2,7 @@
 //! Problems become SL050/SL051 findings with their position; good networks are still used.
 
 use super::{Network, Trust};
-use crate::diagnostic::{Code, Finding};
+use crate::diagnostic::{Code, Finding, Location};
 use crate::envdetect::parse_ipv6_prefix;
 use crate::source::{DecodeError, Source, SourceFile, line_col_in};
 use serde::Deserialize;
@@ -156,8 +156,12 @@ pub fn read_source(source: &Source) -> Observed {
             forced_external: None,
             hosts: entry.hosts,
             ipv6_prefixes: prefixes,
-            source: source.clone(),
-            span: name_span,
+            ranges: Vec::new(),
+            sources: Vec::new(),
+            location: Location::Span {
+                source: source.clone(),
+                span: name_span,
+            },
         });
     }
     out
@@ -205,7 +209,10 @@ ipv6_prefixes = ["2001:db8:9::/64"]
             (None, Trust::External)
         );
         assert_eq!(hotel.ipv6_prefixes.len(), 1);
-        assert_eq!(hq.source.slice(&hq.span), "\"hq-wired\"");
+        let Location::Span { source, span } = &hq.location else {
+            panic!("a snapshot network has a span")
+        };
+        assert_eq!(source.slice(span), "\"hq-wired\"");
     }
 
     #[test]

@@ -129,23 +129,6 @@ fn build(f: &Finding, sources: &mut Sources) -> Report {
         Location::Span { source, span } => {
             report.source = Some(sources.get(source));
             report.labels.push(label(f.label.as_deref(), span, source));
-            for r in &f.related {
-                if Arc::ptr_eq(&r.source, source) {
-                    let mut l = label(Some(&r.label), &r.span, source);
-                    l = LabeledSpan::new(l.label().map(str::to_owned), l.offset(), l.len());
-                    report.labels.push(l);
-                } else {
-                    report.related.push(Report {
-                        code: String::new(),
-                        severity: Severity::Info,
-                        message: escape_text(&r.label),
-                        help: None,
-                        source: Some(sources.get(&r.source)),
-                        labels: vec![label(None, &r.span, &r.source)],
-                        related: Vec::new(),
-                    });
-                }
-            }
         }
         Location::File { path, line, column } => {
             report.message = format!(
@@ -153,6 +136,43 @@ fn build(f: &Finding, sources: &mut Sources) -> Report {
                 escape_text(&path.to_string_lossy()),
                 report.message
             );
+        }
+    }
+    for r in &f.related {
+        match (&r.location, &f.location) {
+            (Location::Span { source: rs, span }, Location::Span { source, .. })
+                if Arc::ptr_eq(rs, source) =>
+            {
+                // A second label in the same snippet, not primary.
+                let l = label(Some(&r.label), span, source);
+                report.labels.push(LabeledSpan::new(
+                    l.label().map(str::to_owned),
+                    l.offset(),
+                    l.len(),
+                ));
+            }
+            (Location::Span { source, span }, _) => report.related.push(Report {
+                code: String::new(),
+                severity: Severity::Info,
+                message: escape_text(&r.label),
+                help: None,
+                source: Some(sources.get(source)),
+                labels: vec![label(None, span, source)],
+                related: Vec::new(),
+            }),
+            (Location::File { path, line, column }, _) => report.related.push(Report {
+                code: String::new(),
+                severity: Severity::Info,
+                message: format!(
+                    "{}:{line}:{column}: {}",
+                    escape_text(&path.to_string_lossy()),
+                    escape_text(&r.label)
+                ),
+                help: None,
+                source: None,
+                labels: Vec::new(),
+                related: Vec::new(),
+            }),
         }
     }
     report

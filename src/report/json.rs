@@ -2,7 +2,7 @@
 //! schemas/report.schema.json.
 
 use crate::check::Outcome;
-use crate::diagnostic::{Finding, Location};
+use crate::diagnostic::Finding;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -31,6 +31,8 @@ struct Diagnostic {
     network: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     home_domain: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    host: Option<String>,
     related: Vec<Related>,
 }
 
@@ -49,10 +51,7 @@ pub fn path_text(path: &std::path::Path) -> String {
 
 fn diagnostic(f: &Finding) -> Diagnostic {
     let (line, column) = f.line_col();
-    let (end_line, end_column) = match &f.location {
-        Location::Span { source, span } => source.line_col(span.end.max(span.start)),
-        Location::File { line, column, .. } => (*line, *column),
-    };
+    let (end_line, end_column) = f.location.end_line_col();
     Diagnostic {
         code: f.code.as_str(),
         name: f.code.name(),
@@ -68,13 +67,14 @@ fn diagnostic(f: &Finding) -> Diagnostic {
         profile: f.profile.clone(),
         network: f.network.clone(),
         home_domain: f.home_domain.clone(),
+        host: f.host.clone(),
         related: f
             .related
             .iter()
             .map(|r| {
-                let (line, column) = r.source.line_col(r.span.start);
+                let (line, column) = r.location.line_col();
                 Related {
-                    path: path_text(&r.source.path),
+                    path: path_text(&r.location.path()),
                     line,
                     column,
                     message: r.label.clone(),

@@ -173,9 +173,8 @@ impl<'a> Context<'a> {
 
     /// Attach the network's definition in observed.toml to a finding.
     pub fn with_network(&self, f: Finding, n: &Network) -> Finding {
-        f.network(&n.name).related(
-            &n.source,
-            n.span.clone(),
+        f.network(&n.name).related_at(
+            n.location.clone(),
             format!("network `{}` observed here", n.name),
         )
     }
@@ -265,12 +264,16 @@ pub(crate) mod test_support {
             forced_external: None,
             hosts: Some(10),
             ipv6_prefixes: vec![],
-            source: SourceFile::new(
-                "observed.toml",
-                format!("name = \"{name}\""),
-                Encoding::Utf8,
-            ),
-            span: 7..9 + name.len(),
+            ranges: vec![],
+            sources: vec![],
+            location: crate::diagnostic::Location::Span {
+                source: SourceFile::new(
+                    "observed.toml",
+                    format!("name = \"{name}\""),
+                    Encoding::Utf8,
+                ),
+                span: 7..9 + name.len(),
+            },
         }
     }
 
