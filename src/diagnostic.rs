@@ -67,6 +67,10 @@ codes! {
     SL102 "unmatched-home-domain" Warning,
     SL103 "label-boundary-ambiguity" Warning,
     SL104 "enterprise-network-without-option15" Error,
+    SL200 "me-without-ip" Warning,
+    SL201 "ras-outside-on-enterprise" Error,
+    SL203 "mixed-dhcp-static" Warning,
+    SL204 "primary-suffix-differs" Info,
 }
 
 impl Code {
@@ -85,9 +89,12 @@ impl Code {
         matches!(self, Code::SL050 | Code::SL051 | Code::SL052 | Code::SL053)
     }
 
-    /// Rules that need observed networks.
+    /// Rules that judge a profile against observed networks.
     pub fn needs_networks(self) -> bool {
-        self.as_str().starts_with("SL1")
+        matches!(
+            self,
+            Code::SL100 | Code::SL101 | Code::SL102 | Code::SL103 | Code::SL104
+        )
     }
 }
 

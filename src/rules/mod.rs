@@ -1,10 +1,11 @@
 //! The rule registry: every code's documentation and check, run over one profile at a time.
 //! Rules see profiles and networks only; they know nothing of output formats.
 
-use crate::diagnostic::{Code, Finding};
+use crate::diagnostic::{Code, Finding, Location};
 use crate::envdetect::{Attachment, Verdict, classify};
 use crate::external::ExternalSuffixes;
 use crate::observe::Network;
+use crate::observe::model::Host;
 use crate::profile::{Detection, Profile};
 use crate::source::Span;
 
@@ -18,8 +19,12 @@ mod home_domain_too_long;
 mod input;
 mod invalid_home_domain;
 mod label_boundary_ambiguity;
+mod me_without_ip;
+mod mixed_dhcp_static;
 mod overbroad_home_domain;
 mod placeholder_home_domain;
+mod primary_suffix_differs;
+mod ras_outside_on_enterprise;
 mod redundant_home_domain;
 mod remote_access_needs_detection;
 mod too_many_home_domains;
@@ -35,73 +40,96 @@ pub struct Doc {
     pub example: &'static str,
 }
 
-type Check = fn(&Context, &mut Vec<Finding>);
+/// How a rule looks at its input.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// Once per profile (with the observed networks, when given).
+    Profile(fn(&Context, &mut Vec<Finding>)),
+    /// Once per observed host.
+    Host(fn(&HostContext, &mut Vec<Finding>)),
+    /// Raised by readers, not by a check.
+    Input,
+}
 
 /// Documentation and check for every code. The match is exhaustive, so a new code cannot be
 /// added without its documentation.
-pub fn rule(code: Code) -> (&'static Doc, Option<Check>) {
+pub fn rule(code: Code) -> (&'static Doc, Check) {
+    use Check::{Host, Input, Profile};
     use Code::*;
     match code {
-        SL001 => (&invalid_home_domain::DOC, Some(invalid_home_domain::check)),
+        SL001 => (
+            &invalid_home_domain::DOC,
+            Profile(invalid_home_domain::check),
+        ),
         SL002 => (
             &home_domain_too_long::DOC,
-            Some(home_domain_too_long::check),
+            Profile(home_domain_too_long::check),
         ),
         SL003 => (
             &home_domain_not_canonical::DOC,
-            Some(home_domain_not_canonical::check),
+            Profile(home_domain_not_canonical::check),
         ),
         SL004 => (
             &redundant_home_domain::DOC,
-            Some(redundant_home_domain::check),
+            Profile(redundant_home_domain::check),
         ),
         SL005 => (
             &too_many_home_domains::DOC,
-            Some(too_many_home_domains::check),
+            Profile(too_many_home_domains::check),
         ),
         SL006 => (
             &overbroad_home_domain::DOC,
-            Some(overbroad_home_domain::check),
+            Profile(overbroad_home_domain::check),
         ),
         SL007 => (
             &remote_access_needs_detection::DOC,
-            Some(remote_access_needs_detection::check),
+            Profile(remote_access_needs_detection::check),
         ),
         SL008 => (
             &detection_ignored_static_ip::DOC,
-            Some(detection_ignored_static_ip::check),
+            Profile(detection_ignored_static_ip::check),
         ),
         SL009 => (
             &placeholder_home_domain::DOC,
-            Some(placeholder_home_domain::check),
+            Profile(placeholder_home_domain::check),
         ),
         SL010 => (
             &detection_algorithm_mismatch::DOC,
-            Some(detection_algorithm_mismatch::check),
+            Profile(detection_algorithm_mismatch::check),
         ),
-        SL050 => (&input::UNREADABLE, None),
-        SL051 => (&input::MALFORMED, None),
-        SL052 => (&input::ENCRYPTED, None),
-        SL053 => (&input::UNRECOGNISED, None),
+        SL050 => (&input::UNREADABLE, Input),
+        SL051 => (&input::MALFORMED, Input),
+        SL052 => (&input::ENCRYPTED, Input),
+        SL053 => (&input::UNRECOGNISED, Input),
         SL100 => (
             &enterprise_network_outside::DOC,
-            Some(enterprise_network_outside::check),
+            Profile(enterprise_network_outside::check),
         ),
         SL101 => (
             &external_network_inside::DOC,
-            Some(external_network_inside::check),
+            Profile(external_network_inside::check),
         ),
         SL102 => (
             &unmatched_home_domain::DOC,
-            Some(unmatched_home_domain::check),
+            Profile(unmatched_home_domain::check),
         ),
         SL103 => (
             &label_boundary_ambiguity::DOC,
-            Some(label_boundary_ambiguity::check),
+            Profile(label_boundary_ambiguity::check),
         ),
         SL104 => (
             &enterprise_network_without_option15::DOC,
-            Some(enterprise_network_without_option15::check),
+            Profile(enterprise_network_without_option15::check),
+        ),
+        SL200 => (&me_without_ip::DOC, Host(me_without_ip::check)),
+        SL201 => (
+            &ras_outside_on_enterprise::DOC,
+            Host(ras_outside_on_enterprise::check),
+        ),
+        SL203 => (&mixed_dhcp_static::DOC, Host(mixed_dhcp_static::check)),
+        SL204 => (
+            &primary_suffix_differs::DOC,
+            Host(primary_suffix_differs::check),
         ),
     }
 }
@@ -180,20 +208,43 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Run every rule with a check on one profile.
+/// Everything a host rule may look at.
+pub struct HostContext<'a> {
+    pub host: &'a Host,
+    /// How the host is named in messages: host name, FQDN, or where it was reported.
+    pub name: String,
+    /// The network the host was attributed to, if any.
+    pub network: Option<&'a Network>,
+    /// Where host findings point: the agent report, or the host's table in a snapshot.
+    pub location: Location,
+}
+
+impl HostContext<'_> {
+    pub fn finding(&self, code: Code, message: impl Into<String>) -> Finding {
+        Finding::at(code, self.location.clone(), message).host(&self.name)
+    }
+}
+
+/// Run every profile rule on one profile.
 pub fn run(ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
     for &code in Code::ALL {
         if code.needs_networks() && ctx.networks.is_none() {
             continue;
         }
-        if let (_, Some(check)) = rule(code) {
-            let start = out.len();
+        if let (_, Check::Profile(check)) = rule(code) {
             check(ctx, &mut out);
-            debug_assert!(
-                out[start..].iter().all(|f| f.code == code),
-                "{code} emitted another code"
-            );
+        }
+    }
+    out
+}
+
+/// Run every host rule on one host.
+pub fn run_host(ctx: &HostContext) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for &code in Code::ALL {
+        if let (_, Check::Host(check)) = rule(code) {
+            check(ctx, &mut out);
         }
     }
     out
@@ -287,7 +338,32 @@ pub(crate) mod test_support {
             max_home_domains: 5,
         };
         let mut out = Vec::new();
-        if let Some(check) = rule(code).1 {
+        if let Check::Profile(check) = rule(code).1 {
+            check(&ctx, &mut out);
+        }
+        out
+    }
+
+    pub fn host(edit: impl FnOnce(&mut Host)) -> Host {
+        let mut h = Host::default();
+        edit(&mut h);
+        h
+    }
+
+    /// Findings of host rule `code` for this host on this network.
+    pub fn run_host_rule(code: Code, h: &Host, network: Option<&Network>) -> Vec<Finding> {
+        let ctx = HostContext {
+            host: h,
+            name: "pc0423".into(),
+            network,
+            location: Location::File {
+                path: "agents/pc0423.txt".into(),
+                line: 1,
+                column: 1,
+            },
+        };
+        let mut out = Vec::new();
+        if let Check::Host(check) = rule(code).1 {
             check(&ctx, &mut out);
         }
         out
@@ -322,7 +398,11 @@ mod tests {
             let text = explain(code);
             assert!(text.starts_with(code.as_str()) && text.contains(code.name()));
             // Codes whose findings come from readers have no check, every other one does.
-            assert_eq!(rule(code).1.is_none(), code.is_input_problem(), "{code}");
+            assert_eq!(
+                matches!(rule(code).1, Check::Input),
+                code.is_input_problem(),
+                "{code}"
+            );
         }
     }
 }
