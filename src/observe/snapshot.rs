@@ -1,17 +1,19 @@
-//! The observed.toml format: `[[network]]` tables naming each network's option 15 and trust.
-//! Problems become SL050/SL051 findings with their position; good networks are still used.
+//! The observed.toml format: `[[network]]` tables (option 15, trust, ranges, sources) and, from
+//! collect, `[[host]]` tables for flagged hosts. Read with spans; written deterministically and atomically.
 
+use super::model::{Host, Ipv4Range, Origin, Ras};
 use super::{Network, Trust};
 use crate::diagnostic::{Code, Finding, Location};
 use crate::envdetect::parse_ipv6_prefix;
 use crate::source::{DecodeError, Source, SourceFile, line_col_in};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::io::Read;
+use std::io::{Read, Write};
+use std::net::Ipv4Addr;
 use std::path::Path;
 use toml::Spanned;
 
-/// Snapshots list networks (and, from collect, flagged hosts); far larger than this is a mistake.
+/// Snapshots list networks and flagged hosts; far larger than this is a mistake.
 pub const MAX_OBSERVED_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Deserialize)]
@@ -19,6 +21,8 @@ pub const MAX_OBSERVED_BYTES: u64 = 64 * 1024 * 1024;
 struct File {
     #[serde(default)]
     network: Vec<Entry>,
+    #[serde(default)]
+    host: Vec<Spanned<HostEntry>>,
 }
 
 #[derive(Deserialize)]
@@ -29,18 +33,119 @@ struct Entry {
     trust: Option<Trust>,
     hosts: Option<u64>,
     ipv6_prefixes: Option<Vec<Spanned<String>>>,
+    ranges: Option<Vec<Spanned<String>>>,
+    sources: Option<Vec<String>>,
+}
+
+/// A `[[host]]` table, as read and as written.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostEntry {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fqdn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os_ip: Option<Ipv4Addr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub me_ip: Option<Ipv4Addr>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mac: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suffix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary_suffix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ras: Option<Ras>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_up: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os_dhcp: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub me_dhcp: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amt_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub control_mode: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    /// The agent report it came from, `path:line`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// Codes of the findings it carried when collected.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<String>,
+}
+
+impl HostEntry {
+    pub fn from_host(h: &Host, network: Option<&str>, findings: Vec<String>) -> HostEntry {
+        HostEntry {
+            name: h.hostname.clone(),
+            fqdn: h.fqdn.clone(),
+            network: network.map(str::to_owned),
+            os_ip: h.os_ip,
+            me_ip: h.me_ip,
+            mac: h.mac.clone(),
+            suffix: h.suffix.clone(),
+            primary_suffix: h.primary_suffix.clone(),
+            ras: h.ras,
+            link_up: h.link_up,
+            os_dhcp: h.os_dhcp,
+            me_dhcp: h.me_dhcp,
+            amt_version: h.amt_version.clone(),
+            control_mode: h.control_mode.clone(),
+            site: h.site.clone(),
+            source: h.origin.as_ref().map(Origin::to_string),
+            findings,
+        }
+    }
+
+    fn into_host(self) -> Host {
+        Host {
+            origin: self.source.as_deref().and_then(parse_origin),
+            hostname: self.name,
+            fqdn: self.fqdn,
+            os_ip: self.os_ip,
+            me_ip: self.me_ip,
+            mac: self.mac,
+            suffix: self.suffix,
+            primary_suffix: self.primary_suffix,
+            ras: self.ras,
+            link_up: self.link_up,
+            os_dhcp: self.os_dhcp,
+            me_dhcp: self.me_dhcp,
+            amt_version: self.amt_version,
+            control_mode: self.control_mode,
+            site: self.site,
+        }
+    }
+}
+
+fn parse_origin(s: &str) -> Option<Origin> {
+    let (path, line) = s.rsplit_once(':')?;
+    Some(Origin::new(path, line.parse().ok()?))
+}
+
+/// A host read back from a snapshot: the host, the network it was attributed to, and its table.
+#[derive(Debug, Clone)]
+pub struct SnapshotHost {
+    pub host: Host,
+    pub network: Option<String>,
+    pub location: Location,
 }
 
 #[derive(Debug, Default)]
 pub struct Observed {
     pub networks: Vec<Network>,
+    pub hosts: Vec<SnapshotHost>,
     pub findings: Vec<Finding>,
 }
 
 /// Read one observed.toml. `display` is the path shown to the user.
 pub fn read_file(path: &Path, display: &Path) -> Observed {
     let fail = |line, column, msg: String| Observed {
-        networks: Vec::new(),
         findings: vec![Finding::at_file(
             Code::SL050,
             display.to_path_buf(),
@@ -48,6 +153,7 @@ pub fn read_file(path: &Path, display: &Path) -> Observed {
             column,
             msg,
         )],
+        ..Observed::default()
     };
     let mut bytes = Vec::new();
     let read = std::fs::File::open(path)
@@ -81,6 +187,12 @@ pub fn read_file(path: &Path, display: &Path) -> Observed {
             fail(1, 1, format!("invalid UTF-16 at byte {offset}"))
         }
     }
+}
+
+/// Does this text look like a snapshot (rather than some other TOML file)?
+pub fn sniff(text: &str) -> bool {
+    text.lines()
+        .any(|l| matches!(l.trim(), "[[network]]" | "[[host]]"))
 }
 
 pub fn read_source(source: &Source) -> Observed {
@@ -145,6 +257,22 @@ pub fn read_source(source: &Source) -> Observed {
                 ),
             }
         }
+        let mut ranges = Vec::new();
+        for r in entry.ranges.into_iter().flatten() {
+            match Ipv4Range::parse(r.get_ref()) {
+                Some(range) => ranges.push(range),
+                None => out.findings.push(
+                    Finding::new(
+                        Code::SL051,
+                        source,
+                        r.span(),
+                        format!("`{}` is not an IPv4 range", r.get_ref()),
+                    )
+                    .label("expected 10.1.4.0/24 or 10.1.4.10-10.1.4.99")
+                    .network(&name),
+                ),
+            }
+        }
         let suffix = entry
             .suffix
             .map(Spanned::into_inner)
@@ -156,15 +284,102 @@ pub fn read_source(source: &Source) -> Observed {
             forced_external: None,
             hosts: entry.hosts,
             ipv6_prefixes: prefixes,
-            ranges: Vec::new(),
-            sources: Vec::new(),
+            ranges,
+            sources: entry
+                .sources
+                .iter()
+                .flatten()
+                .filter_map(|s| parse_origin(s))
+                .collect(),
             location: Location::Span {
                 source: source.clone(),
                 span: name_span,
             },
         });
     }
+    for h in file.host {
+        let span = h.span();
+        let entry = h.into_inner();
+        let network = entry.network.clone();
+        out.hosts.push(SnapshotHost {
+            host: entry.into_host(),
+            network,
+            location: Location::Span {
+                source: source.clone(),
+                span,
+            },
+        });
+    }
     out
+}
+
+/// A `[[network]]` table as written.
+#[derive(Debug, Serialize)]
+pub struct NetworkEntry {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suffix: Option<String>,
+    pub trust: Trust,
+    pub hosts: u64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ranges: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ipv6_prefixes: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<String>,
+}
+
+impl NetworkEntry {
+    pub fn from_network(n: &Network) -> NetworkEntry {
+        NetworkEntry {
+            name: n.name.clone(),
+            suffix: n.suffix.clone(),
+            trust: n.trust,
+            hosts: n.hosts.unwrap_or(0),
+            ranges: n.ranges.iter().map(Ipv4Range::to_string).collect(),
+            ipv6_prefixes: n.ipv6_prefixes.iter().map(|p| p.to_string()).collect(),
+            sources: n.sources.iter().map(Origin::to_string).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Written<'a> {
+    network: &'a [NetworkEntry],
+    host: &'a [HostEntry],
+}
+
+const HEADER: &str = "# Observed networks (DHCP option 15 per network) and flagged hosts, written by `scslint collect`.
+# Re-run collect to refresh it; format: schemas/observed.schema.json.
+";
+
+/// The snapshot text: networks sorted by name, hosts by name then source, byte-identical for the
+/// same inputs.
+pub fn render(networks: &mut [NetworkEntry], hosts: &mut [HostEntry]) -> String {
+    networks.sort_by(|a, b| a.name.cmp(&b.name));
+    hosts.sort_by(|a, b| (&a.name, &a.source, &a.fqdn).cmp(&(&b.name, &b.source, &b.fqdn)));
+    let body = toml::to_string(&Written {
+        network: networks,
+        host: hosts,
+    })
+    .unwrap_or_default();
+    format!("{HEADER}\n{body}")
+}
+
+/// Write `text` to `path` through a temporary file in the same folder and a rename, so a failure
+/// never leaves a partial snapshot.
+pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".scslint-snapshot")
+        .tempfile_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -235,5 +450,79 @@ ipv6_prefixes = ["2001:db8:9::/64"]
         assert_eq!(out.networks.len(), 2, "the good networks are kept");
         let out = read("[[network]]\nsuffix = \"x\"\n");
         assert!(out.findings[0].message.contains("name"));
+        let out = read("[[network]]\nname = \"a\"\nranges = [\"10.0.0.0/33\"]\n");
+        assert!(out.findings[0].message.contains("10.0.0.0/33"));
+    }
+
+    #[test]
+    fn written_snapshots_read_back_identically() {
+        let host = Host {
+            origin: Some(Origin::new("agents/pc0423.txt", 1)),
+            hostname: Some("pc0423".into()),
+            me_ip: Some(Ipv4Addr::UNSPECIFIED),
+            os_ip: Some("10.1.4.20".parse().unwrap()),
+            ras: Some(Ras::Outside),
+            link_up: Some(true),
+            suffix: Some("company.com".into()),
+            ..Host::default()
+        };
+        let mut hosts = vec![HostEntry::from_host(
+            &host,
+            Some("subnet 10.1.4.0/24"),
+            vec!["SL200".into()],
+        )];
+        let mut networks = vec![
+            NetworkEntry {
+                name: "subnet 10.1.4.0/24".into(),
+                suffix: Some("company.com".into()),
+                trust: Trust::Enterprise,
+                hosts: 212,
+                ranges: vec!["10.1.4.0/24".into()],
+                ipv6_prefixes: vec![],
+                sources: vec!["dhcp/dhcpd.conf:14".into()],
+            },
+            NetworkEntry {
+                name: "server default".into(),
+                suffix: Some("company.com".into()),
+                trust: Trust::Enterprise,
+                hosts: 0,
+                ranges: vec![],
+                ipv6_prefixes: vec![],
+                sources: vec![],
+            },
+        ];
+        let text = render(&mut networks, &mut hosts);
+        assert!(
+            text.find("name = \"server default\"").unwrap() < text.find("name = \"subnet").unwrap(),
+            "{text}"
+        );
+        assert!(sniff(&text));
+        let back = read(&text);
+        assert!(back.findings.is_empty(), "{:?}\n{text}", back.findings);
+        assert_eq!(
+            back.networks[1].ranges,
+            vec![Ipv4Range::parse("10.1.4.0/24").unwrap()]
+        );
+        assert_eq!(
+            back.networks[1].sources,
+            vec![Origin::new("dhcp/dhcpd.conf", 14)]
+        );
+        assert_eq!(back.hosts[0].host, host);
+        assert_eq!(back.hosts[0].network.as_deref(), Some("subnet 10.1.4.0/24"));
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("observed.toml");
+        write_atomic(&path, "[[network]]\nname = \"a\"\n").unwrap();
+        write_atomic(&path, "[[network]]\nname = \"b\"\n").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "[[network]]\nname = \"b\"\n"
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
+        assert!(write_atomic(&dir.path().join("missing/dir/x.toml"), "x").is_err());
     }
 }
