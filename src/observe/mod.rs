@@ -1,6 +1,7 @@
 //! Observations of the networks devices attach to: what option 15 each hands out and whether it
 //! is the enterprise. Read from observed.toml snapshots (snapshot.rs).
 
+pub mod dns;
 pub mod model;
 pub mod snapshot;
 
