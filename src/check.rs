@@ -2,9 +2,11 @@
 //! configured levels, and sort. Output formats are report/'s business.
 
 use crate::config::Config;
-use crate::diagnostic::{Code, Finding};
+use crate::diagnostic::Finding;
+use crate::envdetect::Algorithm;
 use crate::external::ExternalSuffixes;
-use crate::observe::{Network, snapshot};
+use crate::observe::dns_facts::{DnsCheck, DnsFacts, Wanted};
+use crate::observe::{Network, collect};
 use crate::profile::{self, Profile};
 use crate::rules::{self, Context};
 use crate::source::display_path;
@@ -17,6 +19,8 @@ pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
     /// Observed-networks files from the command line (config ones are added).
     pub observed: Vec<PathBuf>,
+    /// Show a progress bar on standard error while reading observation sources.
+    pub progress: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -27,6 +31,8 @@ pub struct Summary {
     pub files: usize,
     pub profiles: usize,
     pub networks: usize,
+    /// Host observations read from agent reports and snapshots.
+    pub hosts: usize,
     pub unreadable: usize,
 }
 
@@ -43,86 +49,52 @@ impl Outcome {
     }
 }
 
-/// The profile files to read: (path, explicitly named). Folders are walked in a stable order,
-/// without following links, skipping hidden entries.
-fn profile_files(paths: &[PathBuf], findings: &mut Vec<Finding>) -> Vec<(PathBuf, bool)> {
-    let mut out = Vec::new();
-    let defaults = [PathBuf::from(".")];
-    let paths = if paths.is_empty() {
-        &defaults[..]
-    } else {
-        paths
-    };
-    for path in paths {
-        if path.is_dir() {
-            let walker = walkdir::WalkDir::new(path)
-                .follow_links(false)
-                .sort_by_file_name()
-                .into_iter()
-                .filter_entry(|e| {
-                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-                });
-            for entry in walker {
-                match entry {
-                    Ok(e) if e.file_type().is_file() => out.push((e.into_path(), false)),
-                    Ok(_) => {}
-                    Err(e) => {
-                        let at = e
-                            .path()
-                            .map(display_path)
-                            .unwrap_or_else(|| display_path(path));
-                        findings.push(Finding::at_file(
-                            Code::SL050,
-                            at,
-                            1,
-                            1,
-                            format!("cannot read: {e}"),
-                        ));
-                    }
-                }
-            }
-        } else if path.exists() {
-            out.push((path.clone(), true));
-        } else {
-            findings.push(Finding::at_file(
-                Code::SL050,
-                display_path(path),
-                1,
-                1,
-                "no such file or directory",
-            ));
-        }
-    }
-    out
-}
-
-pub fn run(options: &CheckOptions, config: &Config) -> Outcome {
+/// Check the profiles; with `dns`, also look up home domains, device FQDNs and observed suffixes.
+pub fn run(options: &CheckOptions, config: &Config, dns: Option<&DnsCheck>) -> Outcome {
     let mut findings = Vec::new();
     let mut summary = Summary::default();
     let external = ExternalSuffixes::new(&config.external_suffixes);
 
-    // Observed networks: command line first, then config; each file once.
-    let mut networks: Vec<Network> = Vec::new();
-    let mut observed_given = false;
+    // Observed networks: snapshots or raw sources, command line first, then config; each once.
+    let mut observed = Vec::new();
     let mut seen_observed = BTreeSet::new();
     for path in options.observed.iter().chain(&config.observed_paths) {
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-        if !seen_observed.insert(key.clone()) {
-            continue;
+        if seen_observed.insert(key) {
+            observed.push(path.clone());
         }
-        observed_given = true;
-        summary.files += 1;
-        let read = snapshot::read_file(path, &display_path(path));
-        findings.extend(read.findings);
-        networks.extend(read.networks);
     }
-    for n in &mut networks {
-        n.apply_external(&external);
+    let mut networks: Vec<Network> = Vec::new();
+    if !observed.is_empty() {
+        let collected = collect::collect(
+            &observed,
+            &config.mappings,
+            &external,
+            dns,
+            options.progress,
+        );
+        findings.extend(collected.all_findings());
+        summary.files += collected.stats.files;
+        summary.hosts = collected.stats.reports;
+        networks = collected.networks;
     }
     summary.networks = networks.len();
 
+    let defaults = [PathBuf::from(".")];
+    let paths = if options.paths.is_empty() {
+        &defaults[..]
+    } else {
+        &options.paths[..]
+    };
     let mut profiles: Vec<Profile> = Vec::new();
-    for (path, explicit) in profile_files(&options.paths, &mut findings) {
+    for item in crate::walk::files(paths) {
+        let (path, explicit) = match item {
+            Ok(file) => file,
+            Err(f) => {
+                findings.push(f);
+                continue;
+            }
+        };
         let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         if !explicit && (seen_observed.contains(&canonical) || is_config_file(&path)) {
             continue;
@@ -136,18 +108,38 @@ pub fn run(options: &CheckOptions, config: &Config) -> Outcome {
     }
     summary.profiles = profiles.len();
 
-    let networks_for_rules = observed_given.then_some(&networks[..]);
+    let facts = dns.map(|check| DnsFacts::gather(check, home_domains(&profiles)));
+    let networks_for_rules = (!observed.is_empty()).then_some(&networks[..]);
     for profile in &profiles {
         let ctx = Context {
             profile,
             networks: networks_for_rules,
             external: &external,
             max_home_domains: config.max_home_domains,
+            dns: facts.as_ref(),
         };
         findings.extend(rules::run(&ctx));
     }
 
     finish(findings, summary, config)
+}
+
+/// The home domains SL105 asks DNS about.
+fn home_domains(profiles: &[Profile]) -> Wanted {
+    let mut wanted = Wanted::default();
+    for d in profiles
+        .iter()
+        .filter_map(|p| p.detection.as_ref())
+        .filter(|d| d.algorithm == Algorithm::LocalDomains)
+    {
+        wanted.domains.extend(
+            d.strings
+                .iter()
+                .filter(|s| rules::home_domain_queryable(s))
+                .cloned(),
+        );
+    }
+    wanted
 }
 
 fn is_config_file(path: &Path) -> bool {
@@ -156,7 +148,7 @@ fn is_config_file(path: &Path) -> bool {
 }
 
 /// Apply configured levels (input problems keep theirs), count, and sort.
-fn finish(findings: Vec<Finding>, mut summary: Summary, config: &Config) -> Outcome {
+pub fn finish(findings: Vec<Finding>, mut summary: Summary, config: &Config) -> Outcome {
     let mut unreadable_paths = BTreeSet::new();
     let mut kept: Vec<Finding> = findings
         .into_iter()

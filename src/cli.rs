@@ -1,7 +1,10 @@
 //! Command-line definitions (clap derive). Nothing else lives here.
 
+use crate::observe::dns::{DnsOptions, parse_nameserver};
 use clap::{Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -26,6 +29,90 @@ pub enum Command {
     },
     /// List every rule: code, name, default severity, summary.
     Rules,
+    /// Read DHCP server configurations and agent reports into an observed-networks snapshot.
+    Collect(CollectArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConfigArgs {
+    /// Use this config file instead of discovering scslint.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any scslint.toml.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct DnsArgs {
+    /// Ask DNS: device FQDNs against ME addresses (SL202, SL205), SOA/NS of home domains and
+    /// observed suffixes (SL105). Uses the system resolver unless --nameserver is given.
+    #[arg(long)]
+    pub dns: bool,
+
+    /// Ask this name server (IP[:PORT], port 53 by default) instead of the system resolver.
+    /// Implies --dns.
+    #[arg(long, value_name = "IP[:PORT]", value_parser = parse_nameserver)]
+    pub nameserver: Option<SocketAddr>,
+
+    /// Seconds to wait for one try of one query.
+    #[arg(long, value_name = "SECONDS", default_value_t = 2.0, value_parser = parse_seconds)]
+    pub dns_timeout: f64,
+
+    /// Tries per query (timeouts and SERVFAIL are retried).
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u8).range(1..=10))]
+    pub dns_tries: u8,
+
+    /// Queries in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=4096))]
+    pub dns_concurrency: u16,
+
+    /// Also look up reverse names (PTR) of ME addresses and of the addresses FQDNs resolve to,
+    /// and name them in SL202's message.
+    #[arg(long)]
+    pub ptr: bool,
+}
+
+impl DnsArgs {
+    /// The resolver settings, when DNS checks were asked for.
+    pub fn options(&self) -> Option<DnsOptions> {
+        (self.dns || self.nameserver.is_some()).then(|| DnsOptions {
+            nameserver: self.nameserver,
+            timeout: Duration::from_secs_f64(self.dns_timeout),
+            attempts: usize::from(self.dns_tries),
+            concurrency: usize::from(self.dns_concurrency),
+        })
+    }
+}
+
+fn parse_seconds(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (0.05..=60.0).contains(&v) => Ok(v),
+        _ => Err("expected a number of seconds between 0.05 and 60".to_owned()),
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CollectArgs {
+    /// DHCP server configurations, agent reports, CSV inventories or snapshots: files or folders.
+    #[arg(value_name = "SOURCE", required = true)]
+    pub sources: Vec<PathBuf>,
+
+    /// Write the snapshot to FILE (atomically). Without it the snapshot goes to standard output
+    /// and the findings to standard error.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Format of the findings.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub dns: DnsArgs,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -40,19 +127,18 @@ pub struct CheckArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
-    /// A TOML file of the networks devices attach to (repeatable).
-    #[arg(long, value_name = "FILE")]
+    /// Observed networks (repeatable): an observed.toml snapshot, or raw sources (DHCP
+    /// configurations, agent reports), files or folders.
+    #[arg(long, value_name = "PATH")]
     pub observed: Vec<PathBuf>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// Use this config file instead of discovering scslint.toml.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub dns: DnsArgs,
 
-    /// Ignore any scslint.toml.
-    #[arg(long)]
-    pub no_config: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }

@@ -2,6 +2,9 @@
 //! Every problem is collected with its span; any problem is a usage error.
 
 use crate::diagnostic::{Code, Severity};
+use crate::observe::discovery::DiscoveryMapping;
+use crate::observe::inventory_csv::CsvColumns;
+use crate::observe::sources::Mappings;
 use crate::profile::ScsMapping;
 use crate::source::{Source, SourceFile, Span};
 use serde::Deserialize;
@@ -43,6 +46,15 @@ struct RawConfig {
     #[serde(default)]
     limits: RawLimits,
     scs: Option<ScsMapping>,
+    #[serde(default)]
+    collect: RawCollect,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCollect {
+    discovery: Option<DiscoveryMapping>,
+    csv: Option<CsvColumns>,
 }
 
 #[derive(Deserialize, Default)]
@@ -71,6 +83,8 @@ pub struct Config {
     pub external_suffixes: Vec<String>,
     pub max_home_domains: usize,
     pub scs: ScsMapping,
+    /// How collect reads SCS SystemDiscovery XML and CSV inventories.
+    pub mappings: Mappings,
 }
 
 impl Default for Config {
@@ -82,6 +96,7 @@ impl Default for Config {
             external_suffixes: Vec::new(),
             max_home_domains: DEFAULT_MAX_HOME_DOMAINS,
             scs: ScsMapping::shipped(),
+            mappings: Mappings::default(),
         }
     }
 }
@@ -208,6 +223,12 @@ impl Config {
         }
         if let Some(scs) = raw.scs {
             config.scs = scs.over(&ScsMapping::shipped());
+        }
+        if let Some(d) = raw.collect.discovery {
+            config.mappings.discovery = d.over(&config.mappings.discovery);
+        }
+        if let Some(c) = raw.collect.csv {
+            config.mappings.csv = c.over(&config.mappings.csv);
         }
         if errors.is_empty() {
             Ok(config)

@@ -62,15 +62,19 @@ codes! {
     SL051 "malformed-input" Error,
     SL052 "encrypted-profile" Error,
     SL053 "unrecognised-input" Error,
+    SL054 "dns-lookup-failed" Warning,
     SL100 "enterprise-network-outside" Error,
     SL101 "external-network-inside" Error,
     SL102 "unmatched-home-domain" Warning,
     SL103 "label-boundary-ambiguity" Warning,
     SL104 "enterprise-network-without-option15" Error,
+    SL105 "home-domain-not-in-dns" Warning,
     SL200 "me-without-ip" Warning,
     SL201 "ras-outside-on-enterprise" Error,
+    SL202 "fqdn-resolves-elsewhere" Error,
     SL203 "mixed-dhcp-static" Warning,
     SL204 "primary-suffix-differs" Info,
+    SL205 "fqdn-not-in-dns" Warning,
 }
 
 impl Code {

@@ -13,3 +13,4 @@ pub mod profile;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod walk;

@@ -36,7 +36,7 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     pub encoding: Encoding,
-    line_starts: Vec<usize>,
+    lines: LineIndex,
 }
 
 pub type Source = Arc<SourceFile>;
@@ -58,14 +58,12 @@ pub enum DecodeError {
 
 impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: String, encoding: Encoding) -> Source {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let lines = LineIndex::new(&text);
         Arc::new(SourceFile {
             path: path.into(),
             text,
             encoding,
-            line_starts,
+            lines,
         })
     }
 
@@ -144,15 +142,39 @@ impl SourceFile {
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = self.clamp(&(offset..offset)).start;
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let line_start = self.line_starts[line];
-        let column = self.text[line_start..offset].chars().count() + 1;
-        (line + 1, column)
+        self.lines.line_col(&self.text, offset)
     }
 
     pub fn slice(&self, span: &Span) -> &str {
         let span = self.clamp(span);
         &self.text[span]
+    }
+}
+
+/// Where each line of a text starts, for many offset → line/column lookups on the same text.
+#[derive(Debug, Clone)]
+pub struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        LineIndex(
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
+        )
+    }
+
+    /// 1-based line and column (in characters) of a byte offset into the text this index was
+    /// built from; offsets past the end or inside a character are moved back.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.0.partition_point(|&s| s <= offset).max(1) - 1;
+        let start = self.0.get(line).copied().unwrap_or(0).min(offset);
+        let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
+        (line + 1, column)
     }
 }
 
@@ -170,13 +192,29 @@ pub fn line_col_in(text: &str, offset: usize) -> (usize, usize) {
 
 /// The path shown to the user: relative to the working directory when it lies below it.
 pub fn display_path(path: &Path) -> PathBuf {
+    // Asked once: a walk calls this for every file.
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let cwd = CWD.get_or_init(|| std::env::current_dir().ok());
     if path.is_absolute()
-        && let Ok(cwd) = std::env::current_dir()
-        && let Ok(rel) = path.strip_prefix(&cwd)
+        && let Some(cwd) = cwd
+        && let Ok(rel) = path.strip_prefix(cwd)
     {
         return rel.to_path_buf();
     }
     path.strip_prefix("./").unwrap_or(path).to_path_buf()
+}
+
+/// The character an XML predefined entity (`&amp;` → `amp`) stands for. XML readers expand these
+/// and nothing else: DTD entities are never expanded.
+pub fn xml_entity(name: &str) -> Option<char> {
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -1,20 +1,12 @@
 //! The built binary end to end: exit statuses, JSON validated against its schema, human output,
 //! explain/rules, config discovery, and the bundled demo.
 
-use assert_cmd::Command;
+mod support;
+
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn scslint() -> Command {
-    let mut cmd = Command::cargo_bin("scslint").unwrap();
-    cmd.env_remove("NO_COLOR").env_remove("COLUMNS");
-    cmd
-}
+use support::{assert_conforms, codes, root, scslint};
 
 /// Run `check --format json` in `dir`; return the exit status and the report, validated.
 fn check_json(dir: &Path, args: &[&str]) -> (i32, Value) {
@@ -27,29 +19,8 @@ fn check_json(dir: &Path, args: &[&str]) -> (i32, Value) {
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
-    let schema: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("schemas/report.schema.json")).unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&report)
-        .map(|e| format!("{e} at {}", e.instance_path()))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "report does not match its schema: {errors:?}"
-    );
+    assert_conforms("report.schema.json", &report);
     (out.status.code().unwrap(), report)
-}
-
-fn codes(report: &Value) -> Vec<String> {
-    report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["code"].as_str().unwrap().to_owned())
-        .collect()
 }
 
 const CLEAN: &str = r#"<g:AMT_EnvironmentDetectionSettingData xmlns:g="http://intel.com/wbem/wscim/1/amt-schema/1/AMT_EnvironmentDetectionSettingData">

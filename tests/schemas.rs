@@ -1,33 +1,14 @@
 //! The JSON Schemas under schemas/ are valid, their examples validate, and the files the project
 //! ships (demo observed networks, SCS mapping) conform to them.
 
+mod support;
+
 use serde_json::{Value, json};
 use std::path::Path;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn schema(name: &str) -> Value {
-    let text = std::fs::read_to_string(root().join("schemas").join(name)).unwrap();
-    let schema: Value = serde_json::from_str(&text).unwrap();
-    jsonschema::meta::validate(&schema)
-        .unwrap_or_else(|e| panic!("{name} is not a valid schema: {e}"));
-    schema
-}
+use support::{errors, root, schema, toml_text_as_json};
 
 fn toml_as_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap();
-    let value: toml::Value = toml::from_str(&text).unwrap();
-    serde_json::to_value(value).unwrap()
-}
-
-fn errors(schema: &Value, instance: &Value) -> Vec<String> {
-    let validator = jsonschema::validator_for(schema).unwrap();
-    validator
-        .iter_errors(instance)
-        .map(|e| format!("{} at {}", e, e.instance_path()))
-        .collect()
+    toml_text_as_json(&std::fs::read_to_string(path).unwrap())
 }
 
 #[test]

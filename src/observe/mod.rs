@@ -1,9 +1,27 @@
 //! Observations of the networks devices attach to: what option 15 each hands out and whether it
-//! is the enterprise. Read from observed.toml snapshots (snapshot.rs).
+//! is the enterprise, and the hosts agents report. Read from observed.toml snapshots (snapshot.rs)
+//! or raw sources (sources.rs dispatches to one reader per kind; collect.rs folds them together).
 
+pub mod agent_fields;
+#[cfg(test)]
+pub mod agent_fixtures;
+pub mod amtinfo;
+pub mod collect;
+pub mod dhcp_common;
+pub mod dhcpd;
+pub mod discovery;
 pub mod dns;
+pub mod dns_facts;
+pub mod dnsmasq;
+pub mod inventory_csv;
+pub mod ipconfig;
+pub mod kea;
 pub mod model;
+#[cfg(test)]
+pub mod reader_tests;
 pub mod snapshot;
+pub mod sources;
+pub mod windows_dhcp;
 
 use crate::diagnostic::Location;
 use crate::external::ExternalSuffixes;

@@ -5,16 +5,13 @@ use super::model::{Host, Ipv4Range, Origin, Ras};
 use super::{Network, Trust};
 use crate::diagnostic::{Code, Finding, Location};
 use crate::envdetect::parse_ipv6_prefix;
-use crate::source::{DecodeError, Source, SourceFile, line_col_in};
+use crate::source::Source;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::Ipv4Addr;
 use std::path::Path;
 use toml::Spanned;
-
-/// Snapshots list networks and flagged hosts; far larger than this is a mistake.
-pub const MAX_OBSERVED_BYTES: u64 = 64 * 1024 * 1024;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -143,55 +140,10 @@ pub struct Observed {
     pub findings: Vec<Finding>,
 }
 
-/// Read one observed.toml. `display` is the path shown to the user.
-pub fn read_file(path: &Path, display: &Path) -> Observed {
-    let fail = |line, column, msg: String| Observed {
-        findings: vec![Finding::at_file(
-            Code::SL050,
-            display.to_path_buf(),
-            line,
-            column,
-            msg,
-        )],
-        ..Observed::default()
-    };
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_OBSERVED_BYTES + 1).read_to_end(&mut bytes));
-    if let Err(e) = read {
-        return fail(1, 1, format!("cannot read the observed-networks file: {e}"));
-    }
-    if bytes.len() as u64 > MAX_OBSERVED_BYTES {
-        return fail(
-            1,
-            1,
-            format!(
-                "the observed-networks file is over {} MiB; it was not read",
-                MAX_OBSERVED_BYTES >> 20
-            ),
-        );
-    }
-    match SourceFile::decode(display, &bytes) {
-        Ok(source) => read_source(&source),
-        // An empty file is usually a failed export: saying nothing would read as "all clear".
-        Err(DecodeError::Empty) => fail(1, 1, "the observed-networks file is empty".into()),
-        Err(DecodeError::InvalidUtf8 { offset, prefix }) => {
-            let (line, column) = line_col_in(&prefix, prefix.len());
-            fail(
-                line,
-                column,
-                format!("the observed-networks file is not valid UTF-8 (byte {offset})"),
-            )
-        }
-        Err(DecodeError::InvalidUtf16 { offset }) => {
-            fail(1, 1, format!("invalid UTF-16 at byte {offset}"))
-        }
-    }
-}
-
 /// Does this text look like a snapshot (rather than some other TOML file)?
 pub fn sniff(text: &str) -> bool {
-    text.lines()
+    super::sources::sniff_head(text)
+        .lines()
         .any(|l| matches!(l.trim(), "[[network]]" | "[[host]]"))
 }
 
@@ -346,6 +298,7 @@ impl NetworkEntry {
 #[derive(Serialize)]
 struct Written<'a> {
     network: &'a [NetworkEntry],
+    #[serde(skip_serializing_if = "<[HostEntry]>::is_empty")]
     host: &'a [HostEntry],
 }
 
@@ -385,7 +338,7 @@ pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::Encoding;
+    use crate::source::{Encoding, SourceFile};
 
     fn read(text: &str) -> Observed {
         read_source(&SourceFile::new(

@@ -75,17 +75,6 @@ impl Element {
     }
 }
 
-fn predefined_entity(name: &str) -> Option<char> {
-    Some(match name {
-        "amp" => '&',
-        "lt" => '<',
-        "gt" => '>',
-        "quot" => '"',
-        "apos" => '\'',
-        _ => return None,
-    })
-}
-
 /// Parse `text[start..]` (already decoded) into a [`Document`]; spans are offsets into `text`.
 pub fn parse(text: &str, start: usize) -> Result<Document, XmlError> {
     let base = start.min(text.len());
@@ -247,7 +236,7 @@ fn parse_from(text: &str) -> Result<Document, XmlError> {
                 let resolved = if r.is_char_ref() {
                     r.resolve_char_ref().ok().flatten()
                 } else {
-                    predefined_entity(r)
+                    crate::source::xml_entity(r)
                 };
                 match resolved {
                     Some(c) => {

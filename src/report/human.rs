@@ -206,21 +206,28 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 pub fn summary_line(s: &Summary) -> String {
-    let mut line = format!(
-        "scslint: {}, {}, {} in {} ({}",
+    let counts = format!(
+        "scslint: {}, {}, {}",
         plural(s.errors, "error", "errors"),
         plural(s.warnings, "warning", "warnings"),
         plural(s.infos, "info", "infos"),
-        plural(s.profiles, "profile", "profiles"),
-        plural(s.files, "file", "files"),
     );
-    if s.networks > 0 {
-        line.push_str(&format!(
-            ", {}",
-            plural(s.networks, "observed network", "observed networks")
-        ));
+    let mut what = Vec::new();
+    if s.profiles > 0 || s.hosts == 0 {
+        what.push(plural(s.profiles, "profile", "profiles"));
     }
-    line.push(')');
+    if s.hosts > 0 {
+        what.push(plural(s.hosts, "host report", "host reports"));
+    }
+    let mut context = vec![plural(s.files, "file", "files")];
+    if s.networks > 0 {
+        context.push(plural(s.networks, "observed network", "observed networks"));
+    }
+    let mut line = format!(
+        "{counts} in {} ({})",
+        what.join(" and "),
+        context.join(", ")
+    );
     if s.unreadable > 0 {
         line.push_str(&format!(
             "; {} could not be read",

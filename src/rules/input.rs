@@ -1,5 +1,6 @@
-//! SL050-SL053: documentation for the findings readers raise about files they cannot use.
-//! These have no check of their own; any of them makes the exit status 2.
+//! SL050-SL054: documentation for findings raised outside the rule checks: files readers cannot use
+//! (SL050-SL053, which make the exit status 2) and DNS lookups that got no answer (SL054).
+//! None of them has a check of its own.
 
 use super::Doc;
 
@@ -51,4 +52,19 @@ knows. Files like these found while walking a folder are skipped silently.",
     fix: "Check the path. For a real SCS export whose elements are named differently, map them with \
 [scs] in scslint.toml (see schemas/scs-profile-map.toml). Encrypted exports must be decrypted first.",
     example: "  $ scslint check notes.txt\n  notes.txt:1:1 SL053 not a profile scslint can read: it is neither XML nor JSON",
+};
+
+pub const DNS_LOOKUP_FAILED: Doc = Doc {
+    summary: "With --dns: a lookup a DNS check needed got no answer (timeout, SERVFAIL, REFUSED or another error).",
+    what: "A query for a device FQDN (SL202, SL205) or for the SOA/NS of a home domain or observed \
+suffix (SL105) that timed out on every try, or that the server answered with SERVFAIL or REFUSED. \
+Each kind is named in the message. When the server answers none of the first batch of queries, the \
+rest are not sent and are reported as not asked, so a dead server cannot stall a fleet-wide run.",
+    why: "The check that needed the answer could not be made, so a misfire may be hidden. SERVFAIL \
+usually means a broken delegation or DNSSEC failure upstream; REFUSED means the server does not \
+answer for that zone (ask one that does with `--nameserver`); timeouts mean the server is unreachable \
+or overloaded.",
+    fix: "Point `--nameserver` at a server that answers for the enterprise zones (an internal \
+resolver or the AD DNS server), raise `--dns-timeout` for slow links, or fix the zone's delegation.",
+    example: "  $ scslint collect agents/ --dns --nameserver 10.0.0.53\n  agents/pc0423.json:1:1 SL054 looking up `pc0423.corp.test` at 10.0.0.53:53: timed out; SL202 could not be checked",
 };

@@ -5,6 +5,7 @@ use crate::diagnostic::{Code, Finding, Location};
 use crate::envdetect::{Attachment, Verdict, classify};
 use crate::external::ExternalSuffixes;
 use crate::observe::Network;
+use crate::observe::dns_facts::DnsFacts;
 use crate::observe::model::Host;
 use crate::profile::{Detection, Profile};
 use crate::source::Span;
@@ -14,7 +15,10 @@ mod detection_ignored_static_ip;
 mod enterprise_network_outside;
 mod enterprise_network_without_option15;
 mod external_network_inside;
+mod fqdn_not_in_dns;
+mod fqdn_resolves_elsewhere;
 mod home_domain_not_canonical;
+mod home_domain_not_in_dns;
 mod home_domain_too_long;
 mod input;
 mod invalid_home_domain;
@@ -29,6 +33,10 @@ mod redundant_home_domain;
 mod remote_access_needs_detection;
 mod too_many_home_domains;
 mod unmatched_home_domain;
+
+pub use home_domain_not_in_dns::{
+    check_network as observed_suffix_in_dns, queryable as home_domain_queryable,
+};
 
 /// What `scslint explain` prints for a code.
 pub struct Doc {
@@ -47,7 +55,7 @@ pub enum Check {
     Profile(fn(&Context, &mut Vec<Finding>)),
     /// Once per observed host.
     Host(fn(&HostContext, &mut Vec<Finding>)),
-    /// Raised by readers, not by a check.
+    /// Raised by readers or lookups, not by a check.
     Input,
 }
 
@@ -101,6 +109,7 @@ pub fn rule(code: Code) -> (&'static Doc, Check) {
         SL051 => (&input::MALFORMED, Input),
         SL052 => (&input::ENCRYPTED, Input),
         SL053 => (&input::UNRECOGNISED, Input),
+        SL054 => (&input::DNS_LOOKUP_FAILED, Input),
         SL100 => (
             &enterprise_network_outside::DOC,
             Profile(enterprise_network_outside::check),
@@ -121,16 +130,25 @@ pub fn rule(code: Code) -> (&'static Doc, Check) {
             &enterprise_network_without_option15::DOC,
             Profile(enterprise_network_without_option15::check),
         ),
+        SL105 => (
+            &home_domain_not_in_dns::DOC,
+            Profile(home_domain_not_in_dns::check),
+        ),
         SL200 => (&me_without_ip::DOC, Host(me_without_ip::check)),
         SL201 => (
             &ras_outside_on_enterprise::DOC,
             Host(ras_outside_on_enterprise::check),
+        ),
+        SL202 => (
+            &fqdn_resolves_elsewhere::DOC,
+            Host(fqdn_resolves_elsewhere::check),
         ),
         SL203 => (&mixed_dhcp_static::DOC, Host(mixed_dhcp_static::check)),
         SL204 => (
             &primary_suffix_differs::DOC,
             Host(primary_suffix_differs::check),
         ),
+        SL205 => (&fqdn_not_in_dns::DOC, Host(fqdn_not_in_dns::check)),
     }
 }
 
@@ -160,6 +178,8 @@ pub struct Context<'a> {
     pub networks: Option<&'a [Network]>,
     pub external: &'a ExternalSuffixes,
     pub max_home_domains: usize,
+    /// What `--dns` found; `None` without it, and DNS rules stay quiet.
+    pub dns: Option<&'a DnsFacts>,
 }
 
 impl<'a> Context<'a> {
@@ -217,6 +237,8 @@ pub struct HostContext<'a> {
     pub network: Option<&'a Network>,
     /// Where host findings point: the agent report, or the host's table in a snapshot.
     pub location: Location,
+    /// What `--dns` found; `None` without it, and DNS rules stay quiet.
+    pub dns: Option<&'a DnsFacts>,
 }
 
 impl HostContext<'_> {
@@ -330,12 +352,32 @@ pub(crate) mod test_support {
 
     /// Findings of `code` for this profile and these networks.
     pub fn run_rule(code: Code, p: &Profile, networks: Option<&[Network]>) -> Vec<Finding> {
+        run_rule_with(code, p, networks, None)
+    }
+
+    /// Findings of `code` with what `--dns` found.
+    pub fn run_rule_dns(
+        code: Code,
+        p: &Profile,
+        networks: Option<&[Network]>,
+        facts: &DnsFacts,
+    ) -> Vec<Finding> {
+        run_rule_with(code, p, networks, Some(facts))
+    }
+
+    fn run_rule_with(
+        code: Code,
+        p: &Profile,
+        networks: Option<&[Network]>,
+        dns: Option<&DnsFacts>,
+    ) -> Vec<Finding> {
         let external = ExternalSuffixes::new(["guest.company.com"]);
         let ctx = Context {
             profile: p,
             networks,
             external: &external,
             max_home_domains: 5,
+            dns,
         };
         let mut out = Vec::new();
         if let Check::Profile(check) = rule(code).1 {
@@ -352,6 +394,27 @@ pub(crate) mod test_support {
 
     /// Findings of host rule `code` for this host on this network.
     pub fn run_host_rule(code: Code, h: &Host, network: Option<&Network>) -> Vec<Finding> {
+        run_host_rule_with(code, h, network, None)
+    }
+
+    /// Findings of host rule `code` with what `--dns` found.
+    pub fn run_host_rule_dns(code: Code, h: &Host, facts: &DnsFacts) -> Vec<Finding> {
+        run_host_rule_with(code, h, None, Some(facts))
+    }
+
+    /// DNS facts holding one address answer.
+    pub fn facts_with_address(fqdn: &str, answer: crate::observe::dns::Answer) -> DnsFacts {
+        let mut facts = DnsFacts::default();
+        facts.insert_address(fqdn, answer);
+        facts
+    }
+
+    fn run_host_rule_with(
+        code: Code,
+        h: &Host,
+        network: Option<&Network>,
+        dns: Option<&DnsFacts>,
+    ) -> Vec<Finding> {
         let ctx = HostContext {
             host: h,
             name: "pc0423".into(),
@@ -361,6 +424,7 @@ pub(crate) mod test_support {
                 line: 1,
                 column: 1,
             },
+            dns,
         };
         let mut out = Vec::new();
         if let Check::Host(check) = rule(code).1 {
@@ -397,10 +461,11 @@ mod tests {
             }
             let text = explain(code);
             assert!(text.starts_with(code.as_str()) && text.contains(code.name()));
-            // Codes whose findings come from readers have no check, every other one does.
+            // Input problems have no check; every other code has one, except SL054, which the
+            // DNS rules raise when a lookup they needed failed.
             assert_eq!(
                 matches!(rule(code).1, Check::Input),
-                code.is_input_problem(),
+                code.is_input_problem() || code == Code::SL054,
                 "{code}"
             );
         }

@@ -1,0 +1,44 @@
+//! Sample agent reports shared by the agent readers' tests; `reader_tests::samples` lists them
+//! with every other sample the sniffers are checked against.
+
+macro_rules! fixture {
+    ($name:literal) => {
+        include_str!(concat!("../../tests/fixtures/agents/", $name))
+    };
+}
+
+/// Old tab style: empty ME `DNS Suffix`, wired and wireless sections repeating the same labels
+/// (different OS IPs), `AMT IP Address 0.0.0.0`, MAC values with colons, certificate hashes.
+pub const AMTINFO_TABS: &str = fixture!("amtinfo-tabs.txt");
+/// Newer styled output: ANSI colours inside labels and values, `─` rules under section titles,
+/// no colons, bare `Network` in "Remote Access", wired link down and `OS IP Address Not Found`.
+pub const AMTINFO_STYLED: &str = fixture!("amtinfo-styled.txt");
+/// `--table` output: box-drawn cells, category only on a section's first row, the wireless
+/// section before the wired one, ME `DNS Suffix` differing from `DNS Suffix (OS)`.
+pub const AMTINFO_TABLE: &str = fixture!("amtinfo-table.txt");
+/// Old tab style with CRLF line ends, a release that printed `IP Address` and left out the wired
+/// section (no wired port): empty `DNS Suffix (OS)`, only a wireless section.
+pub const AMTINFO_OLD_WIRELESS: &str = fixture!("amtinfo-old-wireless.txt");
+/// `--json`, camelCase keys: `ras{…}`, `wiredAdapter{…}` and a wireless adapter with the
+/// all-zero MAC.
+pub const AMTINFO_JSON: &str = fixture!("amtinfo.json");
+/// `--json` keyed by display labels (`"DNS Suffix (OS)"` with a trailing dot, numeric RAS
+/// `Network`, `"DHCP Enabled": "false"` as a string).
+pub const AMTINFO_LABELS_JSON: &str = fixture!("amtinfo-labels.json");
+/// English, CRLF: a VirtualBox adapter with an address listed first, a disconnected Wi-Fi with
+/// a stale suffix, the connected Intel Ethernet, a disconnected Bluetooth PAN; continuation lines.
+pub const IPCONFIG: &str = fixture!("ipconfig-all.txt");
+/// German: Hyper-V `vEthernet` and a connected WLAN before the wired Ethernet, `Ja`/`Nein`,
+/// `(Bevorzugt)`, an ISATAP tunnel with an eight-byte hardware address and `Medium getrennt`.
+pub const IPCONFIG_DE: &str = fixture!("ipconfig-de.txt");
+/// French laptop: Ethernet `Média déconnecté` with a stale suffix, a VMware adapter with an
+/// address, the connected Wi-Fi; `Nom de l’hôte` with a typographic apostrophe, `.:` labels.
+pub const IPCONFIG_FR: &str = fixture!("ipconfig-fr.txt");
+/// English desktop on a dock: a PPP VPN adapter first, the dock's USB Ethernet before the
+/// onboard Intel Ethernet (the ME's MAC, static address), a Teredo tunnel.
+pub const IPCONFIG_DOCK: &str = fixture!("ipconfig-dock.txt");
+/// A discovery report in another layout: claimed only under the custom mapping its tests use.
+pub const DISCOVERY_CUSTOM: &str = fixture!("discovery-custom.xml");
+pub const DISCOVERY: &str = fixture!("discovery.xml");
+pub const INVENTORY_CSV: &str = fixture!("inventory.csv");
+pub const INVENTORY_SEMICOLON: &str = fixture!("inventory-semicolon.csv");

@@ -1,0 +1,729 @@
+//! `scslint collect`: walk the sources, read them in parallel, and fold them into networks (from
+//! DHCP scopes and host suffixes) with host counts, keeping only the hosts that carry a finding.
+
+use super::dns_facts::{DnsCheck, DnsFacts, Wanted};
+use super::model::{Host, Origin, Parsed, Ras, Scope};
+use super::snapshot::{self, SnapshotHost};
+use super::sources::{self, Kind, Mappings};
+use super::{Network, Trust};
+use crate::diagnostic::{Code, Finding, Location};
+use crate::dns_name::normalise;
+use crate::external::ExternalSuffixes;
+use crate::rules::{self, HostContext};
+use crate::source::{DecodeError, SourceFile, display_path, line_col_in};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::iter::{ParallelBridge, ParallelIterator};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Read;
+use std::net::Ipv4Addr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Observation sources larger than this are refused (a DHCP export or a fleet-wide CSV fits easily).
+pub const MAX_SOURCE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A host kept in full because it carries (or may carry) a finding.
+#[derive(Debug, Clone)]
+pub struct CollectedHost {
+    pub host: Host,
+    /// The network it was attributed to.
+    pub network: Option<String>,
+    /// The agent report, or its table in a snapshot.
+    pub location: Location,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Files read as observation sources.
+    pub files: usize,
+    /// Host observations read (agent reports, CSV rows, snapshot hosts).
+    pub reports: usize,
+    /// Hosts that joined no network (no address in a DHCP range and no suffix).
+    pub unattributed: usize,
+    /// Inputs that could not be read or parsed.
+    pub unreadable: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub networks: Vec<Network>,
+    pub hosts: Vec<CollectedHost>,
+    /// Input problems (SL05x). Host findings live on their hosts.
+    pub findings: Vec<Finding>,
+    pub stats: Stats,
+}
+
+impl Collected {
+    /// Input problems and every host finding, in one list.
+    pub fn all_findings(&self) -> Vec<Finding> {
+        let mut out = self.findings.clone();
+        out.extend(self.hosts.iter().flat_map(|h| h.findings.iter().cloned()));
+        out
+    }
+}
+
+/// The snapshot text for what was collected.
+pub fn snapshot_text(c: &Collected) -> String {
+    let mut networks: Vec<snapshot::NetworkEntry> = c
+        .networks
+        .iter()
+        .map(snapshot::NetworkEntry::from_network)
+        .collect();
+    let mut hosts: Vec<snapshot::HostEntry> = c
+        .hosts
+        .iter()
+        .map(|h| {
+            let codes = h
+                .findings
+                .iter()
+                .map(|f| f.code.as_str().to_owned())
+                .collect();
+            snapshot::HostEntry::from_host(&h.host, h.network.as_deref(), codes)
+        })
+        .collect();
+    snapshot::render(&mut networks, &mut hosts)
+}
+
+/// What a host contributes when it carries no finding: enough to attribute and count it.
+struct HostKey {
+    ip: Option<Ipv4Addr>,
+    suffix: Option<Arc<str>>,
+    identity: u64,
+}
+
+/// One worker's share of the walk; shares are merged at the end.
+#[derive(Default)]
+struct Acc {
+    /// Scopes, each with whether it was read through another file's include.
+    scopes: Vec<(Scope, bool)>,
+    keys: Vec<HostKey>,
+    kept: Vec<Kept>,
+    snapshot_networks: Vec<Network>,
+    findings: Vec<Finding>,
+    files: usize,
+    reports: usize,
+    unreadable: BTreeMap<PathBuf, ()>,
+    /// Every suffix hosts received, once, with the first report (by path) that shows it.
+    suffixes: HashMap<Arc<str>, Origin>,
+    /// Keep hosts whose FQDN DNS can be asked about (`--dns`).
+    keep_resolvable: bool,
+}
+
+impl Acc {
+    fn merge(mut self, mut other: Acc) -> Acc {
+        self.scopes.append(&mut other.scopes);
+        self.keys.append(&mut other.keys);
+        self.kept.append(&mut other.kept);
+        self.snapshot_networks.append(&mut other.snapshot_networks);
+        self.findings.append(&mut other.findings);
+        self.files += other.files;
+        self.reports += other.reports;
+        self.unreadable.append(&mut other.unreadable);
+        for (suffix, origin) in other.suffixes {
+            match self.suffixes.get_mut(&suffix) {
+                Some(first) if *first <= origin => {}
+                Some(first) => *first = origin,
+                None => {
+                    self.suffixes.insert(suffix, origin);
+                }
+            }
+        }
+        self
+    }
+
+    fn problem(&mut self, f: Finding) {
+        self.unreadable.insert(f.path(), ());
+        self.findings.push(f);
+    }
+
+    /// The suffix as one shared string, noting the first report that shows it.
+    fn intern(&mut self, suffix: Option<&str>, origin: Option<&Origin>) -> Option<Arc<str>> {
+        let s = normalise(suffix?);
+        if s.is_empty() {
+            return None;
+        }
+        if let Some((existing, first)) = self.suffixes.get_key_value(s.as_str()) {
+            let existing = existing.clone();
+            if origin.is_some_and(|o| o < first) {
+                self.suffixes.insert(
+                    existing.clone(),
+                    origin.cloned().unwrap_or_else(|| first.clone()),
+                );
+            }
+            return Some(existing);
+        }
+        let arc: Arc<str> = Arc::from(s);
+        let first = origin
+            .cloned()
+            .unwrap_or_else(|| Origin::new(PathBuf::new(), 1));
+        self.suffixes.insert(arc.clone(), first);
+        Some(arc)
+    }
+
+    /// Keep the host in full if a rule may flag it; otherwise only its key.
+    fn add_host(&mut self, host: Host) {
+        self.reports += 1;
+        let location = host
+            .origin
+            .as_ref()
+            .map(Location::origin)
+            .unwrap_or(Location::File {
+                path: PathBuf::new(),
+                line: 1,
+                column: 1,
+            });
+        let suffix = self.intern(host.suffix.as_deref(), host.origin.as_ref());
+        if may_be_flagged(&host) || (self.keep_resolvable && resolvable(&host)) {
+            self.kept.push((host, None, location));
+            return;
+        }
+        let key = HostKey {
+            ip: attribution_ip(&host),
+            suffix,
+            identity: identity(&host),
+        };
+        self.keys.push(key);
+    }
+}
+
+/// A host whose FQDN the DNS rules compare with its ME address.
+fn resolvable(host: &Host) -> bool {
+    host.fqdn.is_some() && host.me_ip.is_some_and(|ip| !ip.is_unspecified())
+}
+
+/// A host that a rule could flag once its network is known.
+fn may_be_flagged(host: &Host) -> bool {
+    if host.ras == Some(Ras::Outside) {
+        return true;
+    }
+    let ctx = HostContext {
+        host,
+        name: String::new(),
+        network: None,
+        location: Location::File {
+            path: PathBuf::new(),
+            line: 1,
+            column: 1,
+        },
+        dns: None,
+    };
+    !rules::run_host(&ctx).is_empty()
+}
+
+/// The address hosts are attributed by: the OS's (DHCP-assigned), else a real ME address.
+fn attribution_ip(host: &Host) -> Option<Ipv4Addr> {
+    host.os_ip
+        .filter(|ip| !ip.is_unspecified())
+        .or(host.me_ip.filter(|ip| !ip.is_unspecified()))
+}
+
+/// The same device reported twice (amtinfo and ipconfig, or two runs) is counted once.
+fn identity(host: &Host) -> u64 {
+    let mut h = DefaultHasher::new();
+    if let Some(mac) = mac_key(host) {
+        mac.hash(&mut h);
+    } else if let Some(name) = short_name(host) {
+        name.hash(&mut h);
+    } else {
+        host.origin.hash(&mut h);
+    }
+    h.finish()
+}
+
+/// The MAC in one spelling.
+fn mac_key(host: &Host) -> Option<String> {
+    host.mac
+        .as_deref()
+        .map(|m| m.to_ascii_lowercase().replace('-', ":"))
+}
+
+/// How messages name a host.
+pub fn host_name(host: &Host) -> String {
+    host.hostname
+        .clone()
+        .or_else(|| host.fqdn.clone())
+        .or_else(|| host.origin.as_ref().map(Origin::to_string))
+        .unwrap_or_else(|| "unnamed host".to_owned())
+}
+
+fn read_one(acc: &mut Acc, path: &Path, explicit: bool, m: &Mappings) {
+    let display = display_path(path);
+    let fail = |code, line, column, msg: String| {
+        Finding::at_file(code, display.clone(), line, column, msg)
+    };
+    let mut bytes = Vec::new();
+    let read = std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_SOURCE_BYTES + 1).read_to_end(&mut bytes));
+    if let Err(e) = read {
+        acc.problem(fail(Code::SL050, 1, 1, format!("cannot read: {e}")));
+        return;
+    }
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        if explicit {
+            acc.problem(fail(
+                Code::SL050,
+                1,
+                1,
+                format!("over {} MiB; not read", MAX_SOURCE_BYTES >> 20),
+            ));
+        }
+        return;
+    }
+    let source = match SourceFile::decode(&display, &bytes) {
+        Ok(s) => s,
+        Err(DecodeError::Empty) => {
+            if explicit {
+                acc.problem(fail(Code::SL050, 1, 1, "the file is empty".into()));
+            }
+            return;
+        }
+        Err(DecodeError::InvalidUtf8 { offset, prefix }) => {
+            if explicit {
+                let (line, column) = line_col_in(&prefix, prefix.len());
+                acc.problem(fail(
+                    Code::SL050,
+                    line,
+                    column,
+                    format!("not valid UTF-8 (byte {offset})"),
+                ));
+            }
+            return;
+        }
+        Err(DecodeError::InvalidUtf16 { offset }) => {
+            acc.problem(fail(
+                Code::SL050,
+                1,
+                1,
+                format!("invalid UTF-16 at byte {offset}"),
+            ));
+            return;
+        }
+    };
+    let Some(kind) = sources::sniff(&source.text, m) else {
+        if explicit {
+            acc.problem(
+                fail(Code::SL053, 1, 1, "not an observation source scslint can read".into())
+                    .help("collect reads dhcpd.conf, Kea, dnsmasq and Windows DHCP configurations, rpc-go amtinfo, ipconfig /all, SCS SystemDiscovery, CSV inventories and observed.toml snapshots"),
+            );
+        }
+        return;
+    };
+    acc.files += 1;
+    if kind == Kind::Snapshot {
+        let observed = snapshot::read_source(&source);
+        for f in observed.findings {
+            acc.problem(f);
+        }
+        acc.snapshot_networks.extend(observed.networks);
+        for SnapshotHost {
+            host,
+            network,
+            location,
+        } in observed.hosts
+        {
+            acc.reports += 1;
+            acc.kept.push((host, network, location));
+        }
+        return;
+    }
+    let Parsed {
+        scopes,
+        hosts,
+        problems,
+    } = sources::parse(kind, &display, &source.text, m);
+    for p in problems {
+        let f = Finding::at_file(
+            Code::SL051,
+            p.origin.path,
+            p.origin.line,
+            p.column,
+            format!("{}: {}", kind.describe(), p.message),
+        );
+        acc.problem(f);
+    }
+    acc.scopes.extend(scopes.into_iter().map(|s| {
+        let included = s.origin.path != display;
+        (s, included)
+    }));
+    for host in hosts {
+        acc.add_host(host);
+    }
+}
+
+/// Read every source and fold the observations together; with `dns`, look device FQDNs and
+/// network suffixes up for the DNS rules. With `progress`, a progress bar on standard error.
+pub fn collect(
+    sources: &[PathBuf],
+    m: &Mappings,
+    external: &ExternalSuffixes,
+    dns: Option<&DnsCheck>,
+    progress: bool,
+) -> Collected {
+    let bar = progress_bar(progress);
+    let start = || Acc {
+        keep_resolvable: dns.is_some(),
+        ..Acc::default()
+    };
+    let acc = crate::walk::files(sources)
+        .par_bridge()
+        .fold(start, |mut acc, item| {
+            match item {
+                Ok((path, explicit)) => read_one(&mut acc, &path, explicit, m),
+                Err(f) => acc.problem(f),
+            }
+            bar.inc(1);
+            acc
+        })
+        .reduce(start, Acc::merge);
+    if dns.is_some() {
+        bar.set_message("asking DNS");
+    }
+    let collected = assemble(acc, external, dns);
+    bar.finish_and_clear();
+    collected
+}
+
+/// A spinner with files done and files per second, or a hidden bar.
+fn progress_bar(visible: bool) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} {human_pos} files read ({per_sec}, {elapsed}) {msg}",
+    ) {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// Index of networks by range (narrowest first) and by suffix (rangeless networks first).
+struct Attribution {
+    ranges: Vec<(u32, u32, u64, usize)>,
+    by_suffix: HashMap<String, usize>,
+}
+
+impl Attribution {
+    fn new(networks: &[Network]) -> Self {
+        let mut ranges: Vec<(u32, u32, u64, usize)> = networks
+            .iter()
+            .enumerate()
+            .flat_map(|(i, n)| {
+                n.ranges
+                    .iter()
+                    .map(move |r| (u32::from(r.start), u32::from(r.end), r.size(), i))
+            })
+            .collect();
+        ranges.sort_by_key(|&(start, _, size, i)| (size, start, i));
+        let mut by_suffix = HashMap::new();
+        for (i, n) in networks
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.ranges.is_empty())
+        {
+            if let Some(s) = &n.suffix {
+                by_suffix.entry(normalise(s)).or_insert(i);
+            }
+        }
+        Attribution { ranges, by_suffix }
+    }
+
+    fn by_ip(&self, ip: Option<Ipv4Addr>) -> Option<usize> {
+        let ip = u32::from(ip?);
+        self.ranges
+            .iter()
+            .find(|(s, e, _, _)| *s <= ip && ip <= *e)
+            .map(|r| r.3)
+    }
+}
+
+/// Turn scopes and hosts into networks with counts, attribute hosts, and run the host rules.
+fn assemble(mut acc: Acc, external: &ExternalSuffixes, dns: Option<&DnsCheck>) -> Collected {
+    acc.kept = merge_devices(std::mem::take(&mut acc.kept));
+    let mut networks = networks_from_scopes(std::mem::take(&mut acc.scopes));
+    networks.extend(acc.snapshot_networks);
+    let mut index = Attribution::new(&networks);
+    let mut counted: Vec<HashSet<u64>> = vec![HashSet::new(); networks.len()];
+    let mut suffix_sources: Vec<Vec<Origin>> = vec![Vec::new(); networks.len()];
+    let mut unattributed = 0;
+
+    // A network for hosts whose address is in no DHCP range, keyed by the suffix they received.
+    let mut join = |ip: Option<Ipv4Addr>,
+                    suffix: Option<&str>,
+                    networks: &mut Vec<Network>|
+     -> Option<usize> {
+        if let Some(i) = index.by_ip(ip) {
+            return Some(i);
+        }
+        let s = normalise(suffix?);
+        if s.is_empty() {
+            return None;
+        }
+        if let Some(&i) = index.by_suffix.get(&s) {
+            return Some(i);
+        }
+        let first = acc.suffixes.get(s.as_str());
+        networks.push(Network {
+            name: format!("suffix {s}"),
+            suffix: Some(s.clone()),
+            trust: Trust::Enterprise,
+            forced_external: None,
+            hosts: Some(0),
+            ipv6_prefixes: Vec::new(),
+            ranges: Vec::new(),
+            sources: first.cloned().into_iter().collect(),
+            location: first.map(Location::origin).unwrap_or(Location::File {
+                path: PathBuf::new(),
+                line: 1,
+                column: 1,
+            }),
+        });
+        index.by_suffix.insert(s, networks.len() - 1);
+        Some(networks.len() - 1)
+    };
+
+    for key in &acc.keys {
+        match join(key.ip, key.suffix.as_deref(), &mut networks) {
+            Some(i) => {
+                grow(&mut counted, &mut suffix_sources, networks.len());
+                counted[i].insert(key.identity);
+            }
+            None => unattributed += 1,
+        }
+    }
+    let mut kept_networks: Vec<Option<usize>> = Vec::new();
+    for (host, named, _) in &acc.kept {
+        let by_name = named
+            .as_ref()
+            .and_then(|n| networks.iter().position(|x| &x.name == n));
+        let i =
+            by_name.or_else(|| join(attribution_ip(host), host.suffix.as_deref(), &mut networks));
+        grow(&mut counted, &mut suffix_sources, networks.len());
+        match i {
+            // A snapshot's host is already in its network's count.
+            Some(_) if by_name.is_some() => {}
+            Some(i) => {
+                counted[i].insert(identity(host));
+                if let Some(o) = &host.origin {
+                    suffix_sources[i].push(o.clone());
+                }
+            }
+            None => unattributed += 1,
+        }
+        kept_networks.push(i);
+    }
+    for (i, n) in networks.iter_mut().enumerate() {
+        let seen = counted[i].len() as u64;
+        // Snapshot networks keep their own count when no new host joined them.
+        n.hosts = Some(if seen == 0 {
+            n.hosts.unwrap_or(0)
+        } else {
+            seen
+        });
+        if n.sources.is_empty() {
+            let mut s = std::mem::take(&mut suffix_sources[i]);
+            s.sort();
+            s.dedup();
+            s.truncate(5);
+            n.sources = s;
+        }
+        n.apply_external(external);
+    }
+
+    let facts = dns.map(|check| DnsFacts::gather(check, wanted(&acc.kept, &networks)));
+    let mut findings = acc.findings;
+    if let Some(facts) = &facts {
+        findings.extend(
+            networks
+                .iter()
+                .filter_map(|n| rules::observed_suffix_in_dns(n, facts)),
+        );
+    }
+    let mut hosts = Vec::new();
+    for ((host, _, location), i) in acc.kept.into_iter().zip(kept_networks) {
+        let network = i.map(|i| &networks[i]);
+        let ctx = HostContext {
+            host: &host,
+            name: host_name(&host),
+            network,
+            location: location.clone(),
+            dns: facts.as_ref(),
+        };
+        let findings = rules::run_host(&ctx);
+        if findings.is_empty() {
+            continue;
+        }
+        hosts.push(CollectedHost {
+            network: network.map(|n| n.name.clone()),
+            host,
+            location,
+            findings,
+        });
+    }
+    hosts.sort_by(|a, b| {
+        (host_name(&a.host), &a.host.origin).cmp(&(host_name(&b.host), &b.host.origin))
+    });
+    networks.sort_by(|a, b| a.name.cmp(&b.name));
+    findings.sort_by_cached_key(Finding::sort_key);
+    Collected {
+        networks,
+        hosts,
+        findings,
+        stats: Stats {
+            files: acc.files,
+            reports: acc.reports,
+            unattributed,
+            unreadable: acc.unreadable.len(),
+        },
+    }
+}
+
+type Kept = (Host, Option<String>, Location);
+
+/// Reports of the same device (same MAC, else same short host name) become one host, field by
+/// field: where they disagree, the report whose path sorts first wins. amtinfo's ME view and
+/// ipconfig's primary suffix thus meet in one host.
+fn merge_devices(mut kept: Vec<Kept>) -> Vec<Kept> {
+    kept.sort_by(|a, b| a.0.origin.cmp(&b.0.origin));
+    let mut by_mac: HashMap<String, usize> = HashMap::new();
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<Kept> = Vec::with_capacity(kept.len());
+    for (host, network, location) in kept {
+        let mac = host
+            .mac
+            .as_deref()
+            .map(|m| m.to_ascii_lowercase().replace('-', ":"));
+        let name = short_name(&host);
+        let known = mac
+            .as_ref()
+            .and_then(|m| by_mac.get(m))
+            .or_else(|| name.as_ref().and_then(|n| by_name.get(n)))
+            .copied();
+        let i = match known {
+            Some(i) => {
+                let target = &mut out[i];
+                fill(&mut target.0, host);
+                if target.1.is_none() {
+                    target.1 = network;
+                }
+                i
+            }
+            None => {
+                out.push((host, network, location));
+                out.len() - 1
+            }
+        };
+        if let Some(m) = mac {
+            by_mac.entry(m).or_insert(i);
+        }
+        if let Some(n) = name {
+            by_name.entry(n).or_insert(i);
+        }
+    }
+    out
+}
+
+/// The host name without its domain, lower case.
+fn short_name(host: &Host) -> Option<String> {
+    let name = host.hostname.as_ref().or(host.fqdn.as_ref())?;
+    let short = name
+        .split('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    (!short.is_empty()).then_some(short)
+}
+
+/// Fill every field `into` lacks from `from`.
+fn fill(into: &mut Host, from: Host) {
+    macro_rules! take {
+        ($($field:ident),*) => { $( if into.$field.is_none() { into.$field = from.$field; } )* };
+    }
+    take!(
+        origin,
+        hostname,
+        fqdn,
+        os_ip,
+        me_ip,
+        mac,
+        suffix,
+        primary_suffix,
+        ras,
+        link_up,
+        os_dhcp,
+        me_dhcp,
+        amt_version,
+        control_mode,
+        site
+    );
+}
+
+/// What the DNS rules need: FQDNs of devices with an ME address, the suffixes of enterprise
+/// networks, and the devices' addresses for reverse names.
+fn wanted(kept: &[Kept], networks: &[Network]) -> Wanted {
+    let mut w = Wanted::default();
+    for (host, _, _) in kept.iter().filter(|(h, _, _)| resolvable(h)) {
+        w.fqdns.extend(host.fqdn.clone());
+        w.ptr.extend(host.me_ip.map(std::net::IpAddr::V4));
+    }
+    w.domains.extend(
+        networks
+            .iter()
+            .filter(|n| n.is_enterprise())
+            .filter_map(|n| n.suffix.clone()),
+    );
+    w
+}
+
+fn grow(counted: &mut Vec<HashSet<u64>>, sources: &mut Vec<Vec<Origin>>, len: usize) {
+    counted.resize_with(len, HashSet::new);
+    sources.resize_with(len, Vec::new);
+}
+
+/// One enterprise network per scope; names made unique across sources by adding the file.
+fn networks_from_scopes(mut scopes: Vec<(Scope, bool)>) -> Vec<Network> {
+    // A file that another one includes is also read on its own when a folder is walked: keep the
+    // scope read through the include, which carries the outer scopes' option 15.
+    scopes.sort_by(|(a, a_inc), (b, b_inc)| {
+        (&a.origin, &a.name, !a_inc).cmp(&(&b.origin, &b.name, !b_inc))
+    });
+    scopes.dedup_by(|(a, _), (b, _)| a.origin == b.origin && a.name == b.name);
+    let scopes: Vec<Scope> = scopes.into_iter().map(|(s, _)| s).collect();
+    let mut uses: HashMap<&str, usize> = HashMap::new();
+    for s in &scopes {
+        *uses.entry(s.name.as_str()).or_default() += 1;
+    }
+    let mut out: Vec<Network> = scopes
+        .iter()
+        .filter(|s| s.suffix.is_some() || !s.ranges.is_empty())
+        .map(|s| {
+            let name = if uses[s.name.as_str()] > 1 {
+                format!(
+                    "{} ({})",
+                    s.name,
+                    s.origin.path.to_string_lossy().replace('\\', "/")
+                )
+            } else {
+                s.name.clone()
+            };
+            Network {
+                name,
+                suffix: s.suffix.clone(),
+                trust: Trust::Enterprise,
+                forced_external: None,
+                hosts: Some(0),
+                ipv6_prefixes: Vec::new(),
+                ranges: s.ranges.clone(),
+                sources: vec![s.origin.clone()],
+                location: Location::origin(&s.origin),
+            }
+        })
+        .collect();
+    // The same scope read twice (a file named twice, or included twice) is one network.
+    out.sort_by(|a, b| (&a.name, &a.sources).cmp(&(&b.name, &b.sources)));
+    out.dedup_by(|a, b| a.name == b.name);
+    out
+}

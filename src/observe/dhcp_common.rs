@@ -1,0 +1,209 @@
+//! Shared pieces of the DHCP-server readers: following include directives safely (depth, cycle
+//! and count limits), reading included files, unique scope names, IPv4 parsing and what sniffers
+//! look at.
+
+use super::model::{Origin, Parsed};
+use crate::source::{DecodeError, SourceFile};
+use std::collections::HashSet;
+use std::io::Read;
+use std::net::Ipv4Addr;
+use std::path::{Path, PathBuf};
+
+/// How deep includes may nest below the file given on the command line.
+pub const MAX_INCLUDE_DEPTH: usize = 8;
+/// How many files one include tree may pull in; guards against fan-out blow-ups.
+pub const MAX_INCLUDED_FILES: usize = 256;
+/// A DHCP server configuration far larger than this is a mistake.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The files currently being read, outermost first, to refuse cycles and runaway nesting.
+pub struct Includes {
+    chain: Vec<PathBuf>,
+    files: usize,
+}
+
+impl Includes {
+    pub fn new(root: &Path) -> Self {
+        Includes {
+            chain: vec![identity(root)],
+            files: 0,
+        }
+    }
+
+    /// Read an included file and make it the innermost one; pair with [`Includes::leave`].
+    pub fn enter(&mut self, path: &Path) -> Result<String, String> {
+        let shown = path.to_string_lossy().replace('\\', "/");
+        if self.chain.len() > MAX_INCLUDE_DEPTH {
+            return Err(format!(
+                "includes nest more than {MAX_INCLUDE_DEPTH} levels deep; `{shown}` is not read"
+            ));
+        }
+        let id = identity(path);
+        if self.chain.contains(&id) {
+            return Err(format!(
+                "`{shown}` includes itself (directly or through other files); not read again"
+            ));
+        }
+        if self.files >= MAX_INCLUDED_FILES {
+            return Err(format!(
+                "more than {MAX_INCLUDED_FILES} included files; `{shown}` is not read"
+            ));
+        }
+        let text = read_text(path).map_err(|e| format!("cannot read included `{shown}`: {e}"))?;
+        self.files += 1;
+        self.chain.push(id);
+        Ok(text)
+    }
+
+    pub fn leave(&mut self) {
+        if self.chain.len() > 1 {
+            self.chain.pop();
+        }
+    }
+}
+
+/// The path an include directive names: absolute as given, else relative to the folder of the
+/// including file.
+pub fn resolve(including: &Path, target: &str) -> PathBuf {
+    let target = Path::new(target);
+    if target.is_absolute() {
+        return target.to_path_buf();
+    }
+    match including.parent() {
+        Some(dir) => dir.join(target),
+        None => target.to_path_buf(),
+    }
+}
+
+/// What identifies a file for cycle detection: its canonical path when it exists.
+fn identity(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Read and decode a file (UTF-8, or UTF-16 with a BOM); an empty file is empty text.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!("larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024));
+    }
+    match SourceFile::decode(path, &bytes) {
+        Ok(source) => Ok(source.text.clone()),
+        Err(DecodeError::Empty) => Ok(String::new()),
+        Err(DecodeError::InvalidUtf8 { offset, .. }) => {
+            Err(format!("not valid UTF-8 (byte {offset})"))
+        }
+        Err(DecodeError::InvalidUtf16 { offset }) => {
+            Err(format!("not valid UTF-16 (byte {offset})"))
+        }
+    }
+}
+
+/// Hands out scope names unique within one source: a repeated name gets ` #2`, ` #3`, ….
+#[derive(Default)]
+pub struct Names {
+    used: HashSet<String>,
+}
+
+impl Names {
+    pub fn unique(&mut self, base: String) -> String {
+        if self.used.insert(base.clone()) {
+            return base;
+        }
+        let mut n = 2usize;
+        loop {
+            let candidate = format!("{base} #{n}");
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+/// A dotted-quad IPv4 address, surrounding whitespace ignored.
+pub fn ipv4(s: &str) -> Option<Ipv4Addr> {
+    s.trim().parse().ok()
+}
+
+/// Note a problem and return true when `text` is UTF-16 that lost its byte-order mark.
+pub fn refuse_utf16(parsed: &mut Parsed, path: &Path, text: &str) -> bool {
+    let refused = looks_like_utf16(text);
+    if refused {
+        parsed.problem(
+            Origin::new(path, 1),
+            1,
+            "the file is full of NUL characters: UTF-16 without a byte-order mark? Not read",
+        );
+    }
+    refused
+}
+
+/// Text full of NUL characters: UTF-16 read as UTF-8 because it had no byte-order mark.
+pub fn looks_like_utf16(text: &str) -> bool {
+    let head = super::sources::sniff_head(text);
+    let nuls = head.bytes().filter(|&b| b == 0).count();
+    nuls > 0 && nuls * 4 >= head.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_recognised() {
+        assert!(looks_like_utf16("D\0h\0c\0p\0"));
+        assert!(!looks_like_utf16("Dhcp Server"));
+    }
+
+    #[test]
+    fn names_are_made_unique() {
+        let mut names = Names::default();
+        assert_eq!(names.unique("a".into()), "a");
+        assert_eq!(names.unique("a #2".into()), "a #2");
+        assert_eq!(names.unique("a".into()), "a #3");
+        assert_eq!(names.unique("a".into()), "a #4");
+    }
+
+    #[test]
+    fn includes_resolve_relative_to_the_including_file() {
+        assert_eq!(
+            resolve(Path::new("etc/dhcp/dhcpd.conf"), "sites/hq.conf"),
+            Path::new("etc/dhcp/sites/hq.conf")
+        );
+        assert_eq!(
+            resolve(Path::new("dhcpd.conf"), "hq.conf"),
+            Path::new("hq.conf")
+        );
+        assert_eq!(
+            resolve(Path::new("etc/dhcpd.conf"), "/etc/dhcp/x.conf"),
+            Path::new("/etc/dhcp/x.conf")
+        );
+    }
+
+    #[test]
+    fn refuses_cycles_and_depth() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.conf");
+        std::fs::write(&a, "x").unwrap();
+        let mut inc = Includes::new(&a);
+        assert!(inc.enter(&a).unwrap_err().contains("includes itself"));
+        let mut inc = Includes::new(&dir.path().join("root.conf"));
+        for i in 0..MAX_INCLUDE_DEPTH {
+            let p = dir.path().join(format!("{i}.conf"));
+            std::fs::write(&p, "").unwrap();
+            assert_eq!(inc.enter(&p).unwrap(), "");
+        }
+        let e = inc.enter(&a).unwrap_err();
+        assert!(e.contains("levels deep"), "{e}");
+        assert!(
+            Includes::new(&a)
+                .enter(&dir.path().join("missing.conf"))
+                .unwrap_err()
+                .starts_with("cannot read included")
+        );
+    }
+}

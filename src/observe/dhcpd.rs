@@ -1,0 +1,1405 @@
+//! ISC dhcpd.conf (dhcpd.conf(5)): the option 15 (`option domain-name`) each scope hands out.
+//!
+//! A tokenizer (`#` comments, quoted strings with escapes, `{ } ; ,`) feeds a parser that builds
+//! the declaration tree, following `include "file";` into the block that names it (relative names
+//! from the folder of the including file). Option 15 is resolved on the finished tree, because
+//! dhcpd applies a scope's statements wherever they stand in it. Inner scopes override outer ones:
+//! global → `shared-network` / `group` → `subnet` → `pool`. A host takes its own value, else the
+//! one of the groups it is declared in, else the one of the subnet holding its fixed address.
+//!
+//! Scopes: every `subnet`; a `pool` or `host` whose option 15 differs from what it would
+//! otherwise get; a `class` / `subclass` that sets one (no ranges); `server default` for a global
+//! one. `subnet6`, `range6`, `option dhcp6.*`, conditional blocks (`if` / `elsif` / `else`) and
+//! other blocks (`failover`, `key`, `zone`, `on` …) are skipped without a problem. Option 15 is
+//! one text value: quoted, or an unquoted name as ISC dhcpd also accepts; a value holding spaces
+//! is kept as written for the caller to judge.
+
+use super::dhcp_common::{self, Includes, Names};
+use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
+use std::net::Ipv4Addr;
+use std::path::Path;
+
+/// Blocks nested deeper than this are skipped (dhcpd configurations nest a handful of levels).
+const MAX_NESTING: usize = 32;
+/// Problems reported per source; a garbage file could otherwise produce one per token.
+const MAX_PROBLEMS: usize = 500;
+
+/// True when `text` looks like a dhcpd.conf: dhcpd statements at the start of a line, and no
+/// `lease … {` blocks (dhclient and dhcpd lease files share the syntax but are not configurations).
+pub fn sniff(text: &str) -> bool {
+    let mut strong = false;
+    let mut host_block = false;
+    let mut hardware = false;
+    for raw in super::sources::sniff_head(text).lines() {
+        let line = strip_comment(raw).trim().to_ascii_lowercase();
+        if line.starts_with("lease ") && line.ends_with('{') {
+            return false;
+        }
+        host_block |= line.starts_with("host ") && line.contains('{');
+        hardware |= line.contains("hardware ethernet ");
+        strong |= is_dhcpd_statement(&line);
+    }
+    strong || (host_block && hardware)
+}
+
+/// Read a dhcpd.conf and the files it includes.
+pub fn parse(path: &Path, text: &str) -> Parsed {
+    let mut reader = Reader {
+        includes: Includes::new(path),
+        parsed: Parsed::default(),
+    };
+    let mut root = Node::new(Kind::Root, Origin::new(path, 1));
+    reader.read_file(path, text, &mut root, 0);
+    let mut parsed = reader.parsed;
+    parsed.scopes = scopes(&root);
+    parsed
+}
+
+/// The line up to a `#` outside quotes.
+fn strip_comment(line: &str) -> &str {
+    let mut quoted = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '#' if !quoted => return line.get(..i).unwrap_or(""),
+            _ => {}
+        }
+    }
+    line
+}
+
+fn is_dhcpd_statement(line: &str) -> bool {
+    const ENDED: [&str; 5] = [
+        "option domain-name ",
+        "option domain-name-servers ",
+        "ddns-update-style ",
+        "default-lease-time ",
+        "max-lease-time ",
+    ];
+    (line.starts_with("subnet ") && line.contains(" netmask "))
+        || (line.starts_with("shared-network ") && line.ends_with('{'))
+        || ENDED
+            .iter()
+            .any(|k| line.starts_with(k) && line.ends_with(';'))
+        || line == "authoritative;"
+        || line == "not authoritative;"
+}
+
+fn report(parsed: &mut Parsed, origin: Origin, column: usize, message: impl Into<String>) {
+    match parsed.problems.len() {
+        n if n < MAX_PROBLEMS => parsed.problem(origin, column, message),
+        n if n == MAX_PROBLEMS => parsed.problem(
+            origin,
+            column,
+            format!("more than {MAX_PROBLEMS} problems in this source; the rest are not reported"),
+        ),
+        _ => {}
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    Word(String),
+    Str(String),
+    Open,
+    Close,
+    Semi,
+    Comma,
+}
+
+#[derive(Debug, Clone)]
+struct Token {
+    tok: Tok,
+    line: usize,
+    col: usize,
+}
+
+impl Token {
+    fn is_word(&self, word: &str) -> bool {
+        matches!(&self.tok, Tok::Word(w) if w.eq_ignore_ascii_case(word))
+    }
+
+    /// The text of a name or string token.
+    fn text(&self) -> Option<&str> {
+        match &self.tok {
+            Tok::Word(s) | Tok::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn ipv4(&self) -> Option<Ipv4Addr> {
+        match &self.tok {
+            Tok::Word(w) => dhcp_common::ipv4(w),
+            _ => None,
+        }
+    }
+
+    fn shown(&self) -> String {
+        match &self.tok {
+            Tok::Word(w) => w.clone(),
+            Tok::Str(s) => format!("\"{s}\""),
+            Tok::Open => "{".into(),
+            Tok::Close => "}".into(),
+            Tok::Semi => ";".into(),
+            Tok::Comma => ",".into(),
+        }
+    }
+}
+
+/// Characters with 1-based line and column.
+struct Cursor<'a> {
+    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    line: usize,
+    col: usize,
+}
+
+impl Cursor<'_> {
+    fn peek(&mut self) -> Option<char> {
+        self.chars.peek().copied()
+    }
+
+    fn bump(&mut self) -> Option<char> {
+        let c = self.chars.next()?;
+        if c == '\n' {
+            self.line += 1;
+            self.col = 1;
+        } else {
+            self.col += 1;
+        }
+        Some(c)
+    }
+
+    fn skip_line(&mut self) {
+        while self.peek().is_some_and(|c| c != '\n') {
+            self.bump();
+        }
+    }
+}
+
+fn is_punct(c: char) -> bool {
+    matches!(c, '{' | '}' | ';' | ',' | '"' | '#')
+}
+
+fn tokenize(text: &str, path: &Path, parsed: &mut Parsed) -> Vec<Token> {
+    let mut cur = Cursor {
+        chars: text.chars().peekable(),
+        line: 1,
+        col: 1,
+    };
+    let mut out = Vec::new();
+    let mut binary_reported = false;
+    while let Some(c) = cur.peek() {
+        let (line, col) = (cur.line, cur.col);
+        let tok = match c {
+            '#' => {
+                cur.skip_line();
+                continue;
+            }
+            '"' => {
+                cur.bump();
+                match read_string(&mut cur) {
+                    Some(s) => Tok::Str(s),
+                    None => {
+                        report(
+                            parsed,
+                            Origin::new(path, line),
+                            col,
+                            "quoted string opened here is not closed before the end of the file; \
+                             the rest of the file is ignored",
+                        );
+                        break;
+                    }
+                }
+            }
+            '{' | '}' | ';' | ',' => {
+                cur.bump();
+                match c {
+                    '{' => Tok::Open,
+                    '}' => Tok::Close,
+                    ';' => Tok::Semi,
+                    _ => Tok::Comma,
+                }
+            }
+            c if c.is_whitespace() => {
+                cur.bump();
+                continue;
+            }
+            c if c.is_control() => {
+                cur.bump();
+                if !binary_reported {
+                    binary_reported = true;
+                    report(
+                        parsed,
+                        Origin::new(path, line),
+                        col,
+                        format!(
+                            "control character U+{:04X}: the file holds binary data; \
+                             such characters are skipped",
+                            c as u32
+                        ),
+                    );
+                }
+                continue;
+            }
+            _ => Tok::Word(read_word(&mut cur)),
+        };
+        out.push(Token { tok, line, col });
+    }
+    out
+}
+
+fn read_word(cur: &mut Cursor) -> String {
+    let mut word = String::new();
+    while let Some(c) = cur.peek() {
+        if c.is_whitespace() || c.is_control() || is_punct(c) {
+            break;
+        }
+        word.push(c);
+        cur.bump();
+    }
+    word
+}
+
+/// The rest of a quoted string after its opening quote; `None` when the file ends first.
+fn read_string(cur: &mut Cursor) -> Option<String> {
+    let mut s = String::new();
+    loop {
+        match cur.bump()? {
+            '"' => return Some(s),
+            '\\' => s.push(read_escape(cur)?),
+            c => s.push(c),
+        }
+    }
+}
+
+/// `\n \t \r \b`, octal `\ooo`, hex `\xHH`; any other escaped character stands for itself.
+fn read_escape(cur: &mut Cursor) -> Option<char> {
+    let c = cur.bump()?;
+    let code = match c {
+        'n' => return Some('\n'),
+        't' => return Some('\t'),
+        'r' => return Some('\r'),
+        'b' => return Some('\u{8}'),
+        'x' => read_digits(cur, 16, 2, 0),
+        '0'..='7' => read_digits(cur, 8, 2, c.to_digit(8).unwrap_or(0)),
+        other => return Some(other),
+    };
+    Some(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER))
+}
+
+fn read_digits(cur: &mut Cursor, radix: u32, max: usize, mut value: u32) -> u32 {
+    for _ in 0..max {
+        match cur.peek().and_then(|c| c.to_digit(radix)) {
+            Some(d) => {
+                value = value * radix + d;
+                cur.bump();
+            }
+            None => break,
+        }
+    }
+    value
+}
+
+// ---------------------------------------------------------------------------------------------
+// Declaration tree
+
+#[derive(Debug, Clone)]
+struct Setting {
+    value: String,
+    origin: Origin,
+}
+
+#[derive(Debug)]
+enum Kind {
+    Root,
+    SharedNetwork(String),
+    /// `None`: the declaration was unusable and its contents are ignored.
+    Subnet(Option<Ipv4Range>),
+    Pool,
+    Group,
+    Host(String),
+    Class(String),
+    Skipped,
+}
+
+#[derive(Debug)]
+struct Node {
+    kind: Kind,
+    opened: Origin,
+    /// The node's own option 15; a later statement in the same scope replaces an earlier one.
+    own: Option<Setting>,
+    /// `range` statements (pools) or IPv4 fixed addresses (hosts).
+    ranges: Vec<Ipv4Range>,
+    children: Vec<Node>,
+}
+
+impl Node {
+    fn new(kind: Kind, opened: Origin) -> Self {
+        Node {
+            kind,
+            opened,
+            own: None,
+            ranges: Vec::new(),
+            children: Vec::new(),
+        }
+    }
+}
+
+/// One file's tokens and how far they are read.
+struct Stream<'t> {
+    toks: &'t [Token],
+    pos: usize,
+}
+
+impl<'t> Stream<'t> {
+    /// The tokens up to the next `{`, `}` or `;`, and that token (`None` at the end of the file).
+    fn statement(&mut self) -> (&'t [Token], Option<&'t Token>) {
+        let start = self.pos;
+        let rest = self.toks.get(start..).unwrap_or(&[]);
+        let len = rest
+            .iter()
+            .position(|t| matches!(t.tok, Tok::Open | Tok::Close | Tok::Semi))
+            .unwrap_or(rest.len());
+        let term = rest.get(len);
+        self.pos = start + len + usize::from(term.is_some());
+        (rest.get(..len).unwrap_or(&[]), term)
+    }
+
+    /// Skip a block whose `{` was just read; iterative, so its depth does not matter.
+    fn skip_block(&mut self) -> End {
+        let mut level = 1usize;
+        while let Some(t) = self.toks.get(self.pos) {
+            self.pos += 1;
+            match t.tok {
+                Tok::Open => level += 1,
+                Tok::Close => {
+                    level -= 1;
+                    if level == 0 {
+                        return End::Closed;
+                    }
+                }
+                _ => {}
+            }
+        }
+        End::Eof
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    Closed,
+    Eof,
+}
+
+struct Reader {
+    includes: Includes,
+    parsed: Parsed,
+}
+
+impl Reader {
+    fn problem(&mut self, path: &Path, at: &Token, message: impl Into<String>) {
+        report(
+            &mut self.parsed,
+            Origin::new(path, at.line),
+            at.col,
+            message,
+        );
+    }
+
+    fn read_file(&mut self, path: &Path, text: &str, node: &mut Node, depth: usize) {
+        let tokens = tokenize(text, path, &mut self.parsed);
+        let mut stream = Stream {
+            toks: &tokens,
+            pos: 0,
+        };
+        self.block(&mut stream, path, node, depth, false);
+    }
+
+    /// Statements up to the `}` closing `node` (`nested`) or the end of the file.
+    fn block(
+        &mut self,
+        s: &mut Stream,
+        path: &Path,
+        node: &mut Node,
+        depth: usize,
+        nested: bool,
+    ) -> End {
+        loop {
+            let (stmt, term) = s.statement();
+            let Some(term) = term else {
+                if let Some(first) = stmt.first() {
+                    let msg = format!(
+                        "`{}` is not ended by `;` before the end of the file; ignored",
+                        describe(stmt)
+                    );
+                    self.problem(path, first, msg);
+                }
+                return End::Eof;
+            };
+            match term.tok {
+                Tok::Semi => self.statement(stmt, path, node, depth),
+                Tok::Open => {
+                    if self.open_block(s, path, node, stmt, term, depth) == End::Eof {
+                        return End::Eof;
+                    }
+                }
+                _ => {
+                    if let Some(first) = stmt.first() {
+                        let msg = format!(
+                            "`{}` is not ended by `;` before `}}`; ignored",
+                            describe(stmt)
+                        );
+                        self.problem(path, first, msg);
+                    }
+                    if nested {
+                        return End::Closed;
+                    }
+                    self.problem(path, term, "`}` without a matching `{`; ignored");
+                }
+            }
+        }
+    }
+
+    fn open_block(
+        &mut self,
+        s: &mut Stream,
+        path: &Path,
+        parent: &mut Node,
+        header: &[Token],
+        brace: &Token,
+        depth: usize,
+    ) -> End {
+        let at = header.first().unwrap_or(brace);
+        if depth >= MAX_NESTING {
+            let msg =
+                format!("blocks nest more than {MAX_NESTING} levels deep; this block is skipped");
+            self.problem(path, at, msg);
+            return s.skip_block();
+        }
+        let kind = self.block_kind(header, brace, path);
+        let mut child = Node::new(kind, Origin::new(path, at.line));
+        let end = self.block(s, path, &mut child, depth + 1, true);
+        if end == End::Eof {
+            let msg = format!(
+                "`{} {{` is not closed before the end of the file; its contents are read up to there",
+                describe(header)
+            );
+            self.problem(path, at, msg);
+        }
+        parent.children.push(child);
+        end
+    }
+
+    fn block_kind(&mut self, header: &[Token], brace: &Token, path: &Path) -> Kind {
+        let Some(first) = header.first() else {
+            self.problem(
+                path,
+                brace,
+                "`{` without a declaration before it; block ignored",
+            );
+            return Kind::Skipped;
+        };
+        let name = |i: usize| {
+            header
+                .get(i)
+                .and_then(Token::text)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let keyword = match &first.tok {
+            Tok::Word(w) => w.to_ascii_lowercase(),
+            _ => return Kind::Skipped,
+        };
+        match keyword.as_str() {
+            "shared-network" => Kind::SharedNetwork(name(1)),
+            "subnet" => Kind::Subnet(self.subnet(header, path)),
+            "pool" => Kind::Pool,
+            "group" => Kind::Group,
+            "host" => Kind::Host(name(1)),
+            "class" => Kind::Class(name(1)),
+            "subclass" => Kind::Class(format!("{}, subclass {}", name(1), name(2))),
+            _ => Kind::Skipped,
+        }
+    }
+
+    /// `subnet ADDRESS netmask MASK`.
+    fn subnet(&mut self, header: &[Token], path: &Path) -> Option<Ipv4Range> {
+        let first = header.first()?;
+        let (Some(a), Some(kw), Some(m), None) =
+            (header.get(1), header.get(2), header.get(3), header.get(4))
+        else {
+            let msg = format!(
+                "`{}` is not `subnet ADDRESS netmask MASK`; the subnet and its contents are ignored",
+                describe(header)
+            );
+            self.problem(path, first, msg);
+            return None;
+        };
+        if !kw.is_word("netmask") {
+            let msg = format!(
+                "expected `netmask` after the subnet address, found `{}`; the subnet and its \
+                 contents are ignored",
+                kw.shown()
+            );
+            self.problem(path, kw, msg);
+            return None;
+        }
+        let Some(addr) = a.ipv4() else {
+            let msg = format!(
+                "subnet address `{}` is not an IPv4 address; the subnet and its contents are ignored",
+                a.shown()
+            );
+            self.problem(path, a, msg);
+            return None;
+        };
+        let range = m.ipv4().and_then(|mask| Ipv4Range::from_mask(addr, mask));
+        let Some(range) = range else {
+            let msg = format!(
+                "netmask `{}` is not a valid IPv4 netmask; the subnet and its contents are ignored",
+                m.shown()
+            );
+            self.problem(path, m, msg);
+            return None;
+        };
+        if range.start != addr {
+            let msg = format!(
+                "subnet address {addr} is not the network address of netmask {}; read as {range}",
+                m.shown()
+            );
+            self.problem(path, a, msg);
+        }
+        Some(range)
+    }
+
+    fn statement(&mut self, stmt: &[Token], path: &Path, node: &mut Node, depth: usize) {
+        let Some(first) = stmt.first() else {
+            return;
+        };
+        let Tok::Word(keyword) = &first.tok else {
+            return;
+        };
+        match keyword.to_ascii_lowercase().as_str() {
+            "include" => self.include(stmt, path, node, depth),
+            "option" => self.option(stmt, path, node),
+            "range" => self.range(stmt, path, node),
+            "fixed-address" => {
+                let addresses = stmt.iter().skip(1).filter_map(Token::ipv4);
+                node.ranges
+                    .extend(addresses.map(|ip| Ipv4Range::new(ip, ip)));
+            }
+            _ => {}
+        }
+    }
+
+    fn include(&mut self, stmt: &[Token], path: &Path, node: &mut Node, depth: usize) {
+        let (Some(first), Some(target)) = (stmt.first(), stmt.get(1)) else {
+            if let Some(first) = stmt.first() {
+                self.problem(path, first, "`include` without a file name; ignored");
+            }
+            return;
+        };
+        let Tok::Str(name) = &target.tok else {
+            let msg = format!(
+                "`include` needs a quoted file name, found `{}`; ignored",
+                target.shown()
+            );
+            self.problem(path, target, msg);
+            return;
+        };
+        if stmt.len() > 2 {
+            self.problem(
+                path,
+                first,
+                "`include` takes one file name; the rest is ignored",
+            );
+        }
+        let resolved = dhcp_common::resolve(path, name);
+        match self.includes.enter(&resolved) {
+            Ok(text) => {
+                self.read_file(&resolved, &text, node, depth);
+                self.includes.leave();
+            }
+            Err(msg) => self.problem(path, target, not_read(msg)),
+        }
+    }
+
+    /// `option domain-name "…";` (also `dhcp.domain-name`); definitions (`code 15 = …`) and every
+    /// other option are ignored.
+    fn option(&mut self, stmt: &[Token], path: &Path, node: &mut Node) {
+        let (Some(first), Some(name)) = (stmt.first(), stmt.get(1)) else {
+            return;
+        };
+        if !(name.is_word("domain-name") || name.is_word("dhcp.domain-name")) {
+            return;
+        }
+        let args = stmt.get(2..).unwrap_or(&[]);
+        if args.first().is_some_and(|t| t.is_word("code")) {
+            return;
+        }
+        let Some(value) = args.first() else {
+            self.problem(path, name, "`option domain-name` has no value; ignored");
+            return;
+        };
+        let Some(raw) = value.text() else {
+            return;
+        };
+        if let Some(extra) = args.iter().skip(1).find(|t| t.tok != Tok::Comma) {
+            let msg = "`option domain-name` takes one string; only the first is read";
+            self.problem(path, extra, msg);
+        }
+        match clean_suffix(raw) {
+            Some(value) => {
+                node.own = Some(Setting {
+                    value,
+                    origin: Origin::new(path, first.line),
+                })
+            }
+            None => self.problem(path, value, "`option domain-name` is empty; ignored"),
+        }
+    }
+
+    /// `range [dynamic-bootp] LOW [HIGH];`
+    fn range(&mut self, stmt: &[Token], path: &Path, node: &mut Node) {
+        let Some(first) = stmt.first() else {
+            return;
+        };
+        let args: Vec<&Token> = stmt
+            .iter()
+            .skip(1)
+            .filter(|t| !t.is_word("dynamic-bootp"))
+            .collect();
+        let (low, high) = match args.as_slice() {
+            [a] => (*a, *a),
+            [a, b] => (*a, *b),
+            _ => {
+                let msg = format!(
+                    "`{}` is not `range [dynamic-bootp] LOW [HIGH]`; ignored",
+                    describe(stmt)
+                );
+                self.problem(path, first, msg);
+                return;
+            }
+        };
+        for t in [low, high] {
+            if t.ipv4().is_none() {
+                let msg = format!(
+                    "range address `{}` is not an IPv4 address; range ignored",
+                    t.shown()
+                );
+                self.problem(path, t, msg);
+                return;
+            }
+        }
+        if let (Some(a), Some(b)) = (low.ipv4(), high.ipv4()) {
+            node.ranges.push(Ipv4Range::new(a, b));
+        }
+    }
+}
+
+/// Make sure an include failure says what was done about it.
+fn not_read(msg: String) -> String {
+    if msg.starts_with("cannot read") {
+        format!("{msg}; not read")
+    } else {
+        msg
+    }
+}
+
+/// A statement as written, shortened for messages.
+fn describe(tokens: &[Token]) -> String {
+    const MAX_CHARS: usize = 60;
+    let text = tokens
+        .iter()
+        .map(Token::shown)
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.chars().count() <= MAX_CHARS {
+        text
+    } else {
+        let short: String = text.chars().take(MAX_CHARS).collect();
+        format!("{short}…")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scopes
+
+/// `kind name`, or just `kind` for a declaration without a name.
+fn labelled(kind: &str, name: &str) -> String {
+    if name.is_empty() {
+        kind.to_owned()
+    } else {
+        format!("{kind} {name}")
+    }
+}
+
+fn same(a: Option<&Setting>, b: Option<&Setting>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a.value.eq_ignore_ascii_case(&b.value),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+/// What the walk found, in document order; hosts are resolved once every subnet is known.
+enum Entry<'a> {
+    Scope {
+        name: String,
+        suffix: Option<&'a Setting>,
+        ranges: Vec<Ipv4Range>,
+        origin: Origin,
+    },
+    Host {
+        name: String,
+        own: Option<&'a Setting>,
+        /// The nearest option 15 of the groups, shared networks or subnets it is declared in.
+        declared: Option<&'a Setting>,
+        ranges: Vec<Ipv4Range>,
+        opened: Origin,
+    },
+}
+
+struct Walk<'a> {
+    global: Option<&'a Setting>,
+    entries: Vec<Entry<'a>>,
+    subnets: Vec<(Ipv4Range, Option<&'a Setting>)>,
+}
+
+impl<'a> Walk<'a> {
+    fn children(
+        &mut self,
+        node: &'a Node,
+        inherited: Option<&'a Setting>,
+        declared: Option<&'a Setting>,
+        prefix: &str,
+    ) {
+        for child in &node.children {
+            self.node(child, inherited, declared, prefix);
+        }
+    }
+
+    fn node(
+        &mut self,
+        node: &'a Node,
+        inherited: Option<&'a Setting>,
+        declared: Option<&'a Setting>,
+        prefix: &str,
+    ) {
+        let own = node.own.as_ref();
+        let effective = own.or(inherited);
+        match &node.kind {
+            Kind::Root => self.children(node, effective, None, prefix),
+            Kind::SharedNetwork(name) => {
+                let prefix = format!("{prefix}{}, ", labelled("shared-network", name));
+                self.children(node, effective, own.or(declared), &prefix);
+            }
+            Kind::Group => self.children(node, effective, own.or(declared), prefix),
+            Kind::Subnet(Some(range)) => {
+                let name = format!("{prefix}subnet {range}");
+                self.entries.push(Entry::Scope {
+                    name: name.clone(),
+                    suffix: effective,
+                    ranges: vec![*range],
+                    origin: own.map_or_else(|| node.opened.clone(), |s| s.origin.clone()),
+                });
+                self.subnets.push((*range, effective));
+                self.children(node, effective, own.or(declared), &format!("{name}, "));
+            }
+            Kind::Pool => {
+                if let Some(own) = own
+                    && !same(Some(own), inherited)
+                {
+                    let label = match node.ranges.first() {
+                        Some(r) => format!("pool {r}"),
+                        None => "pool".to_owned(),
+                    };
+                    self.entries.push(Entry::Scope {
+                        name: format!("{prefix}{label}"),
+                        suffix: Some(own),
+                        ranges: node.ranges.clone(),
+                        origin: own.origin.clone(),
+                    });
+                }
+            }
+            Kind::Host(name) => self.entries.push(Entry::Host {
+                name: labelled("host", name),
+                own,
+                declared,
+                ranges: node.ranges.clone(),
+                opened: node.opened.clone(),
+            }),
+            Kind::Class(name) => {
+                if let Some(own) = own {
+                    self.entries.push(Entry::Scope {
+                        name: labelled("client-class", name),
+                        suffix: Some(own),
+                        ranges: Vec::new(),
+                        origin: own.origin.clone(),
+                    });
+                }
+            }
+            Kind::Subnet(None) | Kind::Skipped => {}
+        }
+    }
+
+    /// The effective option 15 of the narrowest subnet holding `ip`; `None` when none does.
+    fn subnet_of(&self, ip: Ipv4Addr) -> Option<Option<&'a Setting>> {
+        self.subnets
+            .iter()
+            .filter(|(r, _)| r.contains(ip))
+            .min_by_key(|(r, _)| r.size())
+            .map(|(_, s)| *s)
+    }
+
+    /// A host is a scope of its own only when its option 15 differs from what it would get
+    /// without its own statement and its declaring groups.
+    fn host(
+        &self,
+        own: Option<&'a Setting>,
+        declared: Option<&'a Setting>,
+        ranges: &[Ipv4Range],
+        opened: &Origin,
+    ) -> Option<(Option<&'a Setting>, Origin)> {
+        let by_address = ranges.first().and_then(|r| self.subnet_of(r.start));
+        let parent = match by_address {
+            Some(subnet) => subnet,
+            None => declared.or(self.global),
+        };
+        let effective = own.or(declared).or(match by_address {
+            Some(subnet) => subnet,
+            None => self.global,
+        });
+        if same(effective, parent) {
+            return None;
+        }
+        let origin = own.map_or_else(|| opened.clone(), |s| s.origin.clone());
+        Some((effective, origin))
+    }
+}
+
+fn scopes(root: &Node) -> Vec<Scope> {
+    let global = root.own.as_ref();
+    let mut walk = Walk {
+        global,
+        entries: Vec::new(),
+        subnets: Vec::new(),
+    };
+    walk.node(root, None, None, "");
+    let mut names = Names::default();
+    let mut out = Vec::new();
+    if let Some(g) = global {
+        out.push(Scope {
+            name: names.unique("server default".into()),
+            suffix: Some(g.value.clone()),
+            ranges: Vec::new(),
+            origin: g.origin.clone(),
+        });
+    }
+    for entry in &walk.entries {
+        let scope = match entry {
+            Entry::Scope {
+                name,
+                suffix,
+                ranges,
+                origin,
+            } => Scope {
+                name: names.unique(name.clone()),
+                suffix: suffix.map(|s| s.value.clone()),
+                ranges: ranges.clone(),
+                origin: origin.clone(),
+            },
+            Entry::Host {
+                name,
+                own,
+                declared,
+                ranges,
+                opened,
+            } => {
+                let Some((suffix, origin)) = walk.host(*own, *declared, ranges, opened) else {
+                    continue;
+                };
+                Scope {
+                    name: names.unique(name.clone()),
+                    suffix: suffix.map(|s| s.value.clone()),
+                    ranges: ranges.clone(),
+                    origin,
+                }
+            }
+        };
+        out.push(scope);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observe::reader_tests::{
+        assert_claims_only, dhcp_fixtures, parse_file, problem_lines, random_texts, summary, utf16,
+        write,
+    };
+    use crate::observe::sources::Kind;
+
+    const FIXTURE: &str = include_str!("../../tests/fixtures/dhcp/dhcpd.conf");
+
+    fn inline(text: &str) -> Parsed {
+        parse(Path::new("dhcpd.conf"), text)
+    }
+
+    #[test]
+    fn fixture_scopes_follow_inheritance_and_the_include() {
+        let path = dhcp_fixtures().join("dhcpd.conf");
+        let p = parse(&path, FIXTURE);
+        assert_eq!(problem_lines(&p), Vec::<String>::new());
+        assert_eq!(
+            summary(&p),
+            [
+                "server default | company.com |  | dhcpd.conf:11",
+                "shared-network hq, subnet 10.1.4.0/24 | hq.company.com | 10.1.4.0/24 | dhcpd.conf:24",
+                "shared-network hq, subnet 10.1.4.0/24, pool 10.1.4.100-10.1.4.199 | build.hq.company.com | 10.1.4.100-10.1.4.199 | dhcpd.conf:29",
+                "shared-network hq, subnet 10.1.5.0/24 | voice.company.com | 10.1.5.0/24 | dhcpd.conf:40",
+                "subnet 10.1.9.0/24 | company.com | 10.1.9.0/24 | dhcpd.conf:47",
+                "host kiosk-01 | kiosk.company.com | 10.1.9.201/32 | dhcpd.conf:55",
+                "host kiosk-02 | kiosk.company.com | 10.1.9.202/32 | dhcpd.conf:56",
+                "host ceo-laptop | exec.company.com | 10.1.4.10/32 | dhcpd.conf:66",
+                "client-class voip-phones | phones.company.com |  | dhcpd.conf:77",
+                "subnet 10.2.0.0/23 | berlin.company.com | 10.2.0.0/23 | branch.conf:3",
+            ]
+        );
+        let branch = p.scopes.last().unwrap();
+        assert_eq!(
+            branch.origin.path,
+            dhcp_fixtures().join("sites/branch.conf")
+        );
+    }
+
+    #[test]
+    fn other_domain_options_are_never_option_15() {
+        let p = inline(
+            "option domain-search \"a.example\", \"b.example\";\n\
+             option domain-name-servers 10.0.0.53;\n\
+             option server-name \"tftp.example\";\n\
+             option dhcp6.domain-search \"v6.example\";\n\
+             option domain-name code 15 = text;\n\
+             option host-name \"pc.example\";\n\
+             subnet 10.0.0.0 netmask 255.255.255.0 { option domain-search \"c.example\"; }\n",
+        );
+        assert!(p.problems.is_empty(), "{:?}", problem_lines(&p));
+        assert_eq!(
+            summary(&p),
+            ["subnet 10.0.0.0/24 | - | 10.0.0.0/24 | dhcpd.conf:7"]
+        );
+    }
+
+    #[test]
+    fn strings_keep_hashes_escapes_and_spaces() {
+        let mut parsed = Parsed::default();
+        let toks = tokenize(
+            "a \"b\\\"c\\t\\101\\x41 # d\" ; # gone \"\n{ } ,",
+            Path::new("x"),
+            &mut parsed,
+        );
+        let kinds: Vec<Tok> = toks.iter().map(|t| t.tok.clone()).collect();
+        assert_eq!(
+            kinds,
+            [
+                Tok::Word("a".into()),
+                Tok::Str("b\"c\tAA # d".into()),
+                Tok::Semi,
+                Tok::Open,
+                Tok::Close,
+                Tok::Comma,
+            ]
+        );
+        assert_eq!((toks[3].line, toks[3].col), (2, 1));
+        let p = inline("option domain-name \"a.example b.example\";\n");
+        assert_eq!(p.scopes[0].suffix.as_deref(), Some("a.example b.example"));
+    }
+
+    #[test]
+    fn unquoted_values_are_read_and_extra_values_reported() {
+        let p = inline(
+            "subnet 10.0.0.0 netmask 255.255.255.0 {\n\
+             \x20 option domain-name corp.example;\n\
+             }\n\
+             subnet 10.0.1.0 netmask 255.255.255.0 { option domain-name \"a.example\", \"b.example\"; }\n",
+        );
+        assert_eq!(
+            problem_lines(&p),
+            ["dhcpd.conf:4:73 `option domain-name` takes one string; only the first is read"]
+        );
+        assert_eq!(
+            summary(&p),
+            [
+                "subnet 10.0.0.0/24 | corp.example | 10.0.0.0/24 | dhcpd.conf:2",
+                "subnet 10.0.1.0/24 | a.example | 10.0.1.0/24 | dhcpd.conf:4",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_global_option_after_the_subnets_still_applies() {
+        let p = inline(
+            "subnet 10.0.0.0 netmask 255.255.255.0 { }\n\
+             option domain-name \"late.example\";\n\
+             option domain-name \"later.example\";\n",
+        );
+        assert_eq!(
+            summary(&p),
+            [
+                "server default | later.example |  | dhcpd.conf:3",
+                "subnet 10.0.0.0/24 | later.example | 10.0.0.0/24 | dhcpd.conf:1",
+            ]
+        );
+    }
+
+    #[test]
+    fn pools_are_scopes_only_when_they_differ() {
+        let p = inline(
+            "subnet 10.0.0.0 netmask 255.255.255.0 {\n\
+             \x20 option domain-name \"a.example\";\n\
+             \x20 pool { option domain-name \"A.example\"; range 10.0.0.10 10.0.0.20; }\n\
+             \x20 pool { option domain-name \"b.example\"; }\n\
+             \x20 pool { range 10.0.0.30; }\n\
+             }\n",
+        );
+        assert_eq!(
+            summary(&p),
+            [
+                "subnet 10.0.0.0/24 | a.example | 10.0.0.0/24 | dhcpd.conf:2",
+                "subnet 10.0.0.0/24, pool | b.example |  | dhcpd.conf:4",
+            ]
+        );
+    }
+
+    #[test]
+    fn hosts_without_addresses_or_in_no_subnet() {
+        let p = inline(
+            "option domain-name \"company.example\";\n\
+             host named { fixed-address pc.company.example; option domain-name \"own.example\"; }\n\
+             host same { option domain-name \"company.example\"; }\n\
+             host outside { fixed-address 192.0.2.7; option domain-name \"out.example\"; }\n",
+        );
+        assert_eq!(
+            summary(&p),
+            [
+                "server default | company.example |  | dhcpd.conf:1",
+                "host named | own.example |  | dhcpd.conf:2",
+                "host outside | out.example | 192.0.2.7/32 | dhcpd.conf:4",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_scope_without_a_suffix_is_an_observation_and_an_empty_one_a_problem() {
+        let p = inline(
+            "subnet 10.0.0.0 netmask 255.255.255.0 {\n\
+             \x20 option domain-name \"\";\n\
+             }\n",
+        );
+        assert_eq!(
+            summary(&p),
+            ["subnet 10.0.0.0/24 | - | 10.0.0.0/24 | dhcpd.conf:1"]
+        );
+        assert_eq!(
+            problem_lines(&p),
+            ["dhcpd.conf:2:22 `option domain-name` is empty; ignored"]
+        );
+        assert!(
+            inline("subnet 10.0.0.0 netmask 255.0.0.0 { }")
+                .problems
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn truncated_file_reports_the_open_blocks_and_keeps_what_was_read() {
+        let cut: String = FIXTURE.lines().take(41).collect::<Vec<_>>().join("\n");
+        let p = inline(&cut);
+        let found = problem_lines(&p);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with(
+            "dhcpd.conf:38:5 `subnet 10.1.5.0 netmask 255.255.255.0 {` is not closed"
+        ));
+        assert!(found[1].starts_with("dhcpd.conf:21:1 `shared-network hq {` is not closed"));
+        assert_eq!(
+            summary(&p)[1..],
+            [
+                "shared-network hq, subnet 10.1.4.0/24 | hq.company.com | 10.1.4.0/24 | dhcpd.conf:24",
+                "shared-network hq, subnet 10.1.4.0/24, pool 10.1.4.100-10.1.4.199 | build.hq.company.com | 10.1.4.100-10.1.4.199 | dhcpd.conf:29",
+                "shared-network hq, subnet 10.1.5.0/24 | voice.company.com | 10.1.5.0/24 | dhcpd.conf:40",
+            ]
+        );
+    }
+
+    #[test]
+    fn unterminated_string_and_statement_are_reported_where_they_start() {
+        let p = inline(
+            "subnet 10.0.0.0 netmask 255.255.255.0 { }\n\
+             subnet 10.0.1.0 netmask 255.255.255.0 {\n\
+             \x20 option domain-name \"broken.example;\n\
+             }\n",
+        );
+        let found = problem_lines(&p);
+        assert!(found[0].starts_with("dhcpd.conf:3:22 quoted string opened here is not closed"));
+        assert!(found[1].starts_with("dhcpd.conf:3:3 `option domain-name` is not ended by `;`"));
+        assert!(
+            found[2].starts_with(
+                "dhcpd.conf:2:1 `subnet 10.0.1.0 netmask 255.255.255.0 {` is not closed"
+            )
+        );
+        assert_eq!(found.len(), 3);
+        assert_eq!(p.scopes.len(), 2);
+        assert_eq!(p.scopes[1].suffix, None);
+    }
+
+    #[test]
+    fn unbalanced_braces_and_missing_semicolons() {
+        let p = inline(
+            "}\n\
+             subnet 10.0.0.0 netmask 255.255.255.0 { option domain-name \"a.example\" }\n\
+             { option domain-name \"b.example\"; }\n\
+             subnet 10.0.1.0 netmask 255.255.255.0 { }\n",
+        );
+        assert_eq!(
+            problem_lines(&p),
+            [
+                "dhcpd.conf:1:1 `}` without a matching `{`; ignored",
+                "dhcpd.conf:2:41 `option domain-name \"a.example\"` is not ended by `;` before `}`; ignored",
+                "dhcpd.conf:3:1 `{` without a declaration before it; block ignored",
+            ]
+        );
+        assert_eq!(
+            summary(&p),
+            [
+                "subnet 10.0.0.0/24 | - | 10.0.0.0/24 | dhcpd.conf:2",
+                "subnet 10.0.1.0/24 | - | 10.0.1.0/24 | dhcpd.conf:4",
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_subnets_are_reported_with_their_column() {
+        let text = "subnet 10.1.300.0 netmask 255.255.255.0 { option domain-name \"a.example\"; }\n\
+                    subnet 10.1.4.0 netmask 255.0.255.0 { }\n\
+                    subnet 10.1.5.0 mask 255.255.255.0 { }\n\
+                    subnet 10.1.6.7 netmask 255.255.255.0 { }\n\
+                    subnet 10.1.7.0 netmask 255.255.255.0 {\n\
+                    \x20 host x { fixed-address 10.1.7.9; option domain-name \"b.example\"; }\n\
+                    }\n";
+        let p = inline(text);
+        let found = problem_lines(&p);
+        assert_eq!(found.len(), 4, "{found:?}");
+        assert!(found[0].starts_with("dhcpd.conf:1:8 subnet address `10.1.300.0` is not an IPv4"));
+        assert!(found[1].starts_with("dhcpd.conf:2:25 netmask `255.0.255.0` is not a valid"));
+        assert!(found[2].starts_with("dhcpd.conf:3:17 expected `netmask`"));
+        assert_eq!(
+            found[3],
+            "dhcpd.conf:4:8 subnet address 10.1.6.7 is not the network address of netmask \
+             255.255.255.0; read as 10.1.6.0/24"
+        );
+        assert_eq!(
+            summary(&p),
+            [
+                "subnet 10.1.6.0/24 | - | 10.1.6.0/24 | dhcpd.conf:4",
+                "subnet 10.1.7.0/24 | - | 10.1.7.0/24 | dhcpd.conf:5",
+                "host x | b.example | 10.1.7.9/32 | dhcpd.conf:6",
+            ]
+        );
+    }
+
+    #[test]
+    fn include_loop_is_reported_in_the_file_that_closes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let main = write(
+            dir.path(),
+            "dhcpd.conf",
+            "option domain-name \"company.example\";\ninclude \"a.conf\";\n\
+             subnet 10.0.0.0 netmask 255.255.255.0 { }\n",
+        );
+        write(
+            dir.path(),
+            "a.conf",
+            "subnet 10.1.0.0 netmask 255.255.0.0 { }\ninclude \"dhcpd.conf\";\n",
+        );
+        let p = parse_file(&main, parse);
+        let found = problem_lines(&p);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("a.conf:2:9 "), "{}", found[0]);
+        assert!(found[0].contains("includes itself"));
+        assert_eq!(
+            summary(&p),
+            [
+                "server default | company.example |  | dhcpd.conf:1",
+                "subnet 10.1.0.0/16 | company.example | 10.1.0.0/16 | a.conf:1",
+                "subnet 10.0.0.0/24 | company.example | 10.0.0.0/24 | dhcpd.conf:3",
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_include_is_reported_and_the_rest_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let main = write(
+            dir.path(),
+            "dhcpd.conf",
+            "include \"sites/missing.conf\";\nsubnet 10.0.0.0 netmask 255.255.255.0 { }\n",
+        );
+        let p = parse_file(&main, parse);
+        let found = problem_lines(&p);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("dhcpd.conf:1:9 cannot read included `"));
+        assert!(found[0].ends_with("; not read"), "{}", found[0]);
+        assert_eq!(p.scopes.len(), 1);
+    }
+
+    #[test]
+    fn an_include_inside_a_block_adds_to_that_block() {
+        let dir = tempfile::tempdir().unwrap();
+        let main = write(
+            dir.path(),
+            "dhcpd.conf",
+            "shared-network hq {\n  option domain-name \"hq.example\";\n  include \"hq/subnets.conf\";\n}\n",
+        );
+        write(
+            dir.path(),
+            "hq/subnets.conf",
+            "# HQ subnets\nsubnet 10.1.4.0 netmask 255.255.255.0 { }\n",
+        );
+        let p = parse_file(&main, parse);
+        assert!(p.problems.is_empty(), "{:?}", problem_lines(&p));
+        assert_eq!(
+            summary(&p),
+            ["shared-network hq, subnet 10.1.4.0/24 | hq.example | 10.1.4.0/24 | subnets.conf:2"]
+        );
+        assert_eq!(p.scopes[0].origin.path, dir.path().join("hq/subnets.conf"));
+    }
+
+    #[test]
+    fn included_files_in_other_encodings() {
+        let dir = tempfile::tempdir().unwrap();
+        let main = write(
+            dir.path(),
+            "dhcpd.conf",
+            "include \"latin1.conf\";\ninclude \"utf16.conf\";\n",
+        );
+        write(
+            dir.path(),
+            "latin1.conf",
+            b"option domain-name \"caf\xe9.example\";\n",
+        );
+        let text =
+            "subnet 10.9.0.0 netmask 255.255.0.0 { option domain-name \"utf16.example\"; }\n";
+        write(dir.path(), "utf16.conf", utf16(text, true));
+        let p = parse_file(&main, parse);
+        let found = problem_lines(&p);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("dhcpd.conf:1:9 cannot read included"));
+        assert!(
+            found[0].contains("not valid UTF-8 (byte 23)"),
+            "{}",
+            found[0]
+        );
+        assert_eq!(
+            summary(&p),
+            ["subnet 10.9.0.0/16 | utf16.example | 10.9.0.0/16 | utf16.conf:1"]
+        );
+    }
+
+    #[test]
+    fn garbage_is_survived_and_reported() {
+        let text = "\u{0}\u{1}\u{2}{{{ }}} \u{7f};;; \u{fffd}\"\u{3}\" \\;\n\
+                    subnet 10.0.0.0 netmask 255.255.255.0 { option domain-name \"ok.example\"; }\n";
+        let p = inline(text);
+        let found = problem_lines(&p);
+        assert!(
+            found[0].starts_with("dhcpd.conf:1:1 control character U+0000"),
+            "{found:?}"
+        );
+        assert!(
+            summary(&p)
+                .contains(&"subnet 10.0.0.0/24 | ok.example | 10.0.0.0/24 | dhcpd.conf:2".into())
+        );
+    }
+
+    #[test]
+    fn random_input_never_panics() {
+        const PIECES: [&str; 16] = [
+            "{",
+            "}",
+            ";",
+            ",",
+            "\"",
+            "#",
+            "\\",
+            "\n",
+            " ",
+            "subnet",
+            "10.0.0.0",
+            "netmask",
+            "255.255.255.0",
+            "option domain-name",
+            "include \"x\"",
+            "é",
+        ];
+        for text in random_texts(&PIECES, 0x2545_F491_4F6C_DD1D) {
+            let p = inline(&text);
+            assert!(p.problems.len() <= MAX_PROBLEMS + 1);
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_cut_without_recursion_limits() {
+        let text = format!("{}{}", "group {\n".repeat(200), "}\n".repeat(200));
+        let p = inline(&text);
+        assert_eq!(p.problems.len(), 1, "{:?}", problem_lines(&p));
+        assert!(
+            problem_lines(&p)[0].starts_with("dhcpd.conf:33:1 blocks nest more than 32 levels")
+        );
+        let unclosed = inline(&"group {\n".repeat(200));
+        assert_eq!(unclosed.problems.len(), 33);
+    }
+
+    #[test]
+    fn problems_are_capped() {
+        let p = inline(&"}\n".repeat(2000));
+        assert_eq!(p.problems.len(), MAX_PROBLEMS + 1);
+        assert!(
+            p.problems[MAX_PROBLEMS]
+                .message
+                .starts_with("more than 500 problems")
+        );
+    }
+
+    #[test]
+    fn ipv6_and_other_blocks_are_skipped_quietly() {
+        let p = inline(
+            "subnet6 2001:db8::/64 { range6 2001:db8::10 2001:db8::ff; option dhcp6.name-servers 2001:db8::53; }\n\
+             failover peer \"dhcp\" { primary; address 10.0.0.2; }\n\
+             if option vendor-class-identifier = \"x\" { option domain-name \"cond.example\"; } \
+             else { option domain-name \"other.example\"; }\n\
+             on commit { set x = \"y\"; }\n",
+        );
+        assert!(p.problems.is_empty(), "{:?}", problem_lines(&p));
+        assert!(p.scopes.is_empty());
+    }
+
+    #[test]
+    fn sniff_accepts_dhcpd_and_rejects_other_kinds() {
+        assert!(sniff(FIXTURE));
+        assert!(sniff(include_str!(
+            "../../tests/fixtures/dhcp/sites/branch.conf"
+        )));
+        assert!(sniff(
+            "host kiosk {\n  hardware ethernet 00:11:22:33:44:55;\n}\n"
+        ));
+        assert!(sniff("# comment\nauthoritative;\n"));
+        assert_claims_only(Kind::IscDhcpd, sniff);
+        assert!(!sniff("# subnet 10.0.0.0 netmask 255.0.0.0 {\n"));
+        assert!(!sniff(""));
+        assert!(!sniff(&"é".repeat(5000)));
+    }
+}

@@ -1,0 +1,1356 @@
+//! Kea DHCPv4 server configuration (`kea-dhcp4.conf`): JSON with `#`, `//` and `/* */` comments
+//! and `<?include "file"?>` directives, which are expanded textually before parsing, as Kea does.
+//!
+//! One scope per `subnet4` entry with its effective option 15 (`domain-name`, code 15) after
+//! inheritance: global, shared network, subnet, pool, reservation. Pools and reservations that set
+//! a different value of their own, client classes that set one and a global value get scopes of
+//! their own. `Dhcp6` and the other Kea daemons' sections are skipped.
+
+use super::dhcp_common::{self, Includes, Names};
+use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
+use crate::source::{Encoding, Source, SourceFile};
+use jsonc_parser::ast::{Object, ObjectProp, Value};
+use jsonc_parser::common::Ranged;
+use jsonc_parser::errors::{ParseError, ParseErrorKind};
+use jsonc_parser::{CollectOptions, ParseOptions, ParseStringErrorKind, parse_to_ast};
+use std::collections::VecDeque;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The configuration with every include expanded may not grow beyond this.
+const MAX_EXPANDED_BYTES: usize = dhcp_common::MAX_FILE_BYTES as usize;
+/// After a syntax error, how many earlier cut points are tried to read the part before it.
+const MAX_SALVAGE_ATTEMPTS: usize = 16;
+/// Bracket nesting beyond this is not repaired after a syntax error.
+const MAX_SALVAGE_DEPTH: usize = 256;
+/// Root keys of Kea configurations that carry no DHCPv4 server.
+const OTHER_DAEMONS: [&str; 5] = ["Dhcp6", "Control-agent", "DhcpDdns", "Netconf", "Logging"];
+
+/// A Kea configuration: JSON(-with-comments) whose top level has a `"Dhcp4"` or `"Dhcp6"` key.
+pub fn sniff(text: &str) -> bool {
+    let head = super::sources::sniff_head(text);
+    let mut tokens = Lexer::new(head).filter(|(t, _)| t.is_significant());
+    match tokens.next() {
+        Some((Token::Code(b'{' | b'['), _)) => {}
+        _ => return false,
+    }
+    let mut previous_was_key = false;
+    for (token, span) in tokens {
+        if previous_was_key && token == Token::Code(b':') {
+            return true;
+        }
+        previous_was_key =
+            token == Token::String && matches!(head.get(span), Some("\"Dhcp4\"" | "\"Dhcp6\""));
+    }
+    false
+}
+
+/// Read a Kea DHCPv4 configuration and the files it includes.
+pub fn parse(path: &Path, text: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    if dhcp_common::refuse_utf16(&mut parsed, path, text) {
+        return parsed;
+    }
+    let expanded = Expander::run(path, text, &mut parsed);
+    let options = json_options();
+    let repaired: Option<(String, usize)>;
+    let (ast, cut) = match parse_to_ast(&expanded.text, &CollectOptions::default(), &options) {
+        Ok(ast) => (ast, usize::MAX),
+        Err(e) => {
+            repaired = salvage(&expanded.text, e.range().start, &options);
+            report_syntax_error(&expanded, &e, repaired.is_some(), &mut parsed);
+            let Some((text, cut)) = &repaired else {
+                return parsed;
+            };
+            match parse_to_ast(text, &CollectOptions::default(), &options) {
+                Ok(ast) => (ast, *cut),
+                Err(_) => return parsed,
+            }
+        }
+    };
+    if let Some(root) = &ast.value {
+        let mut walk = Walk {
+            expanded: &expanded,
+            cut,
+            parsed: &mut parsed,
+            names: Names::default(),
+        };
+        walk.root(root);
+    }
+    parsed
+}
+
+/// Kea's JSON: comments allowed, nothing else beyond the standard.
+fn json_options() -> ParseOptions {
+    ParseOptions {
+        allow_comments: true,
+        allow_loose_object_property_names: false,
+        // A missing include leaves a comma behind; Kea itself would refuse the file anyway.
+        allow_trailing_commas: true,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    }
+}
+
+/// A syntax error: at the end of the file when it stops early, else where the parser stopped.
+fn report_syntax_error(expanded: &Expanded, e: &ParseError, salvaged: bool, parsed: &mut Parsed) {
+    let read = if salvaged {
+        "Only the part before it is read"
+    } else {
+        "Nothing is read"
+    };
+    let kind = e.kind();
+    let (offset, what) = if is_cut_off(kind) && ends_open(&expanded.text) {
+        let what = format!("the file ends before its JSON is complete ({kind}): truncated?");
+        (expanded.text.trim_end().len(), what)
+    } else {
+        (e.range().start, format!("malformed JSON: {kind}"))
+    };
+    let (origin, column) = expanded.position(offset);
+    parsed.problem(origin, column, format!("{what} {read}"));
+}
+
+/// Errors a file that stops early produces.
+fn is_cut_off(kind: &ParseErrorKind) -> bool {
+    matches!(
+        kind,
+        ParseErrorKind::UnterminatedObject
+            | ParseErrorKind::UnterminatedArray
+            | ParseErrorKind::UnterminatedCommentBlock
+            | ParseErrorKind::String(ParseStringErrorKind::UnterminatedStringLiteral)
+    )
+}
+
+/// Whether brackets are still open where the text ends.
+fn ends_open(text: &str) -> bool {
+    let mut depth = 0usize;
+    for (token, _) in Lexer::new(text) {
+        match token {
+            Token::Code(b'{' | b'[') => depth += 1,
+            Token::Code(b'}' | b']') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    depth > 0
+}
+
+/// What the lexer found at a position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token {
+    /// One byte of JSON outside strings and comments.
+    Code(u8),
+    /// A string literal with its quotes (possibly unterminated).
+    String,
+    /// `# …` up to the end of the line: not JSON, blanked before parsing.
+    HashComment,
+    /// `// …` or `/* … */`, which the JSON parser accepts.
+    SlashComment,
+    /// `<?include "…"?>`.
+    Include,
+}
+
+impl Token {
+    fn is_significant(&self) -> bool {
+        match self {
+            Token::Code(b) => !b.is_ascii_whitespace(),
+            Token::String => true,
+            Token::HashComment | Token::SlashComment | Token::Include => false,
+        }
+    }
+}
+
+/// Splits Kea's extended JSON into strings, comments, include directives and single bytes.
+/// Every token starts and ends on a character boundary except `Code` bytes of non-ASCII text.
+struct Lexer<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Lexer<'a> {
+    fn new(text: &'a str) -> Self {
+        Lexer {
+            bytes: text.as_bytes(),
+            pos: 0,
+        }
+    }
+
+    fn rest_starts_with(&self, s: &[u8]) -> bool {
+        self.bytes.get(self.pos..).is_some_and(|r| r.starts_with(s))
+    }
+
+    /// Position of the first `needle` at or after `from`.
+    fn find_from(&self, from: usize, needle: &[u8]) -> Option<usize> {
+        self.bytes
+            .get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|i| from + i)
+    }
+
+    fn line_end(&self, from: usize) -> usize {
+        self.find_from(from, b"\n").unwrap_or(self.bytes.len())
+    }
+
+    fn string_end(&self, from: usize) -> usize {
+        let mut i = from + 1;
+        while let Some(&b) = self.bytes.get(i) {
+            match b {
+                b'\\' => i += 2,
+                b'"' => return i + 1,
+                _ => i += 1,
+            }
+        }
+        self.bytes.len()
+    }
+}
+
+impl Iterator for Lexer<'_> {
+    type Item = (Token, Range<usize>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let start = self.pos;
+        let &b = self.bytes.get(start)?;
+        let (token, end) = if b == b'"' {
+            (Token::String, self.string_end(start))
+        } else if b == b'#' {
+            (Token::HashComment, self.line_end(start))
+        } else if self.rest_starts_with(b"//") {
+            (Token::SlashComment, self.line_end(start))
+        } else if self.rest_starts_with(b"/*") {
+            let end = self
+                .find_from(start + 2, b"*/")
+                .map_or(self.bytes.len(), |i| i + 2);
+            (Token::SlashComment, end)
+        } else if self.rest_starts_with(b"<?include") {
+            let line_end = self.line_end(start);
+            let end = self
+                .find_from(start, b"?>")
+                .filter(|&i| i < line_end)
+                .map_or(line_end, |i| i + 2);
+            (Token::Include, end)
+        } else {
+            (Token::Code(b), start + 1)
+        };
+        let end = end.min(self.bytes.len()).max(start + 1);
+        self.pos = end;
+        Some((token, start..end))
+    }
+}
+
+/// The path inside `<?include "path"?>`, or `None` when the directive is malformed.
+fn include_target(directive: &str) -> Option<&str> {
+    let rest = directive.strip_prefix("<?include")?.trim_start();
+    let rest = rest.strip_prefix('"')?;
+    let (target, tail) = rest.split_once('"')?;
+    (tail.trim() == "?>" && !target.trim().is_empty()).then_some(target)
+}
+
+/// A contiguous run of the expanded text copied from one file.
+struct Piece {
+    /// Offset in the expanded text.
+    at: usize,
+    file: usize,
+    /// Offset in that file's text.
+    from: usize,
+}
+
+/// The configuration with includes expanded and `#` comments blanked, and where each byte of it
+/// came from.
+struct Expanded {
+    text: String,
+    files: Vec<Source>,
+    pieces: Vec<Piece>,
+}
+
+impl Expanded {
+    /// The file, line and column an offset of the expanded text came from.
+    fn position(&self, offset: usize) -> (Origin, usize) {
+        let index = self.pieces.partition_point(|p| p.at <= offset);
+        let Some(piece) = index.checked_sub(1).and_then(|i| self.pieces.get(i)) else {
+            return self.file_position(0, 0);
+        };
+        self.file_position(piece.file, piece.from + (offset - piece.at))
+    }
+
+    fn file_position(&self, file: usize, offset: usize) -> (Origin, usize) {
+        match self.files.get(file) {
+            Some(source) => {
+                let (line, column) = source.line_col(offset);
+                (Origin::new(source.path.clone(), line), column)
+            }
+            None => (Origin::new("", 1), 1),
+        }
+    }
+
+    fn origin(&self, offset: usize) -> Origin {
+        self.position(offset).0
+    }
+}
+
+/// Expands `<?include?>` directives depth-first, within [`Includes`]' limits.
+struct Expander<'p> {
+    out: Expanded,
+    includes: Includes,
+    parsed: &'p mut Parsed,
+}
+
+impl<'p> Expander<'p> {
+    fn run(path: &Path, text: &str, parsed: &'p mut Parsed) -> Expanded {
+        let root = SourceFile::new(path, text.to_owned(), Encoding::Utf8);
+        let mut expander = Expander {
+            out: Expanded {
+                text: String::with_capacity(text.len()),
+                files: vec![root],
+                pieces: Vec::new(),
+            },
+            includes: Includes::new(path),
+            parsed,
+        };
+        expander.expand(0);
+        expander.out
+    }
+
+    fn expand(&mut self, file: usize) {
+        let Some(source) = self.out.files.get(file).map(Arc::clone) else {
+            return;
+        };
+        let text = source.text.as_str();
+        let mut copied = 0;
+        self.start_piece(file, 0);
+        for (token, span) in Lexer::new(text) {
+            match token {
+                Token::HashComment => {
+                    self.out
+                        .text
+                        .push_str(text.get(copied..span.start).unwrap_or(""));
+                    self.out.text.extend(std::iter::repeat_n(' ', span.len()));
+                    copied = span.end;
+                }
+                Token::Include => {
+                    self.out
+                        .text
+                        .push_str(text.get(copied..span.start).unwrap_or(""));
+                    copied = span.end;
+                    self.include(&source, file, span.clone());
+                    self.start_piece(file, span.end);
+                }
+                _ => {}
+            }
+        }
+        self.out.text.push_str(text.get(copied..).unwrap_or(""));
+    }
+
+    fn start_piece(&mut self, file: usize, from: usize) {
+        let at = self.out.text.len();
+        if self.out.pieces.last().is_some_and(|p| p.at == at) {
+            self.out.pieces.pop();
+        }
+        self.out.pieces.push(Piece { at, file, from });
+    }
+
+    fn include(&mut self, including: &Source, file: usize, span: Range<usize>) {
+        let directive = including.text.get(span.clone()).unwrap_or("");
+        let (origin, column) = self.out.file_position(file, span.start);
+        let Some(target) = include_target(directive) else {
+            self.parsed.problem(
+                origin,
+                column,
+                "malformed include directive (expected `<?include \"file\"?>`); ignored",
+            );
+            return;
+        };
+        let path = dhcp_common::resolve(&including.path, target);
+        let body = match self.includes.enter(&path) {
+            Ok(body) => body,
+            Err(message) => {
+                self.parsed.problem(origin, column, message);
+                return;
+            }
+        };
+        if self.out.text.len() + body.len() > MAX_EXPANDED_BYTES {
+            self.parsed.problem(
+                origin,
+                column,
+                format!(
+                    "with `{target}` the configuration would exceed {} MiB; not read",
+                    MAX_EXPANDED_BYTES / 1024 / 1024
+                ),
+            );
+        } else {
+            let index = self.out.files.len();
+            self.out
+                .files
+                .push(SourceFile::new(path, body, Encoding::Utf8));
+            self.expand(index);
+        }
+        self.includes.leave();
+    }
+}
+
+/// After a syntax error at `error_at`, the longest text that ends just after a closing bracket
+/// before the error, with the brackets still open there closed, that parses. Returns it with the
+/// cut offset: values that end after the cut were closed here, not in the file.
+fn salvage(text: &str, error_at: usize, options: &ParseOptions) -> Option<(String, usize)> {
+    let mut open: Vec<u8> = Vec::new();
+    let mut candidates: VecDeque<(usize, String)> = VecDeque::new();
+    for (token, span) in Lexer::new(text) {
+        if span.end > error_at {
+            break;
+        }
+        match token {
+            Token::Code(b @ (b'{' | b'[')) => {
+                if open.len() >= MAX_SALVAGE_DEPTH {
+                    return None;
+                }
+                open.push(if b == b'{' { b'}' } else { b']' });
+            }
+            Token::Code(b'}' | b']') => {
+                open.pop()?;
+                if candidates.len() == MAX_SALVAGE_ATTEMPTS {
+                    candidates.pop_front();
+                }
+                let closers = open.iter().rev().map(|&b| char::from(b)).collect();
+                candidates.push_back((span.end, closers));
+            }
+            _ => {}
+        }
+    }
+    candidates.into_iter().rev().find_map(|(cut, closers)| {
+        let mut repaired = text.get(..cut)?.to_owned();
+        repaired.push('\n');
+        repaired.push_str(&closers);
+        let parses = parse_to_ast(&repaired, &CollectOptions::default(), options).is_ok();
+        parses.then_some((repaired, cut))
+    })
+}
+
+/// An option 15 a level sets itself: the suffix (`None` for `never-send`) and where.
+#[derive(Debug, Clone)]
+struct Setting {
+    suffix: Option<String>,
+    origin: Origin,
+}
+
+fn same_suffix(a: Option<&Setting>, b: Option<&Setting>) -> bool {
+    let a = a.and_then(|s| s.suffix.as_deref());
+    let b = b.and_then(|s| s.suffix.as_deref());
+    match (a, b) {
+        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+/// Walks the parsed configuration and emits scopes.
+struct Walk<'a> {
+    expanded: &'a Expanded,
+    /// Values ending after this offset were cut off by a syntax error and are not emitted.
+    cut: usize,
+    parsed: &'a mut Parsed,
+    names: Names,
+}
+
+impl Walk<'_> {
+    fn problem(&mut self, offset: usize, message: impl Into<String>) {
+        let (origin, column) = self.expanded.position(offset);
+        self.parsed.problem(origin, column, message);
+    }
+
+    fn complete(&self, range: &impl Ranged) -> bool {
+        range.range().end <= self.cut
+    }
+
+    fn emit(
+        &mut self,
+        name: String,
+        own: Option<&Setting>,
+        inherited: Option<&Setting>,
+        ranges: Vec<Ipv4Range>,
+        opening: usize,
+    ) {
+        let effective = own.or(inherited);
+        let origin = match own {
+            Some(own) => own.origin.clone(),
+            None => self.expanded.origin(opening),
+        };
+        self.parsed.scopes.push(Scope {
+            name: self.names.unique(name),
+            suffix: effective.and_then(|s| s.suffix.clone()),
+            ranges,
+            origin,
+        });
+    }
+
+    fn root(&mut self, root: &Value) {
+        let start = root.range().start;
+        let top = match root {
+            Value::Object(o) => Some(o),
+            Value::Array(a) => a.elements.first().and_then(Value::as_object),
+            _ => None,
+        };
+        let Some(top) = top else {
+            self.problem(start, "the top level is not a JSON object; nothing is read");
+            return;
+        };
+        let arguments = top.get_object("arguments");
+        let dhcp4 = top
+            .get("Dhcp4")
+            .or_else(|| arguments.and_then(|a| a.get("Dhcp4")));
+        match dhcp4 {
+            Some(prop) => match &prop.value {
+                Value::Object(dhcp4) => self.dhcp4(dhcp4),
+                other => self.problem(
+                    other.range().start,
+                    "`Dhcp4` is not an object; nothing is read",
+                ),
+            },
+            None => {
+                let other_daemon = |o: &Object| OTHER_DAEMONS.iter().any(|k| o.get(k).is_some());
+                if !other_daemon(top) && !arguments.is_some_and(other_daemon) {
+                    self.problem(start, "no `Dhcp4` section; nothing is read");
+                }
+            }
+        }
+    }
+
+    fn dhcp4(&mut self, dhcp4: &Object) {
+        let global = self.own_option(dhcp4);
+        if let Some(setting) = global.as_ref().filter(|s| s.suffix.is_some()) {
+            self.emit("server default".into(), Some(setting), None, Vec::new(), 0);
+        }
+        for class in self.objects(dhcp4, "client-classes") {
+            self.client_class(class);
+        }
+        for network in self.objects(dhcp4, "shared-networks") {
+            self.shared_network(network, global.as_ref());
+        }
+        for subnet in self.objects(dhcp4, "subnet4") {
+            self.subnet(subnet, None, global.as_ref());
+        }
+        for reservation in self.objects(dhcp4, "reservations") {
+            self.reservation(reservation, global.as_ref());
+        }
+    }
+
+    /// The objects in array `key` of `obj`; anything else there is a problem.
+    fn objects<'o, 'a>(&mut self, obj: &'o Object<'a>, key: &str) -> Vec<&'o Object<'a>> {
+        let Some(prop) = obj.get(key) else {
+            return Vec::new();
+        };
+        let Value::Array(list) = &prop.value else {
+            self.problem(
+                prop.value.range().start,
+                format!("`{key}` is not a list; ignored"),
+            );
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for element in &list.elements {
+            match element {
+                Value::Object(o) => out.push(o),
+                other => self.problem(
+                    other.range().start,
+                    format!("an entry of `{key}` is not an object; ignored"),
+                ),
+            }
+        }
+        out
+    }
+
+    fn client_class(&mut self, class: &Object) {
+        if !self.complete(class) {
+            return;
+        }
+        let Some(own) = self.own_option(class).filter(|s| s.suffix.is_some()) else {
+            return;
+        };
+        match class.get_string("name") {
+            Some(name) => {
+                let name = format!("client-class {}", name.value);
+                self.emit(name, Some(&own), None, Vec::new(), class.range.start);
+            }
+            None => self.problem(
+                class.range.start,
+                "a client class sets option 15 but has no `name`; ignored",
+            ),
+        }
+    }
+
+    fn shared_network(&mut self, network: &Object, global: Option<&Setting>) {
+        let own = self.own_option(network);
+        let effective = own.as_ref().or(global);
+        let name = match network.get_string("name") {
+            Some(name) => name.value.to_string(),
+            None => {
+                self.problem(
+                    network.range.start,
+                    "a shared network has no `name`; its subnets are read as `shared-network ?`",
+                );
+                "?".to_owned()
+            }
+        };
+        for subnet in self.objects(network, "subnet4") {
+            self.subnet(subnet, Some(&name), effective);
+        }
+    }
+
+    fn subnet(&mut self, subnet: &Object, shared: Option<&str>, parent: Option<&Setting>) {
+        if !self.complete(subnet) {
+            return;
+        }
+        let own = self.own_option(subnet);
+        let effective = own.as_ref().or(parent);
+        let Some(prop) = subnet.get("subnet") else {
+            self.problem(
+                subnet.range.start,
+                "a `subnet4` entry has no \"subnet\"; ignored",
+            );
+            return;
+        };
+        let Some(range) = self.cidr(prop) else {
+            return;
+        };
+        let name = match shared {
+            Some(shared) => format!("shared-network {shared}, subnet {range}"),
+            None => format!("subnet {range}"),
+        };
+        self.emit(
+            name.clone(),
+            own.as_ref(),
+            parent,
+            vec![range],
+            prop.range.start,
+        );
+        for pool in self.objects(subnet, "pools") {
+            self.pool(pool, &name, effective);
+        }
+        for reservation in self.objects(subnet, "reservations") {
+            self.reservation(reservation, effective);
+        }
+    }
+
+    fn cidr(&mut self, prop: &ObjectProp) -> Option<Ipv4Range> {
+        let at = prop.value.range().start;
+        let Value::StringLit(s) = &prop.value else {
+            self.problem(at, "\"subnet\" is not a string; the subnet is ignored");
+            return None;
+        };
+        let range = s
+            .value
+            .contains('/')
+            .then(|| Ipv4Range::parse(&s.value))
+            .flatten();
+        if range.is_none() {
+            self.problem(
+                at,
+                format!(
+                    "\"subnet\" `{}` is not an IPv4 network like 10.1.4.0/24; the subnet is ignored",
+                    s.value
+                ),
+            );
+        }
+        range
+    }
+
+    fn pool(&mut self, pool: &Object, subnet: &str, parent: Option<&Setting>) {
+        if !self.complete(pool) {
+            return;
+        }
+        let own = self.own_option(pool);
+        let Some(prop) = pool.get("pool") else {
+            self.problem(pool.range.start, "a pool has no \"pool\" range; ignored");
+            return;
+        };
+        let text = prop.value.as_string_lit().map(|s| s.value.as_ref());
+        let Some(range) = text.and_then(Ipv4Range::parse) else {
+            let shown = text.unwrap_or("(not a string)");
+            self.problem(
+                prop.value.range().start,
+                format!(
+                    "pool `{shown}` is neither `first - last` nor an IPv4 network; the pool is ignored"
+                ),
+            );
+            return;
+        };
+        if let Some(own) = own.filter(|own| !same_suffix(Some(own), parent)) {
+            let name = format!("{subnet}, pool {range}");
+            self.emit(name, Some(&own), parent, vec![range], prop.range.start);
+        }
+    }
+
+    fn reservation(&mut self, reservation: &Object, parent: Option<&Setting>) {
+        if !self.complete(reservation) {
+            return;
+        }
+        let Some(own) = self
+            .own_option(reservation)
+            .filter(|own| !same_suffix(Some(own), parent))
+        else {
+            return;
+        };
+        let mut ranges = Vec::new();
+        if let Some(ip) = reservation.get_string("ip-address") {
+            match dhcp_common::ipv4(&ip.value) {
+                Some(ip) => ranges.push(Ipv4Range::new(ip, ip)),
+                None => self.problem(
+                    ip.range.start,
+                    format!(
+                        "reservation \"ip-address\" `{}` is not an IPv4 address; read without an address",
+                        ip.value
+                    ),
+                ),
+            }
+        }
+        let label = [
+            "hostname",
+            "ip-address",
+            "hw-address",
+            "client-id",
+            "circuit-id",
+            "flex-id",
+        ]
+        .iter()
+        .find_map(|k| {
+            reservation
+                .get_string(k)
+                .filter(|s| !s.value.trim().is_empty())
+        })
+        .map_or_else(|| "reservation".to_owned(), |s| s.value.trim().to_owned());
+        let name = format!("host {label}");
+        self.emit(name, Some(&own), parent, ranges, reservation.range.start);
+    }
+
+    /// The option 15 `obj`'s `option-data` sets, if any.
+    fn own_option(&mut self, obj: &Object) -> Option<Setting> {
+        let prop = obj.get("option-data")?;
+        let Value::Array(list) = &prop.value else {
+            self.problem(
+                prop.value.range().start,
+                "`option-data` is not a list; ignored",
+            );
+            return None;
+        };
+        let mut found: Option<Setting> = None;
+        for entry in list.elements.iter().filter_map(Value::as_object) {
+            if !is_domain_name(entry) {
+                continue;
+            }
+            let Some(setting) = self.setting(entry) else {
+                continue;
+            };
+            if found.is_some() {
+                self.problem(
+                    entry.range.start,
+                    "option 15 (domain-name) is set twice in one `option-data`; the first is used",
+                );
+            } else {
+                found = Some(setting);
+            }
+        }
+        found
+    }
+
+    fn setting(&mut self, entry: &Object) -> Option<Setting> {
+        if entry.get_boolean("never-send").is_some_and(|b| b.value) {
+            return Some(Setting {
+                suffix: None,
+                origin: self.expanded.origin(entry.range.start),
+            });
+        }
+        let Some(data) = entry.get("data") else {
+            self.problem(
+                entry.range.start,
+                "option 15 (domain-name) has no \"data\"; ignored",
+            );
+            return None;
+        };
+        let at = data.value.range().start;
+        let Value::StringLit(raw) = &data.value else {
+            self.problem(
+                at,
+                "option 15 (domain-name) \"data\" is not a string; ignored",
+            );
+            return None;
+        };
+        let hex = entry.get_boolean("csv-format").is_some_and(|b| !b.value);
+        let text = if hex {
+            match decode_hex_text(&raw.value) {
+                Some(text) => text,
+                None => {
+                    self.problem(
+                        at,
+                        format!(
+                            "option 15 \"data\" `{}` is not hex-encoded text (\"csv-format\": false); ignored",
+                            raw.value
+                        ),
+                    );
+                    return None;
+                }
+            }
+        } else {
+            raw.value.to_string()
+        };
+        let Some(suffix) = clean_suffix(&text) else {
+            self.problem(at, "option 15 (domain-name) is empty; ignored");
+            return None;
+        };
+        Some(Setting {
+            suffix: Some(suffix),
+            origin: self.expanded.origin(at),
+        })
+    }
+}
+
+/// An `option-data` entry for option 15: by `name` when given, else by `code`, in the `dhcp4`
+/// space.
+fn is_domain_name(entry: &Object) -> bool {
+    if entry
+        .get_string("space")
+        .is_some_and(|s| s.value != "dhcp4")
+    {
+        return false;
+    }
+    match entry.get_string("name") {
+        Some(name) => name.value == "domain-name",
+        None => entry.get_number("code").is_some_and(|c| c.value == "15"),
+    }
+}
+
+/// Kea's hex `data` (`"0x6c6162"`, `"6C 61 62"`, `"6c:61:62"`) as UTF-8 text, NUL padding dropped.
+fn decode_hex_text(data: &str) -> Option<String> {
+    let data = data.trim();
+    let data = data
+        .strip_prefix("0x")
+        .or_else(|| data.strip_prefix("0X"))
+        .unwrap_or(data);
+    let digits: Vec<u8> = data.bytes().filter(|b| !matches!(b, b' ' | b':')).collect();
+    let bytes = digits
+        .chunks(2)
+        .map(|pair| match pair {
+            [hi, lo] => {
+                let hi = char::from(*hi).to_digit(16)?;
+                let lo = char::from(*lo).to_digit(16)?;
+                u8::try_from(hi * 16 + lo).ok()
+            }
+            _ => None,
+        })
+        .collect::<Option<Vec<u8>>>()?;
+    let text = String::from_utf8(bytes).ok()?;
+    Some(text.trim_end_matches('\0').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::observe::reader_tests::{assert_claims_only, file_name, utf16, write};
+    use crate::observe::sources::Kind;
+
+    const FIXTURE: &str = include_str!("../../tests/fixtures/dhcp/kea-dhcp4.conf");
+    const FIXTURE_PATH: &str = "tests/fixtures/dhcp/kea-dhcp4.conf";
+
+    /// Name, suffix, ranges, origin file name and origin line of a scope.
+    type Row = (String, Option<String>, Vec<String>, String, usize);
+
+    fn scopes(p: &Parsed) -> Vec<Row> {
+        p.scopes
+            .iter()
+            .map(|s| {
+                (
+                    s.name.clone(),
+                    s.suffix.clone(),
+                    s.ranges.iter().map(ToString::to_string).collect(),
+                    file_name(&s.origin),
+                    s.origin.line,
+                )
+            })
+            .collect()
+    }
+
+    /// File name, line, column and message of every problem.
+    fn problems(p: &Parsed) -> Vec<(String, usize, usize, String)> {
+        p.problems
+            .iter()
+            .map(|q| {
+                let file = file_name(&q.origin);
+                (file, q.origin.line, q.column, q.message.clone())
+            })
+            .collect()
+    }
+
+    fn scope(name: &str, suffix: Option<&str>, ranges: &[&str], file: &str, line: usize) -> Row {
+        (
+            name.into(),
+            suffix.map(str::to_owned),
+            ranges.iter().map(|r| r.to_string()).collect(),
+            file.into(),
+            line,
+        )
+    }
+
+    fn inline(text: &str) -> Parsed {
+        parse(Path::new("kea.conf"), text)
+    }
+
+    #[test]
+    fn fixture_gives_every_scope_with_inheritance_and_includes() {
+        let p = parse(Path::new(FIXTURE_PATH), FIXTURE);
+        assert_eq!(problems(&p), vec![]);
+        assert_eq!(
+            scopes(&p),
+            vec![
+                scope(
+                    "server default",
+                    Some("company.com"),
+                    &[],
+                    "kea-dhcp4.conf",
+                    14
+                ),
+                scope(
+                    "client-class lab",
+                    Some("lab.company.com"),
+                    &[],
+                    "kea-dhcp4.conf",
+                    23
+                ),
+                scope(
+                    "shared-network hq, subnet 10.1.4.0/24",
+                    Some("hq.company.com"),
+                    &["10.1.4.0/24"],
+                    "kea-dhcp4.conf",
+                    40
+                ),
+                scope(
+                    "shared-network hq, subnet 10.1.4.0/24, pool 10.1.4.100-10.1.4.199",
+                    Some("guest.company.com"),
+                    &["10.1.4.100-10.1.4.199"],
+                    "kea-dhcp4.conf",
+                    45
+                ),
+                scope(
+                    "shared-network hq, subnet 10.1.5.0/24",
+                    Some("site5.company.com"),
+                    &["10.1.5.0/24"],
+                    "kea-dhcp4.conf",
+                    53
+                ),
+                scope(
+                    "host kiosk",
+                    Some("kiosk.company.com"),
+                    &["10.1.5.50/32"],
+                    "kea-dhcp4.conf",
+                    61
+                ),
+                scope(
+                    "subnet 192.168.20.0/24",
+                    Some("company.com"),
+                    &["192.168.20.0/24"],
+                    "subnets.json",
+                    4
+                ),
+                scope(
+                    "subnet 192.168.21.0/24",
+                    Some("branch21.company.com"),
+                    &["192.168.21.0/24"],
+                    "subnets.json",
+                    12
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn other_domain_options_are_not_option_15() {
+        let p = inline(
+            r#"{ "Dhcp4": {
+  "option-data": [
+    { "name": "domain-search", "data": "company.com" },
+    { "code": 119, "data": "corp.company.com" },
+    { "name": "domain-name-servers", "data": "10.0.0.53" },
+    { "code": 15, "space": "vendor-encapsulated-options-space", "data": "vendor.company.com" },
+    { "name": "domain-name", "space": "isc", "data": "isc.company.com" }
+  ],
+  "subnet4": [ { "subnet": "10.9.0.0/16",
+    "option-data": [ { "name": "server-name", "data": "pxe.company.com" } ] } ]
+} }"#,
+        );
+        assert_eq!(problems(&p), vec![]);
+        assert_eq!(
+            scopes(&p),
+            vec![scope(
+                "subnet 10.9.0.0/16",
+                None,
+                &["10.9.0.0/16"],
+                "kea.conf",
+                9
+            )]
+        );
+    }
+
+    #[test]
+    fn hex_data_never_send_and_repeated_values() {
+        let p = inline(
+            r#"{ "Dhcp4": {
+  "option-data": [ { "name": "domain-name", "data": "company.com" } ],
+  "subnet4": [
+    { "subnet": "10.1.0.0/24",
+      "option-data": [ { "name": "domain-name", "never-send": true } ] },
+    { "subnet": "10.2.0.0/24",
+      "option-data": [ { "code": 15, "csv-format": false, "data": "0x6c61622e636f6d00" } ] },
+    { "subnet": "10.3.0.0/24",
+      "option-data": [ { "code": 15, "csv-format": false, "data": "6c:61:6" },
+                       { "code": 15, "data": "first.com" },
+                       { "code": 15, "data": "second.com" } ] }
+  ]
+} }"#,
+        );
+        assert_eq!(
+            scopes(&p),
+            vec![
+                scope("server default", Some("company.com"), &[], "kea.conf", 2),
+                scope("subnet 10.1.0.0/24", None, &["10.1.0.0/24"], "kea.conf", 5),
+                scope(
+                    "subnet 10.2.0.0/24",
+                    Some("lab.com"),
+                    &["10.2.0.0/24"],
+                    "kea.conf",
+                    7
+                ),
+                scope(
+                    "subnet 10.3.0.0/24",
+                    Some("first.com"),
+                    &["10.3.0.0/24"],
+                    "kea.conf",
+                    10
+                ),
+            ]
+        );
+        let found = problems(&p);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!((found[0].1, found[0].2), (9, 67));
+        assert!(found[0].3.contains("not hex-encoded text"), "{found:?}");
+        assert_eq!((found[1].1, found[1].2), (11, 24));
+        assert!(found[1].3.contains("set twice"), "{found:?}");
+    }
+
+    #[test]
+    fn reads_config_get_output() {
+        let p = inline(
+            r#"[ { "result": 0, "arguments": { "hash": "5F2A",
+  "Dhcp4": { "subnet4": [ { "id": 1, "subnet": "10.4.0.0/24",
+    "option-data": [ { "code": 15, "data": "api.company.com" } ] } ] } } } ]"#,
+        );
+        assert_eq!(problems(&p), vec![]);
+        assert_eq!(
+            scopes(&p),
+            vec![scope(
+                "subnet 10.4.0.0/24",
+                Some("api.company.com"),
+                &["10.4.0.0/24"],
+                "kea.conf",
+                3
+            )]
+        );
+    }
+
+    #[test]
+    fn other_daemons_give_nothing_and_no_problem() {
+        for text in [
+            r#"{ "Control-agent": { "http-host": "127.0.0.1", "http-port": 8000 } }"#,
+            r#"{ "DhcpDdns": { "ip-address": "127.0.0.1" } }"#,
+            r#"{ "Dhcp6": { "subnet6": [ { "subnet": "2001:db8::/64" } ] } }"#,
+        ] {
+            let p = inline(text);
+            assert!(p.scopes.is_empty() && p.problems.is_empty(), "{text}");
+        }
+        let p = inline("{\n  \"dhcp4\": { }\n}");
+        assert_eq!(
+            problems(&p),
+            vec![(
+                "kea.conf".into(),
+                1,
+                1,
+                "no `Dhcp4` section; nothing is read".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn bad_subnets_and_pools_are_reported_and_skipped() {
+        let p = inline(
+            r#"{ "Dhcp4": { "subnet4": [
+  { "id": 1, "option-data": [ { "name": "domain-name", "data": "lost.company.com" } ] },
+  { "id": 2, "subnet": "10.1.4.0/33" },
+  { "id": 3, "subnet": "10.1.4.0" },
+  { "id": 4, "subnet": "10.1.6.0/24", "pools": [
+      { "pool": "10.1.6.10 - 10.1.6.x", "option-data": [ { "code": 15, "data": "p.com" } ] } ],
+    "option-data": [ { "name": "domain-name", "data": "" } ] }
+] } }"#,
+        );
+        assert_eq!(
+            scopes(&p),
+            vec![scope(
+                "subnet 10.1.6.0/24",
+                None,
+                &["10.1.6.0/24"],
+                "kea.conf",
+                5
+            )]
+        );
+        let found: Vec<_> = problems(&p)
+            .into_iter()
+            .map(|(_, line, column, message)| (line, column, message))
+            .collect();
+        assert_eq!(found.len(), 5, "{found:?}");
+        assert_eq!((found[0].0, found[0].1), (2, 3));
+        assert!(found[0].2.contains("no \"subnet\""));
+        assert_eq!((found[1].0, found[1].1), (3, 24));
+        assert!(found[1].2.contains("`10.1.4.0/33` is not an IPv4 network"));
+        assert_eq!((found[2].0, found[2].1), (4, 24));
+        // The subnet's own (empty) option is reported before its pools are read.
+        assert_eq!((found[3].0, found[3].1), (7, 55));
+        assert!(found[3].2.contains("empty"));
+        assert_eq!((found[4].0, found[4].1), (6, 17));
+        assert!(found[4].2.contains("pool `10.1.6.10 - 10.1.6.x`"));
+    }
+
+    #[test]
+    fn truncated_file_keeps_the_complete_part() {
+        let text = r#"{ "Dhcp4": {
+  "option-data": [ { "name": "domain-name", "data": "company.com" } ],
+  "subnet4": [
+    { "subnet": "10.1.4.0/24" },
+    { "subnet": "10.1.5.0/24",
+      "option-data": [ { "name": "domain-name", "data": "site5.company.com" } ],
+      "pools": [ { "pool": "10.1.5.10 - 10.1.5.20" } ] },
+    { "subnet": "10.1.6.0/24",
+      "option-data": [ { "name": "domain-name", "data": "site6.comp"#;
+        let p = inline(text);
+        assert_eq!(
+            scopes(&p),
+            vec![
+                scope("server default", Some("company.com"), &[], "kea.conf", 2),
+                scope(
+                    "subnet 10.1.4.0/24",
+                    Some("company.com"),
+                    &["10.1.4.0/24"],
+                    "kea.conf",
+                    4
+                ),
+                scope(
+                    "subnet 10.1.5.0/24",
+                    Some("site5.company.com"),
+                    &["10.1.5.0/24"],
+                    "kea.conf",
+                    6
+                ),
+            ]
+        );
+        let found = problems(&p);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].1, 9);
+        assert!(found[0].3.contains("truncated?"), "{found:?}");
+        assert!(found[0].3.contains("Only the part before it is read"));
+    }
+
+    #[test]
+    fn syntax_error_reports_the_parser_position() {
+        let p = inline(
+            "{ \"Dhcp4\": { \"subnet4\": [\n  { \"subnet\": \"10.1.4.0/24\" },\n  { \"subnet\": \"10.1.5.0/24\" \"id\": 5 }\n] } }",
+        );
+        assert_eq!(
+            scopes(&p),
+            vec![scope(
+                "subnet 10.1.4.0/24",
+                None,
+                &["10.1.4.0/24"],
+                "kea.conf",
+                2
+            )]
+        );
+        let found = problems(&p);
+        assert_eq!(found.len(), 1, "{found:?}");
+        // Where the comma is missing: just after the value.
+        assert_eq!((found[0].1, found[0].2), (3, 28));
+        assert!(
+            found[0].3.starts_with("malformed JSON: Expected comma"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn garbage_and_binary_do_not_panic() {
+        for text in [
+            "PK\u{3}\u{4}\u{14}\u{fffd}\u{fffd}garbage{]",
+            "}}}}]]]",
+            "{ \"Dhcp4\": /* never closed",
+            "\"Dhcp4\"",
+            "<?include",
+            "{ \"Dhcp4\": { \"subnet4\": [ \"a\", 1, null ], \"option-data\": 7 } }",
+        ] {
+            let p = inline(text);
+            assert!(p.scopes.is_empty(), "{text}");
+            assert!(!p.problems.is_empty(), "{text}");
+            assert!(p.problems.iter().all(|q| q.origin.line == 1), "{text}");
+        }
+        let deep = format!("{{\"Dhcp4\": {}", "[".repeat(20_000));
+        let p = inline(&deep);
+        assert_eq!(p.problems.len(), 1);
+        assert!(p.scopes.is_empty());
+    }
+
+    #[test]
+    fn utf16_without_a_byte_order_mark_is_not_read() {
+        let text: String = "{ \"Dhcp4\": { } }"
+            .chars()
+            .flat_map(|c| [c, '\0'])
+            .collect();
+        let p = inline(&text);
+        assert_eq!(p.problems.len(), 1);
+        assert_eq!((p.problems[0].origin.line, p.problems[0].column), (1, 1));
+        assert!(p.problems[0].message.contains("UTF-16"));
+        assert!(!sniff(&text));
+    }
+
+    #[test]
+    fn include_loops_and_missing_includes_are_reported_where_they_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let root_text = "{ \"Dhcp4\": {\n  \"subnet4\": [\n    <?include \"branch.json\"?>,\n    <?include \"missing.json\"?>\n    { \"subnet\": \"10.3.0.0/24\" }\n  ] } }";
+        let root = write(dir.path(), "kea.conf", root_text.as_bytes());
+        write(
+            dir.path(),
+            "branch.json",
+            b"{ \"subnet\": \"10.1.0.0/24\" },\n<?include \"kea.conf\"?>\n{ \"subnet\": \"10.2.0.0/24\" }",
+        );
+        let p = parse(&root, root_text);
+        let names: Vec<_> = p.scopes.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "subnet 10.1.0.0/24",
+                "subnet 10.2.0.0/24",
+                "subnet 10.3.0.0/24"
+            ]
+        );
+        assert_eq!(p.scopes[1].origin.path, dir.path().join("branch.json"));
+        assert_eq!(p.scopes[1].origin.line, 3);
+        let found = problems(&p);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(
+            (found[0].0.as_str(), found[0].1, found[0].2),
+            ("branch.json", 2, 1)
+        );
+        assert!(found[0].3.contains("includes itself"), "{found:?}");
+        assert_eq!(
+            (found[1].0.as_str(), found[1].1, found[1].2),
+            ("kea.conf", 4, 5)
+        );
+        assert!(found[1].3.starts_with("cannot read included"), "{found:?}");
+    }
+
+    #[test]
+    fn included_files_may_be_utf16_but_not_broken_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        let root_text = "{ \"Dhcp4\": { \"subnet4\": [\n  <?include \"wide.json\"?>,\n  <?include \"latin1.json\"?>\n] } }";
+        let root = write(dir.path(), "kea.conf", root_text.as_bytes());
+        let wide = "{ \"subnet\": \"10.7.0.0/24\",\n  \"option-data\": [ { \"code\": 15, \"data\": \"wide.company.com\" } ] }";
+        write(dir.path(), "wide.json", utf16(wide, true));
+        write(
+            dir.path(),
+            "latin1.json",
+            b"{ \"subnet\": \"10.8.0.0/24\", \"x\": \"caf\xe9\" }",
+        );
+        let p = parse(&root, root_text);
+        assert_eq!(
+            scopes(&p),
+            vec![scope(
+                "subnet 10.7.0.0/24",
+                Some("wide.company.com"),
+                &["10.7.0.0/24"],
+                "wide.json",
+                2
+            )]
+        );
+        let found = problems(&p);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].0.as_str(), found[0].1, found[0].2),
+            ("kea.conf", 3, 3)
+        );
+        assert!(found[0].3.contains("not valid UTF-8"), "{found:?}");
+    }
+
+    #[test]
+    fn global_reservations_inherit_from_the_global_level() {
+        let p = inline(
+            r#"{ "Dhcp4": {
+  "option-data": [ { "name": "domain-name", "data": "company.com" } ],
+  "reservations": [
+    { "hw-address": "00:11:22:33:44:55", "option-data": [ { "code": 15, "data": "mobile.company.com" } ] },
+    { "hw-address": "00:11:22:33:44:66", "ip-address": "10.0.0.x",
+      "option-data": [ { "code": 15, "data": "bad-ip.company.com" } ] },
+    { "hostname": "same", "ip-address": "10.0.0.7",
+      "option-data": [ { "code": 15, "data": "COMPANY.com" } ] }
+  ]
+} }"#,
+        );
+        assert_eq!(
+            scopes(&p),
+            vec![
+                scope("server default", Some("company.com"), &[], "kea.conf", 2),
+                scope(
+                    "host 00:11:22:33:44:55",
+                    Some("mobile.company.com"),
+                    &[],
+                    "kea.conf",
+                    4
+                ),
+                scope(
+                    "host 10.0.0.x",
+                    Some("bad-ip.company.com"),
+                    &[],
+                    "kea.conf",
+                    6
+                ),
+            ]
+        );
+        let found = problems(&p);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].1, found[0].2), (5, 56));
+        assert!(found[0].3.contains("`10.0.0.x` is not an IPv4 address"));
+    }
+
+    #[test]
+    fn repeated_names_are_made_unique() {
+        let p = inline(
+            r#"{ "Dhcp4": { "subnet4": [ { "subnet": "10.1.0.0/24" }, { "subnet": "10.1.0.0/24" } ],
+  "client-classes": [ { "option-data": [ { "code": 15, "data": "x.com" } ] } ] } }"#,
+        );
+        let names: Vec<_> = p.scopes.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["subnet 10.1.0.0/24", "subnet 10.1.0.0/24 #2"]);
+        assert_eq!(p.problems.len(), 1);
+        assert!(p.problems[0].message.contains("no `name`"));
+    }
+
+    #[test]
+    fn sniff_accepts_kea_and_rejects_every_other_kind() {
+        assert!(sniff(FIXTURE));
+        assert!(sniff("// comment\n/* block */ # hash\n{ \"Dhcp6\" : { } }"));
+        assert!(sniff(
+            "[ { \"result\": 0, \"arguments\": { \"Dhcp4\": { } } } ]"
+        ));
+        assert_claims_only(Kind::Kea, sniff);
+        let foreign = [
+            "{ \"note\": \"the word \\\"Dhcp4\\\" inside a value\" }",
+            "# only a comment mentioning \"Dhcp4\": here\n",
+        ];
+        for text in foreign {
+            assert!(!sniff(text), "{text}");
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! SL202: the device's FQDN resolves to addresses that are not the ME's. Also raises SL054 when
+//! the FQDN lookup itself failed (timeout, SERVFAIL, REFUSED).
+
+use super::{Doc, HostContext};
+use crate::diagnostic::{Code, Finding};
+use crate::observe::dns::Answer;
+use crate::observe::dns_facts::failure;
+use std::net::IpAddr;
+
+pub const DOC: Doc = Doc {
+    summary: "With --dns: the device's FQDN resolves to an address other than the ME's.",
+    what: "A host whose agent report gives its FQDN and the ME's IPv4 address, where the A/AAAA records \
+of the FQDN (queried with a trailing dot, no search list) do not include the ME's address. With \
+`--ptr` the message also names what the other address is in reverse DNS.",
+    why: "Consoles and scripts reach AMT by name. When the name points elsewhere (a stale record, a \
+second adapter that registered itself, a reused address) they connect to another machine or to the \
+OS, and every session fails with tcp_connect() or WS-MAN SOAP errors although AMT itself is fine. \
+The troubleshooting article names this as the most common cause of those errors.",
+    fix: "Correct the DNS record (dynamic DNS registration of the wired adapter, scavenging of stale \
+records, DHCP option 81 settings), or have the console address the device by the ME's IP until DNS \
+is fixed. In DHCP mode the ME shares the OS's address on the wired adapter: a name that resolves to \
+the wireless or a VPN address shows up here too.",
+    example: r#"  amtinfo: AMT IP Address 10.1.4.20, hostname pc0423, DNS Suffix (OS) corp.test
+  DNS:     pc0423.corp.test A 10.1.4.77
+  → SL202: `pc0423.corp.test` resolves to 10.1.4.77, not to the ME's address 10.1.4.20"#,
+};
+
+pub fn check(ctx: &HostContext, out: &mut Vec<Finding>) {
+    let (Some(facts), Some(fqdn), Some(me)) = (ctx.dns, &ctx.host.fqdn, ctx.host.me_ip) else {
+        return;
+    };
+    if me.is_unspecified() {
+        return;
+    }
+    let Some(answer) = facts.addresses(fqdn) else {
+        return;
+    };
+    if let Some(why) = failure(answer) {
+        out.push(ctx.finding(
+            Code::SL054,
+            format!(
+                "looking up `{fqdn}` at {}: {why}; SL202 could not be checked",
+                facts.server
+            ),
+        ));
+        return;
+    }
+    let Answer::Records(addresses) = answer else {
+        return;
+    };
+    let me_ip = IpAddr::V4(me);
+    let parsed: Vec<IpAddr> = addresses.iter().filter_map(|a| a.parse().ok()).collect();
+    if parsed.is_empty() || parsed.contains(&me_ip) {
+        return;
+    }
+    let mut message = format!(
+        "`{fqdn}` resolves to {}, not to the ME's address {me}: consoles that connect by name reach another machine",
+        addresses.join(", ")
+    );
+    let reverse: Vec<String> = parsed
+        .iter()
+        .filter_map(|ip| facts.reverse_name(*ip).map(|n| format!("{ip} is `{n}`")))
+        .chain(facts.reverse_name(me_ip).map(|n| format!("{me} is `{n}`")))
+        .collect();
+    if !reverse.is_empty() {
+        message.push_str(&format!(" (reverse DNS: {})", reverse.join("; ")));
+    }
+    out.push(
+        ctx.finding(Code::SL202, message)
+            .help("fix the DNS record of the wired adapter (dynamic registration, stale records), or address the device by the ME's IP"),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+
+    fn device(me: &str) -> crate::observe::model::Host {
+        host(|h| {
+            h.fqdn = Some("pc0423.corp.test".into());
+            h.me_ip = Some(me.parse().unwrap());
+        })
+    }
+
+    #[test]
+    fn fires_when_the_name_points_elsewhere() {
+        let facts = facts_with_address(
+            "pc0423.corp.test",
+            Answer::Records(vec!["10.1.4.77".into()]),
+        );
+        let f = run_host_rule_dns(Code::SL202, &device("10.1.4.20"), &facts);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].message.contains("10.1.4.77") && f[0].message.contains("10.1.4.20"));
+    }
+
+    #[test]
+    fn quiet_when_one_of_the_addresses_is_the_mes() {
+        let facts = facts_with_address(
+            "pc0423.corp.test",
+            Answer::Records(vec!["10.1.4.20".into(), "fd00::20".into()]),
+        );
+        assert!(run_host_rule_dns(Code::SL202, &device("10.1.4.20"), &facts).is_empty());
+        // An ME without an address is SL200's business, and a name that does not exist SL205's.
+        assert!(run_host_rule_dns(Code::SL202, &device("0.0.0.0"), &facts).is_empty());
+        let gone = facts_with_address("pc0423.corp.test", Answer::NxDomain);
+        assert!(run_host_rule_dns(Code::SL202, &device("10.1.4.20"), &gone).is_empty());
+    }
+
+    #[test]
+    fn a_failed_lookup_is_sl054_naming_the_failure() {
+        for (answer, words) in [
+            (Answer::Timeout, "timed out"),
+            (Answer::ServFail, "SERVFAIL"),
+            (Answer::Refused, "REFUSED"),
+        ] {
+            let facts = facts_with_address("pc0423.corp.test", answer);
+            let f = run_host_rule_dns(Code::SL202, &device("10.1.4.20"), &facts);
+            assert_eq!(f.len(), 1);
+            assert_eq!(f[0].code, Code::SL054);
+            assert!(f[0].message.contains(words), "{}", f[0].message);
+        }
+    }
+}

@@ -1,0 +1,386 @@
+//! `scslint collect` and `check --observed` on raw sources, end to end from the built binary: the
+//! networks and hosts of a small fleet, the snapshot's determinism and atomic write, host rules,
+//! and the DNS rules against a real authoritative server on loopback.
+
+mod support;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use support::{assert_conforms, codes, dns_server, root, scslint, toml_text_as_json};
+
+fn fleet() -> PathBuf {
+    root().join("tests/fixtures/fleet")
+}
+
+/// The zone the fleet's devices live in: pc0423's name points at another machine, pc0999 is
+/// missing, the others are right.
+const CORP: &str = "
+$ORIGIN corp.test.
+$TTL 300
+@             IN SOA ns1.corp.test. hostmaster.corp.test. 1 3600 600 86400 300
+@             IN NS  ns1.corp.test.
+ns1           IN A   127.0.0.1
+pc0423.site4  IN A   10.1.4.77
+pc0424.site4  IN A   10.1.4.21
+pc0530        IN A   10.1.5.30
+";
+
+const REVERSE: &str = "
+$ORIGIN 4.1.10.in-addr.arpa.
+$TTL 300
+@   IN SOA ns1.corp.test. hostmaster.corp.test. 1 3600 600 86400 300
+@   IN NS  ns1.corp.test.
+77  IN PTR kiosk-3.site4.corp.test.
+";
+
+fn nameserver() -> String {
+    static ADDR: OnceLock<String> = OnceLock::new();
+    ADDR.get_or_init(|| dns_server::start(vec![CORP.to_owned(), REVERSE.to_owned()]).to_string())
+        .clone()
+}
+
+struct Run {
+    status: i32,
+    snapshot: String,
+    report: Value,
+}
+
+/// `collect SOURCES -o observed.toml --format json` in a temporary folder; the report and the
+/// snapshot are checked against their schemas.
+fn collect(sources: &[&Path], extra: &[&str]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let out_path = dir.path().join("observed.toml");
+    let out = scslint()
+        .arg("collect")
+        .args(sources)
+        .arg("-o")
+        .arg(&out_path)
+        .args(["--format", "json", "--no-config"])
+        .args(extra)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_conforms("report.schema.json", &report);
+    let snapshot = std::fs::read_to_string(&out_path).unwrap();
+    assert_conforms("observed.schema.json", &toml_text_as_json(&snapshot));
+    Run {
+        status: out.status.code().unwrap(),
+        snapshot,
+        report,
+    }
+}
+
+fn table<'a>(snapshot: &'a Value, kind: &str, name: &str) -> &'a Value {
+    snapshot[kind]
+        .as_array()
+        .unwrap_or_else(|| panic!("no [[{kind}]] in the snapshot"))
+        .iter()
+        .find(|t| t["name"] == name)
+        .unwrap_or_else(|| panic!("no {kind} {name}: {snapshot:#}"))
+}
+
+fn diagnostics_for<'a>(report: &'a Value, host: &str) -> Vec<&'a str> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["host"] == host)
+        .map(|d| d["code"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn dhcp_scopes_become_networks_and_hosts_join_them() {
+    let run = collect(&[&fleet()], &[]);
+    let snap = toml_text_as_json(&run.snapshot);
+    let site4 = table(&snap, "network", "subnet 10.1.4.0/24");
+    assert_eq!(site4["suffix"], "site4.corp.test");
+    assert_eq!(site4["trust"], "enterprise");
+    assert_eq!(site4["hosts"], 2);
+    assert_eq!(site4["ranges"], serde_json::json!(["10.1.4.0/24"]));
+    let site5 = table(&snap, "network", "subnet 10.1.5.0/24");
+    assert_eq!(
+        site5["suffix"], "corp.test",
+        "the server default is inherited"
+    );
+    assert_eq!(site5["hosts"], 2);
+    // The laptop at home joins a network keyed by its suffix, external because `home` is a
+    // router default.
+    let home = table(&snap, "network", "suffix home");
+    assert_eq!(home["trust"], "external");
+    assert_eq!(home["hosts"], 1);
+
+    // Only hosts with findings get a table.
+    let hosts: Vec<&str> = snap["host"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(hosts, ["pc0424", "pc0530"]);
+    assert_eq!(diagnostics_for(&run.report, "pc0424"), ["SL200", "SL201"]);
+    assert_eq!(diagnostics_for(&run.report, "pc0530"), ["SL204"]);
+    assert_eq!(run.status, 1, "SL201 is an error");
+    assert_eq!(run.report["summary"]["hosts"], 5);
+}
+
+#[test]
+fn same_inputs_give_byte_identical_snapshots_whatever_their_order() {
+    let a = collect(&[&fleet()], &[]);
+    let b = collect(&[&fleet().join("agents"), &fleet().join("dhcp")], &[]);
+    let c = collect(&[&fleet()], &[]);
+    assert_eq!(a.snapshot, b.snapshot);
+    assert_eq!(a.snapshot, c.snapshot);
+    assert!(
+        a.snapshot.starts_with('#'),
+        "the snapshot says what wrote it"
+    );
+}
+
+#[test]
+fn without_output_the_snapshot_goes_to_stdout_and_findings_to_stderr() {
+    let out = scslint()
+        .args(["collect", "--no-config"])
+        .arg(fleet())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stdout.contains("[[network]]"), "{stdout}");
+    assert!(stderr.contains("ras-outside-on-enterprise"), "{stderr}");
+    assert!(!stdout.contains("ras-outside-on-enterprise"));
+}
+
+#[test]
+fn a_failed_write_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    // The target is a folder: the rename cannot replace it.
+    let target = dir.path().join("observed.toml");
+    std::fs::create_dir(&target).unwrap();
+    let out = scslint()
+        .args(["collect", "--no-config"])
+        .arg(fleet())
+        .arg("-o")
+        .arg(&target)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write"));
+    assert!(target.is_dir());
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "no temporary file is left: {left:?}");
+
+    // A folder that does not exist: nothing is created.
+    let missing = dir.path().join("no/such/folder/observed.toml");
+    let out = scslint()
+        .args(["collect", "--no-config"])
+        .arg(fleet())
+        .arg("-o")
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!dir.path().join("no").exists());
+}
+
+#[test]
+fn check_reads_raw_sources_and_the_snapshot_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("ad-root.xml");
+    std::fs::write(
+        &profile,
+        r#"<g:AMT_EnvironmentDetectionSettingData xmlns:g="http://intel.com/wbem/wscim/1/amt-schema/1/AMT_EnvironmentDetectionSettingData">
+  <g:DetectionAlgorithm>0</g:DetectionAlgorithm>
+  <g:DetectionStrings>ad.corp.local</g:DetectionStrings>
+</g:AMT_EnvironmentDetectionSettingData>
+"#,
+    )
+    .unwrap();
+    let check = |observed: &Path| {
+        let out = scslint()
+            .args(["check", "--no-config", "--format", "json"])
+            .arg(&profile)
+            .arg("--observed")
+            .arg(observed)
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_conforms("report.schema.json", &report);
+        report
+    };
+    let raw = check(&fleet());
+    let raw_codes = codes(&raw);
+    assert!(raw_codes.contains(&"SL100".to_owned()), "{raw_codes:?}");
+    assert!(raw_codes.contains(&"SL201".to_owned()), "{raw_codes:?}");
+
+    let snapshot = dir.path().join("observed.toml");
+    std::fs::write(&snapshot, collect(&[&fleet()], &[]).snapshot).unwrap();
+    let from_snapshot = check(&snapshot);
+    let profile_codes = |r: &Value| -> Vec<String> {
+        r["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["host"].is_null())
+            .map(|d| format!("{} {}", d["code"], d["message"]))
+            .collect()
+    };
+    assert_eq!(profile_codes(&raw), profile_codes(&from_snapshot));
+}
+
+#[test]
+fn dns_finds_names_that_point_elsewhere_or_nowhere() {
+    let run = collect(&[&fleet()], &["--nameserver", &nameserver(), "--ptr"]);
+    assert_eq!(diagnostics_for(&run.report, "pc0423"), ["SL202"]);
+    assert_eq!(diagnostics_for(&run.report, "pc0999"), ["SL205"]);
+    let sl202 = run.report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "SL202")
+        .unwrap();
+    let message = sl202["message"].as_str().unwrap();
+    assert!(
+        message.contains("10.1.4.77") && message.contains("10.1.4.20"),
+        "{message}"
+    );
+    assert!(message.contains("kiosk-3.site4.corp.test"), "{message}");
+    // Hosts flagged by DNS get a table in the snapshot.
+    let snap = toml_text_as_json(&run.snapshot);
+    table(&snap, "host", "pc0423");
+    // Every suffix exists, so no SL105.
+    assert!(!codes(&run.report).contains(&"SL105".to_owned()));
+}
+
+#[test]
+fn dns_checks_home_domains_in_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("typo.xml");
+    std::fs::write(
+        &profile,
+        r#"<g:AMT_EnvironmentDetectionSettingData xmlns:g="http://intel.com/wbem/wscim/1/amt-schema/1/AMT_EnvironmentDetectionSettingData">
+  <g:DetectionAlgorithm>0</g:DetectionAlgorithm>
+  <g:DetectionStrings>corp.test</g:DetectionStrings>
+  <g:DetectionStrings>labs.corp.test</g:DetectionStrings>
+  <g:DetectionStrings>corp.tset</g:DetectionStrings>
+</g:AMT_EnvironmentDetectionSettingData>
+"#,
+    )
+    .unwrap();
+    let out = scslint()
+        .args(["check", "--no-config", "--format", "json", "--nameserver"])
+        .arg(nameserver())
+        .arg(&profile)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_conforms("report.schema.json", &report);
+    let sl105: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "SL105")
+        .collect();
+    assert_eq!(sl105.len(), 1, "{report:#}");
+    assert_eq!(sl105[0]["line"], 4);
+    assert!(
+        sl105[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("labs.corp.test")
+    );
+    // The test server answers only for its own zones: another domain is REFUSED, which is not
+    // the same as "does not exist".
+    let refused: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "SL054")
+        .collect();
+    assert_eq!(refused.len(), 1, "{report:#}");
+    assert_eq!(refused[0]["line"], 5);
+    assert!(refused[0]["message"].as_str().unwrap().contains("REFUSED"));
+}
+
+#[test]
+fn a_silent_name_server_is_reported_not_waited_on_forever() {
+    let (_socket, addr) = dns_server::silent();
+    let run = collect(
+        &[&fleet()],
+        &[
+            "--nameserver",
+            &addr.to_string(),
+            "--dns-timeout",
+            "0.2",
+            "--dns-tries",
+            "1",
+        ],
+    );
+    let failed: Vec<&str> = run.report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "SL054")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(!failed.is_empty());
+    assert!(
+        failed
+            .iter()
+            .all(|m| m.contains("timed out") || m.contains("not asked")),
+        "{failed:?}"
+    );
+    assert!(!codes(&run.report).contains(&"SL202".to_owned()));
+}
+
+#[test]
+fn unknown_files_named_on_the_command_line_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = dir.path().join("notes.txt");
+    std::fs::write(&junk, "shopping list: milk, eggs\n").unwrap();
+    let run = collect(&[&junk, &fleet()], &[]);
+    assert_eq!(run.status, 2);
+    assert!(codes(&run.report).contains(&"SL053".to_owned()));
+    // The rest of the run went on.
+    assert!(run.snapshot.contains("subnet 10.1.4.0/24"));
+}
+
+#[test]
+fn an_included_file_found_by_walking_is_not_a_second_network() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("dhcpd.conf"),
+        "option domain-name \"corp.test\";\ninclude \"site9.conf\";\n",
+    )
+    .unwrap();
+    // Sniffs as dhcpd.conf on its own, so the walk reads it twice.
+    std::fs::write(
+        dir.path().join("site9.conf"),
+        "subnet 10.9.0.0 netmask 255.255.255.0 {\n  default-lease-time 600;\n  range 10.9.0.10 10.9.0.99;\n}\n",
+    )
+    .unwrap();
+    let run = collect(&[dir.path()], &[]);
+    let snap = toml_text_as_json(&run.snapshot);
+    let networks = snap["network"].as_array().unwrap();
+    let site9: Vec<&Value> = networks
+        .iter()
+        .filter(|n| {
+            n["name"]
+                .as_str()
+                .unwrap()
+                .starts_with("subnet 10.9.0.0/24")
+        })
+        .collect();
+    assert_eq!(site9.len(), 1, "{:#}", snap);
+    assert_eq!(
+        site9[0]["suffix"], "corp.test",
+        "the including file's option 15 is inherited"
+    );
+}

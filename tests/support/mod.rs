@@ -1,0 +1,59 @@
+//! Shared pieces of the integration tests: the binary, the repository root, schema validation,
+//! and a real DNS server.
+#![allow(dead_code)]
+
+pub mod dns_server;
+
+use serde_json::Value;
+use std::path::Path;
+
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The built binary, with the environment that changes its output removed.
+pub fn scslint() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("scslint").unwrap();
+    cmd.env_remove("NO_COLOR").env_remove("COLUMNS");
+    cmd
+}
+
+/// A schema under schemas/, itself checked against its meta-schema.
+pub fn schema(name: &str) -> Value {
+    let text = std::fs::read_to_string(root().join("schemas").join(name)).unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::meta::validate(&schema)
+        .unwrap_or_else(|e| panic!("{name} is not a valid schema: {e}"));
+    schema
+}
+
+/// Where `instance` breaks `schema`; empty when it conforms.
+pub fn errors(schema: &Value, instance: &Value) -> Vec<String> {
+    let validator = jsonschema::validator_for(schema).unwrap();
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+/// Panic unless `instance` conforms to the schema file `name`.
+pub fn assert_conforms(name: &str, instance: &Value) {
+    let errors = errors(&schema(name), instance);
+    assert!(errors.is_empty(), "does not match {name}: {errors:?}");
+}
+
+/// A TOML text as JSON, to validate it against a JSON Schema.
+pub fn toml_text_as_json(text: &str) -> Value {
+    let value: toml::Value = toml::from_str(text).unwrap();
+    serde_json::to_value(value).unwrap()
+}
+
+/// The codes of a JSON report's diagnostics, in order.
+pub fn codes(report: &Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_owned())
+        .collect()
+}
