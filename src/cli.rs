@@ -31,6 +31,69 @@ pub enum Command {
     Rules,
     /// Read DHCP server configurations and agent reports into an observed-networks snapshot.
     Collect(CollectArgs),
+    /// Probe devices on the wire: is the ME there, which firmware, do its ports answer, and is a
+    /// closed port the environment-detection misfire the profile predicts.
+    Probe(ProbeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ProbeArgs {
+    /// Host names, IP addresses, or CIDR ranges (with --allow-range, at most /16).
+    #[arg(value_name = "TARGET")]
+    pub targets: Vec<String>,
+
+    /// Allow CIDR ranges among the targets (every address in them is probed).
+    #[arg(long)]
+    pub allow_range: bool,
+
+    /// Probe the hosts of a snapshot (or of raw sources), knowing their network and ME address.
+    #[arg(long, value_name = "PATH")]
+    pub observed: Vec<PathBuf>,
+
+    /// The profile the devices should carry: predicts inside/outside on each device's network
+    /// (SL300, SL301) and is compared with the live settings (SL302).
+    #[arg(long, value_name = "PATH")]
+    pub profile: Option<PathBuf>,
+
+    /// Seconds each step of the ladder may take.
+    #[arg(long, value_name = "SECONDS", default_value_t = 3.0, value_parser = parse_seconds)]
+    pub timeout: f64,
+
+    /// Targets probed at once.
+    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u16).range(1..=4096))]
+    pub concurrency: u16,
+
+    /// New targets started per second (no limit by default).
+    #[arg(long, value_name = "PER_SECOND", value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate: Option<u32>,
+
+    /// Only connect to 16992 and 16993: no RMCP, HTTP, WS-Man, redirection or TLS.
+    #[arg(long)]
+    pub ports_only: bool,
+
+    /// UDP port of the RMCP presence ping (623 on devices; another one behind port forwarding).
+    #[arg(long, value_name = "PORT", default_value_t = 623)]
+    pub rmcp_port: u16,
+
+    /// With credentials, read the live settings (HTTP Digest). The password comes from
+    /// --password-env or an interactive prompt, never from the command line.
+    #[arg(long, value_name = "USER")]
+    pub user: Option<String>,
+
+    /// The environment variable that holds the password for --user.
+    #[arg(long, value_name = "VAR", requires = "user")]
+    pub password_env: Option<String>,
+
+    /// Ask this name server (IP[:PORT]) for target names instead of the system resolver.
+    #[arg(long, value_name = "IP[:PORT]", value_parser = parse_nameserver)]
+    pub nameserver: Option<SocketAddr>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Debug, Clone, clap::Args)]

@@ -75,6 +75,11 @@ codes! {
     SL203 "mixed-dhcp-static" Warning,
     SL204 "primary-suffix-differs" Info,
     SL205 "fqdn-not-in-dns" Warning,
+    SL300 "interface-closed-as-predicted" Error,
+    SL301 "unexpected-reachability" Warning,
+    SL302 "live-home-domains-drift" Error,
+    SL303 "not-amt" Info,
+    SL304 "tls-problem" Warning,
 }
 
 impl Code {

@@ -9,6 +9,7 @@ pub mod dns_name;
 pub mod envdetect;
 pub mod external;
 pub mod observe;
+pub mod probe;
 pub mod profile;
 pub mod report;
 pub mod rules;

@@ -3,16 +3,21 @@
 
 use clap::Parser;
 use scslint::check::{CheckOptions, Outcome, Summary, finish, run};
-use scslint::cli::{CheckArgs, Cli, CollectArgs, Command, ConfigArgs, DnsArgs, Format};
+use scslint::cli::{CheckArgs, Cli, CollectArgs, Command, ConfigArgs, DnsArgs, Format, ProbeArgs};
 use scslint::config::{Config, ConfigError};
 use scslint::diagnostic::{Code, Severity};
 use scslint::external::ExternalSuffixes;
+use scslint::observe::dns::DnsOptions;
 use scslint::observe::dns_facts::DnsCheck;
 use scslint::observe::{collect, snapshot};
-use scslint::report::{human, json};
+use scslint::probe::{self, plan};
+use scslint::report::{self, human, json};
 use scslint::rules;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -21,6 +26,7 @@ fn main() -> ExitCode {
         Command::Explain { code } => explain(&code),
         Command::Rules => list_rules(),
         Command::Collect(args) => collect(args),
+        Command::Probe(args) => probe(args),
     }
 }
 
@@ -195,4 +201,102 @@ fn list_rules() -> ExitCode {
         ));
     }
     print(&text)
+}
+
+/// The password for `--user`: from the named environment variable, else asked on the terminal.
+fn password(args: &ProbeArgs) -> Result<Option<String>, String> {
+    let Some(user) = &args.user else {
+        return Ok(None);
+    };
+    if let Some(var) = &args.password_env {
+        return std::env::var(var)
+            .map(Some)
+            .map_err(|_| format!("--password-env {var}: the variable is not set"));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err("--user needs --password-env VAR when there is no terminal to ask on".into());
+    }
+    rpassword::prompt_password(format!("AMT password for {user}: "))
+        .map(Some)
+        .map_err(|e| format!("cannot read the password: {e}"))
+}
+
+fn probe(args: ProbeArgs) -> ExitCode {
+    let config = match config_or_exit(&args.config) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let usage = |e: String| {
+        eprintln!("scslint probe: {}", scslint::report::escape_text(&e));
+        ExitCode::from(2)
+    };
+    let secret = match password(&args) {
+        Ok(p) => p,
+        Err(e) => return usage(e),
+    };
+    let dns = DnsOptions {
+        nameserver: args.nameserver,
+        ..DnsOptions::default()
+    };
+    let inputs = plan::Inputs {
+        targets: &args.targets,
+        allow_range: args.allow_range,
+        observed: &args.observed,
+        profile: args.profile.as_deref(),
+        dns: &dns,
+    };
+    let plan = match plan::plan(&inputs, &config) {
+        Ok(p) => p,
+        Err(e) => return usage(e),
+    };
+    let options = probe::Options {
+        timeout: Duration::from_secs_f64(args.timeout),
+        concurrency: usize::from(args.concurrency),
+        rate: args.rate,
+        ports_only: args.ports_only,
+        rmcp_port: args.rmcp_port,
+        credentials: args
+            .user
+            .clone()
+            .zip(secret)
+            .map(|(user, password)| probe::wsman::Credentials { user, password }),
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let bar = if plan.targets.len() > 1 && std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(plan.targets.len() as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(
+            "{bar:30} {pos}/{len} targets ({per_sec}, {elapsed})",
+        ) {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let reports = match probe::run_all(plan.targets.clone(), &options, stop.clone(), &bar) {
+        Ok(r) => r,
+        Err(e) => return usage(e),
+    };
+    bar.finish_and_clear();
+    if stop.load(Ordering::SeqCst) {
+        eprintln!(
+            "scslint probe: interrupted; {} of {} targets were probed",
+            reports.len(),
+            plan.targets.len()
+        );
+    }
+    let outcome = finish(plan.findings(&reports), Summary::default(), &config);
+    let findings = &outcome.findings;
+    let text = match args.format {
+        Format::Human => report::probe::render_human(
+            &reports,
+            findings,
+            human::Style::detect(std::io::stdout().is_terminal()),
+        ),
+        Format::Json => report::probe::render_json(&reports, findings),
+    };
+    if print(&text) != ExitCode::SUCCESS {
+        return ExitCode::from(2);
+    }
+    status(&outcome)
 }

@@ -17,6 +17,7 @@ fn every_schema_is_valid_and_accepts_its_own_examples() {
         "report.schema.json",
         "observed.schema.json",
         "config.schema.json",
+        "probe.schema.json",
     ] {
         let s = schema(name);
         for example in s

@@ -179,6 +179,14 @@ fn build(f: &Finding, sources: &mut Sources) -> Report {
 }
 
 pub fn render(outcome: &Outcome, style: Style) -> String {
+    let mut out = render_findings(&outcome.findings, style);
+    out.push_str(&summary_line(&outcome.summary));
+    out.push('\n');
+    out
+}
+
+/// The findings as graphical reports, one after another.
+pub fn render_findings(findings: &[Finding], style: Style) -> String {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
@@ -189,15 +197,13 @@ pub fn render(outcome: &Outcome, style: Style) -> String {
         .with_links(false);
     let mut sources = Sources::default();
     let mut out = String::new();
-    for f in &outcome.findings {
+    for f in findings {
         let report = build(f, &mut sources);
         if handler.render_report(&mut out, &report).is_err() {
             out.push_str(&format!("{}: {}\n", report.code, report.message));
         }
         out.push('\n');
     }
-    out.push_str(&summary_line(&outcome.summary));
-    out.push('\n');
     out
 }
 

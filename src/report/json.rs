@@ -49,7 +49,12 @@ pub fn path_text(path: &std::path::Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-fn diagnostic(f: &Finding) -> Diagnostic {
+/// One finding as a diagnostic object (check's, collect's and probe's JSON share it).
+pub fn diagnostic(f: &Finding) -> impl Serialize + use<> {
+    diagnostic_object(f)
+}
+
+fn diagnostic_object(f: &Finding) -> Diagnostic {
     let (line, column) = f.line_col();
     let (end_line, end_column) = f.location.end_line_col();
     Diagnostic {
@@ -87,7 +92,7 @@ fn diagnostic(f: &Finding) -> Diagnostic {
 pub fn render(outcome: &Outcome) -> String {
     let report = Report {
         version: 1,
-        diagnostics: outcome.findings.iter().map(diagnostic).collect(),
+        diagnostics: outcome.findings.iter().map(diagnostic_object).collect(),
         summary: &outcome.summary,
     };
     // Serialising owned strings and integers cannot fail.

@@ -2,6 +2,7 @@
 
 pub mod human;
 pub mod json;
+pub mod probe;
 
 /// Make untrusted text safe for a terminal: control and bidirectional-override characters become
 /// visible escapes.

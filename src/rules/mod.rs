@@ -21,17 +21,22 @@ mod home_domain_not_canonical;
 mod home_domain_not_in_dns;
 mod home_domain_too_long;
 mod input;
+mod interface_closed_as_predicted;
 mod invalid_home_domain;
 mod label_boundary_ambiguity;
+mod live_home_domains_drift;
 mod me_without_ip;
 mod mixed_dhcp_static;
+mod not_amt;
 mod overbroad_home_domain;
 mod placeholder_home_domain;
 mod primary_suffix_differs;
 mod ras_outside_on_enterprise;
 mod redundant_home_domain;
 mod remote_access_needs_detection;
+mod tls_problem;
 mod too_many_home_domains;
+mod unexpected_reachability;
 mod unmatched_home_domain;
 
 pub use home_domain_not_in_dns::{
@@ -55,6 +60,8 @@ pub enum Check {
     Profile(fn(&Context, &mut Vec<Finding>)),
     /// Once per observed host.
     Host(fn(&HostContext, &mut Vec<Finding>)),
+    /// Once per probed device.
+    Probe(fn(&ProbeContext, &mut Vec<Finding>)),
     /// Raised by readers or lookups, not by a check.
     Input,
 }
@@ -149,6 +156,20 @@ pub fn rule(code: Code) -> (&'static Doc, Check) {
             Host(primary_suffix_differs::check),
         ),
         SL205 => (&fqdn_not_in_dns::DOC, Host(fqdn_not_in_dns::check)),
+        SL300 => (
+            &interface_closed_as_predicted::DOC,
+            Check::Probe(interface_closed_as_predicted::check),
+        ),
+        SL301 => (
+            &unexpected_reachability::DOC,
+            Check::Probe(unexpected_reachability::check),
+        ),
+        SL302 => (
+            &live_home_domains_drift::DOC,
+            Check::Probe(live_home_domains_drift::check),
+        ),
+        SL303 => (&not_amt::DOC, Check::Probe(not_amt::check)),
+        SL304 => (&tls_problem::DOC, Check::Probe(tls_problem::check)),
     }
 }
 
@@ -255,6 +276,55 @@ pub fn run(ctx: &Context) -> Vec<Finding> {
             continue;
         }
         if let (_, Check::Profile(check)) = rule(code) {
+            check(ctx, &mut out);
+        }
+    }
+    out
+}
+
+/// What the probe rules look at: one device's ladder results, and the profile it should carry
+/// with that profile's verdict on the device's network.
+pub struct ProbeContext<'a> {
+    pub report: &'a crate::probe::Report,
+    pub target: &'a crate::probe::Target,
+    pub profile: Option<&'a Profile>,
+    /// The profile's verdict on the device's network, when both are known.
+    pub prediction: Option<Verdict>,
+    /// Where findings without a profile point.
+    pub location: Location,
+}
+
+impl ProbeContext<'_> {
+    /// A finding at the profile's home-domain list when there is a profile, else at the target.
+    pub fn finding(&self, code: Code, message: impl Into<String>) -> Finding {
+        let f = match self.profile {
+            Some(p) => {
+                let span = p
+                    .detection
+                    .as_ref()
+                    .map_or(p.span.clone(), |d| d.span.clone());
+                Finding::new(code, &p.source, span, message).profile(&p.name)
+            }
+            None => Finding::at(code, self.location.clone(), message),
+        };
+        let f = f.host(&self.report.target);
+        match self.target.network.as_ref() {
+            Some(n) => f.network(&n.name),
+            None => f,
+        }
+    }
+
+    /// The option 15 of the device's network.
+    pub fn suffix(&self) -> Option<&str> {
+        self.target.network.as_ref()?.suffix.as_deref()
+    }
+}
+
+/// Run every probe rule on one device.
+pub fn run_probe(ctx: &ProbeContext) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for &code in Code::ALL {
+        if let (_, Check::Probe(check)) = rule(code) {
             check(ctx, &mut out);
         }
     }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod dns_server;
+pub mod fake_amt;
 
 use serde_json::Value;
 use std::path::Path;
@@ -27,9 +28,26 @@ pub fn schema(name: &str) -> Value {
     schema
 }
 
-/// Where `instance` breaks `schema`; empty when it conforms.
+/// Where `instance` breaks `schema`; empty when it conforms. The schemas under schemas/ are
+/// registered by their `$id`, so one may refer to another (probe → report diagnostics).
 pub fn errors(schema: &Value, instance: &Value) -> Vec<String> {
-    let validator = jsonschema::validator_for(schema).unwrap();
+    let mut registry = jsonschema::Registry::new();
+    for name in [
+        "report.schema.json",
+        "observed.schema.json",
+        "config.schema.json",
+        "probe.schema.json",
+    ] {
+        let text = std::fs::read_to_string(root().join("schemas").join(name)).unwrap();
+        let shipped: Value = serde_json::from_str(&text).unwrap();
+        let id = shipped["$id"].as_str().unwrap().to_owned();
+        registry = registry.add(id, shipped).unwrap();
+    }
+    let registry = registry.prepare().unwrap();
+    let validator = jsonschema::options()
+        .with_registry(&registry)
+        .build(schema)
+        .unwrap();
     validator
         .iter_errors(instance)
         .map(|e| format!("{} at {}", e, e.instance_path()))

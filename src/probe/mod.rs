@@ -1,0 +1,470 @@
+//! `scslint probe`: the live ladder per device (DNS, RMCP, TCP ports, HTTP banner, WS-Man,
+//! redirection, TLS, and with credentials the live settings), run concurrently under limits.
+//! Wire formats live in the step modules; verdicts here; findings in rules/.
+
+pub mod http;
+pub mod plan;
+pub mod redirection;
+pub mod rmcp;
+pub mod target;
+pub mod tcp;
+pub mod tls;
+pub mod wsman;
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+use tcp::PortState;
+
+/// The ports AMT listens on: HTTP, HTTPS, redirection, redirection over TLS.
+pub const AMT_PORTS: [u16; 4] = [16992, 16993, 16994, 16995];
+
+/// How the ladder runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Each step's own time limit.
+    pub timeout: Duration,
+    /// Targets in flight at once.
+    pub concurrency: usize,
+    /// New targets started per second, when limited.
+    pub rate: Option<u32>,
+    /// Only the TCP connects to the AMT ports.
+    pub ports_only: bool,
+    /// UDP port of the RMCP presence ping (623 on real devices).
+    pub rmcp_port: u16,
+    pub credentials: Option<wsman::Credentials>,
+}
+
+/// One device to probe, with what is known about it beforehand.
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    /// As given: a name, an address, or a snapshot host's name.
+    pub label: String,
+    /// The address probed; `None` when the name did not resolve.
+    pub address: Option<IpAddr>,
+    /// The name used for HTTP Host and TLS: the FQDN when known.
+    pub fqdn: Option<String>,
+    /// The DNS step, for named targets.
+    pub dns: Option<DnsStep>,
+    /// The ME's address as an agent reported it (snapshot).
+    pub me_ip: Option<Ipv4Addr>,
+    /// The option 15 of the network the device is on (snapshot), for the prediction.
+    pub network: Option<NetworkRef>,
+}
+
+/// The device's network as a snapshot knows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkRef {
+    pub name: String,
+    pub suffix: Option<String>,
+}
+
+/// What DNS said about a named target.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DnsStep {
+    pub addresses: Vec<String>,
+    /// NXDOMAIN, "no address", timeout, SERVFAIL … when no address came back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The RMCP step as reported: present only when a pong came back.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct RmcpStep {
+    pub answered: bool,
+    pub amt_version: Option<String>,
+    pub provisioning: Option<rmcp::Provisioning>,
+    pub port: Option<u16>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The ME answers on its ports.
+    AmtReachable,
+    /// The ME is there (RMCP answers) but its ports refuse or time out.
+    AmtClosed,
+    /// Something other than an ME answers on 16992.
+    NotAmt,
+    /// Neither the ME nor anything on its ports answers.
+    Unreachable,
+}
+
+/// Everything the ladder found for one target; `None` for a step that gave nothing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub target: String,
+    pub address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dns: Option<DnsStep>,
+    pub ports: BTreeMap<String, PortState>,
+    pub rmcp: Option<RmcpStep>,
+    pub http: Option<http::HttpInfo>,
+    pub wsman: Option<wsman::Identify>,
+    pub redirection: Option<redirection::Redirection>,
+    pub tls: Option<tls::TlsOutcome>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub live: Option<Live>,
+    pub verdict: Verdict,
+    /// Steps that went wrong in a way worth saying (HTTP garbage, credentials refused …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// What the ME says about itself when asked with credentials.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Live {
+    pub detection: Option<wsman::LiveDetection>,
+    pub ethernet: Option<wsman::EthernetPort>,
+    pub general: Option<wsman::General>,
+}
+
+impl Report {
+    fn new(target: &Target) -> Report {
+        Report {
+            target: target.label.clone(),
+            address: target.address.map(|a| a.to_string()),
+            dns: target.dns.clone(),
+            ports: BTreeMap::new(),
+            rmcp: None,
+            http: None,
+            wsman: None,
+            redirection: None,
+            tls: None,
+            live: None,
+            verdict: Verdict::Unreachable,
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn port(&self, port: u16) -> Option<PortState> {
+        self.ports.get(&port.to_string()).copied()
+    }
+
+    /// Something at the address answered: a port accepted or refused (the OS sends the reset),
+    /// or the ME's RMCP answered.
+    pub fn host_answers(&self) -> bool {
+        self.ports
+            .values()
+            .any(|p| matches!(p, PortState::Open | PortState::Refused))
+            || self.rmcp.is_some()
+    }
+
+    /// The ME answered on one of its ports.
+    pub fn me_answers(&self) -> bool {
+        self.verdict == Verdict::AmtReachable
+    }
+}
+
+/// The verdict from the steps' results.
+fn verdict(r: &Report) -> Verdict {
+    let banner_is_amt = r
+        .http
+        .as_ref()
+        .and_then(|h| h.server.as_deref())
+        .map(http::is_amt_server);
+    match banner_is_amt {
+        Some(true) => return Verdict::AmtReachable,
+        Some(false) => return Verdict::NotAmt,
+        None => {}
+    }
+    let wsman_alive = matches!(
+        r.wsman,
+        Some(wsman::Identify::Identified { .. } | wsman::Identify::AuthRequired { .. })
+    );
+    let redirection_alive = r.redirection.as_ref().is_some_and(|x| x.status == 0);
+    let tls_amt = matches!(r.tls, Some(tls::TlsOutcome::Connected(_)))
+        && r.rmcp.as_ref().is_some_and(|p| p.port == Some(16993));
+    if wsman_alive || redirection_alive || tls_amt {
+        return Verdict::AmtReachable;
+    }
+    let ports_open = [16992, 16993]
+        .iter()
+        .any(|p| r.port(*p) == Some(PortState::Open));
+    if r.rmcp.is_some() && !ports_open {
+        return Verdict::AmtClosed;
+    }
+    if ports_open && r.rmcp.is_some() {
+        return Verdict::AmtReachable;
+    }
+    Verdict::Unreachable
+}
+
+/// Run the ladder against one target.
+pub async fn probe(target: &Target, options: &Options) -> Report {
+    let mut report = Report::new(target);
+    if let Some(note) = dns_mismatch(target) {
+        report.notes.push(note);
+    }
+    let Some(ip) = target.address else {
+        return report;
+    };
+    let t = options.timeout;
+    let host = target.fqdn.clone().unwrap_or_else(|| ip.to_string());
+    let ports: &[u16] = if options.ports_only {
+        &AMT_PORTS[..2]
+    } else {
+        &AMT_PORTS
+    };
+    let connects = ports.iter().map(|&p| async move {
+        let (state, stream) = tcp::connect(SocketAddr::new(ip, p), t).await;
+        drop(stream);
+        (p, state)
+    });
+    let rmcp_ping = async {
+        if options.ports_only {
+            None
+        } else {
+            rmcp::ping(SocketAddr::new(ip, options.rmcp_port), t, 2).await
+        }
+    };
+    let (states, pong) = tokio::join!(futures_util::future::join_all(connects), rmcp_ping);
+    for (p, state) in states {
+        report.ports.insert(p.to_string(), state);
+    }
+    report.rmcp = pong.map(|p| RmcpStep {
+        answered: true,
+        amt_version: p.amt_version,
+        provisioning: p.provisioning,
+        port: p.port,
+    });
+    if !options.ports_only {
+        higher_steps(&mut report, ip, &host, options).await;
+    }
+    report.verdict = verdict(&report);
+    if !options.ports_only
+        && report.verdict == Verdict::AmtReachable
+        && let Some(creds) = &options.credentials
+    {
+        report.live = Some(
+            live(
+                &mut report.notes,
+                SocketAddr::new(ip, 16992),
+                &host,
+                creds,
+                t,
+            )
+            .await,
+        );
+    }
+    report
+}
+
+/// Step 1's comparison: the name's addresses against the ME's, when a snapshot knows it.
+fn dns_mismatch(target: &Target) -> Option<String> {
+    let me = target.me_ip.filter(|ip| !ip.is_unspecified())?;
+    let dns = target.dns.as_ref()?;
+    let name = target.fqdn.as_deref()?;
+    if dns.addresses.is_empty() || dns.addresses.iter().any(|a| *a == me.to_string()) {
+        return None;
+    }
+    Some(format!(
+        "DNS: `{name}` resolves to {}, not to the ME's address {me}",
+        dns.addresses.join(", ")
+    ))
+}
+
+/// HTTP and WS-Man on 16992, redirection on 16994 and TLS on 16993, each only where its port
+/// accepted, the three ports side by side.
+async fn higher_steps(report: &mut Report, ip: IpAddr, host: &str, options: &Options) {
+    let t = options.timeout;
+    let open = |p: u16| report.port(p) == Some(PortState::Open);
+    let web = async {
+        if !open(16992) {
+            return (None, None);
+        }
+        let at = SocketAddr::new(ip, 16992);
+        (
+            Some(http::get_root(at, host, t).await),
+            Some(wsman::identify(at, host, t).await),
+        )
+    };
+    let redirect = async {
+        match open(16994) {
+            true => Some(redirection::handshake(SocketAddr::new(ip, 16994), t).await),
+            false => None,
+        }
+    };
+    let tls = async {
+        match open(16993) {
+            true => Some(tls::inspect(SocketAddr::new(ip, 16993), host, t).await),
+            false => None,
+        }
+    };
+    let ((root, identify), redirect, tls) = tokio::join!(web, redirect, tls);
+    match root {
+        Some(Ok(info)) => report.http = Some(info),
+        Some(Err(e)) => report.notes.push(format!("HTTP on 16992: {e}")),
+        None => {}
+    }
+    match identify {
+        Some(Ok(id)) => report.wsman = Some(id),
+        Some(Err(e)) => report.notes.push(format!("WS-Man Identify: {e}")),
+        None => {}
+    }
+    match redirect {
+        Some(Ok(r)) => report.redirection = Some(r),
+        Some(Err(e)) => report.notes.push(format!("redirection on 16994: {e}")),
+        None => {}
+    }
+    report.tls = tls;
+}
+
+/// The live settings, with Digest credentials.
+async fn live(
+    notes: &mut Vec<String>,
+    at: SocketAddr,
+    host: &str,
+    creds: &wsman::Credentials,
+    t: Duration,
+) -> Live {
+    let mut live = Live::default();
+    let class = |c: &str| format!("http://intel.com/wbem/wscim/1/amt-schema/1/{c}");
+    match wsman::get(
+        at,
+        host,
+        creds,
+        &class("AMT_EnvironmentDetectionSettingData"),
+        t,
+    )
+    .await
+    {
+        Ok(xml) => match wsman::parse_detection(&xml) {
+            Ok(d) => live.detection = Some(d),
+            Err(e) => notes.push(format!("AMT_EnvironmentDetectionSettingData: {e}")),
+        },
+        Err(e) => notes.push(format!("AMT_EnvironmentDetectionSettingData: {e}")),
+    }
+    match wsman::get(at, host, creds, &class("AMT_EthernetPortSettings"), t).await {
+        Ok(xml) => live.ethernet = wsman::parse_ethernet(&xml).ok(),
+        Err(e) => notes.push(format!("AMT_EthernetPortSettings: {e}")),
+    }
+    match wsman::get(at, host, creds, &class("AMT_GeneralSettings"), t).await {
+        Ok(xml) => live.general = wsman::parse_general(&xml).ok(),
+        Err(e) => notes.push(format!("AMT_GeneralSettings: {e}")),
+    }
+    live
+}
+
+/// Probe every target under the concurrency limit and rate, in target order. Ctrl-C (or
+/// `stop`) stops starting new targets; those in flight finish their current steps.
+pub fn run_all(
+    targets: Vec<Target>,
+    options: &Options,
+    stop: Arc<AtomicBool>,
+    progress: &indicatif::ProgressBar,
+) -> Result<Vec<Report>, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the probe runtime: {e}"))?;
+    runtime.block_on(async {
+        let signal_stop = stop.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                signal_stop.store(true, Ordering::SeqCst);
+            }
+        });
+        let limit = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
+        let mut pace = options.rate.map(|r| {
+            let mut i = tokio::time::interval(Duration::from_secs_f64(1.0 / f64::from(r.max(1))));
+            i.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            i
+        });
+        let mut tasks = tokio::task::JoinSet::new();
+        for (index, target) in targets.into_iter().enumerate() {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            if let Some(p) = pace.as_mut() {
+                p.tick().await;
+            }
+            let Ok(permit) = limit.clone().acquire_owned().await else {
+                break;
+            };
+            let options = options.clone();
+            let progress = progress.clone();
+            tasks.spawn(async move {
+                let report = probe(&target, &options).await;
+                drop(permit);
+                progress.inc(1);
+                (index, report)
+            });
+        }
+        let mut done = Vec::new();
+        while let Some(joined) = tasks.join_next().await {
+            if let Ok(pair) = joined {
+                done.push(pair);
+            }
+        }
+        done.sort_by_key(|(i, _)| *i);
+        Ok(done.into_iter().map(|(_, r)| r).collect())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(ports: &[(u16, PortState)], rmcp: bool) -> Report {
+        let mut r = Report::new(&Target::default());
+        for (p, s) in ports {
+            r.ports.insert(p.to_string(), *s);
+        }
+        r.rmcp = rmcp.then(|| RmcpStep {
+            answered: true,
+            amt_version: Some("11.8".into()),
+            provisioning: None,
+            port: Some(16992),
+        });
+        r
+    }
+
+    #[test]
+    fn verdicts_from_the_steps() {
+        use PortState::*;
+        let closed = report(&[(16992, Refused), (16993, Refused)], true);
+        assert_eq!(verdict(&closed), Verdict::AmtClosed);
+        let nothing = report(&[(16992, Timeout), (16993, Timeout)], false);
+        assert_eq!(verdict(&nothing), Verdict::Unreachable);
+        let mut web = report(&[(16992, Open)], false);
+        web.http = Some(http::HttpInfo {
+            status: 200,
+            server: Some("nginx/1.24.0".into()),
+            amt_version: None,
+        });
+        assert_eq!(verdict(&web), Verdict::NotAmt);
+        web.http = Some(http::HttpInfo {
+            status: 303,
+            server: Some("Intel(R) Active Management Technology 11.8.50.3425".into()),
+            amt_version: Some("11.8.50".into()),
+        });
+        assert_eq!(verdict(&web), Verdict::AmtReachable);
+        assert!(closed.host_answers() && !nothing.host_answers());
+    }
+
+    #[test]
+    fn a_name_pointing_away_from_the_me_is_noted() {
+        let mut t = Target {
+            fqdn: Some("pc0424.corp.test".into()),
+            me_ip: Some("10.1.4.21".parse().unwrap()),
+            dns: Some(DnsStep {
+                addresses: vec!["10.1.4.77".into()],
+                error: None,
+            }),
+            ..Target::default()
+        };
+        let note = dns_mismatch(&t).unwrap();
+        assert!(note.contains("10.1.4.77") && note.contains("10.1.4.21"));
+        t.dns = Some(DnsStep {
+            addresses: vec!["10.1.4.21".into()],
+            error: None,
+        });
+        assert!(dns_mismatch(&t).is_none());
+        t.me_ip = Some(Ipv4Addr::UNSPECIFIED);
+        assert!(dns_mismatch(&t).is_none());
+    }
+}

@@ -1,0 +1,36 @@
+//! SL303: something other than an ME answers on 16992.
+
+use super::{Doc, ProbeContext};
+use crate::diagnostic::{Code, Finding};
+use crate::probe::Verdict;
+
+pub const DOC: Doc = Doc {
+    summary: "probe: something other than an Intel ME answers on 16992.",
+    what: "A probed address whose port 16992 answers HTTP with a `Server:` header that is not Intel \
+AMT's (a web server, a proxy, another appliance).",
+    why: "The address (or the name's DNS record) does not lead to the ME: an IP reused by another \
+device, a stale DNS record, or NAT in the way. Console errors against it say nothing about AMT.",
+    fix: "Check which device holds the address (DHCP leases, ARP), and the FQDN's record (SL202).",
+    example: r#"  16992: Server: nginx/1.24.0
+  → SL303: 10.1.4.77 answers on 16992 as `nginx/1.24.0`, not as an Intel ME"#,
+};
+
+pub fn check(ctx: &ProbeContext, out: &mut Vec<Finding>) {
+    if ctx.report.verdict != Verdict::NotAmt {
+        return;
+    }
+    let server = ctx
+        .report
+        .http
+        .as_ref()
+        .and_then(|h| h.server.as_deref())
+        .unwrap_or("no Server header");
+    out.push(ctx.finding(
+        Code::SL303,
+        format!(
+            "`{}` answers on 16992 as `{}`, not as an Intel ME",
+            ctx.report.target,
+            crate::report::escape_text(server)
+        ),
+    ));
+}
