@@ -12,7 +12,8 @@ if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
 fi
 if ! command -v iptables >/dev/null; then
     if command -v apt-get >/dev/null; then
-        apt-get install -y -qq iptables >/dev/null 2>&1 || true
+        apt-get install -y -qq iptables >/dev/null 2>&1 ||
+            { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq iptables >/dev/null 2>&1; } || true
     fi
     if ! command -v iptables >/dev/null; then
         echo "netns-sl300: skipped (iptables is not available)"
