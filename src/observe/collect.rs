@@ -543,7 +543,7 @@ fn assemble(mut acc: Acc, external: &ExternalSuffixes, dns: Option<&DnsCheck>) -
         );
     }
     let mut hosts = Vec::new();
-    for ((host, _, location), i) in acc.kept.into_iter().zip(kept_networks) {
+    for ((host, named, location), i) in acc.kept.into_iter().zip(kept_networks) {
         let network = i.map(|i| &networks[i]);
         let ctx = HostContext {
             host: &host,
@@ -553,7 +553,8 @@ fn assemble(mut acc: Acc, external: &ExternalSuffixes, dns: Option<&DnsCheck>) -
             dns: facts.as_ref(),
         };
         let findings = rules::run_host(&ctx);
-        if findings.is_empty() {
+        // A snapshot's hosts stay listed (probe works through them); others only with findings.
+        if findings.is_empty() && named.is_none() {
             continue;
         }
         hosts.push(CollectedHost {
