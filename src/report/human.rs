@@ -185,16 +185,21 @@ pub fn render(outcome: &Outcome, style: Style) -> String {
     out
 }
 
-/// The findings as graphical reports, one after another.
-pub fn render_findings(findings: &[Finding], style: Style) -> String {
+/// miette's graphical renderer in the given style.
+fn handler(style: Style) -> GraphicalReportHandler {
     let theme = if style.color {
         GraphicalTheme::unicode()
     } else {
         GraphicalTheme::unicode_nocolor()
     };
-    let handler = GraphicalReportHandler::new_themed(theme)
+    GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
-        .with_links(false);
+        .with_links(false)
+}
+
+/// The findings as graphical reports, one after another.
+pub fn render_findings(findings: &[Finding], style: Style) -> String {
+    let handler = handler(style);
     let mut sources = Sources::default();
     let mut out = String::new();
     for f in findings {
@@ -245,14 +250,7 @@ pub fn summary_line(s: &Summary) -> String {
 
 /// Config problems, underlined in scslint.toml, for standard error.
 pub fn render_config_errors(errors: &[crate::config::ConfigError], style: Style) -> String {
-    let theme = if style.color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(style.width)
-        .with_links(false);
+    let handler = handler(style);
     let mut sources = Sources::default();
     let mut out = String::new();
     for e in errors {
