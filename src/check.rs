@@ -34,6 +34,10 @@ pub struct Summary {
     /// Host observations read from agent reports and snapshots.
     pub hosts: usize,
     pub unreadable: usize,
+    /// Findings silenced by inline suppressions and `[[ignore]]` entries.
+    pub suppressed: usize,
+    /// Findings left out because `--baseline` lists them.
+    pub baselined: usize,
 }
 
 #[derive(Debug)]
@@ -87,6 +91,7 @@ pub fn run(options: &CheckOptions, config: &Config, dns: Option<&DnsCheck>) -> O
         &options.paths[..]
     };
     let mut profiles: Vec<Profile> = Vec::new();
+    let mut files_read = BTreeSet::new();
     for item in crate::walk::files(paths) {
         let (path, explicit) = match item {
             Ok(file) => file,
@@ -102,6 +107,7 @@ pub fn run(options: &CheckOptions, config: &Config, dns: Option<&DnsCheck>) -> O
         let read = profile::read_file(&path, &display_path(&path), explicit, &config.scs);
         if !read.profiles.is_empty() || !read.findings.is_empty() {
             summary.files += 1;
+            files_read.insert(display_path(&path));
         }
         findings.extend(read.findings);
         profiles.extend(read.profiles);
@@ -121,7 +127,15 @@ pub fn run(options: &CheckOptions, config: &Config, dns: Option<&DnsCheck>) -> O
         findings.extend(rules::run(&ctx));
     }
 
-    finish(findings, summary, config)
+    let scope = crate::suppress::Scope {
+        suppressions: profiles.iter().flat_map(|p| &p.suppressions).collect(),
+        files: files_read,
+        networks: !observed.is_empty(),
+        dns: dns.is_some(),
+    };
+    let applied = crate::suppress::apply(findings, &scope, config);
+    summary.suppressed = applied.suppressed;
+    finish(applied.findings, summary, config)
 }
 
 /// The home domains SL105 asks DNS about.

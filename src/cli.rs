@@ -199,6 +199,15 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
+    /// Leave out the findings this baseline file lists (see --write-baseline); report only new ones.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record today's findings (after suppressions) in FILE, atomically, and exit 0 unless some
+    /// input could not be read.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
     #[command(flatten)]
     pub dns: DnsArgs,
 

@@ -48,6 +48,17 @@ struct RawConfig {
     scs: Option<ScsMapping>,
     #[serde(default)]
     collect: RawCollect,
+    #[serde(default)]
+    ignore: Vec<Spanned<RawIgnore>>,
+}
+
+/// `[[ignore]]`: codes silenced in the files a path names.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIgnore {
+    path: Spanned<String>,
+    codes: Spanned<Vec<Spanned<String>>>,
+    reason: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -85,6 +96,8 @@ pub struct Config {
     pub scs: ScsMapping,
     /// How collect reads SCS SystemDiscovery XML and CSV inventories.
     pub mappings: Mappings,
+    /// `[[ignore]]` entries: codes silenced in files by path (`check` only).
+    pub ignores: Vec<crate::suppress::Ignore>,
 }
 
 impl Default for Config {
@@ -97,6 +110,7 @@ impl Default for Config {
             max_home_domains: DEFAULT_MAX_HOME_DOMAINS,
             scs: ScsMapping::shipped(),
             mappings: Mappings::default(),
+            ignores: Vec::new(),
         }
     }
 }
@@ -230,11 +244,108 @@ impl Config {
         if let Some(c) = raw.collect.csv {
             config.mappings.csv = c.over(&config.mappings.csv);
         }
+        for entry in raw.ignore {
+            let span = entry.span();
+            let entry = entry.into_inner();
+            match ignore_entry(entry, span, source, base) {
+                Ok(ignore) => config.ignores.push(ignore),
+                Err(problems) => errors.extend(
+                    problems
+                        .into_iter()
+                        .map(|(span, message, help)| err(span, message, help)),
+                ),
+            }
+        }
         if errors.is_empty() {
             Ok(config)
         } else {
             Err(errors)
         }
+    }
+}
+
+type Problem = (Span, String, Option<String>);
+
+/// One `[[ignore]]` entry, checked: a relative path or glob, known codes that may be silenced.
+fn ignore_entry(
+    raw: RawIgnore,
+    span: Span,
+    source: &Source,
+    base: &Path,
+) -> Result<crate::suppress::Ignore, Vec<Problem>> {
+    use crate::suppress::Ignore;
+    let mut problems: Vec<Problem> = Vec::new();
+    let pattern = raw.path.get_ref().trim().replace('\\', "/");
+    let path_span = raw.path.span();
+    let escapes = Path::new(&pattern).components().any(|c| {
+        !matches!(
+            c,
+            std::path::Component::Normal(_) | std::path::Component::CurDir
+        )
+    });
+    let matcher = if pattern.is_empty() || escapes {
+        problems.push((
+            path_span.clone(),
+            format!("`{pattern}` is not a path below the folder holding scslint.toml"),
+            Some(
+                "write the path relative to this file's folder, e.g. `meshcentral/config.json`"
+                    .into(),
+            ),
+        ));
+        None
+    } else {
+        let cleaned = pattern.trim_start_matches("./").to_owned();
+        match Ignore::matcher(&cleaned) {
+            Ok(m) => Some((cleaned, m)),
+            Err(e) => {
+                problems.push((
+                    path_span.clone(),
+                    format!("`{pattern}` is not a valid glob: {e}"),
+                    None,
+                ));
+                None
+            }
+        }
+    };
+    let mut codes = Vec::new();
+    if raw.codes.get_ref().is_empty() {
+        problems.push((
+            raw.codes.span(),
+            "`codes` is empty: name the codes this entry silences".into(),
+            None,
+        ));
+    }
+    for c in raw.codes.get_ref() {
+        match Code::parse(c.get_ref()) {
+            Some(code) if code.suppressible() => codes.push((code, c.span())),
+            Some(code) => problems.push((
+                c.span(),
+                format!("{code} cannot be ignored: input problems and findings about suppressions always count"),
+                None,
+            )),
+            None => problems.push((
+                c.span(),
+                format!("unknown rule `{}`", c.get_ref()),
+                Some("`scslint rules` lists every code and name".into()),
+            )),
+        }
+    }
+    match matcher {
+        Some((pattern, matcher)) if problems.is_empty() => Ok(Ignore {
+            literal: Ignore::is_literal(&pattern),
+            pattern,
+            matcher,
+            base: base.to_path_buf(),
+            codes,
+            reason: raw
+                .reason
+                .map(|r| r.trim().to_owned())
+                .filter(|r| !r.is_empty()),
+            source: source.clone(),
+            span,
+            path_span,
+        }),
+        _ => Err(problems),
     }
 }
 
@@ -304,6 +415,53 @@ home_domains = ["Env/Suffix"]
         assert_eq!(&text[e[1].span.clone()], "SL999");
         let e = parse("[rules]\nSL001 = \"loud\"\n").unwrap_err();
         assert!(e[0].message.contains("loud"), "{}", e[0].message);
+    }
+
+    #[test]
+    fn reads_ignore_entries() {
+        let c = parse(
+            "[[ignore]]\npath = \"meshcentral/config.json\"\ncodes = [\"SL006\", \"placeholder-home-domain\"]\nreason = \"lab\"\n\n[[ignore]]\npath = \"./legacy/**/*.json\"\ncodes = [\"SL004\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.ignores.len(), 2);
+        let first = &c.ignores[0];
+        assert_eq!(first.pattern, "meshcentral/config.json");
+        assert!(first.literal);
+        assert_eq!(
+            first.codes.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+            [Code::SL006, Code::SL009]
+        );
+        assert_eq!(first.reason.as_deref(), Some("lab"));
+        assert_eq!(first.base, PathBuf::from("/etc/amt"));
+        let second = &c.ignores[1];
+        assert_eq!(second.pattern, "legacy/**/*.json");
+        assert!(!second.literal);
+        assert!(second.matcher.is_match("legacy/a/b/config.json"));
+        assert!(!second.matcher.is_match("other/config.json"));
+        assert_eq!(second.reason, None);
+    }
+
+    #[test]
+    fn bad_ignore_entries_are_errors_with_their_span() {
+        let text = "[[ignore]]\npath = \"../x.json\"\ncodes = [\"SL999\", \"SL051\"]\n[[ignore]]\npath = \"a/[b.json\"\ncodes = []\n[[ignore]]\npath = \"c.json\"\n";
+        let e = parse(text).unwrap_err();
+        let spans: Vec<&str> = e.iter().map(|e| &text[e.span.clone()]).collect();
+        assert!(e[e.len() - 1].message.contains("codes"), "{e:?}");
+        assert_eq!(e.len(), 1, "a missing key stops parsing: {spans:?}");
+        let text = &text[..text.rfind("[[ignore]]").unwrap()];
+        let e = parse(text).unwrap_err();
+        let spans: Vec<&str> = e.iter().map(|e| &text[e.span.clone()]).collect();
+        assert_eq!(
+            spans,
+            [
+                "\"../x.json\"",
+                "\"SL999\"",
+                "\"SL051\"",
+                "\"a/[b.json\"",
+                "[]"
+            ],
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -80,6 +80,8 @@ codes! {
     SL302 "live-home-domains-drift" Error,
     SL303 "not-amt" Info,
     SL304 "tls-problem" Warning,
+    SL900 "suppression-without-reason" Warning,
+    SL901 "unused-suppression" Warning,
 }
 
 impl Code {
@@ -96,6 +98,17 @@ impl Code {
     /// their level cannot be changed.
     pub fn is_input_problem(self) -> bool {
         matches!(self, Code::SL050 | Code::SL051 | Code::SL052 | Code::SL053)
+    }
+
+    /// Codes a suppression (inline comment or `[[ignore]]`) may silence: not input problems, which
+    /// make the exit status 2, and not the findings about suppressions themselves.
+    pub fn suppressible(self) -> bool {
+        !self.is_input_problem() && !matches!(self, Code::SL900 | Code::SL901)
+    }
+
+    /// Rules that only run with `--dns` (SL054 is raised by the lookups they make).
+    pub fn needs_dns(self) -> bool {
+        matches!(self, Code::SL054 | Code::SL105 | Code::SL202 | Code::SL205)
     }
 
     /// Rules that judge a profile against observed networks.
@@ -270,6 +283,42 @@ impl Finding {
         self.location.line_col()
     }
 
+    /// A fingerprint that survives line moves: a hash of the code, the path (`/`-separated, without
+    /// `./`), the profile, network, home domain and host, and the message with line and column
+    /// numbers taken out. Severity is left out, so changing a rule's level keeps it. Baselines and
+    /// SARIF's partialFingerprints use it.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let path = fingerprint_path(&self.path());
+        let message = message_without_positions(&self.message);
+        let mut hash = Sha256::new();
+        let parts = [
+            Some(self.code.as_str()),
+            Some(path.as_str()),
+            self.profile.as_deref(),
+            self.network.as_deref(),
+            self.home_domain.as_deref(),
+            self.host.as_deref(),
+            Some(message.as_ref()),
+        ];
+        for part in parts {
+            // Length-prefixed, with absent told apart from empty, so no two tuples collide.
+            match part {
+                None => hash.update([0u8]),
+                Some(text) => {
+                    hash.update([1u8]);
+                    hash.update((text.len() as u64).to_le_bytes());
+                    hash.update(text.as_bytes());
+                }
+            }
+        }
+        hash.finalize()
+            .iter()
+            .take(16)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// The order findings are printed in: path, line, column, code, then message.
     pub fn sort_key(&self) -> (PathBuf, usize, usize, Code, String) {
         let (line, column) = self.line_col();
@@ -277,10 +326,105 @@ impl Finding {
     }
 }
 
+/// A path as fingerprints see it: `/` separators, no `.` components.
+fn fingerprint_path(path: &std::path::Path) -> String {
+    let parts: Vec<String> = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().replace('\\', "/"))
+        .collect();
+    parts.join("/").replace("//", "/")
+}
+
+/// A message with line, column and byte positions taken out: `line 12` → `line`,
+/// `dhcpd.conf:14:3` → `dhcpd.conf`.
+fn message_without_positions(message: &str) -> std::borrow::Cow<'_, str> {
+    use std::sync::LazyLock;
+    static POSITIONS: LazyLock<Option<(regex::Regex, regex::Regex)>> = LazyLock::new(|| {
+        let words =
+            regex::Regex::new(r"(?i)\b(lines?|columns?|col|bytes?|offset) \d+(-\d+)?").ok()?;
+        let file_line = regex::Regex::new(r"(\.[A-Za-z][A-Za-z0-9_-]*):\d+(:\d+)?\b").ok()?;
+        Some((words, file_line))
+    });
+    let Some((words, file_line)) = POSITIONS.as_ref() else {
+        return message.into();
+    };
+    match words.replace_all(message, "$1") {
+        std::borrow::Cow::Borrowed(m) => file_line.replace_all(m, "$1"),
+        std::borrow::Cow::Owned(m) => file_line.replace_all(&m, "$1").into_owned().into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::source::{Encoding, SourceFile};
     use std::collections::HashSet;
+
+    fn finding_at(text: &str, offset: usize, message: &str) -> Finding {
+        let source = SourceFile::new("./profiles/hq.xml", text.to_owned(), Encoding::Utf8);
+        Finding::new(Code::SL102, &source, offset..offset + 3, message)
+            .profile("hq")
+            .home_domain("corp.example")
+    }
+
+    #[test]
+    fn fingerprints_survive_line_moves_but_not_other_changes() {
+        let a = finding_at(
+            "abc\n",
+            0,
+            "entry on line 1 matches nothing (see observed.toml:6:8)",
+        );
+        let b = finding_at(
+            "\n\n  abc\n",
+            4,
+            "entry on line 3 matches nothing (see observed.toml:9:8)",
+        );
+        assert_ne!(a.line_col(), b.line_col());
+        assert_eq!(a.fingerprint(), b.fingerprint());
+        assert_eq!(a.fingerprint().len(), 32);
+        assert_eq!(
+            a.clone().severity(Severity::Error).fingerprint(),
+            a.fingerprint(),
+            "a level change keeps the fingerprint"
+        );
+        assert_ne!(a.clone().network("hq").fingerprint(), a.fingerprint());
+        assert_ne!(
+            finding_at("abc", 0, "other text").fingerprint(),
+            a.fingerprint()
+        );
+        let mut moved = a.clone();
+        moved.location = Location::File {
+            path: "profiles/other.xml".into(),
+            line: 1,
+            column: 1,
+        };
+        assert_ne!(moved.fingerprint(), a.fingerprint());
+        let mut same_file = a.clone();
+        same_file.location = Location::File {
+            path: "profiles/hq.xml".into(),
+            line: 7,
+            column: 2,
+        };
+        assert_eq!(
+            same_file.fingerprint(),
+            a.fingerprint(),
+            "`./profiles/hq.xml` and `profiles/hq.xml` are one file"
+        );
+    }
+
+    #[test]
+    fn positions_are_taken_out_of_messages() {
+        assert_eq!(
+            message_without_positions("`x` appears again (first on line 12); see dhcpd.conf:14:3"),
+            "`x` appears again (first on line); see dhcpd.conf"
+        );
+        // Addresses keep their digits.
+        assert_eq!(
+            message_without_positions("prefix 2001:db8:1::/48 and 10.0.0.1"),
+            "prefix 2001:db8:1::/48 and 10.0.0.1"
+        );
+    }
 
     #[test]
     fn codes_and_names_are_unique_and_parse_back() {

@@ -1,6 +1,7 @@
 //! scslint: a policy linter for Intel AMT configuration profiles. It reads profiles and the
 //! networks devices attach to, predicts AMT's environment-detection verdict, and reports misfires.
 
+pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -14,4 +15,5 @@ pub mod profile;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod walk;

@@ -2,6 +2,7 @@
 //! (0 clean, 1 error-level findings, 2 usage error or unreadable input).
 
 use clap::Parser;
+use scslint::baseline::Baseline;
 use scslint::check::{CheckOptions, Outcome, Summary, finish, run};
 use scslint::cli::{CheckArgs, Cli, CollectArgs, Command, ConfigArgs, DnsArgs, Format, ProbeArgs};
 use scslint::config::{Config, ConfigError};
@@ -161,16 +162,52 @@ fn check(args: CheckArgs) -> ExitCode {
         (Ok(c), Ok(d)) => (c, d),
         (Err(code), _) | (_, Err(code)) => return code,
     };
+    let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("scslint: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let options = CheckOptions {
         paths: args.paths,
         observed: args.observed,
         progress: std::io::stderr().is_terminal(),
     };
-    let outcome = run(&options, &config, dns.as_ref());
+    let mut outcome = run(&options, &config, dns.as_ref());
+    if let Some(baseline) = &baseline {
+        outcome = baseline.filter(outcome);
+    }
+    if let Some(path) = &args.write_baseline
+        && let Some(code) = write_baseline(path, &outcome)
+    {
+        return code;
+    }
     if !print_report(&outcome, args.format) {
         return ExitCode::from(2);
     }
+    if args.write_baseline.is_some() && !outcome.had_input_problems() {
+        return ExitCode::SUCCESS;
+    }
     status(&outcome)
+}
+
+/// Write `check --write-baseline FILE`; the exit status when that failed.
+fn write_baseline(path: &std::path::Path, outcome: &Outcome) -> Option<ExitCode> {
+    let shown = scslint::report::escape_text(&path.display().to_string());
+    match scslint::baseline::write(path, &outcome.findings) {
+        Ok(n) => {
+            eprintln!(
+                "scslint: recorded {n} finding{} in {shown}",
+                if n == 1 { "" } else { "s" }
+            );
+            None
+        }
+        Err(e) => {
+            eprintln!("scslint: --write-baseline {shown}: cannot write the baseline: {e}");
+            Some(ExitCode::from(2))
+        }
+    }
 }
 
 fn explain(code: &str) -> ExitCode {

@@ -18,6 +18,7 @@ fn every_schema_is_valid_and_accepts_its_own_examples() {
         "observed.schema.json",
         "config.schema.json",
         "probe.schema.json",
+        "baseline.schema.json",
     ] {
         let s = schema(name);
         for example in s

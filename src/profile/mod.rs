@@ -106,6 +106,8 @@ pub struct Profile {
     pub ip_sync: Option<Spanned<bool>>,
     pub fqdn_source: Option<Spanned<String>>,
     pub shared_fqdn: Option<Spanned<bool>>,
+    /// Inline `scslint-disable` comments of the file (XML profiles only).
+    pub suppressions: Vec<crate::suppress::Suppression>,
 }
 
 impl Profile {
@@ -121,6 +123,7 @@ impl Profile {
             ip_sync: None,
             fqdn_source: None,
             shared_fqdn: None,
+            suppressions: Vec::new(),
         }
     }
 
@@ -275,7 +278,7 @@ fn read_xml(source: &Source, start: usize, explicit: bool, mapping: &ScsMapping)
         }
     };
     if let Some(index) = wsman::find_instance(&doc) {
-        return wsman::read(&doc, index, source);
+        return with_suppressions(wsman::read(&doc, index, source), &doc, source);
     }
     if let Some((_, el)) = doc
         .iter()
@@ -293,7 +296,7 @@ fn read_xml(source: &Source, start: usize, explicit: bool, mapping: &ScsMapping)
         );
     }
     if mapping.is_root(&doc.root().local) {
-        return scs::read(&doc, source, mapping);
+        return with_suppressions(scs::read(&doc, source, mapping), &doc, source);
     }
     if explicit {
         let root = doc.root();
@@ -312,6 +315,17 @@ fn read_xml(source: &Source, start: usize, explicit: bool, mapping: &ScsMapping)
         );
     }
     FileOutcome::default()
+}
+
+/// Attach the document's `scslint-disable` comments to the profiles read from it.
+fn with_suppressions(mut out: FileOutcome, doc: &xml::Document, source: &Source) -> FileOutcome {
+    let suppressions = crate::suppress::from_document(doc, source);
+    if !suppressions.is_empty() {
+        for p in &mut out.profiles {
+            p.suppressions = suppressions.clone();
+        }
+    }
+    out
 }
 
 /// A first look at raw bytes: does it open like XML or JSON (any BOM or UTF-16 included)?

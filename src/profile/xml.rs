@@ -17,6 +17,8 @@ pub struct Element {
     pub children: Vec<usize>,
     /// The start tag, `<` to `>`.
     pub tag_span: Span,
+    /// The whole element, start tag to end tag (the tag alone for an empty element).
+    pub span: Span,
     /// Character data directly inside the element, entities resolved, untrimmed.
     pub text: String,
     /// The source bytes of the trimmed text, or the tag when there is none.
@@ -28,6 +30,19 @@ pub struct Element {
 #[derive(Debug)]
 pub struct Document {
     pub elements: Vec<Element>,
+    /// Every comment, in document order.
+    pub comments: Vec<Comment>,
+}
+
+/// A comment with its position, and the element it stands right before, if any.
+#[derive(Debug)]
+pub struct Comment {
+    /// The text between `<!--` and `-->`.
+    pub text: String,
+    /// `<!--` to `-->`.
+    pub span: Span,
+    /// The element that starts after the comment with only whitespace and other comments between.
+    pub next_element: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,10 +100,14 @@ pub fn parse(text: &str, start: usize) -> Result<Document, XmlError> {
     if base > 0 {
         for el in &mut doc.elements {
             el.tag_span = el.tag_span.start + base..el.tag_span.end + base;
+            el.span = el.span.start + base..el.span.end + base;
             el.text_span = el.text_span.start + base..el.text_span.end + base;
             for (_, span) in &mut el.leading_comments {
                 *span = span.start + base..span.end + base;
             }
+        }
+        for c in &mut doc.comments {
+            c.span = c.span.start + base..c.span.end + base;
         }
     }
     Ok(doc)
@@ -113,6 +132,9 @@ fn parse_from(text: &str) -> Result<Document, XmlError> {
     let mut elements: Vec<Element> = Vec::new();
     let mut stack: Vec<usize> = Vec::new();
     let mut pending_comments: Vec<(String, Span)> = Vec::new();
+    let mut comments: Vec<Comment> = Vec::new();
+    // Comments not yet followed by anything but whitespace and comments.
+    let mut awaiting_element: Vec<usize> = Vec::new();
     // The span of the text pieces of the innermost open element.
     let mut text_ranges: Vec<Option<Span>> = Vec::new();
     let mut root_closed = false;
@@ -172,12 +194,16 @@ fn parse_from(text: &str) -> Result<Document, XmlError> {
                 };
                 let local = tag.local_name().into_inner().to_owned();
                 let index = elements.len();
+                for c in awaiting_element.drain(..) {
+                    comments[c].next_element = Some(index);
+                }
                 elements.push(Element {
                     ns,
                     local,
                     parent: stack.last().copied(),
                     children: Vec::new(),
                     tag_span: start..end,
+                    span: start..end,
                     text: String::new(),
                     text_span: start..end,
                     leading_comments: std::mem::take(&mut pending_comments),
@@ -194,10 +220,13 @@ fn parse_from(text: &str) -> Result<Document, XmlError> {
             }
             Event::End(_) => {
                 pending_comments.clear();
-                if let (Some(index), Some(range)) = (stack.pop(), text_ranges.pop())
-                    && let Some(range) = range
-                {
-                    elements[index].text_span = trimmed_span(text, range);
+                awaiting_element.clear();
+                let range = text_ranges.pop().flatten();
+                if let Some(index) = stack.pop() {
+                    elements[index].span.end = end;
+                    if let Some(range) = range {
+                        elements[index].text_span = trimmed_span(text, range);
+                    }
                 }
                 if stack.is_empty() {
                     root_closed = true;
@@ -205,6 +234,9 @@ fn parse_from(text: &str) -> Result<Document, XmlError> {
             }
             Event::Text(ref t) => {
                 let raw: &str = t;
+                if !raw.trim().is_empty() {
+                    awaiting_element.clear();
+                }
                 append_text(
                     &mut elements,
                     &stack,
@@ -223,6 +255,7 @@ fn parse_from(text: &str) -> Result<Document, XmlError> {
                 }
             }
             Event::CData(ref t) => {
+                awaiting_element.clear();
                 append_text(
                     &mut elements,
                     &stack,
@@ -233,6 +266,7 @@ fn parse_from(text: &str) -> Result<Document, XmlError> {
                 );
             }
             Event::GeneralRef(ref r) => {
+                awaiting_element.clear();
                 let resolved = if r.is_char_ref() {
                     r.resolve_char_ref().ok().flatten()
                 } else {
@@ -263,8 +297,14 @@ fn parse_from(text: &str) -> Result<Document, XmlError> {
             Event::Comment(ref c) => {
                 let body: &str = c;
                 pending_comments.push((body.to_owned(), start..end));
+                awaiting_element.push(comments.len());
+                comments.push(Comment {
+                    text: body.to_owned(),
+                    span: start..end,
+                    next_element: None,
+                });
             }
-            Event::Decl(_) | Event::PI(_) => {}
+            Event::Decl(_) | Event::PI(_) => awaiting_element.clear(),
             Event::Eof => break,
         }
     }
@@ -283,7 +323,7 @@ fn parse_from(text: &str) -> Result<Document, XmlError> {
             span: 0..0,
         });
     }
-    Ok(Document { elements })
+    Ok(Document { elements, comments })
 }
 
 fn append_text(
@@ -372,6 +412,47 @@ mod tests {
         assert_eq!(&text[doc.root().text_span.clone()], "x");
         assert_eq!(chunk_prefix_len("<a/>"), 0);
         assert_eq!(chunk_prefix_len("hello\n<a/>"), 0);
+    }
+
+    #[test]
+    fn elements_span_start_tag_to_end_tag() {
+        let xml = "<a>\n  <b k=\"v\">x<c/></b>\n  <d/>\n</a>";
+        let doc = parse_from(xml).unwrap();
+        assert_eq!(&xml[doc.elements[1].span.clone()], "<b k=\"v\">x<c/></b>");
+        assert_eq!(&xml[doc.elements[2].span.clone()], "<c/>");
+        assert_eq!(&xml[doc.elements[3].span.clone()], "<d/>");
+        assert_eq!(doc.elements[0].span, 0..xml.len());
+        // Offsets stay right past a chunk-size line.
+        let chunked = format!("1F\r\n{xml}");
+        let doc = parse(&chunked, chunk_prefix_len(&chunked)).unwrap();
+        assert_eq!(&chunked[doc.elements[3].span.clone()], "<d/>");
+    }
+
+    #[test]
+    fn comments_know_the_element_they_stand_before() {
+        let xml = "<!-- top --><a>\n  <!-- one -->\n  <!-- two -->\n  <b/>\n  <!-- text follows -->x<c/>\n  <!-- last -->\n</a>";
+        let doc = parse_from(xml).unwrap();
+        let targets: Vec<(&str, Option<&str>)> = doc
+            .comments
+            .iter()
+            .map(|c| {
+                (
+                    c.text.trim(),
+                    c.next_element.map(|i| doc.elements[i].local.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                ("top", Some("a")),
+                ("one", Some("b")),
+                ("two", Some("b")),
+                ("text follows", None),
+                ("last", None),
+            ]
+        );
+        assert_eq!(&xml[doc.comments[1].span.clone()], "<!-- one -->");
     }
 
     #[test]

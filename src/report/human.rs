@@ -245,6 +245,12 @@ pub fn summary_line(s: &Summary) -> String {
             plural(s.unreadable, "input", "inputs")
         ));
     }
+    if s.suppressed > 0 {
+        line.push_str(&format!("; {} suppressed", s.suppressed));
+    }
+    if s.baselined > 0 {
+        line.push_str(&format!("; {} in the baseline", s.baselined));
+    }
     line
 }
 

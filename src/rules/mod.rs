@@ -34,6 +34,7 @@ mod primary_suffix_differs;
 mod ras_outside_on_enterprise;
 mod redundant_home_domain;
 mod remote_access_needs_detection;
+mod suppression;
 mod tls_problem;
 mod too_many_home_domains;
 mod unexpected_reachability;
@@ -62,7 +63,7 @@ pub enum Check {
     Host(fn(&HostContext, &mut Vec<Finding>)),
     /// Once per probed device.
     Probe(fn(&ProbeContext, &mut Vec<Finding>)),
-    /// Raised by readers or lookups, not by a check.
+    /// Raised by readers, lookups or where suppressions are applied, not by a check.
     Input,
 }
 
@@ -170,6 +171,8 @@ pub fn rule(code: Code) -> (&'static Doc, Check) {
         ),
         SL303 => (&not_amt::DOC, Check::Probe(not_amt::check)),
         SL304 => (&tls_problem::DOC, Check::Probe(tls_problem::check)),
+        SL900 => (&suppression::WITHOUT_REASON, Input),
+        SL901 => (&suppression::UNUSED, Input),
     }
 }
 
@@ -383,6 +386,7 @@ pub(crate) mod test_support {
             ip_sync: None,
             fqdn_source: None,
             shared_fqdn: None,
+            suppressions: Vec::new(),
         }
     }
 
@@ -532,10 +536,11 @@ mod tests {
             let text = explain(code);
             assert!(text.starts_with(code.as_str()) && text.contains(code.name()));
             // Input problems have no check; every other code has one, except SL054, which the
-            // DNS rules raise when a lookup they needed failed.
+            // DNS rules raise when a lookup they needed failed, and SL900/SL901, which come from
+            // applying suppressions.
             assert_eq!(
                 matches!(rule(code).1, Check::Input),
-                code.is_input_problem() || code == Code::SL054,
+                code.is_input_problem() || matches!(code, Code::SL054 | Code::SL900 | Code::SL901),
                 "{code}"
             );
         }
