@@ -21,6 +21,11 @@ pub struct CheckOptions {
     pub observed: Vec<PathBuf>,
     /// Show a progress bar on standard error while reading observation sources.
     pub progress: bool,
+    /// Profiles given by content instead of `paths` (the staged copies a pre-commit hook checks);
+    /// files that are no profiles are skipped.
+    pub staged: Option<Vec<crate::hook::staged::StagedFile>>,
+    /// Named files that are none of the profile kinds are skipped, as when walking.
+    pub skip_unrecognised: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -85,10 +90,10 @@ pub fn run(options: &CheckOptions, config: &Config, dns: Option<&DnsCheck>) -> O
     summary.networks = networks.len();
 
     let defaults = [PathBuf::from(".")];
-    let paths = if options.paths.is_empty() {
-        &defaults[..]
-    } else {
-        &options.paths[..]
+    let paths = match (&options.staged, options.paths.is_empty()) {
+        (Some(_), _) => &[][..],
+        (None, true) => &defaults[..],
+        (None, false) => &options.paths[..],
     };
     let mut profiles: Vec<Profile> = Vec::new();
     let mut files_read = BTreeSet::new();
@@ -100,6 +105,7 @@ pub fn run(options: &CheckOptions, config: &Config, dns: Option<&DnsCheck>) -> O
                 continue;
             }
         };
+        let explicit = explicit && !options.skip_unrecognised;
         let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         if !explicit && (seen_observed.contains(&canonical) || is_config_file(&path)) {
             continue;
@@ -108,6 +114,19 @@ pub fn run(options: &CheckOptions, config: &Config, dns: Option<&DnsCheck>) -> O
         if !read.profiles.is_empty() || !read.findings.is_empty() {
             summary.files += 1;
             files_read.insert(display_path(&path));
+        }
+        findings.extend(read.findings);
+        profiles.extend(read.profiles);
+    }
+    for file in options.staged.iter().flatten() {
+        let canonical =
+            std::fs::canonicalize(&file.worktree).unwrap_or_else(|_| file.worktree.clone());
+        if seen_observed.contains(&canonical) || is_config_file(&file.display) {
+            continue;
+        }
+        let read = profile::read_bytes(&file.bytes, file.size, &file.display, false, &config.scs);
+        if !read.profiles.is_empty() || !read.findings.is_empty() {
+            summary.files += 1;
         }
         findings.extend(read.findings);
         profiles.extend(read.profiles);

@@ -34,6 +34,48 @@ pub enum Command {
     /// Probe devices on the wire: is the ME there, which firmware, do its ports answer, and is a
     /// closed port the environment-detection misfire the profile predicts.
     Probe(ProbeArgs),
+    /// Install or remove the git pre-commit hook that checks staged profiles.
+    Hook {
+        #[command(subcommand)]
+        action: HookAction,
+    },
+    /// Write a commented starter scslint.toml.
+    Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), of scslint or of one subcommand (`scslint man check`).
+    Man {
+        /// A subcommand (`check`, `hook-install`); none for scslint(1).
+        #[arg(value_name = "SUBCOMMAND")]
+        subcommand: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookAction {
+    /// Write .git/hooks/pre-commit (or core.hooksPath's) running `scslint check --staged`.
+    Install {
+        /// Replace a pre-commit hook scslint did not write.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove the pre-commit hook, if scslint wrote it.
+    Uninstall,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Where to write: a file, or a folder to write scslint.toml in. Default: ./scslint.toml.
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+
+    /// Replace an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -207,6 +249,17 @@ pub struct CheckArgs {
     /// input could not be read.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+
+    /// Check only the files staged for commit, reading their staged content (what `git commit`
+    /// records), not the working tree; PATHs then narrow which staged files are looked at. Files
+    /// that are no profiles are skipped. For git pre-commit hooks.
+    #[arg(long)]
+    pub staged: bool,
+
+    /// Skip named files that are none of the profile kinds, as when walking a folder, instead of
+    /// reporting them (SL053). For pre-commit, which names every staged .xml and .json file.
+    #[arg(long)]
+    pub skip_unrecognised: bool,
 
     #[command(flatten)]
     pub dns: DnsArgs,

@@ -1,6 +1,7 @@
 //! scslint: a policy linter for Intel AMT configuration profiles. It reads profiles and the
 //! networks devices attach to, predicts AMT's environment-detection verdict, and reports misfires.
 
+pub mod atomic;
 pub mod baseline;
 pub mod check;
 pub mod cli;
@@ -9,11 +10,14 @@ pub mod diagnostic;
 pub mod dns_name;
 pub mod envdetect;
 pub mod external;
+pub mod hook;
+pub mod init;
 pub mod observe;
 pub mod probe;
 pub mod profile;
 pub mod report;
 pub mod rules;
+pub mod shell;
 pub mod source;
 pub mod suppress;
 pub mod walk;

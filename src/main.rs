@@ -4,7 +4,10 @@
 use clap::Parser;
 use scslint::baseline::Baseline;
 use scslint::check::{CheckOptions, Outcome, Summary, finish, run};
-use scslint::cli::{CheckArgs, Cli, CollectArgs, Command, ConfigArgs, DnsArgs, Format, ProbeArgs};
+use scslint::cli::{
+    CheckArgs, Cli, CollectArgs, Command, ConfigArgs, DnsArgs, Format, HookAction, InitArgs,
+    ProbeArgs,
+};
 use scslint::config::{Config, ConfigError};
 use scslint::diagnostic::{Code, Severity};
 use scslint::external::ExternalSuffixes;
@@ -28,6 +31,10 @@ fn main() -> ExitCode {
         Command::Rules => list_rules(),
         Command::Collect(args) => collect(args),
         Command::Probe(args) => probe(args),
+        Command::Hook { action } => hook(action),
+        Command::Init(args) => init(args),
+        Command::Completions { shell } => print(&scslint::shell::completions(shell)),
+        Command::Man { subcommand } => man(subcommand.as_deref()),
     }
 }
 
@@ -169,10 +176,23 @@ fn check(args: CheckArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let staged = match args
+        .staged
+        .then(|| scslint::hook::staged::read(&args.paths))
+        .transpose()
+    {
+        Ok(staged) => staged,
+        Err(e) => {
+            eprintln!("scslint: --staged: {}", scslint::report::escape_text(&e));
+            return ExitCode::from(2);
+        }
+    };
     let options = CheckOptions {
         paths: args.paths,
         observed: args.observed,
         progress: std::io::stderr().is_terminal(),
+        staged,
+        skip_unrecognised: args.skip_unrecognised,
     };
     let mut outcome = run(&options, &config, dns.as_ref());
     if let Some(baseline) = &baseline {
@@ -336,4 +356,60 @@ fn probe(args: ProbeArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     status(&outcome)
+}
+
+fn hook(action: HookAction) -> ExitCode {
+    use scslint::hook::install::{self, Installed, Removed};
+    let done = match action {
+        HookAction::Install { force } => install::install(force).map(|done| match done {
+            Installed::Created(p) => format!("installed {}", p.display()),
+            Installed::Updated(p) => format!("updated {}", p.display()),
+            Installed::Replaced(p) => format!("replaced the previous hook at {}", p.display()),
+        }),
+        HookAction::Uninstall => install::uninstall().map(|done| match done {
+            Removed::Removed(p) => format!("removed {}", p.display()),
+            Removed::NothingInstalled(p) => format!("no hook at {}; nothing to do", p.display()),
+        }),
+    };
+    match done {
+        Ok(message) => {
+            eprintln!("scslint: {}", scslint::report::escape_text(&message));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("scslint hook: {}", scslint::report::escape_text(&e));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn init(args: InitArgs) -> ExitCode {
+    let path = scslint::init::target(args.path.as_deref());
+    match scslint::init::write(&path, args.force) {
+        Ok(()) => {
+            eprintln!(
+                "scslint: wrote {}; name your observed networks under [observed], then run `scslint check`",
+                scslint::report::escape_text(&path.display().to_string())
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("scslint init: {}", scslint::report::escape_text(&e));
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn man(subcommand: Option<&str>) -> ExitCode {
+    match scslint::shell::man_page(subcommand) {
+        Some(page) => print(&page),
+        None => {
+            eprintln!(
+                "scslint man: no subcommand `{}`; one of: {}",
+                scslint::report::escape_text(subcommand.unwrap_or_default()),
+                scslint::shell::man_page_names().join(", ")
+            );
+            ExitCode::from(2)
+        }
+    }
 }

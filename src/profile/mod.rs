@@ -179,8 +179,21 @@ pub fn read_file(path: &Path, display: &Path, explicit: bool, mapping: &ScsMappi
     {
         return FileOutcome::finding(at_start(Code::SL050, format!("cannot read the file: {e}")));
     }
+    read_bytes(&bytes, size, display, explicit, mapping)
+}
+
+/// Read a profile from bytes already in memory (a file's first `MAX_PROFILE_BYTES + 1` bytes, or a
+/// blob from git's index); `size` is the whole length when known, for the "too large" message.
+pub fn read_bytes(
+    bytes: &[u8],
+    size: u64,
+    display: &Path,
+    explicit: bool,
+    mapping: &ScsMapping,
+) -> FileOutcome {
+    let at_start = |code, msg: String| Finding::at_file(code, display.to_path_buf(), 1, 1, msg);
     if bytes.len() as u64 > MAX_PROFILE_BYTES {
-        if !explicit && !looks_structured(&bytes) {
+        if !explicit && !looks_structured(bytes) {
             return FileOutcome::default();
         }
         let size = size.max(bytes.len() as u64);
@@ -196,7 +209,7 @@ pub fn read_file(path: &Path, display: &Path, explicit: bool, mapping: &ScsMappi
             .help("point scslint at the profile itself, not at an archive or a log"),
         );
     }
-    let source = match SourceFile::decode(display, &bytes) {
+    let source = match SourceFile::decode(display, bytes) {
         Ok(s) => s,
         Err(DecodeError::Empty) => {
             return if explicit {
@@ -206,7 +219,7 @@ pub fn read_file(path: &Path, display: &Path, explicit: bool, mapping: &ScsMappi
             };
         }
         Err(DecodeError::InvalidUtf8 { offset, prefix }) => {
-            if !explicit && !looks_structured(&bytes) {
+            if !explicit && !looks_structured(bytes) {
                 return FileOutcome::default();
             }
             let (line, column) = line_col_in(&prefix, prefix.len());
@@ -219,7 +232,7 @@ pub fn read_file(path: &Path, display: &Path, explicit: bool, mapping: &ScsMappi
                     "the file is not valid UTF-8 (byte {offset}) and has no UTF-16 byte-order mark"
                 ),
             );
-            f = if looks_structured(&bytes) {
+            f = if looks_structured(bytes) {
                 f.help("save the file as UTF-8 or as UTF-16 with a byte-order mark")
             } else {
                 f.help(DECRYPT_HELP)

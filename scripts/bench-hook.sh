@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Times `git commit` in a temporary repository with P profiles (default 50) staged on every commit,
+# first without a hook, then with the hook `scslint hook install` writes (checking the staged
+# profiles against the demo's 7 observed networks, named in scslint.toml). Every commit rewrites
+# all P profiles, so the hook reads and checks all of them. Prints the median and best of RUNS
+# commits (default 20) each way, and the difference: what the hook adds to a commit.
+set -euo pipefail
+
+P=${P:-50}
+RUNS=${RUNS:-20}
+cd "$(dirname "$0")/.."
+
+cargo build --release --quiet --bin scslint
+scslint="$PWD/target/release/scslint"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Keep the user's git configuration (hooksPath, signing, templates) out of the measurement.
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
+unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
+
+repo="$work/repo"
+mkdir -p "$repo/profiles" "$repo/networks"
+cp profiles/observed.toml "$repo/networks/observed.toml"
+printf '[observed]\npaths = ["networks/observed.toml"]\n' >"$repo/scslint.toml"
+git -C "$repo" init -q -b main
+git -C "$repo" config user.name "bench"
+git -C "$repo" config user.email "bench@example.com"
+git -C "$repo" config commit.gpgsign false
+
+# P clean profiles (the demo's HQ desktop), each with its own device comment.
+write_profiles() {
+    local round=$1 i
+    for i in $(seq -w 1 "$P"); do
+        sed "2s/.*/<!-- pc$i, revision $round -->/" profiles/wsman/hq-desktop.xml \
+            >"$repo/profiles/pc$i.xml"
+    done
+}
+write_profiles 0
+git -C "$repo" add -A
+git -C "$repo" commit -q -m "fleet"
+
+# Milliseconds each of RUNS commits took, one per line.
+commit_times() {
+    local label=$1 r start end
+    for r in $(seq 1 "$RUNS"); do
+        write_profiles "$label-$r"
+        git -C "$repo" add -A
+        start=$(date +%s%N)
+        git -C "$repo" commit -q -m "$label $r" >/dev/null 2>&1 ||
+            { echo "bench-hook: commit $label $r failed" >&2; exit 1; }
+        end=$(date +%s%N)
+        echo $(((end - start) / 1000))
+    done
+}
+# "median best" in milliseconds, from microseconds on standard input.
+stats() {
+    sort -n | awk '{ t[NR] = $1 } END {
+        m = (NR % 2) ? t[(NR + 1) / 2] : (t[NR / 2] + t[NR / 2 + 1]) / 2
+        printf "%.1f %.1f\n", m / 1000, t[1] / 1000 }'
+}
+
+read -r plain_median plain_best < <(commit_times plain | stats)
+(cd "$repo" && "$scslint" hook install 2>/dev/null)
+# The hook must really run: a broken profile is refused.
+sed 's/company\.com/ad.company.local/' profiles/wsman/hq-desktop.xml >"$repo/profiles/broken.xml"
+git -C "$repo" add profiles/broken.xml
+if git -C "$repo" commit -q -m broken >/dev/null 2>&1; then
+    echo "bench-hook: the hook let a broken profile through" >&2
+    exit 1
+fi
+git -C "$repo" rm -q --cached profiles/broken.xml
+rm "$repo/profiles/broken.xml"
+read -r hook_median hook_best < <(commit_times hook | stats)
+
+echo "git commit of $P staged profiles, $RUNS commits each, in ms (median / best):"
+printf '  without the hook  %8.1f / %.1f\n' "$plain_median" "$plain_best"
+printf '  with the hook     %8.1f / %.1f\n' "$hook_median" "$hook_best"
+awk -v a="$plain_median" -v b="$hook_median" \
+    'BEGIN { printf "  the hook adds     %8.1f ms per commit (median)\n", b - a }'
