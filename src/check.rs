@@ -40,6 +40,8 @@ pub struct Summary {
 pub struct Outcome {
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// Every profile checked, as (profile name, path as displayed), in reading order.
+    pub checked: Vec<(String, PathBuf)>,
 }
 
 impl Outcome {
@@ -121,7 +123,12 @@ pub fn run(options: &CheckOptions, config: &Config, dns: Option<&DnsCheck>) -> O
         findings.extend(rules::run(&ctx));
     }
 
-    finish(findings, summary, config)
+    let mut outcome = finish(findings, summary, config);
+    outcome.checked = profiles
+        .iter()
+        .map(|p| (p.name.clone(), p.source.path.clone()))
+        .collect();
+    outcome
 }
 
 /// The home domains SL105 asks DNS about.
@@ -173,5 +180,6 @@ pub fn finish(findings: Vec<Finding>, mut summary: Summary, config: &Config) -> 
     Outcome {
         findings: kept,
         summary,
+        checked: Vec::new(),
     }
 }

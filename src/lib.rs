@@ -7,6 +7,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod dns_name;
 pub mod envdetect;
+pub mod exit_status;
 pub mod external;
 pub mod observe;
 pub mod probe;

@@ -3,15 +3,19 @@
 
 use clap::Parser;
 use scslint::check::{CheckOptions, Outcome, Summary, finish, run};
-use scslint::cli::{CheckArgs, Cli, CollectArgs, Command, ConfigArgs, DnsArgs, Format, ProbeArgs};
+use scslint::cli::{
+    CheckArgs, Cli, CollectArgs, Command, ConfigArgs, DnsArgs, ExitArgs, Format, ProbeArgs,
+};
 use scslint::config::{Config, ConfigError};
 use scslint::diagnostic::{Code, Severity};
+use scslint::exit_status::Policy;
 use scslint::external::ExternalSuffixes;
 use scslint::observe::dns::DnsOptions;
 use scslint::observe::dns_facts::DnsCheck;
 use scslint::observe::{collect, snapshot};
 use scslint::probe::{self, plan};
-use scslint::report::{self, human, json};
+use scslint::report::paths::RepoPaths;
+use scslint::report::{self, github, human, json, junit, sarif};
 use scslint::rules;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -54,10 +58,21 @@ fn status(outcome: &Outcome) -> ExitCode {
     }
 }
 
-fn render(outcome: &Outcome, format: Format, to_terminal: bool) -> String {
+fn render(outcome: &Outcome, format: Format, to_terminal: bool, policy: &Policy) -> String {
     match format {
         Format::Human => human::render(outcome, human::Style::detect(to_terminal)),
         Format::Json => json::render(outcome),
+        Format::Sarif => sarif::render(outcome, &RepoPaths::detect()),
+        Format::Github => github::render(outcome, &RepoPaths::detect()),
+        Format::Junit => junit::render(outcome, policy.fail_level),
+    }
+}
+
+/// What `--fail-level` and `--exit-zero` ask for.
+fn policy(args: &ExitArgs) -> Policy {
+    Policy {
+        fail_level: args.fail_level.severity(),
+        exit_zero: args.exit_zero,
     }
 }
 
@@ -99,13 +114,14 @@ fn collect(args: CollectArgs) -> ExitCode {
         ..Summary::default()
     };
     let outcome = finish(collected.all_findings(), summary, &config);
+    let policy = policy(&args.exit);
     match &args.output {
         Some(path) => {
             if let Err(e) = snapshot::write_atomic(path, &text) {
                 eprintln!("scslint: cannot write {}: {e}", path.display());
                 return ExitCode::from(2);
             }
-            if !print_report(&outcome, args.format) {
+            if !print_report(&outcome, args.format, &policy) {
                 return ExitCode::from(2);
             }
         }
@@ -115,16 +131,22 @@ fn collect(args: CollectArgs) -> ExitCode {
             }
             eprint!(
                 "{}",
-                render(&outcome, args.format, std::io::stderr().is_terminal())
+                render(
+                    &outcome,
+                    args.format,
+                    std::io::stderr().is_terminal(),
+                    &policy
+                )
             );
         }
     }
-    status(&outcome)
+    ExitCode::from(policy.code(&outcome))
 }
 
 /// The findings on standard output; false when they could not be written.
-fn print_report(outcome: &Outcome, format: Format) -> bool {
-    print(&render(outcome, format, std::io::stdout().is_terminal())) == ExitCode::SUCCESS
+fn print_report(outcome: &Outcome, format: Format, policy: &Policy) -> bool {
+    let text = render(outcome, format, std::io::stdout().is_terminal(), policy);
+    print(&text) == ExitCode::SUCCESS
 }
 
 fn print(text: &str) -> ExitCode {
@@ -167,10 +189,11 @@ fn check(args: CheckArgs) -> ExitCode {
         progress: std::io::stderr().is_terminal(),
     };
     let outcome = run(&options, &config, dns.as_ref());
-    if !print_report(&outcome, args.format) {
+    let policy = policy(&args.exit);
+    if !print_report(&outcome, args.format, &policy) {
         return ExitCode::from(2);
     }
-    status(&outcome)
+    ExitCode::from(policy.code(&outcome))
 }
 
 fn explain(code: &str) -> ExitCode {
@@ -288,12 +311,13 @@ fn probe(args: ProbeArgs) -> ExitCode {
     let outcome = finish(plan.findings(&reports), Summary::default(), &config);
     let findings = &outcome.findings;
     let text = match args.format {
-        Format::Human => report::probe::render_human(
+        Format::Json => report::probe::render_json(&reports, findings),
+        // The command line allows human and json only.
+        _ => report::probe::render_human(
             &reports,
             findings,
             human::Style::detect(std::io::stdout().is_terminal()),
         ),
-        Format::Json => report::probe::render_json(&reports, findings),
     };
     if print(&text) != ExitCode::SUCCESS {
         return ExitCode::from(2);
