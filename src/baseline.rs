@@ -94,6 +94,7 @@ impl Baseline {
         let Outcome {
             findings,
             mut summary,
+            checked,
         } = outcome;
         let mut kept = Vec::with_capacity(findings.len());
         for f in findings {
@@ -118,6 +119,7 @@ impl Baseline {
         Outcome {
             findings: kept,
             summary,
+            checked,
         }
     }
 }
@@ -169,7 +171,11 @@ mod tests {
                 Severity::Info => summary.infos += 1,
             }
         }
-        Outcome { findings, summary }
+        Outcome {
+            findings,
+            summary,
+            checked: Vec::new(),
+        }
     }
 
     #[test]

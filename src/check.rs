@@ -49,6 +49,8 @@ pub struct Summary {
 pub struct Outcome {
     pub findings: Vec<Finding>,
     pub summary: Summary,
+    /// Every profile checked, as (profile name, path as displayed), in reading order.
+    pub checked: Vec<(String, PathBuf)>,
 }
 
 impl Outcome {
@@ -154,7 +156,12 @@ pub fn run(options: &CheckOptions, config: &Config, dns: Option<&DnsCheck>) -> O
     };
     let applied = crate::suppress::apply(findings, &scope, config);
     summary.suppressed = applied.suppressed;
-    finish(applied.findings, summary, config)
+    let mut outcome = finish(applied.findings, summary, config);
+    outcome.checked = profiles
+        .iter()
+        .map(|p| (p.name.clone(), p.source.path.clone()))
+        .collect();
+    outcome
 }
 
 /// The home domains SL105 asks DNS about.
@@ -206,5 +213,6 @@ pub fn finish(findings: Vec<Finding>, mut summary: Summary, config: &Config) -> 
     Outcome {
         findings: kept,
         summary,
+        checked: Vec::new(),
     }
 }

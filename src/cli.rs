@@ -130,8 +130,9 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "IP[:PORT]", value_parser = parse_nameserver)]
     pub nameserver: Option<SocketAddr>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// Output format (sarif, github and junit report files, not targets: they are for check and
+    /// collect).
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = probe_format())]
     pub format: Format,
 
     #[command(flatten)]
@@ -214,6 +215,9 @@ pub struct CollectArgs {
     pub format: Format,
 
     #[command(flatten)]
+    pub exit: ExitArgs,
+
+    #[command(flatten)]
     pub dns: DnsArgs,
 
     #[command(flatten)]
@@ -224,6 +228,53 @@ pub struct CollectArgs {
 pub enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// JUnit XML: one test case per profile, for CI test reports.
+    Junit,
+}
+
+/// `--format` of `probe`, which reports targets, not files: human or json only.
+fn probe_format() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["human", "json"]).map(|s| match s.as_str() {
+        "json" => Format::Json,
+        _ => Format::Human,
+    })
+}
+
+/// The lowest level that makes the exit status 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailLevel {
+    Error,
+    Warning,
+    Info,
+}
+
+impl FailLevel {
+    pub fn severity(self) -> crate::diagnostic::Severity {
+        use crate::diagnostic::Severity;
+        match self {
+            FailLevel::Error => Severity::Error,
+            FailLevel::Warning => Severity::Warning,
+            FailLevel::Info => Severity::Info,
+        }
+    }
+}
+
+/// How findings turn into the exit status (check and collect).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ExitArgs {
+    /// Exit with status 1 when a finding at or above this level remains.
+    #[arg(long, value_enum, value_name = "LEVEL", default_value_t = FailLevel::Error)]
+    pub fail_level: FailLevel,
+
+    /// Exit with status 0 even when findings remain. Usage errors and inputs that could not be
+    /// read or parsed still exit with status 2.
+    #[arg(long)]
+    pub exit_zero: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -260,6 +311,9 @@ pub struct CheckArgs {
     /// reporting them (SL053). For pre-commit, which names every staged .xml and .json file.
     #[arg(long)]
     pub skip_unrecognised: bool,
+
+    #[command(flatten)]
+    pub exit: ExitArgs,
 
     #[command(flatten)]
     pub dns: DnsArgs,

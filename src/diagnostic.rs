@@ -284,22 +284,27 @@ impl Finding {
     }
 
     /// A fingerprint that survives line moves: a hash of the code, the path (`/`-separated, without
-    /// `./`), the profile, network, home domain and host, and the message with line and column
-    /// numbers taken out. Severity is left out, so changing a rule's level keeps it. Baselines and
-    /// SARIF's partialFingerprints use it.
+    /// `./`), the profile, network, home domain and host, and the message with every run of digits
+    /// replaced (positions and host counts change from run to run). Severity is left out, so
+    /// changing a rule's level keeps it. Baselines use it; SARIF uses [`Finding::fingerprint_at`].
     pub fn fingerprint(&self) -> String {
+        self.fingerprint_at(&fingerprint_path(&self.path()))
+    }
+
+    /// [`Finding::fingerprint`] with the path given as it should be hashed (SARIF hashes the
+    /// repository-relative path).
+    pub fn fingerprint_at(&self, path: &str) -> String {
         use sha2::{Digest, Sha256};
-        let path = fingerprint_path(&self.path());
-        let message = message_without_positions(&self.message);
+        let message = message_without_numbers(&self.message);
         let mut hash = Sha256::new();
         let parts = [
             Some(self.code.as_str()),
-            Some(path.as_str()),
+            Some(path),
             self.profile.as_deref(),
             self.network.as_deref(),
             self.home_domain.as_deref(),
             self.host.as_deref(),
-            Some(message.as_ref()),
+            Some(message.as_str()),
         ];
         for part in parts {
             // Length-prefixed, with absent told apart from empty, so no two tuples collide.
@@ -336,23 +341,28 @@ fn fingerprint_path(path: &std::path::Path) -> String {
     parts.join("/").replace("//", "/")
 }
 
-/// A message with line, column and byte positions taken out: `line 12` → `line`,
-/// `dhcpd.conf:14:3` → `dhcpd.conf`.
-fn message_without_positions(message: &str) -> std::borrow::Cow<'_, str> {
-    use std::sync::LazyLock;
-    static POSITIONS: LazyLock<Option<(regex::Regex, regex::Regex)>> = LazyLock::new(|| {
-        let words =
-            regex::Regex::new(r"(?i)\b(lines?|columns?|col|bytes?|offset) \d+(-\d+)?").ok()?;
-        let file_line = regex::Regex::new(r"(\.[A-Za-z][A-Za-z0-9_-]*):\d+(:\d+)?\b").ok()?;
-        Some((words, file_line))
-    });
-    let Some((words, file_line)) = POSITIONS.as_ref() else {
-        return message.into();
-    };
-    match words.replace_all(message, "$1") {
-        std::borrow::Cow::Borrowed(m) => file_line.replace_all(m, "$1"),
-        std::borrow::Cow::Owned(m) => file_line.replace_all(&m, "$1").into_owned().into(),
+/// A message with every run of digits replaced by `#` and whitespace collapsed: line numbers,
+/// columns and host counts do not change what a finding is.
+fn message_without_numbers(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for word in message.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let mut in_digits = false;
+        for c in word.chars() {
+            if c.is_ascii_digit() {
+                if !in_digits {
+                    out.push('#');
+                }
+                in_digits = true;
+            } else {
+                out.push(c);
+                in_digits = false;
+            }
+        }
     }
+    out
 }
 
 #[cfg(test)]
@@ -414,15 +424,14 @@ mod tests {
     }
 
     #[test]
-    fn positions_are_taken_out_of_messages() {
+    fn numbers_are_taken_out_of_messages() {
         assert_eq!(
-            message_without_positions("`x` appears again (first on line 12); see dhcpd.conf:14:3"),
-            "`x` appears again (first on line); see dhcpd.conf"
+            message_without_numbers("`x` appears again (first on line 12);  see dhcpd.conf:14:3"),
+            "`x` appears again (first on line #); see dhcpd.conf:#:#"
         );
-        // Addresses keep their digits.
         assert_eq!(
-            message_without_positions("prefix 2001:db8:1::/48 and 10.0.0.1"),
-            "prefix 2001:db8:1::/48 and 10.0.0.1"
+            message_without_numbers("network `hq` (420 hosts)"),
+            message_without_numbers("network `hq` (431 hosts)")
         );
     }
 

@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod dns_name;
 pub mod envdetect;
+pub mod exit_status;
 pub mod external;
 pub mod hook;
 pub mod init;

@@ -5,17 +5,19 @@ use clap::Parser;
 use scslint::baseline::Baseline;
 use scslint::check::{CheckOptions, Outcome, Summary, finish, run};
 use scslint::cli::{
-    CheckArgs, Cli, CollectArgs, Command, ConfigArgs, DnsArgs, Format, HookAction, InitArgs,
-    ProbeArgs,
+    CheckArgs, Cli, CollectArgs, Command, ConfigArgs, DnsArgs, ExitArgs, Format, HookAction,
+    InitArgs, ProbeArgs,
 };
 use scslint::config::{Config, ConfigError};
 use scslint::diagnostic::{Code, Severity};
+use scslint::exit_status::Policy;
 use scslint::external::ExternalSuffixes;
 use scslint::observe::dns::DnsOptions;
 use scslint::observe::dns_facts::DnsCheck;
 use scslint::observe::{collect, snapshot};
 use scslint::probe::{self, plan};
-use scslint::report::{self, human, json};
+use scslint::report::paths::RepoPaths;
+use scslint::report::{self, github, human, json, junit, sarif};
 use scslint::rules;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -62,10 +64,21 @@ fn status(outcome: &Outcome) -> ExitCode {
     }
 }
 
-fn render(outcome: &Outcome, format: Format, to_terminal: bool) -> String {
+fn render(outcome: &Outcome, format: Format, to_terminal: bool, policy: &Policy) -> String {
     match format {
         Format::Human => human::render(outcome, human::Style::detect(to_terminal)),
         Format::Json => json::render(outcome),
+        Format::Sarif => sarif::render(outcome, &RepoPaths::detect()),
+        Format::Github => github::render(outcome, &RepoPaths::detect()),
+        Format::Junit => junit::render(outcome, policy.fail_level),
+    }
+}
+
+/// What `--fail-level` and `--exit-zero` ask for.
+fn policy(args: &ExitArgs) -> Policy {
+    Policy {
+        fail_level: args.fail_level.severity(),
+        exit_zero: args.exit_zero,
     }
 }
 
@@ -107,13 +120,14 @@ fn collect(args: CollectArgs) -> ExitCode {
         ..Summary::default()
     };
     let outcome = finish(collected.all_findings(), summary, &config);
+    let policy = policy(&args.exit);
     match &args.output {
         Some(path) => {
             if let Err(e) = snapshot::write_atomic(path, &text) {
                 eprintln!("scslint: cannot write {}: {e}", path.display());
                 return ExitCode::from(2);
             }
-            if !print_report(&outcome, args.format) {
+            if !print_report(&outcome, args.format, &policy) {
                 return ExitCode::from(2);
             }
         }
@@ -123,16 +137,22 @@ fn collect(args: CollectArgs) -> ExitCode {
             }
             eprint!(
                 "{}",
-                render(&outcome, args.format, std::io::stderr().is_terminal())
+                render(
+                    &outcome,
+                    args.format,
+                    std::io::stderr().is_terminal(),
+                    &policy
+                )
             );
         }
     }
-    status(&outcome)
+    ExitCode::from(policy.code(&outcome))
 }
 
 /// The findings on standard output; false when they could not be written.
-fn print_report(outcome: &Outcome, format: Format) -> bool {
-    print(&render(outcome, format, std::io::stdout().is_terminal())) == ExitCode::SUCCESS
+fn print_report(outcome: &Outcome, format: Format, policy: &Policy) -> bool {
+    let text = render(outcome, format, std::io::stdout().is_terminal(), policy);
+    print(&text) == ExitCode::SUCCESS
 }
 
 fn print(text: &str) -> ExitCode {
@@ -203,13 +223,14 @@ fn check(args: CheckArgs) -> ExitCode {
     {
         return code;
     }
-    if !print_report(&outcome, args.format) {
+    let policy = policy(&args.exit);
+    if !print_report(&outcome, args.format, &policy) {
         return ExitCode::from(2);
     }
     if args.write_baseline.is_some() && !outcome.had_input_problems() {
         return ExitCode::SUCCESS;
     }
-    status(&outcome)
+    ExitCode::from(policy.code(&outcome))
 }
 
 /// Write `check --write-baseline FILE`; the exit status when that failed.
@@ -345,12 +366,13 @@ fn probe(args: ProbeArgs) -> ExitCode {
     let outcome = finish(plan.findings(&reports), Summary::default(), &config);
     let findings = &outcome.findings;
     let text = match args.format {
-        Format::Human => report::probe::render_human(
+        Format::Json => report::probe::render_json(&reports, findings),
+        // The command line allows human and json only.
+        _ => report::probe::render_human(
             &reports,
             findings,
             human::Style::detect(std::io::stdout().is_terminal()),
         ),
-        Format::Json => report::probe::render_json(&reports, findings),
     };
     if print(&text) != ExitCode::SUCCESS {
         return ExitCode::from(2);

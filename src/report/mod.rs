@@ -1,8 +1,13 @@
 //! Output formats. Each turns findings into text; none knows anything about AMT.
 
+pub mod fingerprint;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod paths;
 pub mod probe;
+pub mod sarif;
 
 /// Make untrusted text safe for a terminal: control and bidirectional-override characters become
 /// visible escapes.

@@ -1,0 +1,266 @@
+//! `--format sarif`: one SARIF 2.1.0 log with one run, for GitHub code scanning and other SARIF
+//! viewers. URIs are relative to the repository root (`%SRCROOT%`), regions are 1-based with
+//! columns in characters, every rule a result uses is described in `tool.driver.rules`, and
+//! `partialFingerprints` leave positions out (see [`super::fingerprint`]).
+
+use super::fingerprint;
+use super::paths::{RepoPaths, uri_reference};
+use crate::check::Outcome;
+use crate::diagnostic::{Code, Finding, Location, Severity};
+use serde_json::{Map, Value, json};
+use std::collections::BTreeSet;
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+const SRCROOT: &str = "%SRCROOT%";
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// The rule's documentation as a reportingDescriptor.
+fn descriptor(code: Code) -> Value {
+    let doc = crate::rules::doc(code);
+    let (what, why, fix, example) = (
+        doc.what.trim(),
+        doc.why.trim(),
+        doc.fix.trim(),
+        doc.example.trim_matches('\n'),
+    );
+    json!({
+        "id": code.as_str(),
+        "name": code.name(),
+        "shortDescription": {"text": doc.summary},
+        "fullDescription": {"text": what},
+        "help": {
+            "text": format!("Why it matters for AMT: {why}\n\nHow to fix it: {fix}"),
+            "markdown": format!(
+                "**Why it matters for AMT**\n\n{why}\n\n**How to fix it**\n\n{fix}\n\n**Example**\n\n```text\n{example}\n```"
+            ),
+        },
+        "defaultConfiguration": {"level": level(code.default_severity())},
+        "properties": {"tags": ["amt", "environment-detection"]},
+    })
+}
+
+/// Where a path goes in the log: a URI relative to `%SRCROOT%`, else an absolute `file:` URI.
+fn artifact(paths: &RepoPaths, path: &std::path::Path) -> Value {
+    match paths.relative(path) {
+        Some(rel) => json!({"uri": uri_reference(&rel), "uriBaseId": SRCROOT}),
+        None => json!({"uri": paths.file_uri(path)}),
+    }
+}
+
+/// A physicalLocation, or `None` for a finding that has no file.
+fn physical(paths: &RepoPaths, location: &Location) -> Option<Value> {
+    let path = location.path();
+    if path.as_os_str().is_empty() {
+        return None;
+    }
+    let (line, column) = location.line_col();
+    let mut region = Map::new();
+    region.insert("startLine".into(), line.max(1).into());
+    region.insert("startColumn".into(), column.max(1).into());
+    if let Location::Span { .. } = location {
+        let (end_line, end_column) = location.end_line_col();
+        region.insert("endLine".into(), end_line.max(1).into());
+        region.insert("endColumn".into(), end_column.max(1).into());
+    }
+    Some(json!({
+        "artifactLocation": artifact(paths, &path),
+        "region": region,
+    }))
+}
+
+fn message_text(f: &Finding) -> String {
+    match &f.help {
+        Some(help) => format!("{}\n\nhelp: {help}", f.message),
+        None => f.message.clone(),
+    }
+}
+
+fn result(f: &Finding, rule_index: usize, fingerprint: String, paths: &RepoPaths) -> Value {
+    let mut result = Map::new();
+    result.insert("ruleId".into(), f.code.as_str().into());
+    result.insert("ruleIndex".into(), rule_index.into());
+    result.insert("level".into(), level(f.severity).into());
+    result.insert("message".into(), json!({"text": message_text(f)}));
+    if let Some(mut location) = physical(paths, &f.location).map(|p| json!({"physicalLocation": p}))
+    {
+        if let Some(label) = &f.label {
+            location["message"] = json!({"text": label});
+        }
+        result.insert("locations".into(), json!([location]));
+    }
+    let related: Vec<Value> = f
+        .related
+        .iter()
+        .filter_map(|r| physical(paths, &r.location).map(|p| (p, r.label.clone())))
+        .enumerate()
+        .map(
+            |(id, (p, label))| json!({"id": id, "physicalLocation": p, "message": {"text": label}}),
+        )
+        .collect();
+    if !related.is_empty() {
+        result.insert("relatedLocations".into(), related.into());
+    }
+    result.insert(
+        "partialFingerprints".into(),
+        json!({ fingerprint::KEY: fingerprint }),
+    );
+    let mut properties = Map::new();
+    for (key, value) in [
+        ("profile", &f.profile),
+        ("network", &f.network),
+        ("homeDomain", &f.home_domain),
+        ("host", &f.host),
+    ] {
+        if let Some(v) = value {
+            properties.insert(key.into(), v.clone().into());
+        }
+    }
+    if !properties.is_empty() {
+        result.insert("properties".into(), properties.into());
+    }
+    result.into()
+}
+
+/// The whole log as a JSON value.
+pub fn log(outcome: &Outcome, paths: &RepoPaths) -> Value {
+    let used: Vec<Code> = outcome
+        .findings
+        .iter()
+        .map(|f| f.code)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let prints = fingerprint::all(
+        outcome
+            .findings
+            .iter()
+            .map(|f| (f, paths.display(&f.path()))),
+    );
+    let results: Vec<Value> = outcome
+        .findings
+        .iter()
+        .zip(prints)
+        .map(|(f, print)| {
+            let index = used.iter().position(|&c| c == f.code).unwrap_or(0);
+            result(f, index, print, paths)
+        })
+        .collect();
+    let mut driver = json!({
+        "name": "scslint",
+        "version": env!("CARGO_PKG_VERSION"),
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "rules": used.iter().map(|&c| descriptor(c)).collect::<Vec<_>>(),
+    });
+    let info = [env!("CARGO_PKG_HOMEPAGE"), env!("CARGO_PKG_REPOSITORY")]
+        .into_iter()
+        .find(|u| !u.is_empty());
+    if let Some(uri) = info {
+        driver["informationUri"] = uri.into();
+    }
+    json!({
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": driver},
+            "originalUriBaseIds": {
+                SRCROOT: {
+                    "uri": paths.root_uri(),
+                    "description": {"text": "The repository root (or the working directory outside a git work tree)."},
+                },
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    })
+}
+
+pub fn render(outcome: &Outcome, paths: &RepoPaths) -> String {
+    // Serialising a JSON value cannot fail.
+    let mut text = serde_json::to_string_pretty(&log(outcome, paths)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{Summary, finish};
+    use crate::config::Config;
+    use crate::source::{Encoding, SourceFile};
+    use std::path::Path;
+
+    fn paths() -> RepoPaths {
+        RepoPaths::from_dir(Path::new("/nonexistent-scslint-root"))
+    }
+
+    #[test]
+    fn clean_run_has_an_empty_results_array() {
+        let outcome = finish(Vec::new(), Summary::default(), &Config::default());
+        let log = log(&outcome, &paths());
+        assert_eq!(log["runs"][0]["results"], json!([]));
+        assert_eq!(log["runs"][0]["tool"]["driver"]["rules"], json!([]));
+        assert_eq!(log["version"], "2.1.0");
+    }
+
+    #[test]
+    fn results_point_at_rules_and_one_based_regions() {
+        let src = SourceFile::new(
+            "dir/a b.xml",
+            "<x>\n  corp.com\n</x>".into(),
+            Encoding::Utf8,
+        );
+        let findings = vec![
+            Finding::new(Code::SL102, &src, 6..14, "unmatched").label("here"),
+            Finding::new(Code::SL006, &src, 6..14, "too broad").help("narrow it"),
+            Finding::at(
+                Code::SL104,
+                Location::File {
+                    path: "".into(),
+                    line: 0,
+                    column: 0,
+                },
+                "nowhere",
+            ),
+        ];
+        let outcome = finish(findings, Summary::default(), &Config::default());
+        let log = log(&outcome, &paths());
+        let rules: Vec<&str> = log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(rules, ["SL006", "SL102", "SL104"]);
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        for r in results {
+            let index = r["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(rules[index], r["ruleId"]);
+        }
+        let with_file: Vec<&Value> = results
+            .iter()
+            .filter(|r| r.get("locations").is_some())
+            .collect();
+        assert_eq!(
+            with_file.len(),
+            2,
+            "the finding without a file has no location"
+        );
+        let loc = &with_file[0]["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], "dir/a%20b.xml");
+        assert_eq!(loc["artifactLocation"]["uriBaseId"], SRCROOT);
+        assert_eq!(
+            loc["region"],
+            json!({"startLine": 2, "startColumn": 3, "endLine": 2, "endColumn": 11})
+        );
+        let broad = results.iter().find(|r| r["ruleId"] == "SL006").unwrap();
+        assert_eq!(broad["message"]["text"], "too broad\n\nhelp: narrow it");
+        assert_eq!(broad["level"], "error");
+    }
+}
