@@ -148,7 +148,7 @@ pub fn render(findings: &[Finding]) -> String {
 /// Write the baseline atomically (a temporary file beside `path`, renamed into place); the
 /// number of findings recorded.
 pub fn write(path: &Path, findings: &[Finding]) -> std::io::Result<usize> {
-    crate::observe::snapshot::write_atomic(path, &render(findings))?;
+    crate::atomic::write(path, render(findings).as_bytes(), 0o644, true)?;
     Ok(findings.iter().filter(|f| recorded(f)).count())
 }
 

@@ -14,7 +14,7 @@ use scslint::exit_status::Policy;
 use scslint::external::ExternalSuffixes;
 use scslint::observe::dns::DnsOptions;
 use scslint::observe::dns_facts::DnsCheck;
-use scslint::observe::{collect, snapshot};
+use scslint::observe::collect;
 use scslint::probe::{self, plan};
 use scslint::report::paths::RepoPaths;
 use scslint::report::{self, github, human, json, junit, sarif};
@@ -123,7 +123,7 @@ fn collect(args: CollectArgs) -> ExitCode {
     let policy = policy(&args.exit);
     match &args.output {
         Some(path) => {
-            if let Err(e) = snapshot::write_atomic(path, &text) {
+            if let Err(e) = scslint::atomic::write(path, text.as_bytes(), 0o644, true) {
                 eprintln!("scslint: cannot write {}: {e}", path.display());
                 return ExitCode::from(2);
             }

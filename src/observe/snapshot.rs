@@ -8,9 +8,7 @@ use crate::envdetect::parse_ipv6_prefix;
 use crate::source::Source;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::io::Write;
 use std::net::Ipv4Addr;
-use std::path::Path;
 use toml::Spanned;
 
 #[derive(Deserialize)]
@@ -319,22 +317,6 @@ pub fn render(networks: &mut [NetworkEntry], hosts: &mut [HostEntry]) -> String 
     format!("{HEADER}\n{body}")
 }
 
-/// Write `text` to `path` through a temporary file in the same folder and a rename, so a failure
-/// never leaves a partial snapshot.
-pub fn write_atomic(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".scslint-snapshot")
-        .tempfile_in(dir)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -462,20 +444,5 @@ ipv6_prefixes = ["2001:db8:9::/64"]
         );
         assert_eq!(back.hosts[0].host, host);
         assert_eq!(back.hosts[0].network.as_deref(), Some("subnet 10.1.4.0/24"));
-    }
-
-    #[test]
-    fn atomic_write_replaces_whole_files_only() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("observed.toml");
-        write_atomic(&path, "[[network]]\nname = \"a\"\n").unwrap();
-        write_atomic(&path, "[[network]]\nname = \"b\"\n").unwrap();
-        assert_eq!(
-            std::fs::read_to_string(&path).unwrap(),
-            "[[network]]\nname = \"b\"\n"
-        );
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "no temporary file is left behind");
-        assert!(write_atomic(&dir.path().join("missing/dir/x.toml"), "x").is_err());
     }
 }
