@@ -204,6 +204,21 @@ pub fn display_path(path: &Path) -> PathBuf {
     path.strip_prefix("./").unwrap_or(path).to_path_buf()
 }
 
+/// `a/./b/../c` → `a/c`, without touching the file system.
+pub fn lexical_path(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
 /// The character an XML predefined entity (`&amp;` → `amp`) stands for. XML readers expand these
 /// and nothing else: DTD entities are never expanded.
 pub fn xml_entity(name: &str) -> Option<char> {

@@ -8,7 +8,7 @@ use crate::diagnostic::{Code, Finding, Location};
 use crate::profile::xml::Document;
 use crate::source::{Source, Span};
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The word an inline suppression comment starts with.
@@ -415,7 +415,7 @@ impl Paths {
             } else {
                 std::env::current_dir().unwrap_or_default().join(path)
             };
-            lexical(&joined)
+            crate::source::lexical_path(&joined)
         });
         self.absolute.insert(path.to_path_buf(), resolved.clone());
         resolved
@@ -435,21 +435,6 @@ impl Paths {
             .join("/");
         ignore.matcher.is_match(text)
     }
-}
-
-/// `a/./b/../c` → `a/c`, without touching the file system.
-fn lexical(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -589,6 +574,9 @@ mod tests {
 
     #[test]
     fn lexical_paths() {
-        assert_eq!(lexical(Path::new("/a/./b/../c")), PathBuf::from("/a/c"));
+        assert_eq!(
+            crate::source::lexical_path(Path::new("/a/./b/../c")),
+            PathBuf::from("/a/c")
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! directory; with `/` separators, and as percent-encoded URI references for SARIF.
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// Characters escaped in one path segment of a URI reference: everything RFC 3986 does not allow
 /// there, `%` itself, and `:` (so that a first segment is never read as a scheme). Non-ASCII is
@@ -62,7 +62,7 @@ impl RepoPaths {
     /// The path relative to the repository root with `/` separators, or `None` when it lies
     /// outside the root.
     pub fn relative(&self, path: &Path) -> Option<String> {
-        let absolute = normalise(&self.cwd.join(path));
+        let absolute = crate::source::lexical_path(&self.cwd.join(path));
         let rel = match absolute.strip_prefix(&self.root) {
             Ok(rel) => rel.to_path_buf(),
             // Through a link: compare where both really are.
@@ -87,7 +87,7 @@ impl RepoPaths {
 
     /// The absolute path as a `file:` URI.
     pub fn file_uri(&self, path: &Path) -> String {
-        file_uri(&normalise(&self.cwd.join(path)))
+        file_uri(&crate::source::lexical_path(&self.cwd.join(path)))
     }
 
     /// The root as a `file:` URI ending in `/` (what `%SRCROOT%` stands for).
@@ -113,21 +113,6 @@ fn file_uri(absolute: &Path) -> String {
     let text = absolute.to_string_lossy().replace('\\', "/");
     let text = text.trim_start_matches('/');
     format!("file:///{}", uri_reference(text))
-}
-
-/// Drop `.` and resolve `..` without touching the file system.
-fn normalise(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
