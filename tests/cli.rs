@@ -3,25 +3,8 @@
 
 mod support;
 
-use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::Path;
-use support::{assert_conforms, codes, root, scslint};
-
-/// Run `check --format json` in `dir`; return the exit status and the report, validated.
-fn check_json(dir: &Path, args: &[&str]) -> (i32, Value) {
-    let out = scslint()
-        .current_dir(dir)
-        .arg("check")
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
-    assert_conforms("report.schema.json", &report);
-    (out.status.code().unwrap(), report)
-}
+use support::{check_json, codes, root, scslint, write};
 
 const CLEAN: &str = r#"<g:AMT_EnvironmentDetectionSettingData xmlns:g="http://intel.com/wbem/wscim/1/amt-schema/1/AMT_EnvironmentDetectionSettingData">
   <g:DetectionAlgorithm>0</g:DetectionAlgorithm>
@@ -30,12 +13,6 @@ const CLEAN: &str = r#"<g:AMT_EnvironmentDetectionSettingData xmlns:g="http://in
 "#;
 
 const OBSERVED: &str = "[[network]]\nname = \"hq\"\nsuffix = \"site4.company.com\"\nhosts = 12\n";
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
 
 #[test]
 fn demo_reports_every_planted_mistake_and_nothing_on_clean_profiles() {

@@ -12,7 +12,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use support::{root, scslint};
+use support::{root, scslint, write};
 
 const FIXTURE: &str = "tests/fixtures/formats";
 
@@ -29,12 +29,6 @@ const AD_ROOT: &str = r#"<g:AMT_EnvironmentDetectionSettingData xmlns:g="http://
 "#;
 
 const OBSERVED: &str = "[[network]]\nname = \"hq\"\nsuffix = \"company.com\"\nhosts = 420\n";
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
 
 /// The vendored official schema, itself checked against its meta-schema.
 fn sarif_schema() -> Value {

@@ -7,7 +7,7 @@ mod support;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use support::{assert_conforms, codes, root, scslint, toml_text_as_json};
+use support::{assert_conforms, codes, root, scslint, toml_text_as_json, write};
 
 const PROFILE: &str = r#"<g:AMT_EnvironmentDetectionSettingData xmlns:g="http://intel.com/wbem/wscim/1/amt-schema/1/AMT_EnvironmentDetectionSettingData">
   <g:DetectionAlgorithm>0</g:DetectionAlgorithm>
@@ -73,12 +73,6 @@ fn run(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .unwrap()
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
 }
 
 /// A repository with scslint.toml naming the observed networks, committed without a hook.

@@ -7,33 +7,7 @@ mod support;
 
 use serde_json::Value;
 use std::path::Path;
-use support::{assert_conforms, codes, scslint};
-
-/// Run `check --format json` in `dir`; the exit status and the report, validated.
-fn check_json(dir: &Path, args: &[&str]) -> (i32, Value) {
-    let out = scslint()
-        .current_dir(dir)
-        .arg("check")
-        .args(args)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not JSON ({e}): {}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
-    assert_conforms("report.schema.json", &report);
-    (out.status.code().unwrap(), report)
-}
-
-fn write(dir: &Path, name: &str, text: &str) {
-    let path = dir.join(name);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
+use support::{assert_conforms, check_json, codes, scslint, write};
 
 /// The diagnostics with this code.
 fn with_code<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {

@@ -8,6 +8,34 @@ pub mod fake_amt;
 use serde_json::Value;
 use std::path::Path;
 
+/// Write `text` to `dir/name`, creating folders on the way.
+pub fn write(dir: &Path, name: &str, text: &str) {
+    let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Run `check ARGS --format json` in `dir`; the exit status and the report, validated against
+/// schemas/report.schema.json.
+pub fn check_json(dir: &Path, args: &[&str]) -> (i32, Value) {
+    let out = scslint()
+        .current_dir(dir)
+        .arg("check")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_conforms("report.schema.json", &report);
+    (out.status.code().unwrap(), report)
+}
+
 pub fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
