@@ -167,6 +167,11 @@ fn an_me_that_answers_where_outside_is_predicted_is_reported() {
     let (observed, profile) = snapshot_and_profile(dir.path(), device.ip(), "ad.corp.local");
     let run = probe(&device, &["--observed", &observed, "--profile", &profile]);
     assert_eq!(codes(&run.report), ["SL301"], "{:#}", run.report);
+
+    // Predicted inside and answering: as it should be.
+    let (observed, profile) = snapshot_and_profile(dir.path(), device.ip(), "corp.test");
+    let run = probe(&device, &["--observed", &observed, "--profile", &profile]);
+    assert!(codes(&run.report).is_empty(), "{:#}", run.report);
 }
 
 const SECRET: &str = "Sup3r-S3cret!";
