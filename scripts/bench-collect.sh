@@ -11,15 +11,7 @@ M=${M:-300}
 RUNS=${RUNS:-3}
 cd "$(dirname "$0")/.."
 
-need() {
-    command -v "$1" >/dev/null && return
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        apt-get install -y -qq "$2" >/dev/null || { apt-get update -qq >/dev/null && apt-get install -y -qq "$2" >/dev/null; }
-    else
-        echo "bench-collect: needs $1 (Debian package $2)" >&2
-        exit 1
-    fi
-}
+. scripts/need.sh
 need jq jq
 need /usr/bin/time time
 need bc bc

@@ -13,15 +13,7 @@ NMAP_HOST_TIMEOUT=${NMAP_HOST_TIMEOUT:-60s}
 NMAP_EXTRA=${NMAP_EXTRA:-}
 cd "$(dirname "$0")/.."
 
-need() {
-    command -v "$1" >/dev/null && return
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        apt-get install -y -qq "$2" >/dev/null || { apt-get update -qq >/dev/null && apt-get install -y -qq "$2" >/dev/null; }
-    else
-        echo "bench-probe: needs $1 (Debian package $2)" >&2
-        exit 1
-    fi
-}
+. scripts/need.sh
 need nmap nmap
 need bc bc
 
