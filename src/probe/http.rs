@@ -83,9 +83,22 @@ pub fn http_info(response: &Response) -> HttpInfo {
     }
 }
 
-/// True when a `Server:` value names Intel AMT (the ME, not the OS, owns the address).
+/// The short `Server:` value some AMT firmware sends instead of the product name; nmap's
+/// service fingerprints for AMT include it.
+const AMT_SHORT_BANNER: &str = "AMT";
+
+/// True when a `Server:` value names Intel AMT (the ME, not the OS, owns the address): the
+/// product name (with or without a version), or the bare `AMT`.
 pub fn is_amt_server(s: &str) -> bool {
-    banner_rest(s).is_some()
+    banner_rest(s).is_some() || s.trim() == AMT_SHORT_BANNER
+}
+
+/// True for a Digest realm of AMT's shape, `Digest:` and 32 hex digits (DOMAIN.md §6; e.g.
+/// `Digest:A4070000000000000000000000000000` before provisioning).
+pub fn is_amt_realm(realm: &str) -> bool {
+    realm
+        .strip_prefix("Digest:")
+        .is_some_and(|hex| hex.len() == 32 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// `11.8.50` from `Intel(R) Active Management Technology 11.8.50.3425` (3- or 4-part versions).
@@ -770,6 +783,16 @@ mod tests {
         Server: Intel(R) Active Management Technology 11.8.50.3425\r\n\r\n";
 
     #[test]
+    fn amt_realms_have_a_fixed_shape() {
+        assert!(is_amt_realm("Digest:A4070000000000000000000000000000"));
+        assert!(is_amt_realm("Digest:9c3e4f0a1b2d4c5e8f7061a2b3c4d5e6"));
+        assert!(!is_amt_realm("Digest:A40700000000000000000000000000"));
+        assert!(!is_amt_realm("Digest:G4070000000000000000000000000000"));
+        assert!(!is_amt_realm("testrealm@host.com"));
+        assert!(!is_amt_realm("digest:A4070000000000000000000000000000"));
+    }
+
+    #[test]
     fn reads_amt_versions_from_server_headers() {
         let s = "Intel(R) Active Management Technology 11.8.50.3425";
         assert!(is_amt_server(s));
@@ -791,6 +814,9 @@ mod tests {
             None
         );
         assert!(!is_amt_server("nginx/1.24.0"));
+        assert!(is_amt_server("AMT") && is_amt_server(" AMT "));
+        assert_eq!(amt_version_from_server("AMT"), None);
+        assert!(!is_amt_server("AMTd/2.0") && !is_amt_server("amt-proxy"));
         assert_eq!(amt_version_from_server("nginx/1.24.0"), None);
         assert_eq!(
             amt_version_from_server("Intel(R) Active Management Technology ¡1.2.3"),

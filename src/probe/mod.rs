@@ -78,6 +78,20 @@ pub struct RmcpStep {
     pub amt_version: Option<String>,
     pub provisioning: Option<rmcp::Provisioning>,
     pub port: Option<u16>,
+    /// The pong's both-ports bit (byte 19 bit 2): 16992 and 16993 are both open.
+    pub both_ports: bool,
+}
+
+impl RmcpStep {
+    /// The ports the pong advertises: both, the one named, or none (AMT not set up).
+    pub fn open_ports(&self) -> Vec<u16> {
+        rmcp::open_ports(self.port, self.both_ports)
+    }
+
+    /// The pong advertises 16993 alone: a TLS-only device, on which a closed 16992 is normal.
+    pub fn tls_only(&self) -> bool {
+        self.open_ports() == [16993]
+    }
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -159,6 +173,19 @@ impl Report {
     }
 }
 
+/// Evidence other than the `Server:` header that an Intel ME is at the address: an RMCP pong
+/// (only Intel's OEM IANA 343 is accepted as one), or a WS-Man Identify naming Intel as the
+/// vendor, or a 401 whose Digest realm has AMT's `Digest:<32 hex>` shape.
+fn amt_evidence(r: &Report) -> Option<&'static str> {
+    if r.rmcp.is_some() {
+        return Some("the RMCP pong (Intel IANA 343)");
+    }
+    match &r.wsman {
+        Some(id) if id.is_amt() => Some("the WS-Man Identify answer"),
+        _ => None,
+    }
+}
+
 /// The verdict from the steps' results.
 fn verdict(r: &Report) -> Verdict {
     let banner_is_amt = r
@@ -168,6 +195,9 @@ fn verdict(r: &Report) -> Verdict {
         .map(http::is_amt_server);
     match banner_is_amt {
         Some(true) => return Verdict::AmtReachable,
+        // A non-standard banner does not outweigh RMCP or WS-Man evidence of the ME: scanners'
+        // fingerprints (nmap's) know AMT answering with other `Server:` values.
+        Some(false) if amt_evidence(r).is_some() => return Verdict::AmtReachable,
         Some(false) => return Verdict::NotAmt,
         None => {}
     }
@@ -177,7 +207,9 @@ fn verdict(r: &Report) -> Verdict {
     );
     let redirection_alive = r.redirection.as_ref().is_some_and(|x| x.status == 0);
     let tls_amt = matches!(r.tls, Some(tls::TlsOutcome::Connected(_)))
-        && r.rmcp.as_ref().is_some_and(|p| p.port == Some(16993));
+        && r.rmcp
+            .as_ref()
+            .is_some_and(|p| p.open_ports().contains(&16993));
     if wsman_alive || redirection_alive || tls_amt {
         return Verdict::AmtReachable;
     }
@@ -230,11 +262,14 @@ pub async fn probe(target: &Target, options: &Options) -> Report {
         amt_version: p.amt_version,
         provisioning: p.provisioning,
         port: p.port,
+        both_ports: p.both_ports,
     });
     if !options.ports_only {
         higher_steps(&mut report, ip, &host, options).await;
     }
     report.verdict = verdict(&report);
+    let notes = evidence_notes(&report);
+    report.notes.extend(notes);
     if !options.ports_only
         && report.verdict == Verdict::AmtReachable
         && let Some(creds) = &options.credentials
@@ -251,6 +286,52 @@ pub async fn probe(target: &Target, options: &Options) -> Report {
         );
     }
     report
+}
+
+/// What the verdict rests on when it is not plain: an ME recognised despite a non-Intel
+/// `Server:` header, and the ports the RMCP pong advertises against those that answered.
+fn evidence_notes(r: &Report) -> Vec<String> {
+    let mut notes = Vec::new();
+    let server = r.http.as_ref().and_then(|h| h.server.as_deref());
+    if let (Some(server), Some(evidence)) = (server, amt_evidence(r))
+        && !http::is_amt_server(server)
+        && r.verdict == Verdict::AmtReachable
+    {
+        notes.push(format!(
+            "16992 answers with `Server: {server}`, not Intel AMT's banner; {evidence} shows an Intel ME"
+        ));
+    }
+    let Some(pong) = &r.rmcp else {
+        return notes;
+    };
+    let open = |p: u16| r.port(p) == Some(PortState::Open);
+    if pong.tls_only() && open(16993) && !open(16992) {
+        notes.push(
+            "TLS only: the RMCP pong advertises 16993 alone, so a closed 16992 is expected".into(),
+        );
+    }
+    let advertised = pong.open_ports();
+    let closed: Vec<String> = advertised
+        .iter()
+        .filter(|p| matches!(r.port(**p), Some(PortState::Refused | PortState::Timeout)))
+        .map(u16::to_string)
+        .collect();
+    if !closed.is_empty() && advertised.iter().any(|p| open(*p)) {
+        notes.push(format!(
+            "the RMCP pong advertises {} open, yet {} did not accept",
+            join_ports(&advertised),
+            closed.join(" and ")
+        ));
+    }
+    notes
+}
+
+fn join_ports(ports: &[u16]) -> String {
+    ports
+        .iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(" and ")
 }
 
 /// Step 1's comparison: the name's addresses against the ME's, when a snapshot knows it.
@@ -419,6 +500,7 @@ mod tests {
             amt_version: Some("11.8".into()),
             provisioning: None,
             port: Some(16992),
+            both_ports: false,
         });
         r
     }
@@ -444,6 +526,84 @@ mod tests {
         });
         assert_eq!(verdict(&web), Verdict::AmtReachable);
         assert!(closed.host_answers() && !nothing.host_answers());
+    }
+
+    fn http(server: Option<&str>) -> Option<http::HttpInfo> {
+        Some(http::HttpInfo {
+            status: 200,
+            server: server.map(str::to_owned),
+            amt_version: None,
+        })
+    }
+
+    #[test]
+    fn rmcp_or_wsman_evidence_outweighs_a_non_intel_banner() {
+        use PortState::*;
+        // `Server: AMT` is AMT's short banner.
+        let mut short = report(&[(16992, Open)], false);
+        short.http = http(Some("AMT"));
+        assert_eq!(verdict(&short), Verdict::AmtReachable);
+        // Another banner, but the RMCP pong came from Intel's ME.
+        let mut odd = report(&[(16992, Open)], true);
+        odd.http = http(Some("Embedded HTTP Server"));
+        assert_eq!(verdict(&odd), Verdict::AmtReachable);
+        odd.verdict = verdict(&odd);
+        let notes = evidence_notes(&odd);
+        assert!(notes.iter().any(|n| n.contains("RMCP pong")), "{notes:?}");
+        // No RMCP, but a 401 with AMT's realm shape, or an Identify naming Intel.
+        let mut realm = report(&[(16992, Open)], false);
+        realm.http = http(Some("Embedded HTTP Server"));
+        realm.wsman = Some(wsman::Identify::AuthRequired {
+            realm: Some("Digest:9C3E4F0A1B2D4C5E8F7061A2B3C4D5E6".into()),
+        });
+        assert_eq!(verdict(&realm), Verdict::AmtReachable);
+        realm.wsman = Some(wsman::Identify::AuthRequired {
+            realm: Some("intranet".into()),
+        });
+        assert_eq!(
+            verdict(&realm),
+            Verdict::NotAmt,
+            "any Digest 401 is not evidence"
+        );
+        realm.wsman = Some(wsman::Identify::Identified {
+            vendor: Some("Intel(r)".into()),
+            version: Some("AMT 11".into()),
+        });
+        assert_eq!(verdict(&realm), Verdict::AmtReachable);
+        // No Server header at all, Identify names Intel.
+        realm.http = http(None);
+        assert_eq!(verdict(&realm), Verdict::AmtReachable);
+    }
+
+    #[test]
+    fn the_pong_says_which_ports_to_expect() {
+        use PortState::*;
+        let mut tls_only = report(&[(16992, Refused), (16993, Open)], true);
+        if let Some(p) = tls_only.rmcp.as_mut() {
+            p.port = Some(16993);
+        }
+        tls_only.verdict = verdict(&tls_only);
+        assert_eq!(tls_only.verdict, Verdict::AmtReachable);
+        let notes = evidence_notes(&tls_only);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].contains("TLS only"), "{notes:?}");
+        // Both ports advertised, one refuses: said, not silently accepted.
+        let mut dual = report(&[(16992, Refused), (16993, Open)], true);
+        if let Some(p) = dual.rmcp.as_mut() {
+            p.both_ports = true;
+        }
+        dual.verdict = verdict(&dual);
+        let notes = evidence_notes(&dual);
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("16992 and 16993 open, yet 16992")),
+            "{notes:?}"
+        );
+        // As advertised: nothing to say.
+        let mut plain = report(&[(16992, Open), (16993, Refused)], true);
+        plain.verdict = verdict(&plain);
+        assert!(evidence_notes(&plain).is_empty());
     }
 
     #[test]

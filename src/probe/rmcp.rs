@@ -21,6 +21,8 @@ const TYPE_PRESENCE_PONG: u8 = 0x40;
 const INTEL_IANA: u32 = 343;
 /// Shorter datagrams are RMCP ACKs or junk; byte 19 (provisioning) is the last one needed.
 const MIN_PONG_LEN: usize = 20;
+/// Pong byte 19, bit 2: 16992 and 16993 both open (MeshCentral `amtscanner.js`, `dualPorts`).
+const BOTH_PORTS_BIT: u8 = 0x04;
 /// Receive buffer; a pong is 28 bytes and longer datagrams are truncated by the kernel.
 const RECV_BUF_LEN: usize = 512;
 /// Tag sent in every ping of one call; each call has its own socket, so one tag is enough.
@@ -47,6 +49,25 @@ pub struct Pong {
     pub provisioning: Option<Provisioning>,
     /// The open AMT port (16992 or 16993); `None` when AMT is present but not set up.
     pub port: Option<u16>,
+    /// Byte 19 bit 2: both 16992 and 16993 are open, whatever `port` says. MeshCentral's
+    /// `amtscanner.js` (`parseRmcpPacket`) reads it so (`dualPorts`) and then takes the device
+    /// for a TLS one; Intel's reference guide documents only bits 0-1.
+    pub both_ports: bool,
+}
+
+impl Pong {
+    /// The ports the pong says are open: both, the one named, or none (not set up).
+    pub fn open_ports(&self) -> Vec<u16> {
+        open_ports(self.port, self.both_ports)
+    }
+}
+
+/// The ports a pong advertises, from its port field and its both-ports bit.
+pub fn open_ports(port: Option<u16>, both_ports: bool) -> Vec<u16> {
+    if both_ports {
+        return vec![16992, 16993];
+    }
+    port.into_iter().collect()
 }
 
 /// The 12-byte ASF Presence Ping carrying `tag`, which the pong echoes.
@@ -92,6 +113,7 @@ pub fn decode_pong(buf: &[u8], tag: u8) -> Result<Pong, String> {
         amt_version: amt_version(ver, tail),
         provisioning: provisioning(state),
         port: amt_port([p0, p1]),
+        both_ports: state & BOTH_PORTS_BIT != 0,
     })
 }
 
@@ -252,8 +274,21 @@ mod tests {
                 amt_version: Some("11.8".into()),
                 provisioning: Some(Provisioning::Completed),
                 port: Some(16992),
+                both_ports: false,
             }
         );
+    }
+
+    #[test]
+    fn both_ports_bit() {
+        let pong = decode_pong(&pong_with(&[(19, 0x06)]), 0x5C).unwrap();
+        assert!(pong.both_ports);
+        assert_eq!(pong.open_ports(), [16992, 16993]);
+        let tls_only = decode_pong(&pong_with(&[(17, 0x61)]), 0x5C).unwrap();
+        assert!(!tls_only.both_ports);
+        assert_eq!(tls_only.open_ports(), [16993]);
+        let unset = decode_pong(&pong_with(&[(16, 0), (17, 0), (19, 0)]), 0x5C).unwrap();
+        assert!(unset.open_ports().is_empty());
     }
 
     #[test]

@@ -56,6 +56,18 @@ impl Identify {
     pub fn wsman_alive(&self) -> bool {
         !matches!(self, Identify::Other { .. })
     }
+
+    /// True when the answer itself points at an Intel ME: `ProductVendor` names Intel, or the
+    /// Digest realm has AMT's `Digest:<32 hex>` shape. Other WS-Man stacks answer too.
+    pub fn is_amt(&self) -> bool {
+        match self {
+            Identify::Identified { vendor, .. } => vendor
+                .as_deref()
+                .is_some_and(|v| v.to_ascii_lowercase().contains("intel")),
+            Identify::AuthRequired { realm } => realm.as_deref().is_some_and(http::is_amt_realm),
+            Identify::Other { .. } => false,
+        }
+    }
 }
 
 impl Serialize for Identify {
@@ -624,6 +636,25 @@ mod tests {
         );
         assert!(identified.wsman_alive());
         assert!(!Identify::Other { status: 200 }.wsman_alive());
+    }
+
+    #[test]
+    fn identify_answers_that_point_at_an_me() {
+        let identified = |vendor: Option<&str>| Identify::Identified {
+            vendor: vendor.map(str::to_owned),
+            version: None,
+        };
+        assert!(identified(Some("Intel(r)")).is_amt());
+        assert!(identified(Some("INTEL Corporation")).is_amt());
+        assert!(!identified(Some("Openwsman Project")).is_amt());
+        assert!(!identified(None).is_amt());
+        let realm = |r: &str| Identify::AuthRequired {
+            realm: Some(r.into()),
+        };
+        assert!(realm("Digest:A4070000000000000000000000000000").is_amt());
+        assert!(!realm("wsman@host").is_amt());
+        assert!(!Identify::AuthRequired { realm: None }.is_amt());
+        assert!(!Identify::Other { status: 200 }.is_amt());
     }
 
     #[test]

@@ -60,7 +60,21 @@ fn table(r: &Report) -> String {
         let mut parts = vec!["answered".to_owned()];
         parts.extend(p.amt_version.as_ref().map(|v| format!("AMT {v}")));
         parts.extend(p.provisioning.as_ref().map(serde_plain));
-        parts.extend(p.port.map(|v| format!("port {v}")));
+        // The both-ports bit (byte 19 bit 2) widens the port field to 16992 and 16993.
+        match p.open_ports().as_slice() {
+            [] => {}
+            [one] => parts.push(format!("port {one}")),
+            many => parts.push(format!(
+                "ports {}",
+                many.iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            )),
+        }
+        if p.tls_only() {
+            parts.push("TLS only".into());
+        }
         rows.push(("rmcp", parts.join(", ")));
     }
     if let Some(h) = &r.http {

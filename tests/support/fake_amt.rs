@@ -64,6 +64,8 @@ pub struct Pong {
     /// Put the version in bytes 22/23 and 0 in byte 18, as AMT 16 and later do. Also used when
     /// the major or minor version does not fit a nibble.
     pub use_fallback_version_bytes: bool,
+    /// Byte 19 bit 2: 16992 and 16993 both open (MeshCentral's `amtscanner.js` reads it so).
+    pub both_ports: bool,
 }
 
 impl Pong {
@@ -75,6 +77,7 @@ impl Pong {
             provisioning: 2,
             open_port: Some(HTTP_PORT),
             use_fallback_version_bytes: major > 15,
+            both_ports: false,
         }
     }
 
@@ -93,7 +96,7 @@ impl Pong {
         } else {
             out[18] = (self.major << 4) | self.minor;
         }
-        out[19] = self.provisioning & 0x03;
+        out[19] = (self.provisioning & 0x03) | if self.both_ports { 0x04 } else { 0 };
         out[20] = 0x81; // IPMI supported, ASF 1.0
         out
     }
@@ -298,6 +301,9 @@ struct Config {
     rmcp_ack: bool,
     ports: BTreeMap<u16, PortMode>,
     version: String,
+    /// The `Server:` value of AMT answers: `None` is Intel's banner with `version`,
+    /// `Some(None)` sends no `Server:` header, `Some(Some(v))` sends `v`.
+    server: Option<Option<String>>,
     realm: Option<String>,
     identify_anonymous: bool,
     chunked: bool,
@@ -325,6 +331,7 @@ impl Device {
                 rmcp_ack: false,
                 ports: BTreeMap::new(),
                 version: DEFAULT_VERSION.into(),
+                server: None,
                 realm: None,
                 identify_anonymous: false,
                 chunked: true,
@@ -376,6 +383,14 @@ impl Device {
     pub fn http(mut self, version: &str) -> Self {
         self.cfg.version = version.into();
         self.cfg.ports.insert(HTTP_PORT, PortMode::Amt);
+        self
+    }
+
+    /// AMT answers on 16992 carry `Server: value` instead of Intel's banner (`.http()` still
+    /// serves the AMT web server and WS-Man); `None` sends no `Server:` header at all.
+    pub fn server_header(mut self, value: Option<&str>) -> Self {
+        self.cfg.server = Some(value.map(str::to_owned));
+        self.cfg.ports.entry(HTTP_PORT).or_insert(PortMode::Amt);
         self
     }
 
@@ -1051,15 +1066,18 @@ fn amt_response(request: &Request, inner: &Inner) -> Response {
         ),
         _ => challenge(inner),
     };
-    response
-        .header(
-            "Server",
-            format!(
-                "Intel(R) Active Management Technology {}",
-                inner.cfg.version
-            ),
-        )
-        .header("X-Frame-Options", "DENY")
+    let server = match &inner.cfg.server {
+        None => Some(format!(
+            "Intel(R) Active Management Technology {}",
+            inner.cfg.version
+        )),
+        Some(custom) => custom.clone(),
+    };
+    let response = match server {
+        Some(value) => response.header("Server", value),
+        None => response,
+    };
+    response.header("X-Frame-Options", "DENY")
 }
 
 fn logon_link() -> &'static str {
