@@ -93,7 +93,7 @@ pub struct ProbeArgs {
     pub observed: Vec<PathBuf>,
 
     /// The profile the devices should carry: predicts inside/outside on each device's network
-    /// (SL300, SL301) and is compared with the live settings (SL302).
+    /// (SL300, SL301, SL305) and is compared with the live settings (SL302).
     #[arg(long, value_name = "PATH")]
     pub profile: Option<PathBuf>,
 

@@ -80,6 +80,7 @@ codes! {
     SL302 "live-home-domains-drift" Error,
     SL303 "not-amt" Info,
     SL304 "tls-problem" Warning,
+    SL305 "interface-closed-unexpectedly" Warning,
     SL900 "suppression-without-reason" Warning,
     SL901 "unused-suppression" Warning,
 }

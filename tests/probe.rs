@@ -1,5 +1,5 @@
 //! `scslint probe` end to end from the built binary against fake AMT devices on loopback
-//! addresses: every ladder step, the verdicts, SL300-SL304 firing and staying quiet, time limits,
+//! addresses: every ladder step, the verdicts, SL300-SL305 firing and staying quiet, time limits,
 //! refusals, and credentials that never show.
 
 mod support;
@@ -154,10 +154,177 @@ fn closed_ports_where_outside_is_predicted_confirm_the_misfire() {
     assert_eq!(d["host"], "pc0424");
     assert_eq!(run.status, 1);
 
-    // The right home domain predicts inside: closed ports are then some other problem.
+    // A TLS-only device (the pong advertises 16993 alone) with 16993 closed too: the same misfire.
+    let tls_only = Device::new(free_loopback_ip())
+        .rmcp(Pong {
+            open_port: Some(16993),
+            ..Pong::new(11, 8)
+        })
+        .rmcp_port(0)
+        .start();
+    let (observed, profile) = snapshot_and_profile(dir.path(), tls_only.ip(), "ad.corp.local");
+    let run = probe(&tls_only, &["--observed", &observed, "--profile", &profile]);
+    assert_eq!(codes(&run.report), ["SL300"], "{:#}", run.report);
+}
+
+fn diagnostic<'a>(report: &'a Value, code: &str) -> &'a Value {
+    report["diagnostics"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["code"] == code))
+        .unwrap_or_else(|| panic!("no {code}: {report:#}"))
+}
+
+#[test]
+fn closed_ports_where_inside_is_predicted_are_drift_or_a_placeholder() {
+    let dir = tempfile::tempdir().unwrap();
+    let device = Device::new(free_loopback_ip())
+        .rmcp(Pong::new(11, 8))
+        .rmcp_port(0)
+        .start();
+    // The profile covers the network's option 15, yet the ME keeps its interface closed.
     let (observed, profile) = snapshot_and_profile(dir.path(), device.ip(), "corp.test");
     let run = probe(&device, &["--observed", &observed, "--profile", &profile]);
+    assert_eq!(codes(&run.report), ["SL305"], "{:#}", run.report);
+    let d = diagnostic(&run.report, "SL305");
+    assert_eq!(d["severity"], "error");
+    let message = d["message"].as_str().unwrap();
+    for words in ["predicts Inside", "drifted", "<uuid>.com", "12-hex"] {
+        assert!(message.contains(words), "{words}: {message}");
+    }
+    assert!(d["help"].as_str().unwrap().contains("--password-env"));
+    assert_eq!(run.status, 1);
+
+    // No profile: the same device is a warning, intent unknown.
+    let run = probe(&device, &[&device.ip().to_string()]);
+    assert_eq!(codes(&run.report), ["SL305"], "{:#}", run.report);
+    let d = diagnostic(&run.report, "SL305");
+    assert_eq!(d["severity"], "warning");
+    assert!(d["message"].as_str().unwrap().contains("by design"));
+    assert_eq!(run.status, 0);
+}
+
+#[test]
+fn an_unprovisioned_me_with_closed_ports_is_not_drift() {
+    let device = Device::new(free_loopback_ip())
+        .rmcp(Pong {
+            provisioning: 0,
+            open_port: None,
+            ..Pong::new(11, 8)
+        })
+        .rmcp_port(0)
+        .start();
+    let run = probe(&device, &[&device.ip().to_string()]);
+    assert_eq!(run.report["targets"][0]["verdict"], "amt-closed");
     assert!(codes(&run.report).is_empty(), "{:#}", run.report);
+}
+
+#[test]
+fn rmcp_or_wsman_evidence_outweighs_an_odd_server_header() {
+    // RMCP pong from Intel's ME, and a banner that is not Intel's.
+    let device = amt_device()
+        .server_header(Some("Embedded HTTP Server"))
+        .start();
+    let run = probe(&device, &[&device.ip().to_string()]);
+    let t = &run.report["targets"][0];
+    assert_eq!(t["verdict"], "amt-reachable", "{t:#}");
+    assert_eq!(t["http"]["server"], "Embedded HTTP Server");
+    assert!(
+        t["notes"].to_string().contains("RMCP pong"),
+        "{:#}",
+        t["notes"]
+    );
+    assert!(codes(&run.report).is_empty(), "{:#}", run.report);
+
+    // No RMCP: the WS-Man 401 with AMT's `Digest:<32 hex>` realm is the evidence.
+    let device = Device::new(free_loopback_ip())
+        .rmcp_port(0)
+        .server_header(Some("Embedded HTTP Server"))
+        .start();
+    let run = probe(&device, &[&device.ip().to_string()]);
+    let t = &run.report["targets"][0];
+    assert_eq!(t["verdict"], "amt-reachable", "{t:#}");
+    assert!(t["notes"].to_string().contains("WS-Man"), "{t:#}");
+    assert!(!codes(&run.report).contains(&"SL303".to_owned()));
+
+    // The bare `Server: AMT` of scanners' fingerprints, and no Server header with an Intel
+    // Identify answer.
+    for device in [
+        Device::new(free_loopback_ip())
+            .rmcp_port(0)
+            .server_header(Some("AMT")),
+        Device::new(free_loopback_ip())
+            .rmcp_port(0)
+            .server_header(None)
+            .identify_anonymous(true),
+    ] {
+        let device = device.start();
+        let run = probe(&device, &[&device.ip().to_string()]);
+        let t = &run.report["targets"][0];
+        assert_eq!(t["verdict"], "amt-reachable", "{t:#}");
+        assert!(codes(&run.report).is_empty(), "{:#}", run.report);
+    }
+}
+
+#[test]
+fn the_pongs_both_ports_bit_is_reported_and_checked() {
+    let device = amt_device()
+        .rmcp(Pong {
+            both_ports: true,
+            ..Pong::new(11, 8)
+        })
+        .start();
+    let ip = device.ip().to_string();
+    let run = probe(&device, &[&ip]);
+    let t = &run.report["targets"][0];
+    assert_eq!(t["rmcp"]["both_ports"], true);
+    // 16993 is advertised but refuses: said in the notes.
+    assert!(
+        t["notes"]
+            .to_string()
+            .contains("advertises 16992 and 16993 open, yet 16993 did not accept"),
+        "{t:#}"
+    );
+    let out = scslint()
+        .args(["probe", "--no-config", "--timeout", "2", "--rmcp-port"])
+        .arg(device.rmcp_addr().port().to_string())
+        .arg(&ip)
+        .output()
+        .unwrap();
+    let human = String::from_utf8_lossy(&out.stdout);
+    assert!(human.contains("ports 16992 and 16993"), "{human}");
+
+    // Without the bit: no note, and the human table names the one port.
+    let device = amt_device().start();
+    let run = probe(&device, &[&device.ip().to_string()]);
+    let t = &run.report["targets"][0];
+    assert_eq!(t["rmcp"]["both_ports"], false);
+    assert!(t.get("notes").is_none(), "{t:#}");
+}
+
+#[test]
+fn a_tls_only_device_with_16992_closed_is_no_misfire() {
+    let dir = tempfile::tempdir().unwrap();
+    // The pong advertises 16993 alone; 16993 accepts (its TLS is not modern), 16992 refuses.
+    let device = Device::new(free_loopback_ip())
+        .rmcp(Pong {
+            open_port: Some(16993),
+            ..Pong::new(11, 8)
+        })
+        .rmcp_port(0)
+        .raw(16993, b"HTTP/1.1 400 Bad Request\r\n\r\n".to_vec())
+        .start();
+    let (observed, profile) = snapshot_and_profile(dir.path(), device.ip(), "corp.test");
+    let run = probe(&device, &["--observed", &observed, "--profile", &profile]);
+    let t = &run.report["targets"][0];
+    assert_eq!(t["ports"]["16992"], "refused");
+    assert_eq!(t["verdict"], "amt-reachable", "{t:#}");
+    assert!(t["notes"].to_string().contains("TLS only"), "{t:#}");
+    let found = codes(&run.report);
+    assert!(
+        !found.contains(&"SL300".to_owned()) && !found.contains(&"SL305".to_owned()),
+        "{:#}",
+        run.report
+    );
 }
 
 #[test]

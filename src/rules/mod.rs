@@ -22,6 +22,7 @@ mod home_domain_not_in_dns;
 mod home_domain_too_long;
 mod input;
 mod interface_closed_as_predicted;
+mod interface_closed_unexpectedly;
 mod invalid_home_domain;
 mod label_boundary_ambiguity;
 mod live_home_domains_drift;
@@ -171,6 +172,10 @@ pub fn rule(code: Code) -> (&'static Doc, Check) {
         ),
         SL303 => (&not_amt::DOC, Check::Probe(not_amt::check)),
         SL304 => (&tls_problem::DOC, Check::Probe(tls_problem::check)),
+        SL305 => (
+            &interface_closed_unexpectedly::DOC,
+            Check::Probe(interface_closed_unexpectedly::check),
+        ),
         SL900 => (&suppression::WITHOUT_REASON, Input),
         SL901 => (&suppression::UNUSED, Input),
     }

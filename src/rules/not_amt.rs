@@ -15,7 +15,7 @@ probe report notes the odd banner.",
     why: "The address (or the name's DNS record) does not lead to the ME: an IP reused by another \
 device, a stale DNS record, or NAT in the way. Console errors against it say nothing about AMT. \
 A banner alone is weak evidence: scanners' fingerprints know AMT under other `Server:` values, so \
-RMCP and WS-Man evidence outweighs it. Source: Intel AMT Implementation and Reference Guide, \
+RMCP and WS-Man evidence outweighs it.\nSource: Intel AMT Implementation and Reference Guide, \
 usermcppingtodeterminetheplatformstate.htm; nmap service fingerprints (`Server: AMT`); MeshCentral \
 amtscanner.js.",
     fix: "Check which device holds the address (DHCP leases, ARP), and the FQDN's record (SL202).",
