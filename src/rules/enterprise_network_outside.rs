@@ -14,8 +14,9 @@ are all console placeholders (SL009) are exempt: there \"always outside\" is the
     why: "Outside, AMT closes its local interface (ports 16992-16995), may leave the ME without an \
 address, and starts CIRA instead. Every LAN console then logs tcp_connect() and WS-MAN SOAP errors \
 while the host OS answers normally. The classic cause is the Active Directory root domain \
-(`ad.company.local`) configured where DHCP hands out `company.com`. Undoing it takes a full \
-unconfiguration of each device, so it must be caught before rollout.",
+(`ad.company.local`) configured where DHCP hands out `company.com`. Undoing it means reaching \
+every device through LMS on the host or over CIRA to Put a corrected list (a full unconfiguration \
+only where no console reaches the ME), so it is cheapest caught before rollout.",
     fix: "Add the network's option 15 suffix (or a parent suffix that is yours) to the home domains. The \
 help names the entry to add; when several outside networks share a registrable domain that no \
 external network uses, it proposes that one.",

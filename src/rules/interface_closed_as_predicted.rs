@@ -14,11 +14,12 @@ answers: a port refuses (the OS sends the reset) or the ME answers the RMCP pres
 enterprise, so it closes its local management ports; consoles log tcp_connect() and WS-MAN SOAP \
 errors while the PC itself is fine. Only CIRA (MPS) can still reach it.",
     fix: "Add the network's option 15 suffix (named in the message) to the profile's home domains. \
-Devices already configured keep their firmware settings: a full unconfiguration and a new \
-configuration with the corrected profile are needed to reset them.",
+Devices already configured keep their firmware list until it is corrected in place: \
+a WS-Management Put of AMT_EnvironmentDetectionSettingData (what MeshCommander, MeshCentral and RPS do, locally through LMS or over CIRA), rpc-go's configure command, or re-provisioning with the corrected profile. A full unconfiguration is needed only when no console can reach the ME \
+(neither LMS on the host nor CIRA).",
     example: r#"  profile home domains: ad.company.local      network option 15: company.com
   16992 refused, 16993 refused, OS answers
-  → SL300: add `company.com`; a full unconfiguration resets the devices"#,
+  → SL300: add `company.com`; then correct the live list in place (WS-Man Put over LMS or CIRA)"#,
 };
 
 pub fn check(ctx: &ProbeContext, out: &mut Vec<Finding>) {
@@ -47,7 +48,7 @@ pub fn check(ctx: &ProbeContext, out: &mut Vec<Finding>) {
             ),
         )
         .help(format!(
-            "add `{suffix}` to the home domains; devices already configured need a full unconfiguration to take the corrected list"
+            "add `{suffix}` to the home domains; correct devices already configured in place: a WS-Management Put of AMT_EnvironmentDetectionSettingData through LMS or over CIRA, rpc-go configure, or re-provisioning"
         )),
     );
 }
