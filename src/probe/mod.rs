@@ -311,16 +311,16 @@ fn evidence_notes(r: &Report) -> Vec<String> {
         );
     }
     let advertised = pong.open_ports();
-    let closed: Vec<String> = advertised
+    let closed: Vec<u16> = advertised
         .iter()
-        .filter(|p| matches!(r.port(**p), Some(PortState::Refused | PortState::Timeout)))
-        .map(u16::to_string)
+        .copied()
+        .filter(|p| matches!(r.port(*p), Some(PortState::Refused | PortState::Timeout)))
         .collect();
     if !closed.is_empty() && advertised.iter().any(|p| open(*p)) {
         notes.push(format!(
             "the RMCP pong advertises {} open, yet {} did not accept",
             join_ports(&advertised),
-            closed.join(" and ")
+            join_ports(&closed)
         ));
     }
     notes
