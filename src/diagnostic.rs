@@ -190,9 +190,18 @@ pub struct Finding {
     pub label: Option<String>,
     pub help: Option<String>,
     pub profile: Option<String>,
+    /// The network, when the finding is about exactly one.
     pub network: Option<String>,
+    /// Every network the finding is about (one finding per mistake names all of them).
+    pub networks: Vec<String>,
     pub home_domain: Option<String>,
+    /// The host, when the finding is about exactly one.
     pub host: Option<String>,
+    /// Every host the finding is about (host findings are grouped per network).
+    pub hosts: Vec<String>,
+    /// What a grouped finding is about, in place of its message and member lists in the
+    /// fingerprint: adding a network to the group keeps the fingerprint.
+    pub group_key: Option<String>,
     pub related: Vec<Related>,
 }
 
@@ -226,8 +235,11 @@ impl Finding {
             help: None,
             profile: None,
             network: None,
+            networks: Vec::new(),
             home_domain: None,
             host: None,
+            hosts: Vec::new(),
+            group_key: None,
             related: Vec::new(),
         }
     }
@@ -244,8 +256,16 @@ impl Finding {
         self.profile = Some(name.to_owned());
         self
     }
-    pub fn network(mut self, name: &str) -> Self {
-        self.network = Some(name.to_owned());
+    pub fn network(self, name: &str) -> Self {
+        self.networks([name])
+    }
+    /// The networks the finding is about; `network` is set when there is exactly one.
+    pub fn networks<S: AsRef<str>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.networks = names.into_iter().map(|n| n.as_ref().to_owned()).collect();
+        self.network = match &self.networks[..] {
+            [one] => Some(one.clone()),
+            _ => None,
+        };
         self
     }
     pub fn home_domain(mut self, entry: &str) -> Self {
@@ -256,8 +276,22 @@ impl Finding {
         self.severity = severity;
         self
     }
-    pub fn host(mut self, name: &str) -> Self {
-        self.host = Some(name.to_owned());
+    pub fn host(self, name: &str) -> Self {
+        self.hosts([name])
+    }
+    /// The hosts the finding is about; `host` is set when there is exactly one.
+    pub fn hosts<S: AsRef<str>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
+        self.hosts = names.into_iter().map(|n| n.as_ref().to_owned()).collect();
+        self.host = match &self.hosts[..] {
+            [one] => Some(one.clone()),
+            _ => None,
+        };
+        self
+    }
+    /// Mark a grouped finding: `key` names the mistake (the profile's list, the network) and
+    /// stands in for the message and the member lists in the fingerprint.
+    pub fn group_key(mut self, key: impl Into<String>) -> Self {
+        self.group_key = Some(key.into());
         self
     }
     pub fn related(self, source: &Source, span: Span, label: impl Into<String>) -> Self {
@@ -286,8 +320,10 @@ impl Finding {
 
     /// A fingerprint that survives line moves: a hash of the code, the path (`/`-separated, without
     /// `./`), the profile, network, home domain and host, and the message with every run of digits
-    /// replaced (positions and host counts change from run to run). Severity is left out, so
-    /// changing a rule's level keeps it. Baselines use it; SARIF uses [`Finding::fingerprint_at`].
+    /// replaced (positions and host counts change from run to run). A grouped finding hashes its
+    /// group key instead of the message, network and host, so it keeps its fingerprint when a
+    /// member joins or leaves. Severity is left out, so changing a rule's level keeps it.
+    /// Baselines use it; SARIF uses [`Finding::fingerprint_at`].
     pub fn fingerprint(&self) -> String {
         self.fingerprint_at(&fingerprint_path(&self.path()))
     }
@@ -296,15 +332,19 @@ impl Finding {
     /// repository-relative path).
     pub fn fingerprint_at(&self, path: &str) -> String {
         use sha2::{Digest, Sha256};
-        let message = message_without_numbers(&self.message);
+        let message = match &self.group_key {
+            Some(key) => format!("group {key}"),
+            None => message_without_numbers(&self.message),
+        };
+        let grouped = self.group_key.is_some();
         let mut hash = Sha256::new();
         let parts = [
             Some(self.code.as_str()),
             Some(path),
             self.profile.as_deref(),
-            self.network.as_deref(),
+            self.network.as_deref().filter(|_| !grouped),
             self.home_domain.as_deref(),
-            self.host.as_deref(),
+            self.host.as_deref().filter(|_| !grouped),
             Some(message.as_str()),
         ];
         for part in parts {
@@ -421,6 +461,23 @@ mod tests {
             same_file.fingerprint(),
             a.fingerprint(),
             "`./profiles/hq.xml` and `profiles/hq.xml` are one file"
+        );
+    }
+
+    #[test]
+    fn grouped_findings_keep_their_fingerprint_when_members_change() {
+        let one = finding_at("abc", 0, "enterprise network `a` is outside")
+            .networks(["a"])
+            .group_key("outside");
+        let two = finding_at("abc", 0, "enterprise networks `a` and `b` are outside")
+            .networks(["a", "b"])
+            .group_key("outside");
+        assert_eq!(one.network.as_deref(), Some("a"));
+        assert_eq!(two.network, None);
+        assert_eq!(one.fingerprint(), two.fingerprint());
+        assert_ne!(
+            one.fingerprint(),
+            one.clone().group_key("inside").fingerprint()
         );
     }
 

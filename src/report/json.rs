@@ -29,10 +29,14 @@ struct Diagnostic {
     profile: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     network: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    networks: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     home_domain: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     host: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    hosts: Vec<String>,
     related: Vec<Related>,
 }
 
@@ -71,8 +75,10 @@ fn diagnostic_object(f: &Finding) -> Diagnostic {
         help: f.help.clone(),
         profile: f.profile.clone(),
         network: f.network.clone(),
+        networks: f.networks.clone(),
         home_domain: f.home_domain.clone(),
         host: f.host.clone(),
+        hosts: f.hosts.clone(),
         related: f
             .related
             .iter()
