@@ -47,11 +47,15 @@ impl ExternalSuffixes {
         ExternalSuffixes { entries }
     }
 
-    /// The known external suffix this option-15 value belongs to (equal, or a label below it).
+    /// The known external suffix this option-15 value belongs to (equal, or a label below it),
+    /// and whether the user configured it. Configured suffixes are looked at first.
     pub fn classify(&self, value: &str) -> Option<(&str, bool)> {
         let value = normalise(value);
-        self.entries
-            .iter()
+        let (configured, built_in): (Vec<_>, Vec<_>) =
+            self.entries.iter().partition(|(_, user)| *user);
+        configured
+            .into_iter()
+            .chain(built_in)
             .find(|(e, _)| suffix_match(e, &value).matches())
             .map(|(e, user)| (e.as_str(), *user))
     }

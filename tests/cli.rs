@@ -367,9 +367,50 @@ fn observed_networks_with_consumer_suffixes_are_external() {
         sl101["message"]
             .as_str()
             .unwrap()
-            .contains("declared enterprise"),
+            .contains("no trust declared; `fritz.box` is a known external suffix"),
         "{sl101}"
     );
+}
+
+/// Many enterprises hand out `corp.local`: declared (or collected from their DHCP server), it is
+/// the enterprise, and a home domain that misses it is the misfire scslint exists for.
+#[test]
+fn a_declared_local_enterprise_stays_enterprise() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "observed.toml",
+        "[[network]]\nname = \"hq\"\nsuffix = \"corp.local\"\ntrust = \"enterprise\"\nhosts = 40\n",
+    );
+    write(
+        dir.path(),
+        "dhcpd.conf",
+        "subnet 10.9.0.0 netmask 255.255.255.0 {\n  range 10.9.0.10 10.9.0.99;\n  option domain-name \"branch.local\";\n}\n",
+    );
+    write(
+        dir.path(),
+        "good.xml",
+        &CLEAN.replace("company.com", "corp.local"),
+    );
+    let (status, report) = check_json(
+        dir.path(),
+        &["good.xml", "--observed", "observed.toml", "--no-config"],
+    );
+    assert_eq!((status, codes(&report)), (0, vec![]), "{report}");
+    write(
+        dir.path(),
+        "typo.xml",
+        &CLEAN.replace("company.com", "typo.local"),
+    );
+    for observed in ["observed.toml", "dhcpd.conf"] {
+        let (status, report) = check_json(
+            dir.path(),
+            &["typo.xml", "--observed", observed, "--no-config"],
+        );
+        assert_eq!(status, 1, "{report}");
+        assert!(codes(&report).contains(&"SL100".to_owned()), "{report}");
+        assert!(!codes(&report).contains(&"SL101".to_owned()), "{report}");
+    }
 }
 
 /// Every code the library defines: the binary must list and explain each.

@@ -5,7 +5,7 @@ use super::dns_facts::{DnsCheck, DnsFacts, Wanted};
 use super::model::{Host, Origin, Parsed, Ras, Scope};
 use super::snapshot::{self, SnapshotHost};
 use super::sources::{self, Kind, Mappings};
-use super::{Network, Trust};
+use super::{Network, Trust, TrustOrigin};
 use crate::diagnostic::{Code, Finding, Location};
 use crate::dns_name::normalise;
 use crate::external::ExternalSuffixes;
@@ -470,6 +470,7 @@ fn assemble(mut acc: Acc, external: &ExternalSuffixes, dns: Option<&DnsCheck>) -
             name: format!("suffix {s}"),
             suffix: Some(s.clone()),
             trust: Trust::Enterprise,
+            trust_origin: TrustOrigin::Assumed,
             forced_external: None,
             hosts: Some(0),
             ipv6_prefixes: Vec::new(),
@@ -714,6 +715,7 @@ fn networks_from_scopes(mut scopes: Vec<(Scope, bool)>) -> Vec<Network> {
                 name,
                 suffix: s.suffix.clone(),
                 trust: Trust::Enterprise,
+                trust_origin: TrustOrigin::DhcpServer,
                 forced_external: None,
                 hosts: Some(0),
                 ipv6_prefixes: Vec::new(),

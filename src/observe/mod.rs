@@ -35,6 +35,19 @@ pub enum Trust {
     External,
 }
 
+/// Who said whether a network is the enterprise's: a declaration wins over any list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrustOrigin {
+    /// `trust = …` written in observed.toml.
+    Declared,
+    /// A scope of a DHCP server configuration scslint was given: the enterprise's own server.
+    /// Only the user's configured external suffixes override it.
+    DhcpServer,
+    /// Nobody said: a suffix seen only in agent reports, or a snapshot network without `trust`.
+    /// The built-in consumer-router list and the configured external suffixes classify it.
+    Assumed,
+}
+
 /// One network as observed.
 #[derive(Debug, Clone)]
 pub struct Network {
@@ -42,7 +55,9 @@ pub struct Network {
     /// Option 15 as seen; `None` when the network sends none.
     pub suffix: Option<String>,
     pub trust: Trust,
-    /// Set when the declared trust was overridden because the suffix is a known external one.
+    pub trust_origin: TrustOrigin,
+    /// The known external suffix that made this network external: a configured one overriding a
+    /// DHCP server's scope, or the built-in list classifying a network nobody declared.
     pub forced_external: Option<String>,
     pub hosts: Option<u64>,
     pub ipv6_prefixes: Vec<Ipv6Net>,
@@ -59,13 +74,36 @@ impl Network {
         self.trust == Trust::Enterprise
     }
 
-    /// Apply the known external suffixes: such a network is external whatever it was declared.
+    /// Apply the known external suffixes. A declared trust stands; a DHCP server's scope yields
+    /// only to the user's configured suffixes; a network nobody declared is classified by both
+    /// the configured suffixes and the built-in consumer-router list.
     pub fn apply_external(&mut self, external: &ExternalSuffixes) {
-        if let Some((known, _)) = self.suffix.as_deref().and_then(|s| external.classify(s)) {
-            if self.trust == Trust::Enterprise {
-                self.forced_external = Some(known.to_owned());
-            }
+        let Some((known, configured)) = self.suffix.as_deref().and_then(|s| external.classify(s))
+        else {
+            return;
+        };
+        let applies = match self.trust_origin {
+            TrustOrigin::Declared => false,
+            TrustOrigin::DhcpServer => configured,
+            TrustOrigin::Assumed => true,
+        };
+        if applies && self.trust == Trust::Enterprise {
+            self.forced_external = Some(known.to_owned());
             self.trust = Trust::External;
+        }
+    }
+
+    /// Why a network counts as external although nobody declared it so, for messages:
+    /// " (no trust declared; `fritz.box` is a consumer-router suffix)".
+    pub fn trust_note(&self) -> String {
+        let Some(known) = &self.forced_external else {
+            return String::new();
+        };
+        match self.trust_origin {
+            TrustOrigin::DhcpServer => format!(
+                " (a scope of the DHCP server given, but `{known}` is a configured external suffix)"
+            ),
+            _ => format!(" (no trust declared; `{known}` is a known external suffix)"),
         }
     }
 
@@ -80,5 +118,77 @@ impl Network {
             Some(n) => format!("`{}` ({suffix}, {n} hosts)", self.name),
             None => format!("`{}` ({suffix})", self.name),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Location;
+
+    fn network(suffix: &str, trust: Trust, trust_origin: TrustOrigin) -> Network {
+        Network {
+            name: "n".into(),
+            suffix: Some(suffix.into()),
+            trust,
+            trust_origin,
+            forced_external: None,
+            hosts: None,
+            ipv6_prefixes: vec![],
+            ranges: vec![],
+            sources: vec![],
+            location: Location::File {
+                path: "observed.toml".into(),
+                line: 1,
+                column: 1,
+            },
+        }
+    }
+
+    fn classified(suffix: &str, origin: TrustOrigin) -> Trust {
+        let external = ExternalSuffixes::new(["guest.corp.local"]);
+        let mut n = network(suffix, Trust::Enterprise, origin);
+        n.apply_external(&external);
+        assert_eq!(n.forced_external.is_some(), n.trust == Trust::External);
+        n.trust
+    }
+
+    #[test]
+    fn declared_trust_wins_over_every_list() {
+        use TrustOrigin::*;
+        assert_eq!(classified("corp.local", Declared), Trust::Enterprise);
+        assert_eq!(classified("guest.corp.local", Declared), Trust::Enterprise);
+        let mut declared_external = network("corp.com", Trust::External, Declared);
+        declared_external.apply_external(&ExternalSuffixes::default());
+        assert_eq!(declared_external.trust, Trust::External);
+    }
+
+    #[test]
+    fn a_dhcp_servers_scope_yields_only_to_configured_suffixes() {
+        use TrustOrigin::*;
+        assert_eq!(classified("corp.local", DhcpServer), Trust::Enterprise);
+        assert_eq!(classified("fritz.box", DhcpServer), Trust::Enterprise);
+        assert_eq!(classified("guest.corp.local", DhcpServer), Trust::External);
+        let mut n = network("guest.corp.local", Trust::Enterprise, DhcpServer);
+        n.apply_external(&ExternalSuffixes::new(["guest.corp.local"]));
+        assert!(
+            n.trust_note().contains("configured external suffix"),
+            "{}",
+            n.trust_note()
+        );
+    }
+
+    #[test]
+    fn the_consumer_list_classifies_only_networks_nobody_declared() {
+        use TrustOrigin::*;
+        assert_eq!(classified("corp.local", Assumed), Trust::External);
+        assert_eq!(classified("fritz.box", Assumed), Trust::External);
+        assert_eq!(classified("corp.example.com", Assumed), Trust::Enterprise);
+        let mut n = network("fritz.box", Trust::Enterprise, Assumed);
+        n.apply_external(&ExternalSuffixes::default());
+        assert_eq!(
+            n.trust_note(),
+            " (no trust declared; `fritz.box` is a known external suffix)"
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! collect, `[[host]]` tables for flagged hosts. Read with spans; written deterministically and atomically.
 
 use super::model::{Host, Ipv4Range, Origin, Ras};
-use super::{Network, Trust};
+use super::{Network, Trust, TrustOrigin};
 use crate::diagnostic::{Code, Finding, Location};
 use crate::envdetect::parse_ipv6_prefix;
 use crate::source::Source;
@@ -231,6 +231,10 @@ pub fn read_source(source: &Source) -> Observed {
             name,
             suffix,
             trust: entry.trust.unwrap_or(Trust::Enterprise),
+            trust_origin: match entry.trust {
+                Some(_) => TrustOrigin::Declared,
+                None => TrustOrigin::Assumed,
+            },
             forced_external: None,
             hosts: entry.hosts,
             ipv6_prefixes: prefixes,
@@ -269,7 +273,10 @@ pub struct NetworkEntry {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
-    pub trust: Trust,
+    /// Left out for a network nobody declared and no list classified (a suffix seen only in
+    /// agent reports): reading the snapshot back classifies it again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trust: Option<Trust>,
     pub hosts: u64,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ranges: Vec<String>,
@@ -284,7 +291,8 @@ impl NetworkEntry {
         NetworkEntry {
             name: n.name.clone(),
             suffix: n.suffix.clone(),
-            trust: n.trust,
+            trust: (n.trust_origin != TrustOrigin::Assumed || n.forced_external.is_some())
+                .then_some(n.trust),
             hosts: n.hosts.unwrap_or(0),
             ranges: n.ranges.iter().map(Ipv4Range::to_string).collect(),
             ipv6_prefixes: n.ipv6_prefixes.iter().map(|p| p.to_string()).collect(),
@@ -410,7 +418,7 @@ ipv6_prefixes = ["2001:db8:9::/64"]
             NetworkEntry {
                 name: "subnet 10.1.4.0/24".into(),
                 suffix: Some("company.com".into()),
-                trust: Trust::Enterprise,
+                trust: Some(Trust::Enterprise),
                 hosts: 212,
                 ranges: vec!["10.1.4.0/24".into()],
                 ipv6_prefixes: vec![],
@@ -419,7 +427,7 @@ ipv6_prefixes = ["2001:db8:9::/64"]
             NetworkEntry {
                 name: "server default".into(),
                 suffix: Some("company.com".into()),
-                trust: Trust::Enterprise,
+                trust: Some(Trust::Enterprise),
                 hosts: 0,
                 ranges: vec![],
                 ipv6_prefixes: vec![],

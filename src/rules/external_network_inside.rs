@@ -37,11 +37,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 d.ipv6_prefixes[index].as_str(),
             ),
         };
-        let forced = n
-            .forced_external
-            .as_deref()
-            .map(|k| format!(" (declared enterprise, but `{k}` is a consumer-router or configured external suffix)"))
-            .unwrap_or_default();
+        let forced = n.trust_note();
         let f = ctx
             .finding(
                 Code::SL101,
@@ -82,13 +78,16 @@ mod tests {
     }
 
     #[test]
-    fn consumer_suffixes_are_external_whatever_was_declared() {
+    fn consumer_suffixes_classify_only_undeclared_networks() {
         let p = profile(&["lan"]);
         let mut n = net("branch", Some("lan"), Enterprise);
         n.apply_external(&ExternalSuffixes::default());
+        assert!(run_rule(Code::SL101, &p, Some(std::slice::from_ref(&n))).is_empty());
+        n.trust_origin = crate::observe::TrustOrigin::Assumed;
+        n.apply_external(&ExternalSuffixes::default());
         let f = run_rule(Code::SL101, &p, Some(std::slice::from_ref(&n)));
         assert!(
-            f[0].message.contains("declared enterprise"),
+            f[0].message.contains("no trust declared; `lan`"),
             "{}",
             f[0].message
         );

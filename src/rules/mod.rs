@@ -413,6 +413,7 @@ pub(crate) mod test_support {
             name: name.into(),
             suffix: suffix.map(str::to_owned),
             trust,
+            trust_origin: crate::observe::TrustOrigin::Declared,
             forced_external: None,
             hosts: Some(10),
             ipv6_prefixes: vec![],
