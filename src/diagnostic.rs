@@ -58,6 +58,7 @@ codes! {
     SL008 "detection-ignored-static-ip" Warning,
     SL009 "placeholder-home-domain" Info,
     SL010 "detection-algorithm-mismatch" Error,
+    SL011 "home-domain-dropped-by-console" Warning,
     SL050 "unreadable-input" Error,
     SL051 "malformed-input" Error,
     SL052 "encrypted-profile" Error,

@@ -48,8 +48,14 @@ impl<'a> Attachment<'a> {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InsideBy {
-    /// Home-domain entry `index` equals or is a label suffix of option 15.
-    Domain { index: usize, exact: bool },
+    /// Home-domain entry `index` equals or is a label suffix of option 15. `uncertain` when the
+    /// match needs case folding, a trailing dot dropped or whitespace trimmed: Intel's host-side
+    /// comparison (LMS `CompareSuffix`) compares bytes, and the firmware's is undocumented.
+    Domain {
+        index: usize,
+        exact: bool,
+        uncertain: bool,
+    },
     /// IPv6 local prefix `index` contains a prefix the network advertises.
     Ipv6Prefix { index: usize },
 }
@@ -90,6 +96,16 @@ impl Verdict {
     pub fn is_inside(&self) -> bool {
         matches!(self, Verdict::Inside(_))
     }
+    /// Inside only if the firmware folds case and ignores a trailing dot or whitespace.
+    pub fn is_uncertain(&self) -> bool {
+        matches!(
+            self,
+            Verdict::Inside(InsideBy::Domain {
+                uncertain: true,
+                ..
+            })
+        )
+    }
 }
 
 /// Parse a `DetectionIPv6LocalPrefixes` entry: Intel's `XXXX:XXXX:XXXX:XXXX/Y` (the first 64 bits
@@ -106,6 +122,14 @@ pub fn parse_ipv6_prefix(raw: &str) -> Option<Ipv6Net> {
     format!("{addr}::/{len}").parse().ok()
 }
 
+fn inside_by_domain(index: usize, m: SuffixMatch, uncertain: bool) -> Verdict {
+    Verdict::Inside(InsideBy::Domain {
+        index,
+        exact: m == SuffixMatch::Exact,
+        uncertain,
+    })
+}
+
 /// Classify one network for one device's detection settings (DOMAIN §2, steps 1-9).
 pub fn classify(settings: &DetectionSettings, ip_mode: IpMode, net: &Attachment) -> Verdict {
     if ip_mode == IpMode::Static {
@@ -117,16 +141,20 @@ pub fn classify(settings: &DetectionSettings, ip_mode: IpMode, net: &Attachment)
     if settings.strings.is_empty() && settings.ipv6_prefixes.is_empty() {
         return Verdict::Disabled;
     }
+    // Byte-for-byte matches first (certain); then those that need normalising (uncertain).
+    let raw = net.option15.unwrap_or_default();
+    for (index, entry) in settings.strings.iter().enumerate() {
+        let m = suffix_match(entry, raw);
+        if m.matches() {
+            return inside_by_domain(index, m, false);
+        }
+    }
     let value = net.option15.map(normalise).unwrap_or_default();
     let mut raw_suffix_only = Vec::new();
     for (index, entry) in settings.strings.iter().enumerate() {
         match suffix_match(&normalise(entry), &value) {
-            SuffixMatch::Exact => return Verdict::Inside(InsideBy::Domain { index, exact: true }),
-            SuffixMatch::Label => {
-                return Verdict::Inside(InsideBy::Domain {
-                    index,
-                    exact: false,
-                });
+            m @ (SuffixMatch::Exact | SuffixMatch::Label) => {
+                return inside_by_domain(index, m, true);
             }
             SuffixMatch::RawOnly => raw_suffix_only.push(index),
             SuffixMatch::None => {}
@@ -159,7 +187,19 @@ mod tests {
     }
 
     fn inside(index: usize, exact: bool) -> Verdict {
-        Verdict::Inside(InsideBy::Domain { index, exact })
+        Verdict::Inside(InsideBy::Domain {
+            index,
+            exact,
+            uncertain: false,
+        })
+    }
+
+    fn uncertain(index: usize, exact: bool) -> Verdict {
+        Verdict::Inside(InsideBy::Domain {
+            index,
+            exact,
+            uncertain: true,
+        })
     }
 
     fn outside() -> Verdict {
@@ -193,7 +233,7 @@ mod tests {
                 IpMode::Dhcp,
                 Algorithm::LocalDomains,
                 Some("company.com"),
-                inside(0, true),
+                uncertain(0, true),
             ),
             (
                 vec!["corp.com"],
@@ -342,7 +382,7 @@ mod tests {
                     IpMode::Dhcp,
                     &Attachment::suffix(Some(value))
                 )
-                .is_inside(),
+                .is_uncertain(),
                 "{value}"
             );
         }
@@ -363,6 +403,31 @@ mod tests {
                 "{value}"
             );
         }
+    }
+
+    #[test]
+    fn byte_exact_matches_are_certain_and_win_over_normalised_ones() {
+        let list = strings(&["Company.com", "company.com"]);
+        let v = classify(
+            &local(&list),
+            IpMode::Dhcp,
+            &Attachment::suffix(Some("hq.company.com")),
+        );
+        assert_eq!(v, inside(1, false));
+        assert!(!v.is_uncertain());
+        let v = classify(
+            &local(&list[..1]),
+            IpMode::Dhcp,
+            &Attachment::suffix(Some("hq.company.com")),
+        );
+        assert_eq!(v, uncertain(0, false));
+        let dotted = strings(&["company.com."]);
+        let v = classify(
+            &local(&dotted),
+            IpMode::Dhcp,
+            &Attachment::suffix(Some("company.com")),
+        );
+        assert_eq!(v, uncertain(0, true));
     }
 
     #[test]

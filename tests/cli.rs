@@ -42,7 +42,6 @@ fn demo_reports_every_planted_mistake_and_nothing_on_clean_profiles() {
         ("profiles/wsman/pc0423-ad-root.xml", "SL102"),
         ("profiles/wsman/lab-enumerate.xml", "SL010"),
         ("profiles/scs/berlin-branch.xml", "SL003"),
-        ("profiles/scs/berlin-branch.xml", "SL004"),
         ("profiles/scs/berlin-branch.xml", "SL102"),
         ("profiles/scs/kiosk-static.xml", "SL008"),
         ("profiles/scs/field-laptops.xml", "SL007"),

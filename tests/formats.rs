@@ -479,12 +479,12 @@ fn junit_has_a_test_case_per_profile_and_matches_the_golden_file() {
     let errored = cases.iter().filter(|c| !c.2.is_empty()).count();
     assert_eq!(suite["failures"], failed.to_string());
     assert_eq!(suite["errors"], errored.to_string());
-    assert!(xml.contains("<system-out>tests/fixtures/formats/config.json:7:56: SL003"));
+    assert!(xml.contains("<system-out>tests/fixtures/formats/config.json:7:56: SL004"));
 
     // With --fail-level warning the warnings fail too.
     let (_, strict) = fixture("junit", &["--fail-level", "warning"]);
     let strict = self::cases(&strict);
-    assert_eq!(strict[1].1, ["SL006", "SL101", "SL003", "SL004", "SL102"]);
+    assert_eq!(strict[1].1, ["SL006", "SL101", "SL004", "SL102"]);
     assert_eq!(strict[3].1, ["SL100", "SL102"]);
 }
 

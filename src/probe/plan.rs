@@ -4,7 +4,7 @@
 use super::{DnsStep, NetworkRef, Report, Target, target};
 use crate::config::Config;
 use crate::diagnostic::{Finding, Location};
-use crate::envdetect::{Attachment, classify};
+use crate::envdetect::Attachment;
 use crate::external::ExternalSuffixes;
 use crate::observe::collect;
 use crate::observe::dns::{Answer, Dns, DnsOptions};
@@ -184,13 +184,7 @@ impl Plan {
         let mut out = self.findings.clone();
         for (t, r) in self.targets.iter().zip(reports) {
             let prediction = match (&self.profile, &t.network) {
-                (Some(p), Some(n)) => p.detection.as_ref().map(|d| {
-                    classify(
-                        &d.settings(),
-                        p.effective_ip_mode(),
-                        &Attachment::suffix(n.suffix.as_deref()),
-                    )
-                }),
+                (Some(p), Some(n)) => p.verdict(&Attachment::suffix(n.suffix.as_deref())),
                 _ => None,
             };
             let location = self

@@ -2,7 +2,7 @@
 //! `amtManager.environmentDetection`. Keys are matched case-insensitively and `_`-keys are ignored,
 //! as MeshCentral does.
 
-use super::{Detection, FileOutcome, Profile, ProfileKind};
+use super::{Detection, DropReason, FileOutcome, Profile, ProfileKind, Written};
 use crate::diagnostic::{Code, Finding};
 use crate::envdetect::Algorithm;
 use crate::source::{Source, Span};
@@ -114,9 +114,11 @@ fn read_list(
         ipv6_prefixes: Vec::new(),
         prefix_spans: Vec::new(),
         span: span_of(value),
+        written: None,
     };
     let elements: Vec<&Value> = match value {
         Value::Array(a) => a.elements.iter().collect(),
+        // MeshCentral ignores anything but an array; the entry is kept to say so.
         Value::StringLit(_) => vec![value],
         // MeshCentral reads a missing or null list as "no list configured".
         Value::NullKeyword(_) => return None,
@@ -156,7 +158,62 @@ fn read_list(
             ),
         }
     }
+    detection.written = Some(if matches!(value, Value::Array(_)) {
+        written(&detection.strings)
+    } else {
+        Written {
+            console: CONSOLE,
+            strings: Vec::new(),
+            from: Vec::new(),
+            dropped: (0..detection.strings.len())
+                .map(|i| (i, DropReason::NotAList))
+                .collect(),
+        }
+    });
     Some(detection)
+}
+
+const CONSOLE: &str = "MeshCentral";
+
+/// MeshCentral keeps at most this many entries.
+pub const MAX_ENTRIES: usize = 4;
+/// MeshCentral drops entries of this many characters (UTF-16 code units) or more.
+pub const MAX_ENTRY_LEN: usize = 64;
+
+/// The list MeshCentral writes from `environmentDetection` (amtmanager.js, when it loads the
+/// domain): each entry lower-cased; empty entries, entries of 64 characters or more and repeats
+/// dropped; and the loop stops once 4 entries are kept.
+pub fn written(entries: &[String]) -> Written {
+    let mut out = Written {
+        console: CONSOLE,
+        strings: Vec::new(),
+        from: Vec::new(),
+        dropped: Vec::new(),
+    };
+    for (i, entry) in entries.iter().enumerate() {
+        if out.strings.len() >= MAX_ENTRIES {
+            out.dropped.push((i, DropReason::BeyondLimit(MAX_ENTRIES)));
+            continue;
+        }
+        let lower = entry.to_lowercase();
+        let reason = if lower.is_empty() {
+            Some(DropReason::Empty)
+        } else if lower.encode_utf16().count() >= MAX_ENTRY_LEN {
+            Some(DropReason::TooLong(MAX_ENTRY_LEN))
+        } else if out.strings.contains(&lower) {
+            Some(DropReason::Duplicate)
+        } else {
+            None
+        };
+        match reason {
+            Some(r) => out.dropped.push((i, r)),
+            None => {
+                out.strings.push(lower);
+                out.from.push(i);
+            }
+        }
+    }
+    out
 }
 
 fn unrecognised(source: &Source, explicit: bool, span: Span) -> FileOutcome {
@@ -187,7 +244,7 @@ mod tests {
         let text = r#"{ "settings": {"cert": "mesh.company.com"},
           "domains": {
             "": { "AMTManager": { "EnvironmentDetection": ["company.com", "vpn.company.com"] } },
-            "lab": { "amtmanager": { "environmentdetection": "lab.company.com" } },
+            "lab": { "amtmanager": { "environmentdetection": ["lab.company.com"] } },
             "_old": { "amtManager": { "environmentDetection": ["x.example"] } },
             "kiosk": { "title": "Kiosks" }
           } }"#;
@@ -203,6 +260,55 @@ mod tests {
             ["lab.company.com"]
         );
         assert!(out.profiles[2].detection.is_none());
+    }
+
+    fn written_of(list: &str) -> Written {
+        let text = format!(
+            r#"{{"domains": {{"": {{"amtManager": {{"environmentDetection": {list}}}}}}}}}"#
+        );
+        let out = read_str(&text);
+        out.profiles[0]
+            .detection
+            .as_ref()
+            .unwrap()
+            .written
+            .clone()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_list_is_what_meshcentral_writes() {
+        let long = format!("{}.example", "a".repeat(56));
+        assert_eq!(long.len(), 64);
+        let w = written_of(&format!(
+            r#"["Corp.Example", "", "{long}", "corp.example", "b.example", "c.example", "d.example", "e.example"]"#
+        ));
+        assert_eq!(
+            w.strings,
+            ["corp.example", "b.example", "c.example", "d.example"]
+        );
+        assert_eq!(w.from, [0, 4, 5, 6]);
+        assert_eq!(
+            w.dropped,
+            [
+                (1, DropReason::Empty),
+                (2, DropReason::TooLong(64)),
+                (3, DropReason::Duplicate),
+                (7, DropReason::BeyondLimit(4)),
+            ]
+        );
+        let just_under = format!("{}.example", "a".repeat(55));
+        assert_eq!(
+            written_of(format!(r#"["{just_under}"]"#).as_str()).strings,
+            [just_under]
+        );
+    }
+
+    #[test]
+    fn a_list_that_is_not_an_array_is_ignored() {
+        let w = written_of(r#""corp.example""#);
+        assert!(w.strings.is_empty());
+        assert_eq!(w.dropped, [(0, DropReason::NotAList)]);
     }
 
     #[test]

@@ -7,7 +7,7 @@ pub mod wsman;
 pub mod xml;
 
 use crate::diagnostic::{Code, Finding};
-use crate::envdetect::{Algorithm, DetectionSettings, IpMode};
+use crate::envdetect::{Algorithm, Attachment, DetectionSettings, InsideBy, IpMode, Verdict};
 use crate::source::{DecodeError, Source, SourceFile, Span, Spanned, line_col_in};
 use std::io::Read;
 use std::path::Path;
@@ -44,19 +44,97 @@ pub struct Detection {
     pub prefix_spans: Vec<Span>,
     /// The list as a whole (the container, or the first entry).
     pub span: Span,
+    /// What the console that applies this profile writes to the firmware, when that differs
+    /// from the file. `None`: the firmware gets the entries as written.
+    pub written: Option<Written>,
+}
+
+/// The home-domain list a console really writes: what reaches the firmware, and what it dropped.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// "MeshCentral".
+    pub console: &'static str,
+    /// The entries that reach the firmware, as the console writes them.
+    pub strings: Vec<String>,
+    /// For each of `strings`, the index of the entry in the file it comes from.
+    pub from: Vec<usize>,
+    /// Entries of the file the console drops, with the reason.
+    pub dropped: Vec<(usize, DropReason)>,
+}
+
+/// Why a console leaves an entry of the file out of what it writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DropReason {
+    /// The list is not an array, so the console ignores all of it.
+    NotAList,
+    Empty,
+    /// At least this many characters.
+    TooLong(usize),
+    /// Equal to an earlier entry once the console has lower-cased it.
+    Duplicate,
+    /// After the first this-many entries the console keeps.
+    BeyondLimit(usize),
+}
+
+impl DropReason {
+    pub fn describe(self) -> String {
+        match self {
+            DropReason::NotAList => "the list is not an array, so all of it is ignored".into(),
+            DropReason::Empty => "it is empty".into(),
+            DropReason::TooLong(n) => format!("entries of {n} characters or more are dropped"),
+            DropReason::Duplicate => "it repeats an earlier entry".into(),
+            DropReason::BeyondLimit(n) => format!("only the first {n} entries are kept"),
+        }
+    }
 }
 
 impl Detection {
+    /// The settings as the firmware holds them: the console's written list where there is one.
     pub fn settings(&self) -> DetectionSettings<'_> {
         DetectionSettings {
             algorithm: self.algorithm,
-            strings: &self.strings,
+            strings: self.written.as_ref().map_or(&self.strings, |w| &w.strings),
             ipv6_prefixes: &self.ipv6_prefixes,
         }
     }
 
+    /// The file entry a firmware entry comes from.
+    fn file_index(&self, firmware_index: usize) -> usize {
+        self.written
+            .as_ref()
+            .and_then(|w| w.from.get(firmware_index).copied())
+            .unwrap_or(firmware_index)
+    }
+
+    /// The text the firmware holds for file entry `index` (lower-cased by MeshCentral, say), or
+    /// `None` when the console drops it.
+    pub fn firmware_text(&self, index: usize) -> Option<&str> {
+        match &self.written {
+            None => self.strings.get(index).map(String::as_str),
+            Some(w) => w
+                .from
+                .iter()
+                .position(|&i| i == index)
+                .map(|k| w.strings[k].as_str()),
+        }
+    }
+
+    /// Detection is on as the firmware gets it (after the console's transformation).
     pub fn is_enabled(&self) -> bool {
-        !(self.strings.is_empty() && self.ipv6_prefixes.is_empty())
+        let s = self.settings();
+        !(s.strings.is_empty() && s.ipv6_prefixes.is_empty())
+    }
+
+    /// True when a console writes no list at all from this one (MeshCentral after dropping every
+    /// entry): the device keeps whatever list it has.
+    pub fn writes_nothing(&self) -> bool {
+        self.written.as_ref().is_some_and(|w| w.strings.is_empty()) && self.ipv6_prefixes.is_empty()
+    }
+
+    /// The reason the console drops file entry `index`, if it does.
+    pub fn dropped(&self, index: usize) -> Option<DropReason> {
+        let w = self.written.as_ref()?;
+        w.dropped.iter().find(|(i, _)| *i == index).map(|(_, r)| *r)
     }
 
     pub fn entries(&self) -> impl Iterator<Item = (usize, &str, &Span)> {
@@ -130,6 +208,32 @@ impl Profile {
     /// The IP mode detection runs under; DHCP unless the profile says static.
     pub fn effective_ip_mode(&self) -> IpMode {
         self.ip_mode.as_ref().map_or(IpMode::Dhcp, |m| m.value)
+    }
+
+    /// The verdict this profile gets on a network, as the firmware would reach it (after the
+    /// console's transformation), with entry indices pointing into the file. `None` when the
+    /// profile leaves detection as it is on the device.
+    pub fn verdict(&self, attach: &Attachment) -> Option<Verdict> {
+        let d = self.detection.as_ref().filter(|d| !d.writes_nothing())?;
+        let verdict = crate::envdetect::classify(&d.settings(), self.effective_ip_mode(), attach);
+        Some(match verdict {
+            Verdict::Inside(InsideBy::Domain {
+                index,
+                exact,
+                uncertain,
+            }) => Verdict::Inside(InsideBy::Domain {
+                index: d.file_index(index),
+                exact,
+                uncertain,
+            }),
+            Verdict::Outside { raw_suffix_only } => Verdict::Outside {
+                raw_suffix_only: raw_suffix_only
+                    .into_iter()
+                    .map(|i| d.file_index(i))
+                    .collect(),
+            },
+            other => other,
+        })
     }
 
     pub fn has_remote_access(&self) -> bool {

@@ -223,6 +223,7 @@ pub fn read(doc: &Document, source: &Source, mapping: &ScsMapping) -> FileOutcom
         ipv6_prefixes: Vec::new(),
         prefix_spans: Vec::new(),
         span: root.tag_span.clone(),
+        written: None,
     };
     if let Some(el) = algorithm.first() {
         match parse_algorithm(el.trimmed_text()) {

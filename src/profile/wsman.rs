@@ -34,6 +34,7 @@ pub fn read(doc: &Document, index: usize, source: &Source) -> FileOutcome {
         ipv6_prefixes: Vec::new(),
         prefix_spans: Vec::new(),
         span: instance.tag_span.clone(),
+        written: None,
     };
     let mut algorithm_seen = false;
     for child in doc.children(instance) {

@@ -18,7 +18,11 @@ on the enterprise network.",
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(d) = ctx.detection() else { return };
-    for (_, entry, span) in d.entries() {
+    for (i, entry, span) in d.entries() {
+        // An entry the console drops never reaches the firmware (SL011).
+        if d.dropped(i).is_some() {
+            continue;
+        }
         let len = entry.trim().chars().count();
         if len > FIRMWARE_MAX_ENTRY_LEN {
             out.push(

@@ -12,7 +12,10 @@ pub const DOC: Doc = Doc {
 answers: a port refuses (the OS sends the reset) or the ME answers the RMCP presence ping.",
     why: "This is the troubleshooting article's failure, confirmed: the ME believes it is outside the \
 enterprise, so it closes its local management ports; consoles log tcp_connect() and WS-MAN SOAP \
-errors while the PC itself is fine. Only CIRA (MPS) can still reach it.",
+errors while the PC itself is fine. From outside the device, only CIRA (through the MPS) reaches \
+it; on the device itself, LMS still relays to the ME, which is how a console corrects the list. \
+Source: Intel/Altiris \"Troubleshooting tcp_connect and WSMAN SOAP errors\"; IRG, Environment \
+Detection.",
     fix: "Add the network's option 15 suffix (named in the message) to the profile's home domains. \
 Devices already configured keep their firmware list until it is corrected in place: \
 a WS-Management Put of AMT_EnvironmentDetectionSettingData (what MeshCommander, MeshCentral and RPS do, locally through LMS or over CIRA), rpc-go's configure command, or re-provisioning with the corrected profile. A full unconfiguration is needed only when no console can reach the ME \

@@ -111,7 +111,7 @@ pub fn check(ctx: &ProbeContext, out: &mut Vec<Finding>) {
 mod tests {
     use super::*;
     use crate::diagnostic::Location;
-    use crate::envdetect::{Attachment, classify};
+    use crate::envdetect::Attachment;
     use crate::probe::{NetworkRef, Report, RmcpStep, Target};
     use crate::rules::test_support::profile;
 
@@ -151,15 +151,9 @@ mod tests {
             ..Target::default()
         };
         let p = home.map(|h| profile(&[h]));
-        let prediction = p.as_ref().and_then(|p| {
-            p.detection.as_ref().map(|d| {
-                classify(
-                    &d.settings(),
-                    p.effective_ip_mode(),
-                    &Attachment::suffix(Some("corp.test")),
-                )
-            })
-        });
+        let prediction = p
+            .as_ref()
+            .and_then(|p| p.verdict(&Attachment::suffix(Some("corp.test"))));
         let ctx = ProbeContext {
             report: r,
             target: &target,

@@ -8,12 +8,15 @@ use std::collections::BTreeSet;
 pub const DOC: Doc = Doc {
     summary: "probe --user: the device's live home domains differ from the profile's.",
     what: "With credentials, AMT_EnvironmentDetectionSettingData is read from the device; its \
-DetectionStrings are compared with the profile's home domains (normalised, order ignored).",
+DetectionStrings are compared with the profile's home domains as its console writes them \
+(MeshCentral lower-cases and keeps at most 4), normalised, order ignored.",
     why: "What the linter checked is not what the firmware does. The usual causes: the profile was \
 changed after the devices were configured, a console rewrote the list, or the devices were \
 configured with another profile.",
-    fix: "Decide which list is right. To push the profile's list, reconfigure the device (a full \
-unconfiguration is needed when the firmware refuses to change detection settings in place).",
+    fix: "Decide which list is right. To push the profile's list, correct it in place: a \
+WS-Management Put of AMT_EnvironmentDetectionSettingData (what MeshCommander, MeshCentral and RPS \
+do, locally through LMS or over CIRA), rpc-go's configure command, or re-provisioning with the \
+corrected SCS profile. A full unconfiguration is needed only when no console reaches the ME.",
     example: r#"  profile: company.com      device: ad.company.local
   → SL302: live home domains differ: missing `company.com`, extra `ad.company.local`"#,
 };
@@ -33,7 +36,8 @@ pub fn check(ctx: &ProbeContext, out: &mut Vec<Finding>) {
     else {
         return;
     };
-    let want = set(&expected.strings);
+    // What the console really wrote from the profile (MeshCentral lower-cases and cuts it).
+    let want = set(expected.settings().strings);
     let have = set(&actual.strings);
     if want == have {
         return;

@@ -2,7 +2,7 @@
 //! Rules see profiles and networks only; they know nothing of output formats.
 
 use crate::diagnostic::{Code, Finding, Location};
-use crate::envdetect::{Attachment, Verdict, classify};
+use crate::envdetect::{Attachment, Verdict};
 use crate::external::ExternalSuffixes;
 use crate::observe::Network;
 use crate::observe::dns_facts::DnsFacts;
@@ -17,6 +17,7 @@ mod enterprise_network_without_option15;
 mod external_network_inside;
 mod fqdn_not_in_dns;
 mod fqdn_resolves_elsewhere;
+mod home_domain_dropped_by_console;
 mod home_domain_not_canonical;
 mod home_domain_not_in_dns;
 mod home_domain_too_long;
@@ -113,6 +114,10 @@ pub fn rule(code: Code) -> (&'static Doc, Check) {
         SL010 => (
             &detection_algorithm_mismatch::DOC,
             Profile(detection_algorithm_mismatch::check),
+        ),
+        SL011 => (
+            &home_domain_dropped_by_console::DOC,
+            Profile(home_domain_dropped_by_console::check),
         ),
         SL050 => (&input::UNREADABLE, Input),
         SL051 => (&input::MALFORMED, Input),
@@ -223,19 +228,17 @@ impl<'a> Context<'a> {
     /// Networks with the verdict this profile gets on each, when detection can be modelled:
     /// networks were given, the profile manages detection, and the verdict is not "not evaluated".
     pub fn verdicts(&self) -> Vec<(&'a Network, Verdict)> {
-        let (Some(networks), Some(detection)) = (self.networks, self.detection()) else {
+        let Some(networks) = self.networks else {
             return Vec::new();
         };
-        let settings = detection.settings();
-        let mode = self.profile.effective_ip_mode();
         networks
             .iter()
-            .map(|n| {
+            .filter_map(|n| {
                 let attach = Attachment {
                     option15: n.suffix.as_deref(),
                     ipv6_prefixes: &n.ipv6_prefixes,
                 };
-                (n, classify(&settings, mode, &attach))
+                Some((n, self.profile.verdict(&attach)?))
             })
             .filter(|(_, v)| !matches!(v, Verdict::NotEvaluated(_)))
             .collect()
@@ -254,6 +257,18 @@ impl<'a> Context<'a> {
             n.location.clone(),
             format!("network `{}` observed here", n.name),
         )
+    }
+}
+
+/// "`a`, `b` and `c`", or the first five and "and N more": how findings name what they group.
+pub fn name_list<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> String {
+    const SHOWN: usize = 5;
+    let names: Vec<String> = names.into_iter().map(|n| n.as_ref().to_owned()).collect();
+    match names.len() {
+        0 => String::new(),
+        1 => names[0].clone(),
+        n if n <= SHOWN => format!("{} and {}", names[..n - 1].join(", "), names[n - 1]),
+        n => format!("{} and {} more", names[..SHOWN].join(", "), n - SHOWN),
     }
 }
 
@@ -385,6 +400,7 @@ pub(crate) mod test_support {
                 ipv6_prefixes: vec![],
                 prefix_spans: vec![],
                 span: 0..at,
+                written: None,
             }),
             remote_access: None,
             ip_mode: None,
@@ -393,6 +409,16 @@ pub(crate) mod test_support {
             shared_fqdn: None,
             suppressions: Vec::new(),
         }
+    }
+
+    /// A MeshCentral profile: the list as MeshCentral writes it is what the firmware gets.
+    pub fn meshcentral(entries: &[&str]) -> Profile {
+        let mut p = profile(entries);
+        p.kind = ProfileKind::MeshCentral;
+        if let Some(d) = p.detection.as_mut() {
+            d.written = Some(crate::profile::meshcentral::written(&d.strings));
+        }
+        p
     }
 
     pub fn with_remote_access(mut p: Profile) -> Profile {

@@ -2,7 +2,7 @@
 
 use super::{Context, Doc};
 use crate::diagnostic::{Code, Finding};
-use crate::dns_name::{SuffixMatch, normalise, suffix_match};
+use crate::dns_name::{SuffixMatch, non_canonical, normalise, suffix_match};
 use crate::envdetect::Algorithm;
 
 pub const DOC: Doc = Doc {
@@ -11,7 +11,9 @@ pub const DOC: Doc = Doc {
 (`a.corp.com` under `corp.com`).",
     why: "The list is short (MeshCommander allows 5 entries, MeshCentral 4) and every slot counts. A \
 redundant entry also hints at a misunderstanding of the matching rule, which is label-wise from the \
-right: `corp.com` already covers every site below it.",
+right: `corp.com` already covers every site below it. Only a byte-for-byte cover counts: a cover \
+that needs case folding or a trailing dot dropped is uncertain (SL003), so scslint never advises \
+deleting the entry that matches for certain. Source: Intel LMS `CompareSuffix` (compares bytes).",
     fix: "Delete the duplicate or the covered entry, or, if the broader entry is a mistake, delete that one.",
     example: r#"  "environmentDetection": ["corp.com", "vpn.corp.com"]   // SL004: vpn.corp.com is covered by corp.com"#,
 };
@@ -21,19 +23,51 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if d.algorithm != Algorithm::LocalDomains {
         return;
     }
-    let normal: Vec<String> = d.strings.iter().map(|s| normalise(s)).collect();
+    // Entries as the firmware gets them; a dropped one (SL011) covers nothing.
+    let written: Vec<Option<&str>> = (0..d.strings.len()).map(|i| d.firmware_text(i)).collect();
+    let normal: Vec<Option<String>> = written
+        .iter()
+        .map(|w| w.map(normalise).filter(|n| !n.is_empty()))
+        .collect();
+    let canonical = |i: usize| written[i].is_some_and(|w| non_canonical(w).is_empty());
     for (i, entry, span) in d.entries() {
-        if normal[i].is_empty() {
-            continue;
-        }
-        let duplicate = (0..i).find(|&j| normal[j] == normal[i]);
-        let covering = (0..normal.len())
-            .find(|&j| j != i && suffix_match(&normal[j], &normal[i]) == SuffixMatch::Label);
+        let Some(this) = &normal[i] else { continue };
+        // Of two spellings of one name, the one to delete is the non-canonical one: the other
+        // matches for certain.
+        let duplicate = (0..d.strings.len())
+            .filter(|&j| j != i && normal[j].as_ref() == Some(this))
+            .find(|&j| {
+                if canonical(i) == canonical(j) {
+                    j < i
+                } else {
+                    canonical(j)
+                }
+            });
+        // Only a byte-for-byte cover makes an entry redundant: a cover that needs case folding
+        // or a trailing dot dropped is uncertain (SL003), and deleting the covered entry could
+        // leave its networks outside.
+        let covering = (0..d.strings.len()).find(|&j| {
+            j != i
+                && written[j].zip(written[i]).is_some_and(|(cover, covered)| {
+                    suffix_match(cover, covered) == SuffixMatch::Label
+                })
+        });
         let (j, message, help) = match (duplicate, covering) {
             (Some(j), _) => (
                 j,
                 format!("home domain `{}` is listed twice", entry.trim()),
-                "delete the second entry".to_owned(),
+                if canonical(j) && !canonical(i) {
+                    format!(
+                        "delete `{}`: `{}` is the same name, written as option 15 spells it",
+                        entry.trim(),
+                        d.strings[j].trim()
+                    )
+                } else {
+                    format!(
+                        "delete this entry: `{}` is the same name",
+                        d.strings[j].trim()
+                    )
+                },
             ),
             (None, Some(j)) => (
                 j,
@@ -76,6 +110,29 @@ mod tests {
             &["corp.com", "a.corp.com", "Corp.com.", "other.net"],
         );
         assert_eq!(flagged, ["a.corp.com", "Corp.com."]);
+    }
+
+    #[test]
+    fn never_advises_deleting_the_entry_that_matches_for_certain() {
+        // `Corp.com.` covers `a.corp.com` only once case and the dot are set aside.
+        assert!(entries_flagged(Code::SL004, &["Corp.com.", "a.corp.com"]).is_empty());
+        // Of two spellings, the non-canonical one is the one to delete, whatever the order.
+        let p = profile(&["Corp.com.", "corp.com"]);
+        let f = run_rule(Code::SL004, &p, None);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].home_domain.as_deref(), Some("Corp.com."));
+        assert!(
+            f[0].help
+                .as_deref()
+                .unwrap()
+                .starts_with("delete `Corp.com.`")
+        );
+        // MeshCentral lower-cases before the firmware sees the list: the cover is certain there.
+        let p = meshcentral(&["Corp.com", "a.corp.com"]);
+        assert_eq!(
+            run_rule(Code::SL004, &p, None)[0].home_domain.as_deref(),
+            Some("a.corp.com")
+        );
     }
 
     #[test]
