@@ -153,7 +153,7 @@ fn a_rule_that_did_not_run_is_not_called_unused() {
 
 #[test]
 fn a_comment_before_the_root_covers_a_whole_scs_profile() {
-    let scs = "<?xml version=\"1.0\"?>\n<!-- scslint-disable SL003, SL004: Berlin keeps its legacy entries until the move -->\n<Profile>\n  <ProfileName>Berlin</ProfileName>\n  <EnvironmentDetection><HomeDomains>\n    <Domain>Company.COM.</Domain>\n    <Domain>berlin.company.com</Domain>\n  </HomeDomains></EnvironmentDetection>\n</Profile>\n";
+    let scs = "<?xml version=\"1.0\"?>\n<!-- scslint-disable SL003, SL004: Berlin keeps its legacy entries until the move -->\n<Profile>\n  <ProfileName>Berlin</ProfileName>\n  <EnvironmentDetection><HomeDomains>\n    <Domain>Company.COM.</Domain>\n    <Domain>company.com</Domain>\n  </HomeDomains></EnvironmentDetection>\n</Profile>\n";
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "berlin.xml", scs);
     let (_, report) = check_json(dir.path(), &["berlin.xml", "--no-config"]);
