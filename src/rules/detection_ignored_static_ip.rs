@@ -5,17 +5,20 @@ use crate::diagnostic::{Code, Finding, Severity};
 use crate::envdetect::IpMode;
 
 pub const DOC: Doc = Doc {
-    summary: "Static IP mode: environment detection does not run (an error when remote access is configured).",
+    summary: "Static IP mode: environment detection does not run on the wired interface (an error when remote access is configured).",
     what: "A profile whose IP mode is static while it sets home domains or remote access. Reported as a \
 warning, or as an error when remote access (CIRA) is configured.",
-    why: "Detection compares the DHCP option 15 suffix with the home domains; with a static ME address \
-there is no DHCP exchange, so the list is never used, and CIRA is reported not to work with a static ME \
-address. A host on DHCP with a static ME address is also the mixed set-up Intel discourages: the \
-FQDN often resolves to an address the ME does not hold, the classic cause of tcp_connect() errors.",
+    why: "Intel documents that environment detection does not take place when AMT is configured for \
+static IP mode: on the wired interface the home domains are never compared, so AMT never decides it \
+is outside there, and CIRA, which starts when AMT is outside, is not started from it. The wireless \
+interface is DHCP-only, so on Wi-Fi detection runs and the list still matters. A host on DHCP with a \
+static ME address is also the mixed set-up Intel discourages: the FQDN often resolves to an address \
+the ME does not hold, the classic cause of tcp_connect() errors. Source: IRG, Environment Detection \
+(\"does not take place when Intel AMT is configured for Static IP mode\"); IRG, wireless (DHCP only).",
     fix: "Use DHCP for the ME (with IP sync) wherever environment detection or remote access matters; \
 keep static addressing for fixed kiosks and servers that are always on the LAN, without CIRA.",
     example: r#"  <Network><IPSettings><Mode>Static</Mode></IPSettings></Network>
-  <RemoteAccess>…</RemoteAccess>     → SL008 (error): CIRA will not work"#,
+  <RemoteAccess>…</RemoteAccess>     → SL008 (error): no detection on the wired interface, so CIRA is not started from it"#,
 };
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
@@ -33,12 +36,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let (severity, message) = if remote {
         (
             Severity::Error,
-            "the ME uses a static IP address: environment detection does not run and remote access (CIRA) will not work",
+            "the ME uses a static IP address: environment detection does not run on the wired interface, so AMT never decides it is outside there and remote access (CIRA) is not started from it; only Wi-Fi (DHCP-only) runs detection",
         )
     } else {
         (
             Severity::Warning,
-            "the ME uses a static IP address: environment detection does not run, so the home domains are never used",
+            "the ME uses a static IP address: environment detection does not run on the wired interface, so the home domains apply only on Wi-Fi, which is DHCP-only",
         )
     };
     out.push(

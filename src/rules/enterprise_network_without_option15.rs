@@ -1,14 +1,17 @@
 //! SL104: an enterprise network that sends no option 15 while detection is enabled.
 
 use super::{Context, Doc};
-use crate::diagnostic::{Code, Finding};
+use crate::diagnostic::{Code, Finding, Severity};
 
 pub const DOC: Doc = Doc {
     summary: "An enterprise network that sends no DHCP option 15 while environment detection is enabled.",
     what: "An observed enterprise network without a suffix (absent or empty), for a profile whose \
 detection is enabled and whose IPv6 local prefixes (if any) do not cover the network.",
-    why: "With no option 15 there is nothing to compare the home domains with, so the ME believes it is \
-outside on that network: ports 16992-16995 close there and LAN consoles fail with tcp_connect() errors.",
+    why: "With no option 15 (and no DHCPv6 option 24, the other input Intel names) there is nothing \
+to compare the home domains with, so the ME believes it is outside on that network: ports \
+16992-16995 close there and LAN consoles fail with tcp_connect() errors. An error where devices \
+are (hosts above 0, or not counted); information for a scope where no device was seen. \
+Source: IRG, Environment Detection (\"DHCPv4 option 15 and DHCPv6 option 24\").",
     fix: "Configure the DHCP scope to hand out the site's DNS suffix (option 15) and list it as a home \
 domain; for IPv6-only segments, list the router-advertised prefix under DetectionIPv6LocalPrefixes.",
     example: r#"  [[network]]
@@ -25,6 +28,12 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if !n.is_enterprise() || n.suffix.is_some() || !verdict.is_outside() {
             continue;
         }
+        // An empty scope strands no device today.
+        let severity = if n.hosts == Some(0) {
+            Severity::Info
+        } else {
+            Severity::Error
+        };
         let f = ctx
             .finding(
                 Code::SL104,
@@ -34,6 +43,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     n.describe()
                 ),
             )
+            .severity(severity)
             .label("nothing to compare these with")
             .help(format!("have the DHCP scope of `{}` hand out the site's DNS suffix (option 15) and list it here", n.name));
         out.push(ctx.with_network(f, n));
@@ -56,6 +66,31 @@ mod tests {
         let f = run_rule(Code::SL104, &profile(&["company.com"]), Some(&nets));
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].network.as_deref(), Some("warehouse"));
+        assert_eq!(f[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn an_empty_scope_is_information_and_an_uncounted_one_an_error() {
+        let mut empty = net("spare", None, Enterprise);
+        empty.hosts = Some(0);
+        let mut uncounted = net("warehouse", None, Enterprise);
+        uncounted.hosts = None;
+        let f = run_rule(
+            Code::SL104,
+            &profile(&["company.com"]),
+            Some(&[empty, uncounted]),
+        );
+        let levels: Vec<_> = f
+            .iter()
+            .map(|f| (f.network.as_deref(), f.severity))
+            .collect();
+        assert_eq!(
+            levels,
+            [
+                (Some("spare"), Severity::Info),
+                (Some("warehouse"), Severity::Error)
+            ]
+        );
     }
 
     #[test]
