@@ -5,7 +5,7 @@ use super::dns_facts::{DnsCheck, DnsFacts, Wanted};
 use super::model::{Host, Origin, Parsed, Ras, Scope};
 use super::snapshot::{self, SnapshotHost};
 use super::sources::{self, Kind, Mappings};
-use super::{Network, Trust, TrustOrigin};
+use super::{Network, NetworkKind, Trust, TrustOrigin};
 use crate::diagnostic::{Code, Finding, Location};
 use crate::dns_name::normalise;
 use crate::external::ExternalSuffixes;
@@ -471,6 +471,7 @@ fn assemble(mut acc: Acc, external: &ExternalSuffixes, dns: Option<&DnsCheck>) -
             suffix: Some(s.clone()),
             trust: Trust::Enterprise,
             trust_origin: TrustOrigin::Assumed,
+            kind: NetworkKind::Lan,
             forced_external: None,
             hosts: Some(0),
             ipv6_prefixes: Vec::new(),
@@ -716,6 +717,7 @@ fn networks_from_scopes(mut scopes: Vec<(Scope, bool)>) -> Vec<Network> {
                 suffix: s.suffix.clone(),
                 trust: Trust::Enterprise,
                 trust_origin: TrustOrigin::DhcpServer,
+                kind: NetworkKind::Lan,
                 forced_external: None,
                 hosts: Some(0),
                 ipv6_prefixes: Vec::new(),

@@ -35,6 +35,18 @@ pub enum Trust {
     External,
 }
 
+/// What kind of connection a network is to the device.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NetworkKind {
+    /// A network the ME itself attaches to and gets DHCP from (wired or Wi-Fi).
+    #[default]
+    Lan,
+    /// The host's VPN connection: the ME gets no DHCP there; LMS on the host reports the VPN
+    /// connection, and the home domains decide whether the host VPN counts as the enterprise.
+    Vpn,
+}
+
 /// Who said whether a network is the enterprise's: a declaration wins over any list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TrustOrigin {
@@ -56,6 +68,7 @@ pub struct Network {
     pub suffix: Option<String>,
     pub trust: Trust,
     pub trust_origin: TrustOrigin,
+    pub kind: NetworkKind,
     /// The known external suffix that made this network external: a configured one overriding a
     /// DHCP server's scope, or the built-in list classifying a network nobody declared.
     pub forced_external: Option<String>,
@@ -90,6 +103,18 @@ impl Network {
         if applies && self.trust == Trust::Enterprise {
             self.forced_external = Some(known.to_owned());
             self.trust = Trust::External;
+        }
+    }
+
+    /// What AMT does on this network when no home domain matches, for messages.
+    pub fn outside_effect(&self) -> &'static str {
+        match self.kind {
+            NetworkKind::Lan => {
+                "AMT will believe it is outside there, close its local ports 16992-16995, and only CIRA will reach those devices"
+            }
+            NetworkKind::Vpn => {
+                "AMT will not count the host VPN as the enterprise, so consoles cannot reach the ME through it (only over CIRA); the ME's own ports follow the network it is physically on"
+            }
         }
     }
 
@@ -132,6 +157,7 @@ mod tests {
             suffix: Some(suffix.into()),
             trust,
             trust_origin,
+            kind: NetworkKind::Lan,
             forced_external: None,
             hosts: None,
             ipv6_prefixes: vec![],

@@ -2,7 +2,7 @@
 //! collect, `[[host]]` tables for flagged hosts. Read with spans; written deterministically and atomically.
 
 use super::model::{Host, Ipv4Range, Origin, Ras};
-use super::{Network, Trust, TrustOrigin};
+use super::{Network, NetworkKind, Trust, TrustOrigin};
 use crate::diagnostic::{Code, Finding, Location};
 use crate::envdetect::parse_ipv6_prefix;
 use crate::source::Source;
@@ -26,6 +26,7 @@ struct Entry {
     name: Spanned<String>,
     suffix: Option<Spanned<String>>,
     trust: Option<Trust>,
+    kind: Option<NetworkKind>,
     hosts: Option<u64>,
     ipv6_prefixes: Option<Vec<Spanned<String>>>,
     ranges: Option<Vec<Spanned<String>>>,
@@ -235,6 +236,7 @@ pub fn read_source(source: &Source) -> Observed {
                 Some(_) => TrustOrigin::Declared,
                 None => TrustOrigin::Assumed,
             },
+            kind: entry.kind.unwrap_or_default(),
             forced_external: None,
             hosts: entry.hosts,
             ipv6_prefixes: prefixes,
@@ -277,6 +279,8 @@ pub struct NetworkEntry {
     /// agent reports): reading the snapshot back classifies it again.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trust: Option<Trust>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<NetworkKind>,
     pub hosts: u64,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ranges: Vec<String>,
@@ -293,6 +297,7 @@ impl NetworkEntry {
             suffix: n.suffix.clone(),
             trust: (n.trust_origin != TrustOrigin::Assumed || n.forced_external.is_some())
                 .then_some(n.trust),
+            kind: (n.kind != NetworkKind::Lan).then_some(n.kind),
             hosts: n.hosts.unwrap_or(0),
             ranges: n.ranges.iter().map(Ipv4Range::to_string).collect(),
             ipv6_prefixes: n.ipv6_prefixes.iter().map(|p| p.to_string()).collect(),
@@ -419,6 +424,7 @@ ipv6_prefixes = ["2001:db8:9::/64"]
                 name: "subnet 10.1.4.0/24".into(),
                 suffix: Some("company.com".into()),
                 trust: Some(Trust::Enterprise),
+                kind: None,
                 hosts: 212,
                 ranges: vec!["10.1.4.0/24".into()],
                 ipv6_prefixes: vec![],
@@ -428,6 +434,7 @@ ipv6_prefixes = ["2001:db8:9::/64"]
                 name: "server default".into(),
                 suffix: Some("company.com".into()),
                 trust: Some(Trust::Enterprise),
+                kind: Some(NetworkKind::Vpn),
                 hosts: 0,
                 ranges: vec![],
                 ipv6_prefixes: vec![],
@@ -450,6 +457,9 @@ ipv6_prefixes = ["2001:db8:9::/64"]
             back.networks[1].sources,
             vec![Origin::new("dhcp/dhcpd.conf", 14)]
         );
+        assert_eq!(back.networks[0].kind, NetworkKind::Vpn);
+        assert_eq!(back.networks[1].kind, NetworkKind::Lan);
+        assert!(!text.contains("kind = \"lan\""), "{text}");
         assert_eq!(back.hosts[0].host, host);
         assert_eq!(back.hosts[0].network.as_deref(), Some("subnet 10.1.4.0/24"));
     }

@@ -440,6 +440,7 @@ pub(crate) mod test_support {
             suffix: suffix.map(str::to_owned),
             trust,
             trust_origin: crate::observe::TrustOrigin::Declared,
+            kind: crate::observe::NetworkKind::Lan,
             forced_external: None,
             hosts: Some(10),
             ipv6_prefixes: vec![],
