@@ -131,6 +131,20 @@ impl Detection {
         self.written.as_ref().is_some_and(|w| w.strings.is_empty()) && self.ipv6_prefixes.is_empty()
     }
 
+    /// For messages, when the firmware gets another list than the file holds: "MeshCentral
+    /// writes `corp.com`, `a.corp.com`" (or "MeshCentral writes no list").
+    pub fn written_note(&self) -> Option<String> {
+        let w = self.written.as_ref()?;
+        if w.strings == self.strings {
+            return None;
+        }
+        if w.strings.is_empty() {
+            return Some(format!("{} writes no list", w.console));
+        }
+        let list: Vec<String> = w.strings.iter().map(|s| format!("`{s}`")).collect();
+        Some(format!("{} writes {}", w.console, list.join(", ")))
+    }
+
     /// The reason the console drops file entry `index`, if it does.
     pub fn dropped(&self, index: usize) -> Option<DropReason> {
         let w = self.written.as_ref()?;

@@ -15,7 +15,9 @@ fire once for the profile). Entries in DetectionIPv6LocalPrefixes must read as I
     why: "The firmware compares each entry with the DHCP option 15 suffix of the network. An entry that \
 cannot be a DNS name never matches, so it silently does nothing, or, if it was the only entry meant \
 for a site, makes AMT believe it is outside there: local ports 16992-16995 close and consoles see \
-tcp_connect() and SOAP errors. Fixing devices afterwards takes a console that still reaches the ME (LMS on the host, or CIRA) to Put a corrected list.",
+tcp_connect() and SOAP errors. Fixing devices afterwards takes a console that still reaches the ME \
+(LMS on the host, or CIRA) to Put a corrected list. Source: IRG, Configuring Environment Detection \
+(DetectionStrings are the suffixes DHCP hands out); RFC 1035 for the name syntax.",
     fix: "Write the DNS suffix the site's DHCP server hands out in option 15 (`ipconfig /all`, \
 \"Connection-specific DNS Suffix\"). Underscores, spaces and stray punctuation usually come from a \
 copy-paste; URLs belong only under the RemoteURLs algorithm.",
