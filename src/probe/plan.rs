@@ -53,12 +53,6 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, String> {
             }
         }
     }
-    if !inputs.observed.is_empty() {
-        snapshot_targets(&mut plan, inputs.observed, config, &mut names);
-    }
-    if !names.is_empty() {
-        resolve(&mut plan.targets, &names, inputs.dns)?;
-    }
     if let Some(path) = inputs.profile {
         let read = profile::read_file(path, &display_path(path), true, &config.scs);
         plan.findings.extend(read.findings);
@@ -76,6 +70,12 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, String> {
             ));
         }
     }
+    if !inputs.observed.is_empty() {
+        snapshot_targets(&mut plan, inputs.observed, config, &mut names);
+    }
+    if !names.is_empty() {
+        resolve(&mut plan.targets, &names, inputs.dns)?;
+    }
     if plan.targets.is_empty() {
         return Err("nothing to probe: name targets, or snapshot hosts with --observed".into());
     }
@@ -91,7 +91,8 @@ fn address_target(ip: IpAddr) -> Target {
 }
 
 /// The hosts a snapshot (or raw sources) lists: probed at the ME's address when it has one,
-/// else at the OS's, with their network for the prediction.
+/// else at the OS's, with their network for the prediction and their device FQDN as the profile
+/// builds it (host name + primary DNS suffix unless its FQDN setting says otherwise).
 fn snapshot_targets(
     plan: &mut Plan,
     observed: &[PathBuf],
@@ -100,6 +101,11 @@ fn snapshot_targets(
 ) {
     let external = ExternalSuffixes::new(&config.external_suffixes);
     let collected = collect::collect(observed, &config.mappings, &external, None, false);
+    let fqdn_source = plan
+        .profile
+        .as_ref()
+        .map(Profile::device_fqdn_source)
+        .unwrap_or_default();
     plan.findings.extend(collected.findings.iter().cloned());
     let suffixes: HashMap<&str, Option<&str>> = collected
         .networks
@@ -112,14 +118,13 @@ fn snapshot_targets(
             continue;
         };
         let label = collect::host_name(&h.host);
-        if let Some(fqdn) = &h.host.fqdn {
-            names.push(fqdn.clone());
-        }
+        let fqdn = h.host.device_fqdn(&fqdn_source);
+        names.extend(fqdn.clone());
         plan.locations.insert(label.clone(), h.location.clone());
         plan.targets.push(Target {
             label,
             address: Some(IpAddr::V4(ip)),
-            fqdn: h.host.fqdn.clone(),
+            fqdn,
             dns: None,
             me_ip: h.host.me_ip,
             network: h.network.as_ref().map(|n| NetworkRef {
