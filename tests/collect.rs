@@ -316,6 +316,39 @@ fn check_reads_raw_sources_and_the_snapshot_alike() {
 }
 
 #[test]
+fn ras_outside_where_a_checked_profile_predicts_inside_is_drift_and_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("corp.xml");
+    std::fs::write(
+        &profile,
+        r#"<g:AMT_EnvironmentDetectionSettingData xmlns:g="http://intel.com/wbem/wscim/1/amt-schema/1/AMT_EnvironmentDetectionSettingData">
+  <g:DetectionAlgorithm>0</g:DetectionAlgorithm>
+  <g:DetectionStrings>corp.test</g:DetectionStrings>
+</g:AMT_EnvironmentDetectionSettingData>
+"#,
+    )
+    .unwrap();
+    let out = scslint()
+        .args(["check", "--no-config", "--format", "json"])
+        .arg(&profile)
+        .arg("--observed")
+        .arg(fleet())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_conforms("report.schema.json", &report);
+    let sl201 = diagnostics_with_code(&report, "SL201");
+    assert_eq!(sl201.len(), 1, "{report:#}");
+    assert_eq!(sl201[0]["severity"], "error");
+    let message = sl201[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("profile `corp` predicts inside for this network"),
+        "{message}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
 fn dns_finds_names_that_point_elsewhere_or_nowhere() {
     let run = collect(&[&fleet()], &["--nameserver", &nameserver(), "--ptr"]);
     // pc0423's ME address (amtinfo) and primary suffix (ipconfig) meet in one device, named

@@ -214,7 +214,7 @@ impl Host {
             FqdnSource::Suffix(s) => Some(s.as_str()),
         };
         let short = name
-            .or_else(|| self.fqdn.as_deref())
+            .or(self.fqdn.as_deref())
             .and_then(|n| n.split('.').next())
             .filter(|s| !s.is_empty());
         match (short, suffix) {
