@@ -219,3 +219,49 @@ impl Plan {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_support::profile;
+    use crate::source::Spanned;
+
+    const SNAPSHOT: &str = "[[network]]\nname = \"hq\"\nsuffix = \"site4.corp.test\"\ntrust = \"enterprise\"\n\n\
+        [[host]]\nname = \"pc0423\"\nnetwork = \"hq\"\nme_ip = \"10.1.4.20\"\n\
+        suffix = \"site4.corp.test\"\nprimary_suffix = \"corp.test\"\n";
+
+    fn fqdn_probed(fqdn_source: Option<&str>) -> Option<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let observed = dir.path().join("observed.toml");
+        std::fs::write(&observed, SNAPSHOT).unwrap();
+        let mut p = profile(&["corp.test"]);
+        p.fqdn_source = fqdn_source.map(|s| Spanned::new(s.to_owned(), 0..0));
+        let mut plan = Plan {
+            profile: Some(p),
+            ..Plan::default()
+        };
+        let mut names = Vec::new();
+        snapshot_targets(&mut plan, &[observed], &Config::default(), &mut names);
+        assert_eq!(plan.targets.len(), 1, "{:?}", plan.findings);
+        assert_eq!(
+            names,
+            plan.targets[0].fqdn.iter().cloned().collect::<Vec<_>>()
+        );
+        plan.targets[0].fqdn.clone()
+    }
+
+    #[test]
+    fn snapshot_hosts_are_probed_by_their_device_fqdn() {
+        // Host name + primary DNS suffix, the SCS default.
+        assert_eq!(fqdn_probed(None).as_deref(), Some("pc0423.corp.test"));
+        assert_eq!(
+            fqdn_probed(Some("HostNamePrimaryDnsSuffix")).as_deref(),
+            Some("pc0423.corp.test")
+        );
+        // A profile whose FQDN source is the on-board LAN's connection-specific suffix.
+        assert_eq!(
+            fqdn_probed(Some("OnBoardLanDnsSuffix")).as_deref(),
+            Some("pc0423.site4.corp.test")
+        );
+    }
+}
