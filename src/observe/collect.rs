@@ -52,16 +52,19 @@ pub struct Stats {
 pub struct Collected {
     pub networks: Vec<Network>,
     pub hosts: Vec<CollectedHost>,
-    /// Input problems (SL05x), DNS findings on networks, and host findings grouped per
-    /// (code, network).
+    /// Input problems (SL05x) and DNS findings on networks.
     pub findings: Vec<Finding>,
+    /// Host findings, grouped per (code, network).
+    pub host_findings: Vec<Finding>,
     pub stats: Stats,
 }
 
 impl Collected {
-    /// Every finding, in one list.
+    /// Input problems, network and host findings, in one list.
     pub fn all_findings(&self) -> Vec<Finding> {
-        self.findings.clone()
+        let mut out = self.findings.clone();
+        out.extend(self.host_findings.iter().cloned());
+        out
     }
 }
 
@@ -586,7 +589,8 @@ fn assemble(mut acc: Acc, external: &ExternalSuffixes, dns: Option<&DnsCheck>) -
             codes,
         });
     }
-    findings.extend(rules::group_host_findings(host_findings));
+    let mut host_findings = rules::group_host_findings(host_findings);
+    host_findings.sort_by_cached_key(Finding::sort_key);
     hosts.sort_by(|a, b| {
         (host_name(&a.host), &a.host.origin).cmp(&(host_name(&b.host), &b.host.origin))
     });
@@ -596,6 +600,7 @@ fn assemble(mut acc: Acc, external: &ExternalSuffixes, dns: Option<&DnsCheck>) -
         networks,
         hosts,
         findings,
+        host_findings,
         stats: Stats {
             files: acc.files,
             reports: acc.reports,
