@@ -173,15 +173,15 @@ impl FqdnSource {
             .filter(char::is_ascii_alphanumeric)
             .collect::<String>()
             .to_ascii_lowercase();
-        if words.contains("primary") {
+        if t.contains('.') && !t.contains(char::is_whitespace) {
+            clean_suffix(t).map_or(FqdnSource::PrimarySuffix, FqdnSource::Suffix)
+        } else if words.contains("primary") {
             FqdnSource::PrimarySuffix
         } else if ["connection", "onboard", "lan"]
             .iter()
             .any(|w| words.contains(w))
         {
             FqdnSource::ConnectionSuffix
-        } else if t.contains('.') && !t.contains(char::is_whitespace) {
-            clean_suffix(t).map_or(FqdnSource::PrimarySuffix, FqdnSource::Suffix)
         } else {
             FqdnSource::PrimarySuffix
         }
@@ -347,6 +347,10 @@ mod tests {
         assert_eq!(
             FqdnSource::parse(" amt.company.com. "),
             FqdnSource::Suffix("amt.company.com".into())
+        );
+        assert_eq!(
+            FqdnSource::parse("atlanta.company.com"),
+            FqdnSource::Suffix("atlanta.company.com".into())
         );
         assert_eq!(FqdnSource::parse("whatever"), FqdnSource::PrimarySuffix);
     }

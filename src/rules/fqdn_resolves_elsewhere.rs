@@ -120,6 +120,26 @@ mod tests {
     }
 
     #[test]
+    fn the_name_looked_up_is_host_name_and_primary_suffix_never_option_15() {
+        let facts = facts_with_address(
+            "pc0423.corp.test",
+            Answer::Records(vec!["10.1.4.77".into()]),
+        );
+        let reported = |primary: Option<&str>| {
+            host(|h| {
+                h.hostname = Some("pc0423".into());
+                h.suffix = Some("corp.test".into());
+                h.primary_suffix = primary.map(str::to_owned);
+                h.me_ip = Some("10.1.4.20".parse().unwrap());
+            })
+        };
+        let f = run_host_rule_dns(Code::SL202, &reported(Some("corp.test")), &facts);
+        assert_eq!(f.len(), 1);
+        // Option 15 alone names no device: nothing is compared.
+        assert!(run_host_rule_dns(Code::SL202, &reported(None), &facts).is_empty());
+    }
+
+    #[test]
     fn a_failed_lookup_is_sl054_naming_the_failure() {
         for (answer, words) in [
             (Answer::Timeout, "timed out"),

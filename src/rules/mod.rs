@@ -648,6 +648,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn device_and_agent_rules_cite_their_source_and_in_place_remedies() {
+        for code in [
+            Code::SL200,
+            Code::SL201,
+            Code::SL202,
+            Code::SL204,
+            Code::SL205,
+            Code::SL304,
+        ] {
+            assert!(explain(code).contains("\nSource: "), "{code}");
+        }
+        for code in [Code::SL200, Code::SL201] {
+            let text = explain(code);
+            for words in [
+                "WS-Management Put of `AMT_EnvironmentDetectionSettingData`",
+                "rpc-go's configure command",
+                "re-provisioning",
+                "only when no console reaches the ME",
+            ] {
+                assert!(text.contains(words), "{code}: {words}");
+            }
+        }
+    }
+
+    #[test]
     fn names_are_listed_up_to_the_cap() {
         assert_eq!(name_some(Vec::<&str>::new(), 5), "");
         assert_eq!(name_some(["a"], 5), "`a`");
