@@ -9,6 +9,7 @@ use crate::observe::dns_facts::DnsFacts;
 use crate::observe::model::{FqdnSource, Host};
 use crate::profile::{Detection, Profile};
 use crate::source::Span;
+use std::collections::BTreeMap;
 
 mod detection_algorithm_mismatch;
 mod detection_ignored_static_ip;
@@ -407,8 +408,7 @@ pub struct HostFinding<'a> {
 /// related location (up to [`HOST_LOCATIONS`]) labelled with the host rule's per-host detail. Hosts without a network group together per code.
 /// The group key keeps the fingerprint when hosts join or leave.
 pub fn group_host_findings(found: Vec<HostFinding>) -> Vec<Finding> {
-    let mut groups: std::collections::BTreeMap<(Code, Option<String>), Vec<HostFinding>> =
-        std::collections::BTreeMap::new();
+    let mut groups: BTreeMap<(Code, Option<String>), Vec<HostFinding>> = BTreeMap::new();
     for f in found {
         let key = (f.finding.code, f.network.map(|n| n.name.clone()));
         groups.entry(key).or_default().push(f);
@@ -422,17 +422,14 @@ fn group(mut members: Vec<HostFinding>) -> Finding {
     let code = first.finding.code;
     let network = first.network;
     let names: Vec<&str> = members.iter().map(|m| m.host.as_str()).collect();
-    let message = match (network, &members[..]) {
-        (_, [one]) => one.finding.message.clone(),
-        (Some(n), _) => format!(
-            "{} hosts on network {}: {}: {}",
-            members.len(),
-            n.describe(),
-            host_group_phrase(code),
-            name_some(&names, HOSTS_NAMED)
-        ),
-        (None, _) => format!(
-            "{} hosts in no observed network: {}: {}",
+    let place = match network {
+        Some(n) => format!("on network {}", n.describe()),
+        None => "in no observed network".to_owned(),
+    };
+    let message = match &members[..] {
+        [one] => one.finding.message.clone(),
+        _ => format!(
+            "{} hosts {place}: {}: {}",
             members.len(),
             host_group_phrase(code),
             name_some(&names, HOSTS_NAMED)
