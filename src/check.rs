@@ -2,7 +2,7 @@
 //! configured levels, and sort. Output formats are report/'s business.
 
 use crate::config::Config;
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Code, Finding, Severity};
 use crate::envdetect::Algorithm;
 use crate::external::ExternalSuffixes;
 use crate::observe::dns_facts::{DnsCheck, DnsFacts, Wanted};
@@ -10,7 +10,7 @@ use crate::observe::{Network, collect};
 use crate::profile::{self, Profile};
 use crate::rules::{self, Context};
 use crate::source::display_path;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Default)]
@@ -137,6 +137,8 @@ pub fn run(options: &CheckOptions, config: &Config, dns: Option<&DnsCheck>) -> O
 
     let facts = dns.map(|check| DnsFacts::gather(check, home_domains(&profiles)));
     let networks_for_rules = (!observed.is_empty()).then_some(&networks[..]);
+    // Network name → the profiles that predict inside for it.
+    let mut inside: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for profile in &profiles {
         let ctx = Context {
             profile,
@@ -146,6 +148,17 @@ pub fn run(options: &CheckOptions, config: &Config, dns: Option<&DnsCheck>) -> O
             dns: facts.as_ref(),
         };
         findings.extend(rules::run(&ctx));
+        for (n, verdict) in ctx.verdicts() {
+            if verdict.is_inside() {
+                inside
+                    .entry(n.name.clone())
+                    .or_default()
+                    .push(profile.name.clone());
+            }
+        }
+    }
+    for f in &mut findings {
+        drifted_from_profile(f, &inside);
     }
 
     let scope = crate::suppress::Scope {
@@ -162,6 +175,26 @@ pub fn run(options: &CheckOptions, config: &Config, dns: Option<&DnsCheck>) -> O
         .map(|p| (p.name.clone(), p.source.path.clone()))
         .collect();
     outcome
+}
+
+/// SL201 on a network a checked profile predicts inside for: the devices' live settings drifted
+/// from that profile, an error rather than the warning an unknown intent gets.
+fn drifted_from_profile(f: &mut Finding, inside: &BTreeMap<String, Vec<String>>) {
+    if f.code != Code::SL201 {
+        return;
+    }
+    let Some(profiles) = f.network.as_ref().and_then(|n| inside.get(n)) else {
+        return;
+    };
+    let which = match &profiles[..] {
+        [one] => format!("profile `{one}` predicts"),
+        many => format!("profiles {} predict", rules::name_some(many, 3)),
+    };
+    f.severity = Severity::Error;
+    f.message.push_str(&format!(
+        "; {which} inside for this network, so the live settings drifted from it"
+    ));
+    f.help = Some("correct the live list in place: a WS-Management Put of AMT_EnvironmentDetectionSettingData (through LMS or over CIRA), rpc-go's configure command, or re-provisioning with the profile".to_owned());
 }
 
 /// The home domains SL105 asks DNS about.

@@ -71,7 +71,7 @@ codes! {
     SL104 "enterprise-network-without-option15" Error,
     SL105 "home-domain-not-in-dns" Warning,
     SL200 "me-without-ip" Warning,
-    SL201 "ras-outside-on-enterprise" Error,
+    SL201 "ras-outside-on-enterprise" Warning,
     SL202 "fqdn-resolves-elsewhere" Error,
     SL203 "mixed-dhcp-static" Warning,
     SL204 "primary-suffix-differs" Info,

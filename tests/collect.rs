@@ -13,17 +13,19 @@ fn fleet() -> PathBuf {
     root().join("tests/fixtures/fleet")
 }
 
-/// The zone the fleet's devices live in: pc0423's name points at another machine, pc0999 is
-/// missing, the others are right.
+/// The zone the fleet's devices live in, under their primary DNS suffix (the device FQDN SCS
+/// builds): pc0423's name points at another machine, pc0999 is missing, the others are right.
+/// The name under pc0423's option 15 is right, and must not be the one asked.
 const CORP: &str = "
 $ORIGIN corp.test.
 $TTL 300
 @             IN SOA ns1.corp.test. hostmaster.corp.test. 1 3600 600 86400 300
 @             IN NS  ns1.corp.test.
 ns1           IN A   127.0.0.1
-pc0423.site4  IN A   10.1.4.77
-pc0424.site4  IN A   10.1.4.21
+pc0423        IN A   10.1.4.77
+pc0423.site4  IN A   10.1.4.20
 pc0530        IN A   10.1.5.30
+lx0007        IN A   10.1.5.40
 ";
 
 const REVERSE: &str = "
@@ -86,13 +88,27 @@ fn table<'a>(snapshot: &'a Value, kind: &str, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {kind} {name}: {snapshot:#}"))
 }
 
+/// Codes of the diagnostics naming `host` (alone, or in a group).
 fn diagnostics_for<'a>(report: &'a Value, host: &str) -> Vec<&'a str> {
     report["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|d| d["host"] == host)
+        .filter(|d| {
+            d["hosts"]
+                .as_array()
+                .is_some_and(|hosts| hosts.iter().any(|h| h == host))
+        })
         .map(|d| d["code"].as_str().unwrap())
+        .collect()
+}
+
+fn diagnostics_with_code<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == code)
         .collect()
 }
 
@@ -103,19 +119,36 @@ fn dhcp_scopes_become_networks_and_hosts_join_them() {
     let site4 = table(&snap, "network", "subnet 10.1.4.0/24");
     assert_eq!(site4["suffix"], "site4.corp.test");
     assert_eq!(site4["trust"], "enterprise");
-    assert_eq!(site4["hosts"], 2);
+    assert_eq!(site4["hosts"], 3, "pc0423's two reports are one device");
     assert_eq!(site4["ranges"], serde_json::json!(["10.1.4.0/24"]));
     let site5 = table(&snap, "network", "subnet 10.1.5.0/24");
     assert_eq!(
         site5["suffix"], "corp.test",
         "the server default is inherited"
     );
-    assert_eq!(site5["hosts"], 2);
+    assert_eq!(site5["hosts"], 3);
     // The laptop at home joins a network keyed by its suffix, external because `home` is a
     // router default.
     let home = table(&snap, "network", "suffix home");
     assert_eq!(home["trust"], "external");
     assert_eq!(home["hosts"], 1);
+    // Neither lx0007's bare host name (rpc-go on Linux) nor pc0999's OSPrimaryDNSSuffix (its
+    // primary suffix) makes a network.
+    let names: Vec<&str> = snap["network"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "server default",
+            "subnet 10.1.4.0/24",
+            "subnet 10.1.5.0/24",
+            "suffix home"
+        ]
+    );
 
     // Only hosts with findings get a table.
     let hosts: Vec<&str> = snap["host"]
@@ -124,11 +157,53 @@ fn dhcp_scopes_become_networks_and_hosts_join_them() {
         .iter()
         .map(|h| h["name"].as_str().unwrap())
         .collect();
-    assert_eq!(hosts, ["pc0424", "pc0530"]);
+    assert_eq!(hosts, ["pc0424", "pc0425", "pc0530"]);
+    assert_eq!(
+        table(&snap, "host", "pc0425")["findings"],
+        serde_json::json!(["SL200", "SL201"])
+    );
+    // One finding per code and network, naming both hosts.
     assert_eq!(diagnostics_for(&run.report, "pc0424"), ["SL200", "SL201"]);
+    assert_eq!(diagnostics_for(&run.report, "pc0425"), ["SL200", "SL201"]);
+    for code in ["SL200", "SL201"] {
+        let found = diagnostics_with_code(&run.report, code);
+        assert_eq!(found.len(), 1, "{code}: {found:#?}");
+        let f = found[0];
+        assert_eq!(f["hosts"], serde_json::json!(["pc0424", "pc0425"]));
+        assert!(f["host"].is_null(), "two hosts: no single `host`");
+        assert_eq!(f["network"], "subnet 10.1.4.0/24");
+        assert_eq!(f["path"], "tests/fixtures/fleet/dhcp/dhcpd.conf");
+        let message = f["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("2 hosts on network `subnet 10.1.4.0/24`")
+                && message.ends_with("`pc0424` and `pc0425`"),
+            "{message}"
+        );
+        let related: Vec<&str> = f["related"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            related,
+            [
+                "tests/fixtures/fleet/agents/pc0424.txt",
+                "tests/fixtures/fleet/agents/pc0425.txt"
+            ]
+        );
+    }
+    // A lone host keeps its own message.
     assert_eq!(diagnostics_for(&run.report, "pc0530"), ["SL204"]);
-    assert_eq!(run.status, 1, "SL201 is an error");
-    assert_eq!(run.report["summary"]["hosts"], 5);
+    let sl204 = diagnostics_with_code(&run.report, "SL204");
+    assert_eq!(sl204[0]["host"], "pc0530");
+    // pc0423's primary suffix corp.test covers its option 15 site4.corp.test: no SL204.
+    assert!(diagnostics_for(&run.report, "pc0423").is_empty());
+    assert_eq!(
+        run.status, 0,
+        "SL201 is a warning while the intent is unknown"
+    );
+    assert_eq!(run.report["summary"]["hosts"], 8);
 }
 
 #[test]
@@ -218,7 +293,12 @@ fn check_reads_raw_sources_and_the_snapshot_alike() {
     let raw = check(&fleet());
     let raw_codes = codes(&raw);
     assert!(raw_codes.contains(&"SL100".to_owned()), "{raw_codes:?}");
-    assert!(raw_codes.contains(&"SL201".to_owned()), "{raw_codes:?}");
+    let sl201 = diagnostics_with_code(&raw, "SL201");
+    assert_eq!(sl201.len(), 1);
+    assert_eq!(
+        sl201[0]["severity"], "warning",
+        "a profile that predicts outside there says nothing of intent"
+    );
 
     let snapshot = dir.path().join("observed.toml");
     std::fs::write(&snapshot, collect(&[&fleet()], &[]).snapshot).unwrap();
@@ -228,7 +308,7 @@ fn check_reads_raw_sources_and_the_snapshot_alike() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|d| d["host"].is_null())
+            .filter(|d| d["hosts"].is_null())
             .map(|d| format!("{} {}", d["code"], d["message"]))
             .collect()
     };
@@ -236,10 +316,54 @@ fn check_reads_raw_sources_and_the_snapshot_alike() {
 }
 
 #[test]
+fn ras_outside_where_a_checked_profile_predicts_inside_is_drift_and_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("corp.xml");
+    std::fs::write(
+        &profile,
+        r#"<g:AMT_EnvironmentDetectionSettingData xmlns:g="http://intel.com/wbem/wscim/1/amt-schema/1/AMT_EnvironmentDetectionSettingData">
+  <g:DetectionAlgorithm>0</g:DetectionAlgorithm>
+  <g:DetectionStrings>corp.test</g:DetectionStrings>
+</g:AMT_EnvironmentDetectionSettingData>
+"#,
+    )
+    .unwrap();
+    let out = scslint()
+        .args(["check", "--no-config", "--format", "json"])
+        .arg(&profile)
+        .arg("--observed")
+        .arg(fleet())
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_conforms("report.schema.json", &report);
+    let sl201 = diagnostics_with_code(&report, "SL201");
+    assert_eq!(sl201.len(), 1, "{report:#}");
+    assert_eq!(sl201[0]["severity"], "error");
+    let message = sl201[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("profile `corp` predicts inside for this network"),
+        "{message}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
 fn dns_finds_names_that_point_elsewhere_or_nowhere() {
     let run = collect(&[&fleet()], &["--nameserver", &nameserver(), "--ptr"]);
+    // pc0423's ME address (amtinfo) and primary suffix (ipconfig) meet in one device, named
+    // pc0423.corp.test; pc0999's SystemDiscovery gives both.
     assert_eq!(diagnostics_for(&run.report, "pc0423"), ["SL202"]);
     assert_eq!(diagnostics_for(&run.report, "pc0999"), ["SL205"]);
+    let sl205 = diagnostics_with_code(&run.report, "SL205");
+    assert!(
+        sl205[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`pc0999.corp.test`")
+    );
+    // lx0007 names no primary suffix: no device FQDN, nothing asked.
+    assert!(diagnostics_for(&run.report, "lx0007").is_empty());
     let sl202 = run.report["diagnostics"]
         .as_array()
         .unwrap()

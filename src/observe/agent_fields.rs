@@ -130,18 +130,6 @@ pub fn ras(raw: &str) -> Option<Ras> {
     }
 }
 
-/// `host.suffix` when the host name is bare; the host name itself when it already has a dot.
-pub fn fqdn(hostname: Option<&str>, suffix: Option<&str>) -> Option<String> {
-    let host = hostname?.trim().trim_end_matches('.');
-    if host.is_empty() {
-        return None;
-    }
-    if host.contains('.') {
-        return Some(host.to_owned());
-    }
-    suffix.map(|s| format!("{host}.{s}"))
-}
-
 /// Whether a host can be told apart: a host name, FQDN, IPv4 address other than 0.0.0.0, or MAC.
 pub fn has_identity(host: &Host) -> bool {
     host.hostname.is_some()
@@ -239,19 +227,5 @@ mod tests {
         assert!(dns_suffix("company com").is_err());
         assert!(dns_suffix("company..com").is_err());
         assert!(dns_suffix("company.com,lab.company.com").is_err());
-    }
-
-    #[test]
-    fn fqdn_joins_only_bare_names() {
-        assert_eq!(
-            fqdn(Some("ws-0142"), Some("company.com")).as_deref(),
-            Some("ws-0142.company.com")
-        );
-        assert_eq!(
-            fqdn(Some("ws-0142.ad.company.local"), Some("company.com")).as_deref(),
-            Some("ws-0142.ad.company.local")
-        );
-        assert_eq!(fqdn(Some("ws-0142"), None), None);
-        assert_eq!(fqdn(None, Some("company.com")), None);
     }
 }

@@ -3,8 +3,11 @@
 //! stripped) and `--json` of both generations (camelCase keys and display-label keys).
 //!
 //! `DNS Suffix (OS)` is the connection-specific suffix the host received and becomes the host's
-//! suffix; `DNS Suffix` is the ME's own and is never stored. Adapter values come from the wired
-//! section only.
+//! suffix, except where rpc-go on Linux prints the bare host name there (it prints the domain of
+//! the host's own name, and the host name itself when that has no dot): a single label equal to
+//! the host name is no suffix. `DNS Suffix` is the ME's own and is kept apart
+//! ([`Host::me_suffix`]). rpc-go reports no primary DNS suffix, so the device FQDN comes from
+//! another report of the same device. Adapter values come from the wired section only.
 
 use super::agent_fields as fields;
 use super::model::{Host, Origin, Parsed};
@@ -20,7 +23,7 @@ const MAX_SALVAGE_DEPTH: usize = 16;
 enum Field {
     Version,
     ControlMode,
-    /// The ME's own suffix: recognised, never stored.
+    /// The ME's own suffix: kept as [`Host::me_suffix`], never as option 15.
     MeSuffix,
     OsSuffix,
     Hostname,
@@ -766,21 +769,29 @@ fn recognised<T>(
 
 fn build_host(path: &Path, report: &Report, parsed: &mut Parsed) -> Option<Host> {
     let start = report.start_line.max(1);
+    let hostname = report
+        .get(Field::Hostname)
+        .and_then(|r| fields::text(&r.text));
     let suffix = checked(
         parsed,
         path,
         report.get(Field::OsSuffix),
         "DNS Suffix (OS)",
         fields::dns_suffix,
+    )
+    .filter(|s| !is_bare_host_name(s, hostname.as_deref()));
+    let me_suffix = checked(
+        parsed,
+        path,
+        report.get(Field::MeSuffix),
+        "DNS Suffix",
+        fields::dns_suffix,
     );
-    let hostname = report
-        .get(Field::Hostname)
-        .and_then(|r| fields::text(&r.text));
     let mut host = Host {
         origin: Some(Origin::new(path, start)),
-        fqdn: fields::fqdn(hostname.as_deref(), suffix.as_deref()),
         hostname,
         suffix,
+        me_suffix,
         amt_version: report
             .get(Field::Version)
             .and_then(|r| fields::text(&r.text)),
@@ -809,6 +820,12 @@ fn build_host(path: &Path, report: &Report, parsed: &mut Parsed) -> Option<Host>
         fields::problem(parsed, path, start, 1, message.into());
         None
     }
+}
+
+/// rpc-go on Linux prints the domain of the host's own name as `DNS Suffix (OS)`, and the host
+/// name itself when that name has no dot: a single label equal to the host name is no suffix.
+fn is_bare_host_name(suffix: &str, hostname: Option<&str>) -> bool {
+    !suffix.contains('.') && hostname.is_some_and(|h| h.eq_ignore_ascii_case(suffix))
 }
 
 /// The wired adapter's values; a missing wired section (or one with the all-zero MAC rpc-go
@@ -879,12 +896,13 @@ mod tests {
         let expected = Host {
             origin: Some(Origin::new("reports/amtinfo.txt", 1)),
             hostname: Some("WS-0142".into()),
-            fqdn: Some("WS-0142.vprodemo.com".into()),
+            fqdn: None,
             os_ip: ip("192.168.0.102"),
             me_ip: ip("0.0.0.0"),
             mac: Some("8c:ec:4b:12:34:56".into()),
             suffix: Some("vprodemo.com".into()),
             primary_suffix: None,
+            me_suffix: None,
             ras: Some(Ras::Outside),
             link_up: Some(true),
             os_dhcp: None,
@@ -903,7 +921,6 @@ mod tests {
         let host = only_host(&parsed);
         assert_eq!(host.origin, Some(Origin::new("reports/amtinfo.txt", 2)));
         assert_eq!(host.hostname.as_deref(), Some("BER-LT-0077"));
-        assert_eq!(host.fqdn.as_deref(), Some("BER-LT-0077.berlin.company.com"));
         assert_eq!(host.suffix.as_deref(), Some("berlin.company.com"));
         assert_eq!(host.ras, Some(Ras::Outside));
         assert_eq!(host.control_mode.as_deref(), Some("admin control mode"));
@@ -923,9 +940,11 @@ mod tests {
         let host = only_host(&parsed);
         assert_eq!(host.origin, Some(Origin::new("reports/amtinfo.txt", 2)));
         assert_eq!(host.hostname.as_deref(), Some("WS-0199"));
-        // `DNS Suffix` (the ME's, company.com) is never the host's suffix.
+        // `DNS Suffix` (the ME's, company.com) is never the host's suffix, and option 15 makes
+        // no device FQDN.
         assert_eq!(host.suffix.as_deref(), Some("site4.company.com"));
-        assert_eq!(host.fqdn.as_deref(), Some("WS-0199.site4.company.com"));
+        assert_eq!(host.me_suffix.as_deref(), Some("company.com"));
+        assert_eq!(host.fqdn, None);
         assert_eq!(host.ras, Some(Ras::Direct));
         assert_eq!(host.control_mode.as_deref(), Some("client control mode"));
         // The wired section comes after the wireless one in this file.
@@ -944,11 +963,11 @@ mod tests {
         let expected = Host {
             origin: Some(Origin::new("reports/amtinfo.txt", 1)),
             hostname: Some("PAR-WS-0310".into()),
-            fqdn: Some("PAR-WS-0310.paris.company.com".into()),
             os_ip: ip("10.3.8.41"),
             me_ip: ip("10.3.8.41"),
             mac: Some("3c:52:82:6a:0b:1c".into()),
             suffix: Some("paris.company.com".into()),
+            me_suffix: Some("company.com".into()),
             ras: Some(Ras::Direct),
             link_up: Some(true),
             me_dhcp: Some(true),
@@ -966,7 +985,6 @@ mod tests {
         let host = only_host(&parsed);
         assert_eq!(host.hostname.as_deref(), Some("MAD-WS-0042"));
         assert_eq!(host.suffix.as_deref(), Some("madrid.company.com"));
-        assert_eq!(host.fqdn.as_deref(), Some("MAD-WS-0042.madrid.company.com"));
         assert_eq!(host.ras, Some(Ras::Outside));
         assert_eq!(host.me_ip, ip("10.5.2.18"));
         assert_eq!(host.os_ip, ip("10.5.2.17"));
@@ -1167,6 +1185,28 @@ mod tests {
     }
 
     #[test]
+    fn rpc_go_on_linux_printing_the_host_name_as_suffix_gives_no_suffix() {
+        // An Ubuntu box whose host name has no domain: rpc-go prints the host name itself.
+        let text = "Version\t\t\t: 11.8.93\nDNS Suffix\t\t: vprodemo.com\nDNS Suffix (OS)\t: myhost\nHostname (OS)\t\t: myhost\nRAS Network      \t: outside enterprise\n---Wired Adapter---\nMAC Address  \t\t: 00-11-22-33-44-66\n";
+        let parsed = read(text);
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let host = only_host(&parsed);
+        assert_eq!(host.suffix, None);
+        assert_eq!(host.me_suffix.as_deref(), Some("vprodemo.com"));
+        // A real single-label suffix that is not the host name, or a dotted one, stays.
+        let other = read(&text.replace("DNS Suffix (OS)\t: myhost", "DNS Suffix (OS)\t: corp"));
+        assert_eq!(only_host(&other).suffix.as_deref(), Some("corp"));
+        let dotted = read(&text.replace(
+            "DNS Suffix (OS)\t: myhost",
+            "DNS Suffix (OS)\t: lab.company.com",
+        ));
+        assert_eq!(
+            only_host(&dotted).suffix.as_deref(),
+            Some("lab.company.com")
+        );
+    }
+
+    #[test]
     fn garbled_suffix_and_unknown_ras_are_problems() {
         let text = "Hostname (OS)\t\t: WS-7\nDNS Suffix (OS)\t\t: company com\nRAS Network      \t: sideways\n---Wired Adapter---\nLink Status  \t\t: wobbly\n";
         let parsed = read(text);
@@ -1213,10 +1253,7 @@ mod tests {
         let unelevated = "\n  \u{1b}[38;5;220mNot running as administrator \u{2014} AMT data unavailable\u{1b}[0m\n\n  \u{1b}[1;38;5;39mAMT Device Information\u{1b}[0m\n  \u{1b}[38;5;250mDNS Suffix                    \u{1b}[0m \n  \u{1b}[38;5;250mDNS Suffix (OS)               \u{1b}[0m company.com\n  \u{1b}[38;5;250mHostname (OS)                 \u{1b}[0m WS-0142\n";
         assert!(sniff(unelevated));
         let host = read(unelevated);
-        assert_eq!(
-            only_host(&host).fqdn.as_deref(),
-            Some("WS-0142.company.com")
-        );
+        assert_eq!(only_host(&host).suffix.as_deref(), Some("company.com"));
         assert!(!sniff("Version: 2\nname = \"x\"\n"));
     }
 }

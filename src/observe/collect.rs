@@ -1,8 +1,9 @@
 //! `scslint collect`: walk the sources, read them in parallel, and fold them into networks (from
 //! DHCP scopes and host suffixes) with host counts, keeping only the hosts that carry a finding.
+//! Host findings are reported one per (code, network), naming their hosts.
 
 use super::dns_facts::{DnsCheck, DnsFacts, Wanted};
-use super::model::{Host, Origin, Parsed, Ras, Scope};
+use super::model::{FqdnSource, Host, Origin, Parsed, Ras, Scope};
 use super::snapshot::{self, SnapshotHost};
 use super::sources::{self, Kind, Mappings};
 use super::{Network, NetworkKind, Trust, TrustOrigin};
@@ -31,7 +32,8 @@ pub struct CollectedHost {
     pub network: Option<String>,
     /// The agent report, or its table in a snapshot.
     pub location: Location,
-    pub findings: Vec<Finding>,
+    /// Codes of the host rules that flagged it (its findings are grouped per network).
+    pub codes: Vec<Code>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -50,16 +52,18 @@ pub struct Stats {
 pub struct Collected {
     pub networks: Vec<Network>,
     pub hosts: Vec<CollectedHost>,
-    /// Input problems (SL05x). Host findings live on their hosts.
+    /// Input problems (SL05x) and DNS findings on networks.
     pub findings: Vec<Finding>,
+    /// Host findings, grouped per (code, network).
+    pub host_findings: Vec<Finding>,
     pub stats: Stats,
 }
 
 impl Collected {
-    /// Input problems and every host finding, in one list.
+    /// Input problems, network and host findings, in one list.
     pub fn all_findings(&self) -> Vec<Finding> {
         let mut out = self.findings.clone();
-        out.extend(self.hosts.iter().flat_map(|h| h.findings.iter().cloned()));
+        out.extend(self.host_findings.iter().cloned());
         out
     }
 }
@@ -75,11 +79,7 @@ pub fn snapshot_text(c: &Collected) -> String {
         .hosts
         .iter()
         .map(|h| {
-            let codes = h
-                .findings
-                .iter()
-                .map(|f| f.code.as_str().to_owned())
-                .collect();
+            let codes = h.codes.iter().map(|c| c.as_str().to_owned()).collect();
             snapshot::HostEntry::from_host(&h.host, h.network.as_deref(), codes)
         })
         .collect();
@@ -107,7 +107,8 @@ struct Acc {
     unreadable: BTreeMap<PathBuf, ()>,
     /// Every suffix hosts received, once, with the first report (by path) that shows it.
     suffixes: HashMap<Arc<str>, Origin>,
-    /// Keep hosts whose FQDN DNS can be asked about (`--dns`).
+    /// Keep hosts whose FQDN DNS can be asked about, or that may meet another report of the same
+    /// device that completes it (`--dns`).
     keep_resolvable: bool,
 }
 
@@ -175,7 +176,7 @@ impl Acc {
                 column: 1,
             });
         let suffix = self.intern(host.suffix.as_deref(), host.origin.as_ref());
-        if may_be_flagged(&host) || (self.keep_resolvable && resolvable(&host)) {
+        if may_be_flagged(&host) || (self.keep_resolvable && part_resolvable(&host)) {
             self.kept.push((host, None, location));
             return;
         }
@@ -188,9 +189,25 @@ impl Acc {
     }
 }
 
+/// The device FQDN the DNS rules look up: host name + primary DNS suffix, as SCS builds it.
+fn device_fqdn(host: &Host) -> Option<String> {
+    host.device_fqdn(&FqdnSource::default())
+}
+
+/// The ME address the DNS rules compare the device FQDN with.
+fn has_me_address(host: &Host) -> bool {
+    host.me_ip.is_some_and(|ip| !ip.is_unspecified())
+}
+
 /// A host whose FQDN the DNS rules compare with its ME address.
 fn resolvable(host: &Host) -> bool {
-    host.fqdn.is_some() && host.me_ip.is_some_and(|ip| !ip.is_unspecified())
+    device_fqdn(host).is_some() && has_me_address(host)
+}
+
+/// Half of a resolvable device: amtinfo gives the ME address, ipconfig the primary suffix; they
+/// meet when reports of one device are merged.
+fn part_resolvable(host: &Host) -> bool {
+    device_fqdn(host).is_some() || has_me_address(host)
 }
 
 /// A host that a rule could flag once its network is known.
@@ -545,27 +562,37 @@ fn assemble(mut acc: Acc, external: &ExternalSuffixes, dns: Option<&DnsCheck>) -
         );
     }
     let mut hosts = Vec::new();
+    let mut host_findings = Vec::new();
     for ((host, named, location), i) in acc.kept.into_iter().zip(kept_networks) {
         let network = i.map(|i| &networks[i]);
+        let name = host_name(&host);
         let ctx = HostContext {
             host: &host,
-            name: host_name(&host),
+            name: name.clone(),
             network,
             location: location.clone(),
             dns: facts.as_ref(),
         };
-        let findings = rules::run_host(&ctx);
+        let found = rules::run_host(&ctx);
         // A snapshot's hosts stay listed (probe works through them); others only with findings.
-        if findings.is_empty() && named.is_none() {
+        if found.is_empty() && named.is_none() {
             continue;
         }
+        let codes = found.iter().map(|f| f.code).collect();
+        host_findings.extend(found.into_iter().map(|finding| rules::HostFinding {
+            finding,
+            host: name.clone(),
+            network,
+        }));
         hosts.push(CollectedHost {
             network: network.map(|n| n.name.clone()),
             host,
             location,
-            findings,
+            codes,
         });
     }
+    let mut host_findings = rules::group_host_findings(host_findings);
+    host_findings.sort_by_cached_key(Finding::sort_key);
     hosts.sort_by(|a, b| {
         (host_name(&a.host), &a.host.origin).cmp(&(host_name(&b.host), &b.host.origin))
     });
@@ -575,6 +602,7 @@ fn assemble(mut acc: Acc, external: &ExternalSuffixes, dns: Option<&DnsCheck>) -
         networks,
         hosts,
         findings,
+        host_findings,
         stats: Stats {
             files: acc.files,
             reports: acc.reports,
@@ -654,6 +682,7 @@ fn fill(into: &mut Host, from: Host) {
         mac,
         suffix,
         primary_suffix,
+        me_suffix,
         ras,
         link_up,
         os_dhcp,
@@ -669,7 +698,7 @@ fn fill(into: &mut Host, from: Host) {
 fn wanted(kept: &[Kept], networks: &[Network]) -> Wanted {
     let mut w = Wanted::default();
     for (host, _, _) in kept.iter().filter(|(h, _, _)| resolvable(h)) {
-        w.fqdns.extend(host.fqdn.clone());
+        w.fqdns.extend(device_fqdn(host));
         w.ptr.extend(host.me_ip.map(std::net::IpAddr::V4));
     }
     w.domains.extend(

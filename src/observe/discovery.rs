@@ -5,9 +5,9 @@
 //! element paths (shipped: schemas/discovery-map.toml; scslint.toml `[collect.discovery]` overrides
 //! single fields). An attribute counts as a child element of the element that carries it.
 //!
-//! `OSPrimaryDNSSuffix` becomes the host's connection-specific suffix ([`Host::suffix`]): Intel's
-//! troubleshooting guide says it carries the option 15 the host received, although its name suggests
-//! the primary DNS suffix. This source sets no [`Host::primary_suffix`].
+//! `OSPrimaryDNSSuffix` is the host's primary DNS suffix ([`Host::primary_suffix`]), as its name
+//! says: it is never read as option 15, so it makes no network. This source sets no
+//! [`Host::suffix`]; its hosts join networks by address.
 //!
 //! The file is read as a stream, so a truncated or malformed report still yields what came before
 //! the damage. Nesting is capped at [`MAX_DEPTH`]; DOCTYPEs and unknown entities are never expanded.
@@ -41,7 +41,7 @@ pub struct DiscoveryMapping {
     pub me_ip: Option<Vec<String>>,
     /// The operating system's IPv4 address (`OSIP`).
     pub os_ip: Option<Vec<String>>,
-    /// `OSPrimaryDNSSuffix`, read as the connection-specific suffix (option 15).
+    /// `OSPrimaryDNSSuffix`: the primary DNS suffix, never option 15.
     pub os_primary_suffix: Option<Vec<String>>,
     /// Wired link state (`WiredLinkStatus`).
     pub link_status: Option<Vec<String>>,
@@ -89,7 +89,7 @@ impl DiscoveryMapping {
         let list = match field {
             Field::MeIp => &self.me_ip,
             Field::OsIp => &self.os_ip,
-            Field::Suffix => &self.os_primary_suffix,
+            Field::PrimarySuffix => &self.os_primary_suffix,
             Field::LinkStatus => &self.link_status,
             Field::AmtVersion => &self.amt_version,
             Field::Hostname => &self.hostname,
@@ -105,7 +105,7 @@ impl DiscoveryMapping {
 enum Field {
     MeIp,
     OsIp,
-    Suffix,
+    PrimarySuffix,
     LinkStatus,
     AmtVersion,
     Hostname,
@@ -117,7 +117,7 @@ enum Field {
 const FIELDS: [Field; 9] = [
     Field::MeIp,
     Field::OsIp,
-    Field::Suffix,
+    Field::PrimarySuffix,
     Field::LinkStatus,
     Field::AmtVersion,
     Field::Hostname,
@@ -464,7 +464,7 @@ impl Walk<'_> {
             os_ip: self.ip(Field::OsIp),
             me_ip: self.ip(Field::MeIp),
             mac: self.mac(),
-            suffix: self.suffix(),
+            primary_suffix: self.primary_suffix(),
             link_up: self.link(),
             amt_version: self.text_of(Field::AmtVersion),
             control_mode: self.text_of(Field::ControlMode),
@@ -472,8 +472,7 @@ impl Walk<'_> {
         };
         host.fqdn = self
             .take(Field::Fqdn)
-            .and_then(|v| agent_fields::suffix(&v.text))
-            .or_else(|| agent_fields::fqdn(host.hostname.as_deref(), host.suffix.as_deref()));
+            .and_then(|v| agent_fields::suffix(&v.text));
         if agent_fields::has_identity(&host) {
             return Some(host);
         }
@@ -521,12 +520,15 @@ impl Walk<'_> {
         }
     }
 
-    fn suffix(&mut self) -> Option<String> {
-        let v = self.take(Field::Suffix)?;
+    fn primary_suffix(&mut self) -> Option<String> {
+        let v = self.take(Field::PrimarySuffix)?;
         agent_fields::dns_suffix(&v.text).unwrap_or_else(|e| {
             self.problem(
                 v.offset,
-                format!("`{}`: {e}; the host is recorded without a suffix", v.name),
+                format!(
+                    "`{}`: {e}; the host is recorded without a primary DNS suffix",
+                    v.name
+                ),
             );
             None
         })
@@ -612,12 +614,14 @@ mod tests {
         let expected = Host {
             origin: Some(Origin::new("d/ws-0142.xml", 6)),
             hostname: Some("WS-0142".into()),
-            fqdn: Some("WS-0142.vprodemo.com".into()),
+            fqdn: None,
             os_ip: ip("192.168.0.102"),
             me_ip: ip("0.0.0.0"),
             mac: Some("8c:ec:4b:12:34:56".into()),
-            suffix: Some("vprodemo.com".into()),
-            primary_suffix: None,
+            // `OSPrimaryDNSSuffix` is the primary suffix, not option 15.
+            suffix: None,
+            primary_suffix: Some("vprodemo.com".into()),
+            me_suffix: None,
             ras: None,
             link_up: Some(true),
             os_dhcp: None,
@@ -627,6 +631,12 @@ mod tests {
             site: None,
         };
         assert_eq!(parsed.hosts, vec![expected]);
+        assert_eq!(
+            parsed.hosts[0]
+                .device_fqdn(&crate::observe::model::FqdnSource::default())
+                .as_deref(),
+            Some("WS-0142.vprodemo.com")
+        );
     }
 
     #[test]
@@ -644,7 +654,7 @@ mod tests {
             os_ip: ip("10.1.4.21"),
             me_ip: ip("10.1.4.20"),
             mac: Some("00:11:22:33:44:55".into()),
-            suffix: Some("site4.company.com".into()),
+            primary_suffix: Some("site4.company.com".into()),
             link_up: Some(true),
             amt_version: Some("11.8.92".into()),
             control_mode: Some("Admin Control Mode".into()),
@@ -676,7 +686,7 @@ mod tests {
         assert_eq!(host.os_ip, ip("10.0.0.7"));
         assert_eq!(host.amt_version.as_deref(), Some("16.1.25"));
         assert_eq!(host.mac.as_deref(), Some("66:77:88:99:aa:bb"));
-        assert_eq!(host.fqdn, None, "no suffix, no FQDN");
+        assert_eq!(host.fqdn, None, "no FQDN stated");
         let fw_only =
             read("<SCSDiscovery><FWVersion>12.0.1</FWVersion><OSIP>10.0.0.8</OSIP></SCSDiscovery>");
         assert_eq!(fw_only.hosts[0].amt_version.as_deref(), Some("12.0.1"));
@@ -707,7 +717,7 @@ mod tests {
                     7,
                     23,
                     "`OSPrimaryDNSSuffix`: `company.com lab.company.com` is a list, not one DNS \
-                     suffix; the host is recorded without a suffix"
+                     suffix; the host is recorded without a primary DNS suffix"
                 ),
                 (
                     6,
@@ -733,7 +743,7 @@ mod tests {
         );
         assert_eq!(problems(&parsed), vec![]);
         assert_eq!(parsed.hosts.len(), 1);
-        assert_eq!(parsed.hosts[0].suffix, None);
+        assert_eq!(parsed.hosts[0].primary_suffix, None);
         assert_eq!(parsed.hosts[0].fqdn, None);
         assert_eq!(parsed.hosts[0].hostname.as_deref(), Some("WS-1"));
     }
@@ -771,7 +781,7 @@ mod tests {
         );
         let host = &parsed.hosts[0];
         assert_eq!(host.hostname.as_deref(), Some("WS-0142"));
-        assert_eq!(host.suffix.as_deref(), Some("vprodemo.com"));
+        assert_eq!(host.primary_suffix.as_deref(), Some("vprodemo.com"));
         assert_eq!(host.amt_version.as_deref(), Some("16.1.25"));
         assert_eq!(host.os_ip, None, "the cut-off address is not used");
         assert_eq!(host.me_ip, None);

@@ -359,8 +359,7 @@ impl Rows<'_> {
         };
         host.fqdn = self
             .cell(record, Col::Fqdn)
-            .and_then(|(v, _)| agent_fields::suffix(&v))
-            .or_else(|| agent_fields::fqdn(host.hostname.as_deref(), host.suffix.as_deref()));
+            .and_then(|(v, _)| agent_fields::suffix(&v));
         agent_fields::has_identity(&host).then_some(host)
     }
 
@@ -585,8 +584,8 @@ mod tests {
                 (
                     9,
                     1,
-                    "this row has the same FQDN `ws-0142.company.com` as the row on line 2; the \
-                     first row was kept and this one was not read"
+                    "this row has the same host name `ws-0142` as the row on line 2; the first \
+                     row was kept and this one was not read"
                 ),
                 (
                     10,
@@ -608,7 +607,6 @@ mod tests {
                 ..host(2, "WS-0142")
             },
             Host {
-                fqdn: Some("BER-LT-0077.berlin.company.com".into()),
                 os_ip: ip("172.20.14.9"),
                 me_ip: ip("0.0.0.0"),
                 mac: Some("a4:bb:6d:01:02:03".into()),
@@ -618,7 +616,6 @@ mod tests {
                 ..host(3, "BER-LT-0077")
             },
             Host {
-                fqdn: Some("PAR-WS-0310.paris.company.com".into()),
                 os_ip: ip("10.3.8.41"),
                 mac: Some("3c:52:82:6a:0b:1c".into()),
                 suffix: Some("paris.company.com".into()),
@@ -626,7 +623,6 @@ mod tests {
                 ..host(4, "PAR-WS-0310")
             },
             Host {
-                fqdn: Some("KIOSK-07.company.com".into()),
                 me_ip: ip("10.1.4.31"),
                 suffix: Some("company.com".into()),
                 ras: Some(Ras::Vpn),
@@ -649,7 +645,6 @@ mod tests {
         assert_eq!(problems(&parsed), vec![]);
         let expected = vec![
             Host {
-                fqdn: Some("WS-0501.corp.example.de".into()),
                 os_ip: ip("10.20.1.5"),
                 me_ip: ip("10.20.1.5"),
                 suffix: Some("corp.example.de".into()),
@@ -657,7 +652,6 @@ mod tests {
                 ..host(2, "WS-0501")
             },
             Host {
-                fqdn: Some("WS-0502.corp.example.de".into()),
                 os_ip: ip("10.20.1.6"),
                 suffix: Some("corp.example.de".into()),
                 site: Some("K\u{f6}ln".into()),
@@ -696,7 +690,6 @@ mod tests {
         let parsed = parse(Path::new("inv/hosts.csv"), text, &m);
         assert_eq!(problems(&parsed), vec![]);
         let expected = Host {
-            fqdn: Some("pc-1.lab.company.com".into()),
             os_ip: ip("10.0.0.1"),
             mac: Some("00:11:22:33:44:55".into()),
             suffix: Some("lab.company.com".into()),
@@ -704,6 +697,13 @@ mod tests {
             ..host(2, "pc-1")
         };
         assert_eq!(parsed.hosts, vec![expected]);
+        // The device FQDN takes the primary suffix column, not the option 15 one.
+        assert_eq!(
+            parsed.hosts[0]
+                .device_fqdn(&crate::observe::model::FqdnSource::default())
+                .as_deref(),
+            Some("pc-1.ad.company.local")
+        );
     }
 
     #[test]

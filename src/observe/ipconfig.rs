@@ -493,7 +493,6 @@ fn build_host(
         let message = "no adapter is connected with an IPv4 address; the host is recorded without an address or connection-specific suffix";
         fields::problem(parsed, path, start, 1, message.into());
     }
-    host.fqdn = fields::fqdn(host.hostname.as_deref(), host.suffix.as_deref());
     let named = host.hostname.is_some() || host.os_ip.is_some() || host.mac.is_some();
     if named {
         Some(host)
@@ -508,6 +507,7 @@ fn build_host(
 mod tests {
     use super::*;
     use crate::observe::agent_fixtures as fx;
+    use crate::observe::model::FqdnSource;
     use crate::observe::reader_tests::{
         assert_claims_only, assert_every_prefix_reads, ip, only_host, positions, utf16,
     };
@@ -524,12 +524,13 @@ mod tests {
         let expected = Host {
             origin: Some(Origin::new("reports/ipconfig.txt", 2)),
             hostname: Some("WS-0142".into()),
-            fqdn: Some("WS-0142.vprodemo.com".into()),
+            fqdn: None,
             os_ip: ip("192.168.0.102"),
             me_ip: None,
             mac: Some("8c:ec:4b:12:34:56".into()),
             suffix: Some("vprodemo.com".into()),
             primary_suffix: Some("ad.company.local".into()),
+            me_suffix: None,
             ras: None,
             link_up: Some(true),
             os_dhcp: Some(true),
@@ -550,7 +551,11 @@ mod tests {
         assert_eq!(host.hostname.as_deref(), Some("WS-0501"));
         assert_eq!(host.primary_suffix.as_deref(), Some("ad.example.de"));
         assert_eq!(host.suffix.as_deref(), Some("corp.example.de"));
-        assert_eq!(host.fqdn.as_deref(), Some("WS-0501.corp.example.de"));
+        // The device FQDN takes the primary suffix, never option 15.
+        assert_eq!(
+            host.device_fqdn(&FqdnSource::default()).as_deref(),
+            Some("WS-0501.ad.example.de")
+        );
         assert_eq!(host.os_ip, ip("10.20.1.5"));
         assert_eq!(host.mac.as_deref(), Some("64:4e:d7:0a:0b:0c"));
         assert_eq!((host.link_up, host.os_dhcp), (Some(true), Some(true)));
@@ -584,7 +589,10 @@ mod tests {
         assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
         let host = only_host(&parsed);
         assert_eq!(host.suffix.as_deref(), Some("paris.company.com"));
-        assert_eq!(host.fqdn.as_deref(), Some("PAR-WS-0310.paris.company.com"));
+        assert_eq!(
+            host.device_fqdn(&FqdnSource::default()).as_deref(),
+            Some("PAR-WS-0310.company.com")
+        );
         assert_eq!(host.os_ip, ip("10.3.8.41"));
         assert_eq!(host.mac.as_deref(), Some("3c:52:82:6a:0b:1c"));
         assert_eq!(host.os_dhcp, Some(false));
@@ -615,8 +623,12 @@ mod tests {
         let parsed = read(text);
         assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
         let host = only_host(&parsed);
-        assert_eq!(host.fqdn.as_deref(), Some("dell01.branch.company.com"));
         assert_eq!(host.primary_suffix, None);
+        assert_eq!(
+            host.device_fqdn(&FqdnSource::default()),
+            None,
+            "option 15 alone makes no device FQDN"
+        );
         assert_eq!((host.os_ip, host.os_dhcp), (ip("10.7.1.23"), Some(true)));
     }
 

@@ -127,6 +127,8 @@ pub enum Ras {
 pub struct Host {
     pub origin: Option<Origin>,
     pub hostname: Option<String>,
+    /// An FQDN the report states as such (an FQDN field or column); never built by a reader.
+    /// [`Host::device_fqdn`] is the name consoles use.
     pub fqdn: Option<String>,
     pub os_ip: Option<Ipv4Addr>,
     pub me_ip: Option<Ipv4Addr>,
@@ -135,6 +137,9 @@ pub struct Host {
     pub suffix: Option<String>,
     /// The primary DNS suffix (domain membership); never an option 15 observation.
     pub primary_suffix: Option<String>,
+    /// The ME's own DNS suffix (rpc-go `DNS Suffix`: set in MEBx or by provisioning, else learnt
+    /// from DHCP); neither option 15 nor the host's suffix.
+    pub me_suffix: Option<String>,
     pub ras: Option<Ras>,
     pub link_up: Option<bool>,
     /// The OS adapter uses DHCP.
@@ -144,6 +149,79 @@ pub struct Host {
     pub amt_version: Option<String>,
     pub control_mode: Option<String>,
     pub site: Option<String>,
+}
+
+/// Where a device's FQDN takes its domain from: an Intel SCS profile's FQDN setting.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum FqdnSource {
+    /// Host name + primary DNS suffix: what Intel SCS uses unless the profile says otherwise.
+    #[default]
+    PrimarySuffix,
+    /// Host name + the wired (on-board LAN) adapter's connection-specific suffix.
+    ConnectionSuffix,
+    /// Host name + a suffix the profile names.
+    Suffix(String),
+}
+
+impl FqdnSource {
+    /// A profile's FQDN source as written (`HostNamePrimaryDnsSuffix`, `OnBoardLanDnsSuffix`,
+    /// `corp.example.com`); text that names no other source is the default.
+    pub fn parse(text: &str) -> FqdnSource {
+        let t = text.trim();
+        let words: String = t
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if t.contains('.') && !t.contains(char::is_whitespace) {
+            clean_suffix(t).map_or(FqdnSource::PrimarySuffix, FqdnSource::Suffix)
+        } else if words.contains("primary") {
+            FqdnSource::PrimarySuffix
+        } else if ["connection", "onboard", "lan"]
+            .iter()
+            .any(|w| words.contains(w))
+        {
+            FqdnSource::ConnectionSuffix
+        } else {
+            FqdnSource::PrimarySuffix
+        }
+    }
+}
+
+impl Host {
+    /// The device's FQDN as Intel SCS builds it: the host name with the suffix `source` names
+    /// (the primary DNS suffix by default, never option 15 unless the profile says so). A host
+    /// name that already has a dot is the FQDN; with the default source, an FQDN the report
+    /// states wins.
+    pub fn device_fqdn(&self, source: &FqdnSource) -> Option<String> {
+        let name = self
+            .hostname
+            .as_deref()
+            .map(|h| h.trim().trim_end_matches('.'))
+            .filter(|h| !h.is_empty());
+        let stated = self
+            .fqdn
+            .clone()
+            .or_else(|| name.filter(|h| h.contains('.')).map(str::to_owned));
+        let suffix = match source {
+            FqdnSource::PrimarySuffix => {
+                if stated.is_some() {
+                    return stated;
+                }
+                self.primary_suffix.as_deref()
+            }
+            FqdnSource::ConnectionSuffix => self.suffix.as_deref(),
+            FqdnSource::Suffix(s) => Some(s.as_str()),
+        };
+        let short = name
+            .or(self.fqdn.as_deref())
+            .and_then(|n| n.split('.').next())
+            .filter(|s| !s.is_empty());
+        match (short, suffix) {
+            (Some(short), Some(suffix)) => Some(format!("{short}.{suffix}")),
+            _ => stated,
+        }
+    }
 }
 
 /// A problem a reader found, with its position.
@@ -203,6 +281,78 @@ mod tests {
             Ipv4Range::from_mask("10.0.0.0".parse().unwrap(), "255.0.255.0".parse().unwrap())
                 .is_none()
         );
+    }
+
+    #[test]
+    fn the_device_fqdn_is_host_name_and_primary_suffix_by_default() {
+        let h = Host {
+            hostname: Some("ws-0142".into()),
+            suffix: Some("site7.company.com".into()),
+            primary_suffix: Some("ad.company.local".into()),
+            ..Host::default()
+        };
+        let default = FqdnSource::default();
+        assert_eq!(
+            h.device_fqdn(&default).as_deref(),
+            Some("ws-0142.ad.company.local")
+        );
+        assert_eq!(
+            h.device_fqdn(&FqdnSource::ConnectionSuffix).as_deref(),
+            Some("ws-0142.site7.company.com")
+        );
+        assert_eq!(
+            h.device_fqdn(&FqdnSource::Suffix("amt.company.com".into()))
+                .as_deref(),
+            Some("ws-0142.amt.company.com")
+        );
+        // Option 15 alone makes no FQDN.
+        let no_primary = Host {
+            primary_suffix: None,
+            ..h.clone()
+        };
+        assert_eq!(no_primary.device_fqdn(&default), None);
+        // A stated FQDN, or a host name with a dot, is the FQDN.
+        let stated = Host {
+            fqdn: Some("ws-0142.company.com".into()),
+            ..no_primary.clone()
+        };
+        assert_eq!(
+            stated.device_fqdn(&default).as_deref(),
+            Some("ws-0142.company.com")
+        );
+        let dotted = Host {
+            hostname: Some("ws-0142.lab.company.com.".into()),
+            ..no_primary
+        };
+        assert_eq!(
+            dotted.device_fqdn(&default).as_deref(),
+            Some("ws-0142.lab.company.com")
+        );
+    }
+
+    #[test]
+    fn fqdn_sources_are_read_from_what_profiles_write() {
+        assert_eq!(
+            FqdnSource::parse("HostNamePrimaryDnsSuffix"),
+            FqdnSource::PrimarySuffix
+        );
+        assert_eq!(
+            FqdnSource::parse("OnBoardLanDnsSuffix"),
+            FqdnSource::ConnectionSuffix
+        );
+        assert_eq!(
+            FqdnSource::parse("Connection-specific DNS suffix"),
+            FqdnSource::ConnectionSuffix
+        );
+        assert_eq!(
+            FqdnSource::parse(" amt.company.com. "),
+            FqdnSource::Suffix("amt.company.com".into())
+        );
+        assert_eq!(
+            FqdnSource::parse("atlanta.company.com"),
+            FqdnSource::Suffix("atlanta.company.com".into())
+        );
+        assert_eq!(FqdnSource::parse("whatever"), FqdnSource::PrimarySuffix);
     }
 
     #[test]

@@ -54,6 +54,8 @@ pub struct HostEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub primary_suffix: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub me_suffix: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ras: Option<Ras>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link_up: Option<bool>,
@@ -86,6 +88,7 @@ impl HostEntry {
             mac: h.mac.clone(),
             suffix: h.suffix.clone(),
             primary_suffix: h.primary_suffix.clone(),
+            me_suffix: h.me_suffix.clone(),
             ras: h.ras,
             link_up: h.link_up,
             os_dhcp: h.os_dhcp,
@@ -108,6 +111,7 @@ impl HostEntry {
             mac: self.mac,
             suffix: self.suffix,
             primary_suffix: self.primary_suffix,
+            me_suffix: self.me_suffix,
             ras: self.ras,
             link_up: self.link_up,
             os_dhcp: self.os_dhcp,
@@ -412,6 +416,8 @@ ipv6_prefixes = ["2001:db8:9::/64"]
             ras: Some(Ras::Outside),
             link_up: Some(true),
             suffix: Some("company.com".into()),
+            primary_suffix: Some("ad.company.local".into()),
+            me_suffix: Some("company.com".into()),
             ..Host::default()
         };
         let mut hosts = vec![HostEntry::from_host(

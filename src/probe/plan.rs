@@ -53,12 +53,6 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, String> {
             }
         }
     }
-    if !inputs.observed.is_empty() {
-        snapshot_targets(&mut plan, inputs.observed, config, &mut names);
-    }
-    if !names.is_empty() {
-        resolve(&mut plan.targets, &names, inputs.dns)?;
-    }
     if let Some(path) = inputs.profile {
         let read = profile::read_file(path, &display_path(path), true, &config.scs);
         plan.findings.extend(read.findings);
@@ -76,6 +70,12 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, String> {
             ));
         }
     }
+    if !inputs.observed.is_empty() {
+        snapshot_targets(&mut plan, inputs.observed, config, &mut names);
+    }
+    if !names.is_empty() {
+        resolve(&mut plan.targets, &names, inputs.dns)?;
+    }
     if plan.targets.is_empty() {
         return Err("nothing to probe: name targets, or snapshot hosts with --observed".into());
     }
@@ -91,7 +91,8 @@ fn address_target(ip: IpAddr) -> Target {
 }
 
 /// The hosts a snapshot (or raw sources) lists: probed at the ME's address when it has one,
-/// else at the OS's, with their network for the prediction.
+/// else at the OS's, with their network for the prediction and their device FQDN as the profile
+/// builds it (host name + primary DNS suffix unless its FQDN setting says otherwise).
 fn snapshot_targets(
     plan: &mut Plan,
     observed: &[PathBuf],
@@ -100,6 +101,11 @@ fn snapshot_targets(
 ) {
     let external = ExternalSuffixes::new(&config.external_suffixes);
     let collected = collect::collect(observed, &config.mappings, &external, None, false);
+    let fqdn_source = plan
+        .profile
+        .as_ref()
+        .map(Profile::device_fqdn_source)
+        .unwrap_or_default();
     plan.findings.extend(collected.findings.iter().cloned());
     let suffixes: HashMap<&str, Option<&str>> = collected
         .networks
@@ -112,14 +118,13 @@ fn snapshot_targets(
             continue;
         };
         let label = collect::host_name(&h.host);
-        if let Some(fqdn) = &h.host.fqdn {
-            names.push(fqdn.clone());
-        }
+        let fqdn = h.host.device_fqdn(&fqdn_source);
+        names.extend(fqdn.clone());
         plan.locations.insert(label.clone(), h.location.clone());
         plan.targets.push(Target {
             label,
             address: Some(IpAddr::V4(ip)),
-            fqdn: h.host.fqdn.clone(),
+            fqdn,
             dns: None,
             me_ip: h.host.me_ip,
             network: h.network.as_ref().map(|n| NetworkRef {
@@ -206,5 +211,51 @@ impl Plan {
             out.extend(rules::run_probe(&ctx));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::test_support::profile;
+    use crate::source::Spanned;
+
+    const SNAPSHOT: &str = "[[network]]\nname = \"hq\"\nsuffix = \"site4.corp.test\"\ntrust = \"enterprise\"\n\n\
+        [[host]]\nname = \"pc0423\"\nnetwork = \"hq\"\nme_ip = \"10.1.4.20\"\n\
+        suffix = \"site4.corp.test\"\nprimary_suffix = \"corp.test\"\n";
+
+    fn fqdn_probed(fqdn_source: Option<&str>) -> Option<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let observed = dir.path().join("observed.toml");
+        std::fs::write(&observed, SNAPSHOT).unwrap();
+        let mut p = profile(&["corp.test"]);
+        p.fqdn_source = fqdn_source.map(|s| Spanned::new(s.to_owned(), 0..0));
+        let mut plan = Plan {
+            profile: Some(p),
+            ..Plan::default()
+        };
+        let mut names = Vec::new();
+        snapshot_targets(&mut plan, &[observed], &Config::default(), &mut names);
+        assert_eq!(plan.targets.len(), 1, "{:?}", plan.findings);
+        assert_eq!(
+            names,
+            plan.targets[0].fqdn.iter().cloned().collect::<Vec<_>>()
+        );
+        plan.targets[0].fqdn.clone()
+    }
+
+    #[test]
+    fn snapshot_hosts_are_probed_by_their_device_fqdn() {
+        // Host name + primary DNS suffix, the SCS default.
+        assert_eq!(fqdn_probed(None).as_deref(), Some("pc0423.corp.test"));
+        assert_eq!(
+            fqdn_probed(Some("HostNamePrimaryDnsSuffix")).as_deref(),
+            Some("pc0423.corp.test")
+        );
+        // A profile whose FQDN source is the on-board LAN's connection-specific suffix.
+        assert_eq!(
+            fqdn_probed(Some("OnBoardLanDnsSuffix")).as_deref(),
+            Some("pc0423.site4.corp.test")
+        );
     }
 }

@@ -250,6 +250,15 @@ impl Profile {
         })
     }
 
+    /// Where the device FQDN takes its domain from: the primary DNS suffix unless the profile's
+    /// FQDN setting names another source.
+    pub fn device_fqdn_source(&self) -> crate::observe::model::FqdnSource {
+        self.fqdn_source
+            .as_ref()
+            .map(|s| crate::observe::model::FqdnSource::parse(&s.value))
+            .unwrap_or_default()
+    }
+
     pub fn has_remote_access(&self) -> bool {
         self.remote_access
             .as_ref()

@@ -9,9 +9,11 @@ use std::net::IpAddr;
 
 pub const DOC: Doc = Doc {
     summary: "With --dns: the device's FQDN resolves to an address other than the ME's.",
-    what: "A host whose agent report gives its FQDN and the ME's IPv4 address, where the A/AAAA records \
-of the FQDN (queried with a trailing dot, no search list) do not include the ME's address. With \
-`--ptr` the message also names what the other address is in reverse DNS.",
+    what: "A host with a device FQDN and the ME's IPv4 address, where the A/AAAA records of the FQDN \
+(queried with a trailing dot, no search list) do not include the ME's address. The device FQDN is \
+the one the report states, else the host name with the primary DNS suffix (what Intel SCS uses by \
+default), never the host name with the connection-specific suffix. With `--ptr` the message also \
+names what the other address is in reverse DNS.",
     why: "Consoles and scripts reach AMT by name. When the name points elsewhere (a stale record, a \
 second adapter that registered itself, a reused address) they connect to another machine or to the \
 OS, and every session fails with tcp_connect() or WS-MAN SOAP errors although AMT itself is fine. \
@@ -19,30 +21,38 @@ The troubleshooting article names this as the most common cause of those errors.
     fix: "Correct the DNS record (dynamic DNS registration of the wired adapter, scavenging of stale \
 records, DHCP option 81 settings), or have the console address the device by the ME's IP until DNS \
 is fixed. In DHCP mode the ME shares the OS's address on the wired adapter: a name that resolves to \
-the wireless or a VPN address shows up here too.",
-    example: r#"  amtinfo: AMT IP Address 10.1.4.20, hostname pc0423, DNS Suffix (OS) corp.test
+the wireless or a VPN address shows up here too.\n\
+Source: Intel SCS User Guide, FQDN settings (host name + primary DNS suffix by default).",
+    example: r#"  amtinfo: AMT IP Address 10.1.4.20; ipconfig: Host Name pc0423, Primary Dns Suffix corp.test
   DNS:     pc0423.corp.test A 10.1.4.77
   → SL202: `pc0423.corp.test` resolves to 10.1.4.77, not to the ME's address 10.1.4.20"#,
 };
 
+/// What the grouped finding says of the hosts of one network.
+pub const GROUP: &str = "their device FQDN resolves to an address other than the ME's: consoles \
+that connect by name reach another machine";
+
 pub fn check(ctx: &HostContext, out: &mut Vec<Finding>) {
-    let (Some(facts), Some(fqdn), Some(me)) = (ctx.dns, &ctx.host.fqdn, ctx.host.me_ip) else {
+    let (Some(facts), Some(fqdn), Some(me)) = (ctx.dns, ctx.fqdn(), ctx.host.me_ip) else {
         return;
     };
     if me.is_unspecified() {
         return;
     }
-    let Some(answer) = facts.addresses(fqdn) else {
+    let Some(answer) = facts.addresses(&fqdn) else {
         return;
     };
     if let Some(why) = failure(answer) {
-        out.push(ctx.finding(
-            Code::SL054,
-            format!(
-                "looking up `{fqdn}` at {}: {why}; SL202 could not be checked",
-                facts.server
-            ),
-        ));
+        out.push(
+            ctx.finding(
+                Code::SL054,
+                format!(
+                    "looking up `{fqdn}` at {}: {why}; SL202 could not be checked",
+                    facts.server
+                ),
+            )
+            .label(format!("`{fqdn}`: {why}")),
+        );
         return;
     }
     let Answer::Records(addresses) = answer else {
@@ -65,8 +75,10 @@ pub fn check(ctx: &HostContext, out: &mut Vec<Finding>) {
     if !reverse.is_empty() {
         message.push_str(&format!(" (reverse DNS: {})", reverse.join("; ")));
     }
+    let label = format!("`{fqdn}` is {}, the ME {me}", addresses.join(", "));
     out.push(
         ctx.finding(Code::SL202, message)
+            .label(label)
             .help("fix the DNS record of the wired adapter (dynamic registration, stale records), or address the device by the ME's IP"),
     );
 }
@@ -105,6 +117,26 @@ mod tests {
         assert!(run_host_rule_dns(Code::SL202, &device("0.0.0.0"), &facts).is_empty());
         let gone = facts_with_address("pc0423.corp.test", Answer::NxDomain);
         assert!(run_host_rule_dns(Code::SL202, &device("10.1.4.20"), &gone).is_empty());
+    }
+
+    #[test]
+    fn the_name_looked_up_is_host_name_and_primary_suffix_never_option_15() {
+        let facts = facts_with_address(
+            "pc0423.corp.test",
+            Answer::Records(vec!["10.1.4.77".into()]),
+        );
+        let reported = |primary: Option<&str>| {
+            host(|h| {
+                h.hostname = Some("pc0423".into());
+                h.suffix = Some("corp.test".into());
+                h.primary_suffix = primary.map(str::to_owned);
+                h.me_ip = Some("10.1.4.20".parse().unwrap());
+            })
+        };
+        let f = run_host_rule_dns(Code::SL202, &reported(Some("corp.test")), &facts);
+        assert_eq!(f.len(), 1);
+        // Option 15 alone names no device: nothing is compared.
+        assert!(run_host_rule_dns(Code::SL202, &reported(None), &facts).is_empty());
     }
 
     #[test]

@@ -13,11 +13,20 @@ beside a valid `OSIP`. The ME is not on the LAN, so every console connection to 
 tcp_connect() errors while the host answers. Environment detection calling the network outside is the \
 usual cause (compare SL201 and `scslint check`); an unactivated ME or CIRA-only use also show it.",
     fix: "Run `scslint check` with this snapshot: if the profile predicts outside for the device's network, \
-add that network's option 15 suffix to the home domains (devices already configured need a full \
-unconfiguration). If the profile predicts inside, check that the ME is activated and on DHCP.",
+add that network's option 15 suffix to the home domains. Devices already configured are corrected in \
+place: a WS-Management Put of `AMT_EnvironmentDetectionSettingData` (locally through LMS or over \
+CIRA, as MeshCommander, MeshCentral and RPS do), rpc-go's configure command, or re-provisioning with \
+the corrected SCS profile; full unconfiguration only when no console reaches the ME. If the profile \
+predicts inside, check that the ME is activated and on DHCP.\n\
+Source: Intel's AMT troubleshooting article on tcp_connect() errors (SystemDiscovery `WiredIPv4 = \
+0.0.0.0` beside a valid `OSIP`).",
     example: r#"  AMT IP Address : 0.0.0.0      OS IP Address : 10.1.4.20      Link Status : up
   → SL200 for pc0423"#,
 };
+
+/// What the grouped finding says of the hosts of one network.
+pub const GROUP: &str = "their ME has no IPv4 address (0.0.0.0) while the wired link is up and \
+the OS has one: LAN consoles cannot reach them";
 
 pub fn check(ctx: &HostContext, out: &mut Vec<Finding>) {
     let h = ctx.host;
@@ -35,6 +44,7 @@ pub fn check(ctx: &HostContext, out: &mut Vec<Finding>) {
                 ctx.name
             ),
         )
+        .label(format!("ME 0.0.0.0, OS {os}, link up"))
         .help("run `scslint check` with this snapshot: a profile that predicts outside for this network is the usual cause"),
     );
 }

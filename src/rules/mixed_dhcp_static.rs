@@ -14,6 +14,9 @@ tcp_connect() errors. A static ME also skips environment detection entirely.",
   → SL203"#,
 };
 
+/// What the grouped finding says of the hosts of one network.
+pub const GROUP: &str = "the OS and the ME disagree on DHCP versus a static address";
+
 pub fn check(ctx: &HostContext, out: &mut Vec<Finding>) {
     let (Some(os), Some(me)) = (ctx.host.os_dhcp, ctx.host.me_dhcp) else {
         return;
@@ -34,6 +37,7 @@ pub fn check(ctx: &HostContext, out: &mut Vec<Finding>) {
                 ctx.name
             ),
         )
+        .label(format!("OS {os_mode}, ME {me_mode}"))
         .help("use DHCP with IP sync for both, or the same static address for both"),
     );
 }

@@ -6,9 +6,10 @@ use crate::envdetect::{Attachment, Verdict};
 use crate::external::ExternalSuffixes;
 use crate::observe::Network;
 use crate::observe::dns_facts::DnsFacts;
-use crate::observe::model::Host;
+use crate::observe::model::{FqdnSource, Host};
 use crate::profile::{Detection, Profile};
 use crate::source::Span;
+use std::collections::BTreeMap;
 
 mod detection_algorithm_mismatch;
 mod detection_ignored_static_ip;
@@ -61,8 +62,9 @@ pub struct Doc {
 pub enum Check {
     /// Once per profile (with the observed networks, when given).
     Profile(fn(&Context, &mut Vec<Finding>)),
-    /// Once per observed host.
-    Host(fn(&HostContext, &mut Vec<Finding>)),
+    /// Once per observed host, with what the grouped finding says of all the hosts of one network
+    /// (the mistake, without any one host's details).
+    Host(fn(&HostContext, &mut Vec<Finding>), &'static str),
     /// Once per probed device.
     Probe(fn(&ProbeContext, &mut Vec<Finding>)),
     /// Raised by readers, lookups or where suppressions are applied, not by a check.
@@ -148,21 +150,36 @@ pub fn rule(code: Code) -> (&'static Doc, Check) {
             &home_domain_not_in_dns::DOC,
             Profile(home_domain_not_in_dns::check),
         ),
-        SL200 => (&me_without_ip::DOC, Host(me_without_ip::check)),
+        SL200 => (
+            &me_without_ip::DOC,
+            Host(me_without_ip::check, me_without_ip::GROUP),
+        ),
         SL201 => (
             &ras_outside_on_enterprise::DOC,
-            Host(ras_outside_on_enterprise::check),
+            Host(
+                ras_outside_on_enterprise::check,
+                ras_outside_on_enterprise::GROUP,
+            ),
         ),
         SL202 => (
             &fqdn_resolves_elsewhere::DOC,
-            Host(fqdn_resolves_elsewhere::check),
+            Host(
+                fqdn_resolves_elsewhere::check,
+                fqdn_resolves_elsewhere::GROUP,
+            ),
         ),
-        SL203 => (&mixed_dhcp_static::DOC, Host(mixed_dhcp_static::check)),
+        SL203 => (
+            &mixed_dhcp_static::DOC,
+            Host(mixed_dhcp_static::check, mixed_dhcp_static::GROUP),
+        ),
         SL204 => (
             &primary_suffix_differs::DOC,
-            Host(primary_suffix_differs::check),
+            Host(primary_suffix_differs::check, primary_suffix_differs::GROUP),
         ),
-        SL205 => (&fqdn_not_in_dns::DOC, Host(fqdn_not_in_dns::check)),
+        SL205 => (
+            &fqdn_not_in_dns::DOC,
+            Host(fqdn_not_in_dns::check, fqdn_not_in_dns::GROUP),
+        ),
         SL300 => (
             &interface_closed_as_predicted::DOC,
             Check::Probe(interface_closed_as_predicted::check),
@@ -289,6 +306,11 @@ impl HostContext<'_> {
     pub fn finding(&self, code: Code, message: impl Into<String>) -> Finding {
         Finding::at(code, self.location.clone(), message).host(&self.name)
     }
+
+    /// The device's FQDN as Intel SCS builds it by default (host name + primary DNS suffix).
+    pub fn fqdn(&self) -> Option<String> {
+        self.host.device_fqdn(&FqdnSource::default())
+    }
 }
 
 /// Run every profile rule on one profile.
@@ -358,11 +380,108 @@ pub fn run_probe(ctx: &ProbeContext) -> Vec<Finding> {
 pub fn run_host(ctx: &HostContext) -> Vec<Finding> {
     let mut out = Vec::new();
     for &code in Code::ALL {
-        if let (_, Check::Host(check)) = rule(code) {
+        if let (_, Check::Host(check, _)) = rule(code) {
             check(ctx, &mut out);
         }
     }
     out
+}
+
+/// "`a`, `b` and `c`", or "`a`, `b`, `c` and 4 more" when there are more than `cap` names.
+pub fn name_some<S: AsRef<str>>(names: impl IntoIterator<Item = S>, cap: usize) -> String {
+    let mut shown: Vec<String> = Vec::new();
+    let mut more = 0usize;
+    for name in names {
+        if shown.len() < cap.max(1) {
+            shown.push(format!("`{}`", name.as_ref()));
+        } else {
+            more += 1;
+        }
+    }
+    match (shown.split_last(), more) {
+        (None, _) => String::new(),
+        (Some((last, [])), 0) => last.clone(),
+        (Some((last, rest)), 0) => format!("{} and {last}", rest.join(", ")),
+        (Some(_), more) => format!("{} and {more} more", shown.join(", ")),
+    }
+}
+
+/// Hosts a grouped host finding names in its message.
+pub const HOSTS_NAMED: usize = 5;
+/// Hosts whose reports a grouped host finding lists as related locations.
+pub const HOST_LOCATIONS: usize = 20;
+
+/// One host's finding, with what grouping needs: the host's name and its network.
+pub struct HostFinding<'a> {
+    pub finding: Finding,
+    pub host: String,
+    pub network: Option<&'a Network>,
+}
+
+/// Host findings as reported: one per (code, network), naming its hosts (up to
+/// [`HOSTS_NAMED`], then how many more), at the network's definition, with each host's report as a
+/// related location (up to [`HOST_LOCATIONS`]) labelled with the host rule's per-host detail. Hosts without a network group together per code.
+/// The group key keeps the fingerprint when hosts join or leave.
+pub fn group_host_findings(found: Vec<HostFinding>) -> Vec<Finding> {
+    let mut groups: BTreeMap<(Code, Option<String>), Vec<HostFinding>> = BTreeMap::new();
+    for f in found {
+        let key = (f.finding.code, f.network.map(|n| n.name.clone()));
+        groups.entry(key).or_default().push(f);
+    }
+    groups.into_values().map(group).collect()
+}
+
+fn group(mut members: Vec<HostFinding>) -> Finding {
+    members.sort_by_cached_key(|m| (m.host.clone(), m.finding.sort_key()));
+    let first = &members[0];
+    let code = first.finding.code;
+    let network = first.network;
+    let names: Vec<&str> = members.iter().map(|m| m.host.as_str()).collect();
+    let place = match network {
+        Some(n) => format!("on network {}", n.describe()),
+        None => "in no observed network".to_owned(),
+    };
+    let message = match &members[..] {
+        [one] => one.finding.message.clone(),
+        _ => format!(
+            "{} hosts {place}: {}: {}",
+            members.len(),
+            host_group_phrase(code),
+            name_some(&names, HOSTS_NAMED)
+        ),
+    };
+    // The network's definition, which stays put as hosts join: a stable fingerprint.
+    let location = network.map_or_else(|| first.finding.location.clone(), |n| n.location.clone());
+    let key = match network {
+        Some(n) => format!("hosts on {}", n.name),
+        None => "hosts in no network".to_owned(),
+    };
+    let mut f = Finding::at(code, location, message)
+        .severity(first.finding.severity)
+        .hosts(&names)
+        .group_key(key);
+    f.help = first.finding.help.clone();
+    if let Some(n) = network {
+        f = f.network(&n.name);
+    }
+    for m in members.iter().take(HOST_LOCATIONS) {
+        let detail = m.finding.label.as_deref().unwrap_or("reported here");
+        f = f.related_at(
+            m.finding.location.clone(),
+            format!("`{}`: {detail}", m.host),
+        );
+    }
+    f
+}
+
+/// What a grouped finding says of its hosts: the host rule's phrase (SL054 comes from the FQDN
+/// lookups of SL202 and SL205).
+fn host_group_phrase(code: Code) -> &'static str {
+    match rule(code).1 {
+        Check::Host(_, phrase) => phrase,
+        _ if code == Code::SL054 => "the lookup of their device FQDN got no answer",
+        _ => doc(code).summary,
+    }
 }
 
 #[cfg(test)]
@@ -534,7 +653,7 @@ pub(crate) mod test_support {
             dns,
         };
         let mut out = Vec::new();
-        if let Check::Host(check) = rule(code).1 {
+        if let Check::Host(check, _) = rule(code).1 {
             check(&ctx, &mut out);
         }
         out
@@ -552,6 +671,116 @@ pub(crate) mod test_support {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn device_and_agent_rules_cite_their_source_and_in_place_remedies() {
+        for code in [
+            Code::SL200,
+            Code::SL201,
+            Code::SL202,
+            Code::SL204,
+            Code::SL205,
+            Code::SL304,
+        ] {
+            assert!(explain(code).contains("\nSource: "), "{code}");
+        }
+        for code in [Code::SL200, Code::SL201] {
+            let text = explain(code);
+            for words in [
+                "WS-Management Put of `AMT_EnvironmentDetectionSettingData`",
+                "rpc-go's configure command",
+                "re-provisioning",
+                "only when no console reaches the ME",
+            ] {
+                assert!(text.contains(words), "{code}: {words}");
+            }
+        }
+    }
+
+    #[test]
+    fn names_are_listed_up_to_the_cap() {
+        assert_eq!(name_some(Vec::<&str>::new(), 5), "");
+        assert_eq!(name_some(["a"], 5), "`a`");
+        assert_eq!(name_some(["a", "b", "c"], 5), "`a`, `b` and `c`");
+        assert_eq!(
+            name_some(["a", "b", "c", "d", "e", "f", "g"], 5),
+            "`a`, `b`, `c`, `d`, `e` and 2 more"
+        );
+    }
+
+    fn found<'a>(code: Code, host: &str, network: Option<&'a Network>) -> HostFinding<'a> {
+        let location = Location::File {
+            path: format!("agents/{host}.txt").into(),
+            line: 1,
+            column: 1,
+        };
+        HostFinding {
+            finding: Finding::at(code, location, format!("`{host}` is wrong"))
+                .host(host)
+                .label("detail"),
+            host: host.to_owned(),
+            network,
+        }
+    }
+
+    #[test]
+    fn host_findings_are_grouped_per_code_and_network() {
+        use crate::observe::Trust::Enterprise;
+        let hq = test_support::net("hq", Some("company.com"), Enterprise);
+        let lab = test_support::net("lab", Some("lab.company.com"), Enterprise);
+        let mut input: Vec<HostFinding> = (0..25)
+            .map(|i| found(Code::SL200, &format!("pc{i:02}"), Some(&hq)))
+            .collect();
+        input.push(found(Code::SL201, "pc00", Some(&hq)));
+        input.push(found(Code::SL200, "lab1", Some(&lab)));
+        input.push(found(Code::SL203, "x1", None));
+        input.push(found(Code::SL203, "x2", None));
+        let out = group_host_findings(input);
+        assert_eq!(out.len(), 4, "{out:#?}");
+        let big = &out[0];
+        assert_eq!(
+            (big.code, big.network.as_deref()),
+            (Code::SL200, Some("hq"))
+        );
+        assert_eq!(big.hosts.len(), 25);
+        assert_eq!(big.host, None);
+        assert!(
+            big.message.starts_with("25 hosts on network `hq`")
+                && big
+                    .message
+                    .ends_with("`pc00`, `pc01`, `pc02`, `pc03`, `pc04` and 20 more"),
+            "{}",
+            big.message
+        );
+        assert_eq!(big.related.len(), HOST_LOCATIONS);
+        assert_eq!(big.related[0].label, "`pc00`: detail");
+        assert_eq!(big.path(), hq.location.path());
+        // A lone host keeps its own message; hosts in no network group together.
+        let lone = out
+            .iter()
+            .find(|f| f.network.as_deref() == Some("lab"))
+            .unwrap();
+        assert_eq!(
+            (lone.message.as_str(), lone.host.as_deref()),
+            ("`lab1` is wrong", Some("lab1"))
+        );
+        let none = out.iter().find(|f| f.code == Code::SL203).unwrap();
+        assert_eq!(none.hosts, ["x1", "x2"]);
+        assert!(none.message.starts_with("2 hosts in no observed network"));
+    }
+
+    #[test]
+    fn a_grouped_host_finding_keeps_its_fingerprint_when_a_host_joins() {
+        use crate::observe::Trust::Enterprise;
+        let hq = test_support::net("hq", Some("company.com"), Enterprise);
+        let one = group_host_findings(vec![found(Code::SL201, "pc1", Some(&hq))]);
+        let two = group_host_findings(vec![
+            found(Code::SL201, "pc0", Some(&hq)),
+            found(Code::SL201, "pc1", Some(&hq)),
+        ]);
+        assert_ne!(one[0].message, two[0].message);
+        assert_eq!(one[0].fingerprint(), two[0].fingerprint());
+    }
 
     #[test]
     fn every_code_is_documented() {

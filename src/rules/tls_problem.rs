@@ -8,12 +8,15 @@ pub const DOC: Doc = Doc {
     summary: "probe: TLS on 16993 is incompatible, or the certificate's name or dates do not fit.",
     what: "Port 16993 accepts a connection but the handshake fails (AMT 11/12 offer only RSA key \
 exchange or finite-field DHE suites, which modern TLS stacks dropped), or the certificate has \
-expired, or names neither the device's FQDN in its SANs nor in its common name.",
+expired, or names neither the device's FQDN in its SANs nor in its common name. The FQDN is the \
+name probed, else a snapshot host's device FQDN: host name + primary DNS suffix, unless the \
+profile given with `--profile` sets another FQDN source.",
     why: "Consoles and scripts that verify TLS refuse the device, and the errors look like network \
 trouble. An incompatible handshake is not \"down\": the ME is there.",
     fix: "Renew the certificate for the FQDN the consoles use (SCS/RPS TLS configuration), or update \
 the firmware to a release with modern suites; clients that must talk to old firmware need \
-RSA key-exchange suites enabled.",
+RSA key-exchange suites enabled.\n\
+Source: Intel SCS User Guide, FQDN settings (host name + primary DNS suffix by default).",
     example: r#"  16993: certificate CN=AMT RCFG, expired 2024-05-01, FQDN pc0423.corp.test
   → SL304: the certificate does not name `pc0423.corp.test` and expired on 2024-05-01"#,
 };
