@@ -250,11 +250,80 @@ impl<'a> Context<'a> {
 
     /// Attach the network's definition in observed.toml to a finding.
     pub fn with_network(&self, f: Finding, n: &Network) -> Finding {
-        f.network(&n.name).related_at(
-            n.location.clone(),
-            format!("network `{}` observed here", n.name),
-        )
+        self.with_networks(f, &[n])
     }
+
+    /// Attach every network a grouped finding is about: their names, and where each was observed
+    /// (the first [`MAX_RELATED_NETWORKS`]; the last one shown says how many more there are).
+    pub fn with_networks(&self, f: Finding, networks: &[&Network]) -> Finding {
+        let mut f = f.networks(networks.iter().map(|n| &n.name));
+        let shown = networks.len().min(MAX_RELATED_NETWORKS);
+        for (i, n) in networks[..shown].iter().enumerate() {
+            let mut label = match networks {
+                [_] => format!("network `{}` observed here", n.name),
+                _ => format!("network {} observed here", n.describe()),
+            };
+            if i + 1 == shown && networks.len() > shown {
+                label.push_str(&format!(
+                    "; {} more networks are not shown",
+                    networks.len() - shown
+                ));
+            }
+            f = f.related_at(n.location.clone(), label);
+        }
+        f
+    }
+}
+
+/// How many networks a grouped finding points at in observed.toml; its `networks` names them all.
+pub const MAX_RELATED_NETWORKS: usize = 20;
+
+/// How many names a message lists before "and N more".
+pub const MAX_NAMED: usize = 5;
+
+/// An English list of at most `cap` items, then how many were left out: "a", "a and b",
+/// "a, b and c", "a, b, c and 4 more".
+pub fn join_list<S: AsRef<str>>(items: impl IntoIterator<Item = S>, cap: usize) -> String {
+    let items: Vec<S> = items.into_iter().collect();
+    let mut shown: Vec<&str> = items.iter().take(cap.max(1)).map(AsRef::as_ref).collect();
+    let more = items.len() - shown.len();
+    let tail = if more > 0 {
+        format!("{more} more")
+    } else {
+        match shown.pop() {
+            Some(last) => last.to_owned(),
+            None => return String::new(),
+        }
+    };
+    if shown.is_empty() {
+        tail
+    } else {
+        format!("{} and {tail}", shown.join(", "))
+    }
+}
+
+/// Names in backticks, at most `cap` of them, then how many more: "`a`, `b` and 3 more".
+pub fn name_list<S: AsRef<str>>(names: impl IntoIterator<Item = S>, cap: usize) -> String {
+    join_list(names.into_iter().map(|n| format!("`{}`", n.as_ref())), cap)
+}
+
+/// One network as [`Network::describe`] puts it; several as their names (up to [`MAX_NAMED`])
+/// with the hosts they hold together: "`a`, `b` and 3 more (1200 hosts)".
+pub fn describe_networks(networks: &[&Network]) -> String {
+    if let [one] = networks {
+        return one.describe();
+    }
+    let names = name_list(networks.iter().map(|n| &n.name), MAX_NAMED);
+    let known: u64 = networks.iter().filter_map(|n| n.hosts).sum();
+    let unknown = networks.iter().filter(|n| n.hosts.is_none()).count();
+    let hosts = |n: u64| format!("{n} host{}", if n == 1 { "" } else { "s" });
+    let count = match unknown {
+        0 => hosts(known),
+        u if u == networks.len() => "host counts unknown".to_owned(),
+        1 => format!("at least {}; 1 network has no host count", hosts(known)),
+        u => format!("at least {}; {u} networks have no host count", hosts(known)),
+    };
+    format!("{names} ({count})")
 }
 
 /// Everything a host rule may look at.
