@@ -163,15 +163,17 @@ fn build(f: &Finding, sources: &mut Sources) -> Report {
                     // Places in one file (the networks of a grouped finding) share one snippet.
                     Some(other) => {
                         if other.labels.len() == 1 && other.labels[0].label().is_none() {
-                            let first = other.labels[0].clone();
-                            other.labels[0] = LabeledSpan::new(
-                                Some(std::mem::take(&mut other.message)),
-                                first.offset(),
-                                first.len(),
-                            );
+                            let first = other.labels[0].inner().clone();
+                            let text = std::mem::take(&mut other.message);
+                            other.labels[0] = LabeledSpan::new_primary_with_span(Some(text), first);
                         }
                         other.message = format!("{} places in this file", other.labels.len() + 1);
-                        other.labels.push(label(Some(&r.label), span, source));
+                        let l = label(Some(&r.label), span, source);
+                        other.labels.push(LabeledSpan::new(
+                            l.label().map(str::to_owned),
+                            l.offset(),
+                            l.len(),
+                        ));
                     }
                     None => report.related.push(Report {
                         code: String::new(),
