@@ -163,7 +163,7 @@ fn build(f: &Finding, sources: &mut Sources) -> Report {
                     // Places in one file (the networks of a grouped finding) share one snippet.
                     Some(other) => {
                         if other.labels.len() == 1 && other.labels[0].label().is_none() {
-                            let first = other.labels[0].inner().clone();
+                            let first = *other.labels[0].inner();
                             let text = std::mem::take(&mut other.message);
                             other.labels[0] = LabeledSpan::new_primary_with_span(Some(text), first);
                         }
