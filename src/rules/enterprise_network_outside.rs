@@ -13,19 +13,22 @@ pub const DOC: Doc = Doc {
     what: "For each observed enterprise network that sends option 15, scslint applies the modelled firmware \
 comparison (case-insensitive, one trailing dot ignored, whole labels from the right). If no home domain \
 matches, the device will believe it is outside the enterprise on that network. Profiles whose entries \
-are all console placeholders (SL009) are exempt: there \"always outside\" is the intent.",
+are all console placeholders (SL009) are exempt: there \"always outside\" is the intent. One finding \
+per profile names all its outside networks (five, then \"and N more\") with their hosts, and labels \
+each entry that matches no observed network with the nearest observed suffix (SL102 stays quiet then).",
     why: "Outside, AMT closes its local interface (ports 16992-16995), may leave the ME without an \
 address, and starts CIRA instead. Every LAN console then logs tcp_connect() and WS-MAN SOAP errors \
 while the host OS answers normally. The classic cause is the Active Directory root domain \
 (`ad.company.local`) configured where DHCP hands out `company.com`. Undoing it means reaching \
 every device through LMS on the host or over CIRA to Put a corrected list (a full unconfiguration \
 only where no console reaches the ME), so it is cheapest caught before rollout.",
-    fix: "Add the network's option 15 suffix (or a parent suffix that is yours) to the home domains. The \
-help names the entry to add; when several outside networks share a registrable domain that no \
-external network uses, it proposes that one.",
+    fix: "Add the networks' option 15 suffixes (or a parent suffix that is yours) to the home domains. \
+The help names the entries to add, one per suffix; when several outside networks share a registrable \
+domain that no external network uses, it proposes that one too.",
     example: r#"  home domains: ad.company.local
-  observed:     [[network]] name = "hq-wired"  suffix = "company.com"  hosts = 420
-  → SL100: enterprise network `hq-wired` (option 15 `company.com`, 420 hosts) matches no home domain"#,
+  observed:     hq-wired = company.com (420 hosts), corp-wifi = wifi.company.com (310 hosts)
+  → SL100: enterprise networks `hq-wired` and `corp-wifi` (730 hosts) match no home domain
+           `ad.company.local` matches no observed network; nearest observed suffix `company.com`"#,
 };
 
 /// The group key of the finding: one per profile, whichever networks it names.

@@ -10,7 +10,9 @@ use crate::source::Span;
 pub const DOC: Doc = Doc {
     summary: "An external network (home, hotel, hotspot, guest) whose suffix matches a home domain.",
     what: "An observed network with trust = \"external\", or one whose suffix is a known consumer-router \
-or configured external suffix, that the modelled comparison calls inside.",
+or configured external suffix, that the modelled comparison calls inside. One finding per profile \
+names all such networks (five, then \"and N more\") with their hosts, and labels each entry that \
+lets one in.",
     why: "On that network AMT believes it is at home: it opens ports 16992-16995 to whoever shares the \
 network and does not start CIRA, so the management console loses the device exactly when it is \
 away from the office.",

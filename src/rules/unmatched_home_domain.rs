@@ -10,7 +10,8 @@ pub const DOC: Doc = Doc {
     summary: "A home domain that matches no observed enterprise network; the help names the nearest observed suffix.",
     what: "An entry under which no observed enterprise network's option 15 falls. The help names the \
 nearest observed suffix, ranked by labels shared from the right, then by edit distance. Console \
-placeholders (SL009) are exempt.",
+placeholders (SL009) are exempt. When an enterprise network of the profile comes out outside, the \
+entry is part of that mistake: SL100 labels it with the same advice and SL102 is not reported.",
     why: "This is how the article's mistake shows up before rollout: `ad.company.local` (the Active \
 Directory domain, the hosts' primary DNS suffix) configured where DHCP hands out `company.com`. AMT \
 compares option 15, the connection-specific suffix, so the entry matches nothing and the devices \
@@ -18,7 +19,7 @@ believe they are outside on their own LAN. An unmatched entry can also be a typo
 not observed.",
     fix: "Replace the entry with the suffix DHCP really hands out (`ipconfig /all`, \"Connection-specific \
 DNS Suffix\", not \"Primary Dns Suffix\"), or add the missing network to the observed file.",
-    example: r#"  home domains: ad.company.local
+    example: r#"  home domains: company.com, ad.company.local
   observed:     hq-wired = company.com, branch = branch.company.com
   → SL102: `ad.company.local` matches no enterprise network; nearest observed suffix: `company.com`"#,
 };
