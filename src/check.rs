@@ -188,7 +188,7 @@ fn drifted_from_profile(f: &mut Finding, inside: &BTreeMap<String, Vec<String>>)
     };
     let which = match &profiles[..] {
         [one] => format!("profile `{one}` predicts"),
-        many => format!("profiles {} predict", rules::name_some(many, 3)),
+        many => format!("profiles {} predict", rules::name_list(many, 3)),
     };
     f.severity = Severity::Error;
     f.message.push_str(&format!(

@@ -200,7 +200,7 @@ pub struct Finding {
     pub host: Option<String>,
     /// Every host the finding is about (host findings are grouped per network).
     pub hosts: Vec<String>,
-    /// What a grouped finding is about, in place of its message and member lists in the
+    /// What a grouped finding is about, in place of its message, members and home domain in the
     /// fingerprint: adding a network to the group keeps the fingerprint.
     pub group_key: Option<String>,
     pub related: Vec<Related>,
@@ -290,7 +290,7 @@ impl Finding {
         self
     }
     /// Mark a grouped finding: `key` names the mistake (the profile's list, the network) and
-    /// stands in for the message and the member lists in the fingerprint.
+    /// stands in for the message, the member lists and the home domain in the fingerprint.
     pub fn group_key(mut self, key: impl Into<String>) -> Self {
         self.group_key = Some(key.into());
         self
@@ -322,9 +322,9 @@ impl Finding {
     /// A fingerprint that survives line moves: a hash of the code, the path (`/`-separated, without
     /// `./`), the profile, network, home domain and host, and the message with every run of digits
     /// replaced (positions and host counts change from run to run). A grouped finding hashes its
-    /// group key instead of the message, network and host, so it keeps its fingerprint when a
-    /// member joins or leaves. Severity is left out, so changing a rule's level keeps it.
-    /// Baselines use it; SARIF uses [`Finding::fingerprint_at`].
+    /// group key instead of the message, network, home domain and host, so it keeps its
+    /// fingerprint when a member joins or leaves (a network, or the entry that lets one in).
+    /// Severity is left out, so changing a rule's level keeps it. Baselines use it; SARIF uses [`Finding::fingerprint_at`].
     pub fn fingerprint(&self) -> String {
         self.fingerprint_at(&fingerprint_path(&self.path()))
     }
@@ -344,7 +344,7 @@ impl Finding {
             Some(path),
             self.profile.as_deref(),
             self.network.as_deref().filter(|_| !grouped),
-            self.home_domain.as_deref(),
+            self.home_domain.as_deref().filter(|_| !grouped),
             self.host.as_deref().filter(|_| !grouped),
             Some(message.as_str()),
         ];

@@ -198,7 +198,7 @@ fn staged_mode_shows_paths_from_the_working_directory_and_skips_other_files() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_conforms("report.schema.json", &report);
     assert_eq!(out.status.code(), Some(1), "{report}");
-    assert_eq!(codes(&report), ["SL100", "SL102"]);
+    assert_eq!(codes(&report), ["SL100"]);
     assert_eq!(report["diagnostics"][0]["path"], "site/pc.xml");
     assert_eq!(report["summary"]["profiles"], 2);
 

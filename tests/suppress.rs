@@ -333,6 +333,50 @@ fn a_baseline_keeps_old_findings_out_across_line_moves_and_lets_new_ones_through
 }
 
 #[test]
+fn a_baselined_grouped_finding_stays_baselined_when_a_network_joins_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let network = |name: &str| {
+        format!("[[network]]\nname = \"{name}\"\nsuffix = \"{name}.example.net\"\nhosts = 5\n\n")
+    };
+    write(d, "p/lab.xml", &profile("", ""));
+    write(
+        d,
+        "observed.toml",
+        &[network("paris"), network("rome")].concat(),
+    );
+    let base = ["p", "--observed", "observed.toml", "--no-config"];
+    let (status, report) = check_json(d, &base);
+    assert_eq!((status, codes(&report)), (1, vec!["SL100".to_owned()]));
+    assert_eq!(
+        report["diagnostics"][0]["networks"],
+        serde_json::json!(["paris", "rome"])
+    );
+    let (status, _) = check_json(
+        d,
+        &[&base[..], &["--write-baseline", "baseline.json"]].concat(),
+    );
+    assert_eq!(status, 0);
+
+    // A third network outside joins the same finding, which the baseline still covers.
+    write(
+        d,
+        "observed.toml",
+        &[network("paris"), network("rome"), network("oslo")].concat(),
+    );
+    let (status, report) = check_json(d, &base);
+    assert_eq!(
+        report["diagnostics"][0]["networks"],
+        serde_json::json!(["oslo", "paris", "rome"])
+    );
+    assert_eq!(status, 1);
+    let with_baseline = [&base[..], &["--baseline", "baseline.json"]].concat();
+    let (status, report) = check_json(d, &with_baseline);
+    assert_eq!((status, codes(&report)), (0, Vec::<String>::new()));
+    assert_eq!(report["summary"]["baselined"], 1);
+}
+
+#[test]
 fn a_missing_or_malformed_baseline_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "p.xml", &profile("", ""));

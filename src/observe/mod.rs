@@ -119,17 +119,15 @@ impl Network {
     }
 
     /// Why a network counts as external although nobody declared it so, for messages:
-    /// " (no trust declared; `fritz.box` is a consumer-router suffix)".
-    pub fn trust_note(&self) -> String {
-        let Some(known) = &self.forced_external else {
-            return String::new();
-        };
-        match self.trust_origin {
+    /// "no trust declared; `fritz.box` is a known external suffix".
+    pub fn trust_note(&self) -> Option<String> {
+        let known = self.forced_external.as_ref()?;
+        Some(match self.trust_origin {
             TrustOrigin::DhcpServer => format!(
-                " (a scope of the DHCP server given, but `{known}` is a configured external suffix)"
+                "a scope of the DHCP server given, but `{known}` is a configured external suffix"
             ),
-            _ => format!(" (no trust declared; `{known}` is a known external suffix)"),
-        }
+            _ => format!("no trust declared; `{known}` is a known external suffix"),
+        })
     }
 
     /// "`hq-wired` (option 15 `corp.example.com`, 420 hosts)".
@@ -198,9 +196,8 @@ mod tests {
         let mut n = network("guest.corp.local", Trust::Enterprise, DhcpServer);
         n.apply_external(&ExternalSuffixes::new(["guest.corp.local"]));
         assert!(
-            n.trust_note().contains("configured external suffix"),
-            "{}",
             n.trust_note()
+                .is_some_and(|t| t.contains("configured external suffix"))
         );
     }
 
@@ -213,8 +210,8 @@ mod tests {
         let mut n = network("fritz.box", Trust::Enterprise, Assumed);
         n.apply_external(&ExternalSuffixes::default());
         assert_eq!(
-            n.trust_note(),
-            " (no trust declared; `fritz.box` is a known external suffix)"
+            n.trust_note().as_deref(),
+            Some("no trust declared; `fritz.box` is a known external suffix")
         );
     }
 }

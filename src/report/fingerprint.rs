@@ -1,10 +1,13 @@
 //! Fingerprints that identify a finding across runs without its position: SARIF's
 //! `partialFingerprints`, so code scanning keeps one alert when lines move above it.
 //!
-//! A fingerprint ([`Finding::fingerprint_at`]) hashes the code, the repository-relative path, the profile, network, home domain
-//! and host the finding names, and its message with digits taken out (host counts change from one
-//! collection to the next). Never the line or column. Findings that would still share a hash get
-//! `:1`, `:2`, … in their reading order, so each one stays distinct.
+//! A fingerprint ([`Finding::fingerprint_at`]) hashes the code, the repository-relative path, the
+//! profile, network, home domain and host the finding names, and its message with digits taken
+//! out (host counts change from one collection to the next). Never the line or column. A grouped
+//! finding (one per mistake, naming every network or host it is about) hashes its group key in
+//! place of the message, network, home domain and host, so it keeps its fingerprint, and its
+//! baseline entry, when a network joins or leaves the group. Findings that would still share a
+//! hash get `:1`, `:2`, … in their reading order, so each one stays distinct.
 
 use crate::diagnostic::Finding;
 use std::collections::HashMap;

@@ -151,15 +151,41 @@ fn build(f: &Finding, sources: &mut Sources) -> Report {
                     l.len(),
                 ));
             }
-            (Location::Span { source, span }, _) => report.related.push(Report {
-                code: String::new(),
-                severity: Severity::Info,
-                message: escape_text(&r.label),
-                help: None,
-                source: Some(sources.get(source)),
-                labels: vec![label(None, span, source)],
-                related: Vec::new(),
-            }),
+            (Location::Span { source, span }, _) => {
+                let named = sources.get(source);
+                let same_file = report.related.iter_mut().find(|other| {
+                    other
+                        .source
+                        .as_ref()
+                        .is_some_and(|s| Arc::ptr_eq(s, &named))
+                });
+                match same_file {
+                    // Places in one file (the networks of a grouped finding) share one snippet.
+                    Some(other) => {
+                        if other.labels.len() == 1 && other.labels[0].label().is_none() {
+                            let first = *other.labels[0].inner();
+                            let text = std::mem::take(&mut other.message);
+                            other.labels[0] = LabeledSpan::new_primary_with_span(Some(text), first);
+                        }
+                        other.message = format!("{} places in this file", other.labels.len() + 1);
+                        let l = label(Some(&r.label), span, source);
+                        other.labels.push(LabeledSpan::new(
+                            l.label().map(str::to_owned),
+                            l.offset(),
+                            l.len(),
+                        ));
+                    }
+                    None => report.related.push(Report {
+                        code: String::new(),
+                        severity: Severity::Info,
+                        message: escape_text(&r.label),
+                        help: None,
+                        source: Some(named),
+                        labels: vec![label(None, span, source)],
+                        related: Vec::new(),
+                    }),
+                }
+            }
             (Location::File { path, line, column }, _) => report.related.push(Report {
                 code: String::new(),
                 severity: Severity::Info,

@@ -119,6 +119,12 @@ fn details(f: &Finding) -> String {
             text.push_str(&format!("{name}: {v}\n"));
         }
     }
+    // A grouped finding names all its members (`network` and `host` are set for one only).
+    for (name, values) in [("networks", &f.networks), ("hosts", &f.hosts)] {
+        if values.len() > 1 {
+            text.push_str(&format!("{name}: {}\n", values.join(", ")));
+        }
+    }
     for r in &f.related {
         let (line, column) = r.location.line_col();
         text.push_str(&format!(
@@ -261,6 +267,20 @@ mod tests {
         let strict = render(&outcome(), Severity::Warning);
         assert!(strict.contains(r#"<failure type="SL102""#));
         assert!(!strict.contains("<system-out>"));
+    }
+
+    #[test]
+    fn grouped_findings_list_their_members() {
+        let f = Finding::at_file(Code::SL100, "a.xml".into(), 3, 5, "3 outside")
+            .networks(["hq", "wifi", "vpn"]);
+        assert!(
+            details(&f).contains("\nnetworks: hq, wifi, vpn\n"),
+            "{}",
+            details(&f)
+        );
+        let one = Finding::at_file(Code::SL100, "a.xml".into(), 3, 5, "1 outside").networks(["hq"]);
+        assert!(details(&one).contains("\nnetwork: hq\n"));
+        assert!(!details(&one).contains("networks:"));
     }
 
     #[test]

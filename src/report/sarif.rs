@@ -122,6 +122,11 @@ fn result(f: &Finding, rule_index: usize, fingerprint: String, paths: &RepoPaths
             properties.insert(key.into(), v.clone().into());
         }
     }
+    for (key, values) in [("networks", &f.networks), ("hosts", &f.hosts)] {
+        if !values.is_empty() {
+            properties.insert(key.into(), values.clone().into());
+        }
+    }
     if !properties.is_empty() {
         result.insert("properties".into(), properties.into());
     }
@@ -207,6 +212,24 @@ mod tests {
         assert_eq!(log["runs"][0]["results"], json!([]));
         assert_eq!(log["runs"][0]["tool"]["driver"]["rules"], json!([]));
         assert_eq!(log["version"], "2.1.0");
+    }
+
+    #[test]
+    fn grouped_findings_carry_every_network() {
+        let src = SourceFile::new("p.xml", "corp.com\n".into(), Encoding::Utf8);
+        let observed = SourceFile::new("observed.toml", "a\nb\n".into(), Encoding::Utf8);
+        let f = Finding::new(Code::SL100, &src, 0..8, "two networks outside")
+            .networks(["a", "b"])
+            .related(&observed, 0..1, "network `a` observed here")
+            .related(&observed, 2..3, "network `b` observed here");
+        let outcome = finish(vec![f], Summary::default(), &Config::default());
+        let result = &log(&outcome, &paths())["runs"][0]["results"][0];
+        assert_eq!(result["properties"]["networks"], json!(["a", "b"]));
+        assert_eq!(result["properties"].get("network"), None);
+        assert_eq!(result["properties"].get("hosts"), None);
+        let related = result["relatedLocations"].as_array().unwrap();
+        assert_eq!(related.len(), 2);
+        assert_eq!(related[1]["physicalLocation"]["region"]["startLine"], 2);
     }
 
     #[test]

@@ -1,85 +1,211 @@
 //! SL100: an enterprise network whose option 15 matches no home domain: AMT believes it is outside.
 
-use super::{Context, Doc};
+use super::{
+    Context, Doc, MAX_NAMED, describe_networks, join_list, name_list, unmatched_home_domain,
+};
 use crate::diagnostic::{Code, Finding};
 use crate::dns_name::{canonical, suffix_match};
 use crate::observe::Network;
+use std::collections::{HashMap, HashSet};
 
 pub const DOC: Doc = Doc {
     summary: "An enterprise network whose DHCP option 15 matches no home domain: AMT believes it is outside there.",
     what: "For each observed enterprise network that sends option 15, scslint applies the modelled firmware \
 comparison (case-insensitive, one trailing dot ignored, whole labels from the right). If no home domain \
 matches, the device will believe it is outside the enterprise on that network. Profiles whose entries \
-are all console placeholders (SL009) are exempt: there \"always outside\" is the intent.",
+are all console placeholders (SL009) are exempt: there \"always outside\" is the intent. One finding \
+per profile names all its outside networks (five, then \"and N more\") with their hosts, and labels \
+each entry that matches no observed network with the nearest observed suffix (SL102 stays quiet then).",
     why: "Outside, AMT closes its local interface (ports 16992-16995), may leave the ME without an \
 address, and starts CIRA instead. Every LAN console then logs tcp_connect() and WS-MAN SOAP errors \
 while the host OS answers normally. The classic cause is the Active Directory root domain \
 (`ad.company.local`) configured where DHCP hands out `company.com`. Undoing it means reaching \
 every device through LMS on the host or over CIRA to Put a corrected list (a full unconfiguration \
 only where no console reaches the ME), so it is cheapest caught before rollout.",
-    fix: "Add the network's option 15 suffix (or a parent suffix that is yours) to the home domains. The \
-help names the entry to add; when several outside networks share a registrable domain that no \
-external network uses, it proposes that one.",
+    fix: "Add the networks' option 15 suffixes (or a parent suffix that is yours) to the home domains. \
+The help names the entries to add, one per suffix; when several outside networks share a registrable \
+domain that no external network uses, it proposes that one too.",
     example: r#"  home domains: ad.company.local
-  observed:     [[network]] name = "hq-wired"  suffix = "company.com"  hosts = 420
-  → SL100: enterprise network `hq-wired` (option 15 `company.com`, 420 hosts) matches no home domain"#,
+  observed:     hq-wired = company.com (420 hosts), corp-wifi = wifi.company.com (310 hosts)
+  → SL100: enterprise networks `hq-wired` and `corp-wifi` (730 hosts) match no home domain
+           `ad.company.local` matches no observed network; nearest observed suffix `company.com`"#,
 };
+
+/// The group key of the finding: one per profile, whichever networks it names.
+const GROUP: &str = "enterprise-networks-outside";
+
+/// The profile's enterprise networks with option 15 that come out outside; empty where SL100
+/// does not judge (detection not modelled, or only console placeholders listed).
+pub(super) fn outside<'a>(ctx: &Context<'a>) -> Vec<&'a Network> {
+    if ctx.placeholder_only() {
+        return Vec::new();
+    }
+    ctx.verdicts()
+        .into_iter()
+        .filter(|(n, v)| n.is_enterprise() && n.suffix.is_some() && v.is_outside())
+        .map(|(n, _)| n)
+        .collect()
+}
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(d) = ctx.detection() else { return };
-    if ctx.placeholder_only() {
+    let outside = outside(ctx);
+    if outside.is_empty() {
         return;
     }
-    let verdicts = ctx.verdicts();
-    let outside: Vec<&Network> = verdicts
+    let (unmatched, _) = unmatched_home_domain::unmatched(ctx);
+    let message = match &outside[..] {
+        [_] => format!(
+            "enterprise network {} matches no home domain",
+            describe_networks(&outside)
+        ),
+        _ => format!(
+            "enterprise networks {} match no home domain",
+            describe_networks(&outside)
+        ),
+    };
+    let mut f = ctx.finding(
+        Code::SL100,
+        d.span.clone(),
+        format!("{message}: AMT will believe it is outside there, close its local ports 16992-16995, and only CIRA will reach those devices"),
+    );
+    // Entries that match no observed network are the likely mistake: label each where it stands.
+    let mut label = format!(
+        "no entry matches {}",
+        name_list(distinct_suffixes(&outside), MAX_NAMED)
+    );
+    for u in &unmatched {
+        if u.span == d.span || d.strings.len() == 1 {
+            label = u.label();
+        } else {
+            f = f.related(&ctx.profile.source, u.span.clone(), u.label());
+        }
+    }
+    let mut help = vec![help_to_add(ctx, &outside)];
+    let (ad, other): (Vec<_>, Vec<_>) = unmatched.iter().partition(|u| u.ad_note().is_some());
+    if !other.is_empty() {
+        let (verb, them) = match &other[..] {
+            [_] => ("matches", "it"),
+            _ => ("match", "them"),
+        };
+        help.push(format!(
+            "{} {verb} no observed network: correct {them} to the option 15 DHCP hands out, or add the missing networks to the observed file",
+            name_list(other.iter().map(|u| u.entry.trim()), MAX_NAMED)
+        ));
+    }
+    help.extend(ad.iter().filter_map(|u| u.ad_note()));
+    let f = f.label(label).help(help.join("; ")).group_key(GROUP);
+    out.push(ctx.with_networks(f, &outside));
+}
+
+/// The outside networks' option 15 values, canonical, each once, in the order observed.
+fn distinct_suffixes(networks: &[&Network]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    networks
         .iter()
-        .filter(|(n, v)| n.is_enterprise() && n.suffix.is_some() && v.is_outside())
-        .map(|(n, _)| *n)
-        .collect();
-    let externals: Vec<String> = verdicts
+        .filter_map(|n| n.suffix.as_deref().map(canonical))
+        .filter(|s| seen.insert(s.clone()))
+        .collect()
+}
+
+/// The suffixes above `name`, nearest first: `b.c` and `c` for `a.b.c`.
+fn parents(name: &str) -> impl Iterator<Item = &str> {
+    name.match_indices('.').map(move |(i, _)| &name[i + 1..])
+}
+
+/// The outside networks under one registrable domain (or with none, such as a bare `local`).
+struct Group {
+    parent: Option<String>,
+    suffixes: Vec<String>,
+    networks: usize,
+}
+
+/// What to add to bring every outside network inside. Per registrable domain: its suffixes,
+/// leaving out those another one already covers, and the registrable domain itself as the
+/// alternative when it covers several of them and no external network. Each registrable domain
+/// is judged once, whatever the number of networks under it.
+fn help_to_add(ctx: &Context, outside: &[&Network]) -> String {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut by_parent: HashMap<Option<String>, usize> = HashMap::new();
+    let mut seen = HashSet::new();
+    for n in outside {
+        let suffix = canonical(n.suffix.as_deref().unwrap_or_default());
+        let parent = psl::domain_str(&suffix).map(str::to_owned);
+        let i = *by_parent.entry(parent.clone()).or_insert_with(|| {
+            groups.push(Group {
+                parent,
+                suffixes: Vec::new(),
+                networks: 0,
+            });
+            groups.len() - 1
+        });
+        groups[i].networks += 1;
+        if seen.insert(suffix.clone()) {
+            groups[i].suffixes.push(suffix);
+        }
+    }
+    let externals: Vec<String> = ctx
+        .verdicts()
         .iter()
         .filter(|(n, _)| !n.is_enterprise())
         .filter_map(|(n, _)| n.suffix.as_deref().map(canonical))
         .collect();
-    for n in &outside {
-        let suffix = n.suffix.as_deref().unwrap_or_default();
-        let proposal = propose(ctx, suffix, &outside, &externals);
-        let f = ctx
-            .finding(
-                Code::SL100,
-                d.span.clone(),
-                format!(
-                    "enterprise network {} matches no home domain: AMT will believe it is outside there, close its local ports 16992-16995, and only CIRA will reach those devices",
-                    n.describe()
-                ),
-            )
-            .label(format!("no entry matches `{suffix}`"))
-            .help(proposal);
-        out.push(ctx.with_network(f, n));
+    let safe = |parent: &str| {
+        !externals.iter().any(|e| suffix_match(parent, e).matches())
+            && ctx.external.covered_by(parent).is_empty()
+    };
+    let phrases: Vec<(String, Cover)> = groups
+        .iter()
+        .map(|g| {
+            let listed: HashSet<&str> = g.suffixes.iter().map(String::as_str).collect();
+            let needed: Vec<&str> = g
+                .suffixes
+                .iter()
+                .map(String::as_str)
+                .filter(|s| !parents(s).any(|p| listed.contains(p)))
+                .collect();
+            let cover = match (&g.parent, &needed[..]) {
+                (_, [_]) if g.networks > 1 => Cover::All(g.networks),
+                (Some(parent), [_, _, ..]) if safe(parent) => {
+                    Cover::Parent(parent.clone(), g.networks)
+                }
+                _ => Cover::Each,
+            };
+            (name_list(needed, usize::MAX), cover)
+        })
+        .collect();
+    match &phrases[..] {
+        [(entries, cover)] => format!(
+            "add {entries} to the home domains{}",
+            match cover {
+                Cover::Each => String::new(),
+                Cover::All(n) => format!(": it covers all {n} outside networks"),
+                Cover::Parent(parent, n) => {
+                    format!(", or `{parent}` to cover all {n} outside networks under it")
+                }
+            }
+        ),
+        _ => {
+            let parts = phrases.iter().map(|(entries, cover)| match cover {
+                Cover::Each => entries.clone(),
+                Cover::All(n) => format!("{entries} (for {n} networks)"),
+                Cover::Parent(parent, n) => {
+                    format!("{entries} (or `{parent}` for all {n} networks under it)")
+                }
+            });
+            format!("add {} to the home domains", join_list(parts, usize::MAX))
+        }
     }
 }
 
-/// The entry to add: the suffix itself, or a shared registrable parent when it covers several
-/// outside networks and no external one.
-fn propose(ctx: &Context, suffix: &str, outside: &[&Network], externals: &[String]) -> String {
-    let own = canonical(suffix);
-    let parent = psl::domain_str(&own).map(str::to_owned);
-    if let Some(parent) = parent.filter(|p| *p != own) {
-        let covered: Vec<&str> = outside
-            .iter()
-            .filter_map(|n| n.suffix.as_deref())
-            .filter(|s| suffix_match(&parent, &canonical(s)).matches())
-            .collect();
-        let hits_external = externals.iter().any(|e| suffix_match(&parent, e).matches())
-            || !ctx.external.covered_by(&parent).is_empty();
-        if covered.len() > 1 && !hits_external {
-            return format!(
-                "add `{own}` to the home domains, or `{parent}` to cover all {} outside networks under it",
-                covered.len()
-            );
-        }
-    }
-    format!("add `{own}` to the home domains")
+/// How the entries proposed for one registrable domain cover its outside networks.
+enum Cover {
+    /// One entry per network.
+    Each,
+    /// One entry covers all of these networks.
+    All(usize),
+    /// The registrable domain would cover all of these networks in place of the entries.
+    Parent(String, usize),
 }
 
 #[cfg(test)]
@@ -100,11 +226,85 @@ mod tests {
             "{}",
             f[0].message
         );
-        assert_eq!(
-            f[0].help.as_deref(),
-            Some("add `company.com` to the home domains")
+        let help = f[0].help.as_deref().unwrap();
+        assert!(
+            help.starts_with("add `company.com` to the home domains; `ad.company.local` looks like an Active Directory"),
+            "{help}"
         );
         assert_eq!(f[0].network.as_deref(), Some("hq-wired"));
+        assert_eq!(f[0].networks, ["hq-wired"]);
+        assert_eq!(f[0].group_key.as_deref(), Some(GROUP));
+    }
+
+    #[test]
+    fn one_finding_names_five_networks_then_how_many_more_with_their_hosts() {
+        let p = profile(&["vpn.example.org"]);
+        let mut nets: Vec<Network> = (1..=7)
+            .map(|i| {
+                net(
+                    &format!("site{i}"),
+                    Some(&format!("site{i}.corp.example")),
+                    Enterprise,
+                )
+            })
+            .collect();
+        let f = run_rule(Code::SL100, &p, Some(&nets));
+        assert_eq!(f.len(), 1, "one finding per profile");
+        assert!(
+            f[0].message.starts_with(
+                "enterprise networks `site1`, `site2`, `site3`, `site4`, `site5` and 2 more (70 hosts) match no home domain"
+            ),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(f[0].networks.len(), 7);
+        assert_eq!(f[0].network, None);
+        assert_eq!(f[0].related.len(), 7, "every network is a related location");
+
+        // An eighth network joins the group: the fingerprint stays.
+        let before = f[0].fingerprint();
+        nets.push(net("site8", Some("site8.corp.example"), Enterprise));
+        let f = run_rule(Code::SL100, &p, Some(&nets));
+        assert_eq!(f.len(), 1);
+        assert!(
+            f[0].message.contains("and 3 more (80 hosts)"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(f[0].fingerprint(), before);
+
+        // Unknown host counts are said, not summed as zero.
+        nets[0].hosts = None;
+        let f = run_rule(Code::SL100, &p, Some(&nets));
+        assert!(
+            f[0].message
+                .contains("(at least 70 hosts; 1 network has no host count)"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn related_locations_are_capped_with_a_note() {
+        let nets: Vec<Network> = (0..25)
+            .map(|i| {
+                net(
+                    &format!("n{i}"),
+                    Some(&format!("n{i}.example.org")),
+                    Enterprise,
+                )
+            })
+            .collect();
+        let f = run_rule(Code::SL100, &profile(&["other.example.com"]), Some(&nets));
+        assert_eq!(f[0].networks.len(), 25);
+        assert_eq!(f[0].related.len(), super::super::MAX_RELATED_NETWORKS);
+        let last = &f[0].related.last().unwrap().label;
+        assert!(last.ends_with("; 5 more networks are not shown"), "{last}");
+    }
+
+    /// What the help proposes to add (it goes on about unmatched entries after a `;`).
+    fn proposal(f: &Finding) -> Option<&str> {
+        f.help.as_deref()?.split("; ").next()
     }
 
     #[test]
@@ -115,14 +315,12 @@ mod tests {
             net("b", Some("site2.example.org"), Enterprise),
         ];
         let f = run_rule(Code::SL100, &p, Some(&nets));
-        assert_eq!(f.len(), 2);
-        assert!(
-            f[0].help
-                .as_deref()
-                .unwrap()
-                .contains("or `example.org` to cover all 2"),
-            "{:?}",
-            f[0].help
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            proposal(&f[0]),
+            Some(
+                "add `site1.example.org` and `site2.example.org` to the home domains, or `example.org` to cover all 2 outside networks under it"
+            )
         );
         // A guest network under the same parent makes the parent unsafe.
         let nets = [
@@ -132,8 +330,8 @@ mod tests {
         ];
         let f = run_rule(Code::SL100, &p, Some(&nets));
         assert_eq!(
-            f[0].help.as_deref(),
-            Some("add `site1.example.org` to the home domains")
+            proposal(&f[0]),
+            Some("add `site1.example.org` and `site2.example.org` to the home domains")
         );
         // So does a configured external suffix (the test context lists guest.company.com).
         let nets = [
@@ -142,9 +340,81 @@ mod tests {
         ];
         let f = run_rule(Code::SL100, &p, Some(&nets));
         assert_eq!(
-            f[0].help.as_deref(),
-            Some("add `a.company.com` to the home domains")
+            proposal(&f[0]),
+            Some("add `a.company.com` and `b.company.com` to the home domains")
         );
+    }
+
+    #[test]
+    fn proposes_each_suffix_once_and_not_those_another_covers() {
+        let p = profile(&["vpn.example.org"]);
+        let nets = [
+            net("hq", Some("company.com"), Enterprise),
+            net("hq2", Some("Company.com."), Enterprise),
+            net("wifi", Some("wifi.company.com"), Enterprise),
+            net("lab", Some("lab.example.net"), Enterprise),
+            net("home", Some("lan"), Enterprise),
+        ];
+        let f = run_rule(Code::SL100, &p, Some(&nets));
+        assert_eq!(
+            proposal(&f[0]),
+            Some(
+                "add `company.com` (for 3 networks), `lab.example.net` and `lan` to the home domains"
+            )
+        );
+        let f = run_rule(Code::SL100, &p, Some(&nets[..3]));
+        assert_eq!(
+            proposal(&f[0]),
+            Some("add `company.com` to the home domains: it covers all 3 outside networks")
+        );
+    }
+
+    #[test]
+    fn unmatched_entries_are_labelled_in_the_finding() {
+        let p = profile(&["paris.company.com", "company.org", "ad.company.local"]);
+        let nets = [
+            net("hq", Some("company.com"), Enterprise),
+            net("wifi", Some("wifi.company.com"), Enterprise),
+        ];
+        let f = run_rule(Code::SL100, &p, Some(&nets));
+        assert_eq!(f.len(), 1);
+        let labels: Vec<&str> = f[0].related.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(
+            labels[..3],
+            [
+                "`paris.company.com` matches no observed network; nearest observed suffix `wifi.company.com`",
+                "`company.org` matches no observed network; nearest observed suffix `company.com`",
+                "`ad.company.local` matches no observed network; nearest observed suffix `company.com`",
+            ]
+        );
+        assert_eq!(
+            f[0].label.as_deref(),
+            Some("no entry matches `company.com` and `wifi.company.com`")
+        );
+        let help = f[0].help.as_deref().unwrap();
+        assert!(
+            help.contains(
+                "; `paris.company.com` and `company.org` match no observed network: correct them"
+            ),
+            "{help}"
+        );
+        assert!(
+            help.contains("`ad.company.local` looks like an Active Directory"),
+            "{help}"
+        );
+        assert_eq!(
+            f[0].home_domain, None,
+            "the finding is about the list, not one entry"
+        );
+        // A list of one entry carries it in the main label.
+        let f = run_rule(Code::SL100, &profile(&["company.org"]), Some(&nets));
+        assert_eq!(
+            f[0].label.as_deref(),
+            Some(
+                "`company.org` matches no observed network; nearest observed suffix `company.com`"
+            )
+        );
+        assert_eq!(f[0].related.len(), 2, "the networks only");
     }
 
     #[test]

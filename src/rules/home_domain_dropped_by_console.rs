@@ -50,7 +50,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         if !lost.is_empty() {
             message.push_str(&format!(
                 "; it would have matched {}, where AMT will believe it is outside",
-                super::name_list(lost.iter().map(|n| format!("`{n}`")))
+                super::name_list(&lost, super::MAX_NAMED)
             ));
         }
         if nothing {

@@ -64,7 +64,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             format!(
                 "home domain `{}` matches {} only if the firmware ignores {what}: Intel's LMS compares bytes, and the firmware's comparison is undocumented",
                 entry.trim(),
-                super::name_list(depends.iter().map(|n| n.describe()))
+                super::join_list(depends.iter().map(|n| n.describe()), super::MAX_NAMED)
             )
         };
         let help = if problems.is_empty() {

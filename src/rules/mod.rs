@@ -270,23 +270,80 @@ impl<'a> Context<'a> {
 
     /// Attach the network's definition in observed.toml to a finding.
     pub fn with_network(&self, f: Finding, n: &Network) -> Finding {
-        f.network(&n.name).related_at(
-            n.location.clone(),
-            format!("network `{}` observed here", n.name),
-        )
+        self.with_networks(f, &[n])
+    }
+
+    /// Attach every network a grouped finding is about: their names, and where each was observed
+    /// (the first [`MAX_RELATED_NETWORKS`]; the last one shown says how many more there are).
+    pub fn with_networks(&self, f: Finding, networks: &[&Network]) -> Finding {
+        let mut f = f.networks(networks.iter().map(|n| &n.name));
+        let shown = networks.len().min(MAX_RELATED_NETWORKS);
+        for (i, n) in networks[..shown].iter().enumerate() {
+            let mut label = match networks {
+                [_] => format!("network `{}` observed here", n.name),
+                _ => format!("network {} observed here", n.describe()),
+            };
+            if i + 1 == shown && networks.len() > shown {
+                label.push_str(&format!(
+                    "; {} more networks are not shown",
+                    networks.len() - shown
+                ));
+            }
+            f = f.related_at(n.location.clone(), label);
+        }
+        f
     }
 }
 
-/// "`a`, `b` and `c`", or the first five and "and N more": how findings name what they group.
-pub fn name_list<S: AsRef<str>>(names: impl IntoIterator<Item = S>) -> String {
-    const SHOWN: usize = 5;
-    let names: Vec<String> = names.into_iter().map(|n| n.as_ref().to_owned()).collect();
-    match names.len() {
-        0 => String::new(),
-        1 => names[0].clone(),
-        n if n <= SHOWN => format!("{} and {}", names[..n - 1].join(", "), names[n - 1]),
-        n => format!("{} and {} more", names[..SHOWN].join(", "), n - SHOWN),
+/// How many networks a grouped finding points at in observed.toml; its `networks` names them all.
+pub const MAX_RELATED_NETWORKS: usize = 20;
+
+/// How many names a message lists before "and N more".
+pub const MAX_NAMED: usize = 5;
+
+/// An English list of at most `cap` items, then how many were left out: "a", "a and b",
+/// "a, b and c", "a, b, c and 4 more".
+pub fn join_list<S: AsRef<str>>(items: impl IntoIterator<Item = S>, cap: usize) -> String {
+    let items: Vec<S> = items.into_iter().collect();
+    let mut shown: Vec<&str> = items.iter().take(cap.max(1)).map(AsRef::as_ref).collect();
+    let more = items.len() - shown.len();
+    let tail = if more > 0 {
+        format!("{more} more")
+    } else {
+        match shown.pop() {
+            Some(last) => last.to_owned(),
+            None => return String::new(),
+        }
+    };
+    if shown.is_empty() {
+        tail
+    } else {
+        format!("{} and {tail}", shown.join(", "))
     }
+}
+
+/// Names in backticks, at most `cap` of them, then how many more: "`a`, `b` and 3 more".
+pub fn name_list<S: AsRef<str>>(names: impl IntoIterator<Item = S>, cap: usize) -> String {
+    join_list(names.into_iter().map(|n| format!("`{}`", n.as_ref())), cap)
+}
+
+/// One network as [`Network::describe`] puts it; several as their names (up to [`MAX_NAMED`])
+/// with the hosts they hold together: "`a`, `b` and 3 more (1200 hosts)".
+pub fn describe_networks(networks: &[&Network]) -> String {
+    if let [one] = networks {
+        return one.describe();
+    }
+    let names = name_list(networks.iter().map(|n| &n.name), MAX_NAMED);
+    let known: u64 = networks.iter().filter_map(|n| n.hosts).sum();
+    let unknown = networks.iter().filter(|n| n.hosts.is_none()).count();
+    let hosts = |n: u64| format!("{n} host{}", if n == 1 { "" } else { "s" });
+    let count = match unknown {
+        0 => hosts(known),
+        u if u == networks.len() => "host counts unknown".to_owned(),
+        1 => format!("at least {}; 1 network has no host count", hosts(known)),
+        u => format!("at least {}; {u} networks have no host count", hosts(known)),
+    };
+    format!("{names} ({count})")
 }
 
 /// Everything a host rule may look at.
@@ -387,25 +444,6 @@ pub fn run_host(ctx: &HostContext) -> Vec<Finding> {
     out
 }
 
-/// "`a`, `b` and `c`", or "`a`, `b`, `c` and 4 more" when there are more than `cap` names.
-pub fn name_some<S: AsRef<str>>(names: impl IntoIterator<Item = S>, cap: usize) -> String {
-    let mut shown: Vec<String> = Vec::new();
-    let mut more = 0usize;
-    for name in names {
-        if shown.len() < cap.max(1) {
-            shown.push(format!("`{}`", name.as_ref()));
-        } else {
-            more += 1;
-        }
-    }
-    match (shown.split_last(), more) {
-        (None, _) => String::new(),
-        (Some((last, [])), 0) => last.clone(),
-        (Some((last, rest)), 0) => format!("{} and {last}", rest.join(", ")),
-        (Some(_), more) => format!("{} and {more} more", shown.join(", ")),
-    }
-}
-
 /// Hosts a grouped host finding names in its message.
 pub const HOSTS_NAMED: usize = 5;
 /// Hosts whose reports a grouped host finding lists as related locations.
@@ -447,7 +485,7 @@ fn group(mut members: Vec<HostFinding>) -> Finding {
             "{} hosts {place}: {}: {}",
             members.len(),
             host_group_phrase(code),
-            name_some(&names, HOSTS_NAMED)
+            name_list(&names, HOSTS_NAMED)
         ),
     };
     // The network's definition, which stays put as hosts join: a stable fingerprint.
@@ -699,11 +737,11 @@ mod tests {
 
     #[test]
     fn names_are_listed_up_to_the_cap() {
-        assert_eq!(name_some(Vec::<&str>::new(), 5), "");
-        assert_eq!(name_some(["a"], 5), "`a`");
-        assert_eq!(name_some(["a", "b", "c"], 5), "`a`, `b` and `c`");
+        assert_eq!(name_list(Vec::<&str>::new(), 5), "");
+        assert_eq!(name_list(["a"], 5), "`a`");
+        assert_eq!(name_list(["a", "b", "c"], 5), "`a`, `b` and `c`");
         assert_eq!(
-            name_some(["a", "b", "c", "d", "e", "f", "g"], 5),
+            name_list(["a", "b", "c", "d", "e", "f", "g"], 5),
             "`a`, `b`, `c`, `d`, `e` and 2 more"
         );
     }

@@ -10,7 +10,8 @@ pub const DOC: Doc = Doc {
     summary: "A home domain that matches no observed enterprise network; the help names the nearest observed suffix.",
     what: "An entry under which no observed enterprise network's option 15 falls. The help names the \
 nearest observed suffix, ranked by labels shared from the right, then by edit distance. Console \
-placeholders (SL009) are exempt.",
+placeholders (SL009) are exempt. When an enterprise network of the profile comes out outside, the \
+entry is part of that mistake: SL100 labels it with the same advice and SL102 is not reported.",
     why: "This is how the article's mistake shows up before rollout: `ad.company.local` (the Active \
 Directory domain, the hosts' primary DNS suffix) configured where DHCP hands out `company.com`. AMT \
 compares option 15, the connection-specific suffix, so the entry matches nothing and the devices \
@@ -18,7 +19,7 @@ believe they are outside on their own LAN. An unmatched entry can also be a typo
 not observed.",
     fix: "Replace the entry with the suffix DHCP really hands out (`ipconfig /all`, \"Connection-specific \
 DNS Suffix\", not \"Primary Dns Suffix\"), or add the missing network to the observed file.",
-    example: r#"  home domains: ad.company.local
+    example: r#"  home domains: company.com, ad.company.local
   observed:     hq-wired = company.com, branch = branch.company.com
   → SL102: `ad.company.local` matches no enterprise network; nearest observed suffix: `company.com`"#,
 };
@@ -39,6 +40,9 @@ fn nearest<'n>(entry: &str, networks: &[&'n Network]) -> Option<(String, &'n Net
         })
 }
 
+/// What an entry that [`looks_like_ad_domain`] is, and why it cannot match.
+const AD_DOMAIN: &str = "an Active Directory or internal domain: AMT compares the DHCP option 15 suffix, not the AD domain or primary DNS suffix";
+
 /// Endings that usually mean an Active Directory or internal-only DNS name.
 fn looks_like_ad_domain(entry: &str) -> bool {
     let n = normalise(entry);
@@ -49,10 +53,39 @@ fn looks_like_ad_domain(entry: &str) -> bool {
     ) || n.starts_with("ad.")
 }
 
-pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
-    let Some(d) = ctx.detection() else { return };
+/// A home domain that matches no observed enterprise network, with the nearest observed suffix.
+pub(super) struct Unmatched<'a> {
+    pub entry: &'a str,
+    pub span: crate::source::Span,
+    /// The nearest observed option 15 and a network that sends it.
+    pub nearest: Option<(String, &'a Network)>,
+}
+
+impl Unmatched<'_> {
+    /// "`ad.company.local` matches no observed network; nearest observed suffix `company.com`".
+    pub fn label(&self) -> String {
+        let mut label = format!("`{}` matches no observed network", self.entry.trim());
+        if let Some((suffix, _)) = &self.nearest {
+            label.push_str(&format!("; nearest observed suffix `{suffix}`"));
+        }
+        label
+    }
+
+    /// The warning about Active Directory names, when the entry looks like one.
+    pub fn ad_note(&self) -> Option<String> {
+        looks_like_ad_domain(self.entry)
+            .then(|| format!("`{}` looks like {AD_DOMAIN}", self.entry.trim()))
+    }
+}
+
+/// The entries that match none of the profile's observed enterprise networks (placeholders
+/// left out), and how many enterprise networks with option 15 there are to compare with.
+pub(super) fn unmatched<'a>(ctx: &Context<'a>) -> (Vec<Unmatched<'a>>, usize) {
+    let Some(d) = ctx.detection() else {
+        return (Vec::new(), 0);
+    };
     if d.algorithm != Algorithm::LocalDomains {
-        return;
+        return (Vec::new(), 0);
     }
     let verdicts = ctx.verdicts();
     let enterprise: Vec<&Network> = verdicts
@@ -61,40 +94,52 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         .filter(|n| n.is_enterprise() && n.suffix.is_some())
         .collect();
     if enterprise.is_empty() {
+        return (Vec::new(), 0);
+    }
+    let suffixes: Vec<String> = enterprise
+        .iter()
+        .filter_map(|n| n.suffix.as_deref().map(normalise))
+        .collect();
+    let found = d
+        .entries()
+        .filter_map(|(_, entry, span)| {
+            let e = normalise(entry);
+            let matched = suffixes.iter().any(|s| suffix_match(&e, s).matches());
+            (!e.is_empty() && !is_placeholder(entry) && !matched).then(|| Unmatched {
+                entry,
+                span: span.clone(),
+                nearest: nearest(entry, &enterprise),
+            })
+        })
+        .collect();
+    (found, enterprise.len())
+}
+
+pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
+    // Where enterprise networks come out outside, SL100 carries these entries in its label.
+    if !super::enterprise_network_outside::outside(ctx).is_empty() {
         return;
     }
-    for (_, entry, span) in d.entries() {
-        let e = normalise(entry);
-        if e.is_empty() || is_placeholder(entry) {
-            continue;
-        }
-        let matched = enterprise.iter().any(|n| {
-            n.suffix
-                .as_deref()
-                .is_some_and(|s| suffix_match(&e, &normalise(s)).matches())
-        });
-        if matched {
-            continue;
-        }
+    let (unmatched, enterprise) = unmatched(ctx);
+    for u in unmatched {
         let mut f = ctx
             .finding(
                 Code::SL102,
-                span.clone(),
+                u.span.clone(),
                 format!(
-                    "home domain `{}` matches none of the {} observed enterprise networks",
-                    entry.trim(),
-                    enterprise.len()
+                    "home domain `{}` matches none of the {enterprise} observed enterprise networks",
+                    u.entry.trim(),
                 ),
             )
             .label("matches no observed network")
-            .home_domain(entry);
-        if let Some((suffix, n)) = nearest(entry, &enterprise) {
+            .home_domain(u.entry);
+        if let Some((suffix, n)) = &u.nearest {
             let mut help = format!(
                 "the nearest observed option 15 is `{suffix}` (network `{}`)",
                 n.name
             );
-            if looks_like_ad_domain(entry) {
-                help.push_str("; this looks like an Active Directory or internal domain: AMT compares the DHCP option 15 suffix, not the AD domain or primary DNS suffix");
+            if looks_like_ad_domain(u.entry) {
+                help.push_str(&format!("; this looks like {AD_DOMAIN}"));
             }
             f = ctx.with_network(f.help(help), n);
         }
@@ -110,7 +155,7 @@ mod tests {
 
     #[test]
     fn names_the_nearest_suffix_for_the_ad_root_mistake() {
-        let p = profile(&["ad.company.local", "vpn.company.com"]);
+        let p = profile(&["ad.company.local", "company.com", "lab.example.org"]);
         let nets = [
             net("hq", Some("company.com"), Enterprise),
             net("vpn", Some("vpn.company.com"), Enterprise),
@@ -128,7 +173,11 @@ mod tests {
 
     #[test]
     fn prefers_shared_labels_then_edit_distance() {
-        let p = profile(&["site7.company.com"]);
+        let p = profile(&[
+            "site7.company.com",
+            "site7.company.net",
+            "site1.company.com",
+        ]);
         let nets = [
             net("a", Some("site7.company.net"), Enterprise),
             net("b", Some("site1.company.com"), Enterprise),
@@ -142,6 +191,29 @@ mod tests {
             "{:?}",
             f[0].help
         );
+    }
+
+    #[test]
+    fn left_to_sl100_when_an_enterprise_network_is_outside() {
+        let nets = [
+            net("hq", Some("company.com"), Enterprise),
+            net("lab", Some("lab.example.org"), Enterprise),
+        ];
+        // `lab` is outside: SL100 labels the unmatched entry, SL102 stays quiet.
+        let p = profile(&["ad.company.local", "company.com"]);
+        assert!(run_rule(Code::SL102, &p, Some(&nets)).is_empty());
+        let sl100 = run_rule(Code::SL100, &p, Some(&nets));
+        assert!(
+            sl100[0].related[0]
+                .label
+                .starts_with("`ad.company.local` matches no observed network"),
+            "{:?}",
+            sl100[0].related
+        );
+        // Every enterprise network inside: SL102 on its own, and no SL100.
+        let p = profile(&["ad.company.local", "company.com", "example.org"]);
+        assert_eq!(run_rule(Code::SL102, &p, Some(&nets)).len(), 1);
+        assert!(run_rule(Code::SL100, &p, Some(&nets)).is_empty());
     }
 
     #[test]
