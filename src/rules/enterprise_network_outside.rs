@@ -5,13 +5,14 @@ use super::{
 };
 use crate::diagnostic::{Code, Finding};
 use crate::dns_name::{canonical, suffix_match};
-use crate::observe::Network;
+use crate::observe::{Network, NetworkKind};
 use std::collections::{HashMap, HashSet};
 
 pub const DOC: Doc = Doc {
     summary: "An enterprise network whose DHCP option 15 matches no home domain: AMT believes it is outside there.",
     what: "For each observed enterprise network that sends option 15, scslint applies the modelled firmware \
-comparison (case-insensitive, one trailing dot ignored, whole labels from the right). If no home domain \
+comparison (whole labels from the right; a match that needs case folding or a trailing dot dropped \
+counts as inside but uncertain, SL003). If no home domain \
 matches, the device will believe it is outside the enterprise on that network. Profiles whose entries \
 are all console placeholders (SL009) are exempt: there \"always outside\" is the intent. One finding \
 per profile names all its outside networks (five, then \"and N more\") with their hosts, and labels \
@@ -21,7 +22,12 @@ address, and starts CIRA instead. Every LAN console then logs tcp_connect() and 
 while the host OS answers normally. The classic cause is the Active Directory root domain \
 (`ad.company.local`) configured where DHCP hands out `company.com`. Undoing it means reaching \
 every device through LMS on the host or over CIRA to Put a corrected list (a full unconfiguration \
-only where no console reaches the ME), so it is cheapest caught before rollout.",
+only where no console reaches the ME), so it is cheapest caught before rollout. On a `kind = \"vpn\"` \
+network the ME gets no DHCP: the home domains decide whether the host VPN counts as the enterprise, \
+and when none matches, consoles cannot use the host VPN and reach the ME only over CIRA. \
+scslint predicts from the list the firmware really gets (MeshCentral lower-cases and cuts it, SL011). \
+Source: Intel/Altiris \"Troubleshooting tcp_connect and WSMAN SOAP errors\"; IRG, Environment \
+Detection (the list must cover every host connection, VPN included); MeshCentral amtmanager.js.",
     fix: "Add the networks' option 15 suffixes (or a parent suffix that is yours) to the home domains. \
 The help names the entries to add, one per suffix; when several outside networks share a registrable \
 domain that no external network uses, it proposes that one too.",
@@ -64,10 +70,29 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             describe_networks(&outside)
         ),
     };
+    // What AMT does there: a LAN closes its ports; a host VPN is simply not the enterprise.
+    let (vpns, lans): (Vec<&Network>, Vec<&Network>) =
+        outside.iter().partition(|n| n.kind == NetworkKind::Vpn);
+    let effect = match (&lans[..], &vpns[..]) {
+        ([], [vpn, ..]) => vpn.outside_effect().to_owned(),
+        ([lan, ..], []) => lan.outside_effect().to_owned(),
+        ([lan, ..], [vpn, ..]) => format!(
+            "{}; on {}, {}",
+            lan.outside_effect(),
+            name_list(vpns.iter().map(|n| &n.name), MAX_NAMED),
+            vpn.outside_effect()
+        ),
+        ([], []) => return,
+    };
+    // Say so when the firmware gets another list than the file holds (MeshCentral).
+    let written = d
+        .written_note()
+        .map(|w| format!(" (predicted from the list the firmware gets: {w})"))
+        .unwrap_or_default();
     let mut f = ctx.finding(
         Code::SL100,
         d.span.clone(),
-        format!("{message}: AMT will believe it is outside there, close its local ports 16992-16995, and only CIRA will reach those devices"),
+        format!("{message}{written}: {effect}"),
     );
     // Entries that match no observed network are the likely mistake: label each where it stands.
     let mut label = format!(
@@ -213,6 +238,59 @@ mod tests {
     use super::super::test_support::*;
     use super::*;
     use crate::observe::Trust::*;
+
+    #[test]
+    fn says_what_happens_on_a_host_vpn_and_never_that_its_ports_close() {
+        let p = profile(&["company.com"]);
+        let mut vpn = net("vpn", Some("vpn.partner.example"), Enterprise);
+        vpn.kind = NetworkKind::Vpn;
+        let f = run_rule(Code::SL100, &p, Some(std::slice::from_ref(&vpn)));
+        assert!(
+            f[0].message
+                .contains("not count the host VPN as the enterprise"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            !f[0].message.contains("close its local ports"),
+            "{}",
+            f[0].message
+        );
+        let lan = net("plant", Some("plant.example"), Enterprise);
+        let f = run_rule(Code::SL100, &p, Some(&[lan, vpn]));
+        assert!(
+            f[0].message.contains("close its local ports 16992-16995, and only CIRA will reach those devices; on `vpn`, AMT will not count the host VPN"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn predicts_from_the_list_meshcentral_writes_and_says_so() {
+        let p = meshcentral(&[
+            "a.corp.com",
+            "b.corp.com",
+            "c.corp.com",
+            "d.corp.com",
+            "e.corp.com",
+        ]);
+        let nets = [net("site-e", Some("e.corp.com"), Enterprise)];
+        let f = run_rule(Code::SL100, &p, Some(&nets));
+        assert!(
+            f[0].message.contains("(predicted from the list the firmware gets: MeshCentral writes `a.corp.com`, `b.corp.com`, `c.corp.com`, `d.corp.com`)"),
+            "{}",
+            f[0].message
+        );
+        // The same list from an SCS profile reaches the firmware whole.
+        let p = profile(&[
+            "a.corp.com",
+            "b.corp.com",
+            "c.corp.com",
+            "d.corp.com",
+            "e.corp.com",
+        ]);
+        assert!(run_rule(Code::SL100, &p, Some(&nets)).is_empty());
+    }
 
     #[test]
     fn fires_for_the_articles_ad_root_domain_mistake() {
