@@ -305,3 +305,28 @@ pub fn render_config_errors(errors: &[crate::config::ConfigError], style: Style)
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Code;
+    use crate::source::{Encoding, SourceFile};
+
+    #[test]
+    fn related_places_in_one_file_share_a_snippet() {
+        let profile = SourceFile::new("p.xml", "corp.com\n".into(), Encoding::Utf8);
+        let observed = SourceFile::new("observed.toml", "a\nb\n".into(), Encoding::Utf8);
+        let f = Finding::new(Code::SL100, &profile, 0..8, "two networks outside")
+            .related(&observed, 0..1, "network `a` observed here")
+            .related(&observed, 2..3, "network `b` observed here");
+        let style = Style {
+            color: false,
+            width: 100,
+        };
+        let text = render_findings(&[f], style);
+        assert_eq!(text.matches("observed.toml").count(), 1, "{text}");
+        assert!(text.contains("2 places in this file"), "{text}");
+        assert!(text.contains("network `a` observed here"), "{text}");
+        assert!(text.contains("network `b` observed here"), "{text}");
+    }
+}
