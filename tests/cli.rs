@@ -41,7 +41,9 @@ fn demo_reports_every_planted_mistake_and_nothing_on_clean_profiles() {
         ("profiles/wsman/pc0423-ad-root.xml", "SL100"),
         ("profiles/wsman/lab-enumerate.xml", "SL010"),
         ("profiles/scs/berlin-branch.xml", "SL003"),
-        ("profiles/scs/berlin-branch.xml", "SL102"),
+        ("profiles/scs/berlin-branch.xml", "SL100"),
+        ("profiles/meshcentral/config.json", "SL011"),
+        ("profiles/meshcentral/config.json", "SL100"),
         ("profiles/scs/kiosk-static.xml", "SL008"),
         ("profiles/scs/field-laptops.xml", "SL007"),
         ("profiles/scs/all-sites.xml", "SL005"),
@@ -74,9 +76,40 @@ fn demo_reports_every_planted_mistake_and_nothing_on_clean_profiles() {
         !default_domain,
         "the clean MeshCentral default domain was reported"
     );
-    assert_eq!(report["summary"]["profiles"], 12);
-    assert_eq!(report["summary"]["networks"], 7);
-    // The article's mistake, underlined where it stands: one finding for the four networks it
+    assert_eq!(report["summary"]["profiles"], 13);
+    assert_eq!(report["summary"]["networks"], 8);
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    // The plant hands out `plant.corp.local`, declared enterprise: the clean profiles list
+    // `corp.local` and nothing calls the plant external.
+    assert!(
+        diagnostics
+            .iter()
+            .all(|d| d["code"] != "SL101" || !d["networks"].to_string().contains("plant-wired"))
+    );
+    // MeshCentral keeps four of the `plants` domain's five entries: the fifth is dropped, and
+    // the plant it was for is outside.
+    let plants: Vec<&serde_json::Value> = diagnostics
+        .iter()
+        .filter(|d| d["profile"] == "plants")
+        .collect();
+    let codes: Vec<&str> = plants.iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["SL100", "SL011"], "{plants:?}");
+    assert_eq!(plants[1]["home_domain"], "plant.corp.local");
+    assert!(
+        plants[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("MeshCentral writes `company.com`"),
+        "{}",
+        plants[0]
+    );
+    // Berlin's `Company.COM.` matches three networks only if the firmware folds case.
+    let berlin_sl003 = diagnostics.iter().find(|d| d["code"] == "SL003").unwrap();
+    assert_eq!(
+        berlin_sl003["networks"],
+        serde_json::json!(["corp-wifi", "hq-wired", "vpn"])
+    );
+    // The article's mistake, underlined where it stands: one finding for the five networks it
     // leaves outside, with the unmatched entry's advice in it rather than an SL102 of its own.
     let in_ad_root: Vec<&serde_json::Value> = report["diagnostics"]
         .as_array()
@@ -89,14 +122,20 @@ fn demo_reports_every_planted_mistake_and_nothing_on_clean_profiles() {
     assert_eq!(ad["code"], "SL100");
     assert_eq!(
         ad["networks"],
-        serde_json::json!(["berlin-wired", "corp-wifi", "hq-wired", "vpn"])
+        serde_json::json!([
+            "berlin-wired",
+            "corp-wifi",
+            "hq-wired",
+            "plant-wired",
+            "vpn"
+        ])
     );
     assert!(ad.get("network").is_none(), "{ad}");
     assert!(
         ad["message"]
             .as_str()
             .unwrap()
-            .contains("(965 hosts) match no home domain"),
+            .contains("(1029 hosts) match no home domain"),
         "{ad}"
     );
     assert_eq!(
@@ -113,11 +152,18 @@ fn demo_reports_every_planted_mistake_and_nothing_on_clean_profiles() {
     );
     assert!(
         ad["help"].as_str().unwrap().starts_with(
-            "add `company.com` to the home domains: it covers all 4 outside networks;"
+            "add `company.com` (for 4 networks) and `plant.corp.local` to the home domains;"
         ),
         "{ad}"
     );
-    assert_eq!(ad["related"].as_array().unwrap().len(), 4);
+    assert!(
+        ad["message"]
+            .as_str()
+            .unwrap()
+            .contains("on `vpn`, AMT will not count the host VPN"),
+        "{ad}"
+    );
+    assert_eq!(ad["related"].as_array().unwrap().len(), 5);
     assert_eq!(ad["related"][0]["path"], "profiles/observed.toml");
 }
 

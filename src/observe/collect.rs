@@ -536,12 +536,11 @@ fn assemble(mut acc: Acc, external: &ExternalSuffixes, dns: Option<&DnsCheck>) -
     }
     for (i, n) in networks.iter_mut().enumerate() {
         let seen = counted[i].len() as u64;
-        // Snapshot networks keep their own count when no new host joined them.
-        n.hosts = Some(if seen == 0 {
-            n.hosts.unwrap_or(0)
-        } else {
-            seen
-        });
+        // Snapshot networks keep their own count (or its absence: not counted is not empty)
+        // when no new host joined them.
+        if seen > 0 {
+            n.hosts = Some(seen);
+        }
         if n.sources.is_empty() {
             let mut s = std::mem::take(&mut suffix_sources[i]);
             s.sort();

@@ -9,7 +9,9 @@ use crate::observe::Network;
 pub const DOC: Doc = Doc {
     summary: "A home domain that matches no observed enterprise network; the help names the nearest observed suffix.",
     what: "An entry under which no observed enterprise network's option 15 falls. The help names the \
-nearest observed suffix, ranked by labels shared from the right, then by edit distance. Console \
+nearest observed suffix, ranked by labels shared from the right beyond the top-level one, then by \
+labels in common elsewhere (`company` in `ad.company.local` and `company.com`), then by edit \
+distance. Console \
 placeholders (SL009) are exempt. When an enterprise network of the profile comes out outside, the \
 entry is part of that mistake: SL100 labels it with the same advice and SL102 is not reported.",
     why: "This is how the article's mistake shows up before rollout: `ad.company.local` (the Active \
@@ -24,15 +26,33 @@ DNS Suffix\", not \"Primary Dns Suffix\"), or add the missing network to the obs
   → SL102: `ad.company.local` matches no enterprise network; nearest observed suffix: `company.com`"#,
 };
 
-/// The observed enterprise suffix closest to `entry`, and a network that sends it.
+/// Labels two names share anywhere but in the last position: `company` for `ad.company.local`
+/// and `company.com`, which share no label from the right (the AD root mistake).
+fn shared_inner_labels(a: &str, b: &str) -> usize {
+    let inner = |n: &str| -> Vec<String> {
+        let mut labels: Vec<String> = n.split('.').map(str::to_owned).collect();
+        labels.pop();
+        labels
+    };
+    let b = inner(b);
+    inner(a).iter().filter(|l| b.contains(l)).count()
+}
+
+/// The observed enterprise suffix closest to `entry`, and a network that sends it: most labels
+/// shared from the right beyond the top-level one, then most labels in common elsewhere, then
+/// fewest edits.
 fn nearest<'n>(entry: &str, networks: &[&'n Network]) -> Option<(String, &'n Network)> {
     let entry = normalise(entry);
     networks
         .iter()
         .filter_map(|n| n.suffix.as_deref().map(|s| (normalise(s), *n)))
         .min_by_key(|(s, n)| {
+            let right = shared_right_labels(&entry, s);
             (
-                std::cmp::Reverse(shared_right_labels(&entry, s)),
+                // A shared top-level label alone (`local`, `com`) says little.
+                std::cmp::Reverse(if right >= 2 { right } else { 0 }),
+                std::cmp::Reverse(shared_inner_labels(&entry, s)),
+                std::cmp::Reverse(right),
                 strsim::levenshtein(&entry, s),
                 s.clone(),
                 n.name.clone(),
@@ -160,7 +180,15 @@ mod tests {
             net("hq", Some("company.com"), Enterprise),
             net("vpn", Some("vpn.company.com"), Enterprise),
             net("lab", Some("lab.example.org"), Enterprise),
+            // Shares `local` from the right, but not the organisation's label.
+            net("plant", Some("plant.corp.local"), Enterprise),
         ];
+        let p = profile(&[
+            "ad.company.local",
+            "company.com",
+            "lab.example.org",
+            "plant.corp.local",
+        ]);
         let f = run_rule(Code::SL102, &p, Some(&nets));
         assert_eq!(f.len(), 1);
         let help = f[0].help.as_deref().unwrap();
