@@ -213,7 +213,7 @@ fn sarif_on_the_demo_describes_every_rule_used_and_points_into_the_repository() 
             "error" | "warning" | "note"
         ));
     }
-    // The article's mistake: one result for the four networks it leaves outside, each network
+    // The article's mistake: one result for the five networks it leaves outside, each network
     // in observed.toml a related location.
     let ad = results
         .iter()
@@ -221,9 +221,15 @@ fn sarif_on_the_demo_describes_every_rule_used_and_points_into_the_repository() 
         .unwrap();
     assert_eq!(
         ad["properties"]["networks"],
-        serde_json::json!(["berlin-wired", "corp-wifi", "hq-wired", "vpn"])
+        serde_json::json!([
+            "berlin-wired",
+            "corp-wifi",
+            "hq-wired",
+            "plant-wired",
+            "vpn"
+        ])
     );
-    assert_eq!(ad["relatedLocations"].as_array().unwrap().len(), 4);
+    assert_eq!(ad["relatedLocations"].as_array().unwrap().len(), 5);
     assert_eq!(
         ad["locations"][0]["physicalLocation"]["region"],
         serde_json::json!({"startLine": 15, "startColumn": 27, "endLine": 15, "endColumn": 43})

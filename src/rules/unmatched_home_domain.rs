@@ -175,7 +175,6 @@ mod tests {
 
     #[test]
     fn names_the_nearest_suffix_for_the_ad_root_mistake() {
-        let p = profile(&["ad.company.local", "company.com", "lab.example.org"]);
         let nets = [
             net("hq", Some("company.com"), Enterprise),
             net("vpn", Some("vpn.company.com"), Enterprise),
