@@ -13,7 +13,7 @@ static IP mode: on the wired interface the home domains are never compared, so A
 is outside there, and CIRA, which starts when AMT is outside, is not started from it. The wireless \
 interface is DHCP-only, so on Wi-Fi detection runs and the list still matters. A host on DHCP with a \
 static ME address is also the mixed set-up Intel discourages: the FQDN often resolves to an address \
-the ME does not hold, the classic cause of tcp_connect() errors. Source: IRG, Environment Detection \
+the ME does not hold, the classic cause of tcp_connect() errors.\nSource: IRG, Environment Detection \
 (\"does not take place when Intel AMT is configured for Static IP mode\"); IRG, wireless (DHCP only).",
     fix: "Use DHCP for the ME (with IP sync) wherever environment detection or remote access matters; \
 keep static addressing for fixed kiosks and servers that are always on the LAN, without CIRA.",

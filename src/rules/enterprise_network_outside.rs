@@ -25,7 +25,7 @@ every device through LMS on the host or over CIRA to Put a corrected list (a ful
 only where no console reaches the ME), so it is cheapest caught before rollout. On a `kind = \"vpn\"` \
 network the ME gets no DHCP: the home domains decide whether the host VPN counts as the enterprise, \
 and when none matches, consoles cannot use the host VPN and reach the ME only over CIRA. \
-scslint predicts from the list the firmware really gets (MeshCentral lower-cases and cuts it, SL011). \
+scslint predicts from the list the firmware really gets (MeshCentral lower-cases and cuts it, SL011).\n\
 Source: Intel/Altiris \"Troubleshooting tcp_connect and WSMAN SOAP errors\"; IRG, Environment \
 Detection (the list must cover every host connection, VPN included); MeshCentral amtmanager.js.",
     fix: "Add the networks' option 15 suffixes (or a parent suffix that is yours) to the home domains. \

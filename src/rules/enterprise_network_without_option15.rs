@@ -10,7 +10,7 @@ detection is enabled and whose IPv6 local prefixes (if any) do not cover the net
     why: "With no option 15 (and no DHCPv6 option 24, the other input Intel names) there is nothing \
 to compare the home domains with, so the ME believes it is outside on that network: ports \
 16992-16995 close there and LAN consoles fail with tcp_connect() errors. An error where devices \
-are (hosts above 0, or not counted); information for a scope where no device was seen. \
+are (hosts above 0, or not counted); information for a scope where no device was seen.\n\
 Source: IRG, Environment Detection (\"DHCPv4 option 15 and DHCPv6 option 24\").",
     fix: "Configure the DHCP scope to hand out the site's DNS suffix (option 15) and list it as a home \
 domain; for IPv6-only segments, list the router-advertised prefix under DetectionIPv6LocalPrefixes.",

@@ -15,7 +15,7 @@ names all such networks (five, then \"and N more\") with their hosts, and labels
 lets one in.",
     why: "On that network AMT believes it is at home: it opens ports 16992-16995 to whoever shares the \
 network and does not start CIRA, so the management console loses the device exactly when it is \
-away from the office.",
+away from the office.\nSource: IRG, Environment Detection (inside: local interface open, CIRA not started)",
     fix: "Make the home domains more specific (list `hq.corp.example.com` rather than `corp.example.com` \
 if the guest network is `guest.corp.example.com`), or have the guest network hand out a suffix outside \
 your home domains.",

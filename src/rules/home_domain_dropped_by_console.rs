@@ -15,7 +15,7 @@ left out here, naming the networks it would have matched. Repeats are left to SL
     why: "A dropped entry is a network where AMT believes it is outside although the file lists it: \
 its local ports close and only CIRA reaches the devices there (SL100 names those networks too). \
 When every entry is dropped, MeshCentral writes no list at all: devices keep whatever list they \
-have, or get a random 12-hex placeholder under a CIRA \"setup\" policy. \
+have, or get a random 12-hex placeholder under a CIRA \"setup\" policy.\n\
 Source: MeshCentral amtmanager.js (domain setup of amtmanager.environmentdetection).",
     fix: "Keep MeshCentral lists to at most 4 entries under 64 characters each, written as a JSON \
 array: replace site entries by their common parent suffix (`corp.example.com` covers \

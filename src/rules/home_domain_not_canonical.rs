@@ -16,7 +16,7 @@ A console that lower-cases the list itself (MeshCentral) makes upper case harmle
 boundary but compares bytes without folding case; how the firmware compares is undocumented. If \
 it compares bytes, `Company.COM.` never equals the option 15 `company.com`, and the device \
 believes it is outside on its own network. scslint therefore counts such a match as inside but \
-uncertain, and never advises deleting an entry whose only cover is one of these (SL004). \
+uncertain, and never advises deleting an entry whose only cover is one of these (SL004).\n\
 Source: Intel LMS `CompareSuffix`; MeshCentral amtmanager.js (lower-cases entries).",
     fix: "Write the entry exactly as DHCP option 15 spells it, in lower case, without dots at either \
 end; have DHCP hand out the suffix in lower case.",

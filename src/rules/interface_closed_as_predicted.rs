@@ -13,7 +13,7 @@ answers: a port refuses (the OS sends the reset) or the ME answers the RMCP pres
     why: "This is the troubleshooting article's failure, confirmed: the ME believes it is outside the \
 enterprise, so it closes its local management ports; consoles log tcp_connect() and WS-MAN SOAP \
 errors while the PC itself is fine. From outside the device, only CIRA (through the MPS) reaches \
-it; on the device itself, LMS still relays to the ME, which is how a console corrects the list. \
+it; on the device itself, LMS still relays to the ME, which is how a console corrects the list.\n\
 Source: Intel/Altiris \"Troubleshooting tcp_connect and WSMAN SOAP errors\"; IRG, Environment \
 Detection.",
     fix: "Add the network's option 15 suffix (named in the message) to the profile's home domains. \

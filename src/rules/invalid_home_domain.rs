@@ -16,7 +16,7 @@ fire once for the profile). Entries in DetectionIPv6LocalPrefixes must read as I
 cannot be a DNS name never matches, so it silently does nothing, or, if it was the only entry meant \
 for a site, makes AMT believe it is outside there: local ports 16992-16995 close and consoles see \
 tcp_connect() and SOAP errors. Fixing devices afterwards takes a console that still reaches the ME \
-(LMS on the host, or CIRA) to Put a corrected list. Source: IRG, Configuring Environment Detection \
+(LMS on the host, or CIRA) to Put a corrected list.\nSource: IRG, Configuring Environment Detection \
 (DetectionStrings are the suffixes DHCP hands out); RFC 1035 for the name syntax.",
     fix: "Write the DNS suffix the site's DHCP server hands out in option 15 (`ipconfig /all`, \
 \"Connection-specific DNS Suffix\"). Underscores, spaces and stray punctuation usually come from a \

@@ -12,7 +12,7 @@ DetectionStrings are compared with the profile's home domains as its console wri
 (MeshCentral lower-cases and keeps at most 4), normalised, order ignored.",
     why: "What the linter checked is not what the firmware does. The usual causes: the profile was \
 changed after the devices were configured, a console rewrote the list, or the devices were \
-configured with another profile. Source: IRG, AMT_EnvironmentDetectionSettingData (read live \
+configured with another profile.\nSource: IRG, AMT_EnvironmentDetectionSettingData (read live \
 over WS-Management); MeshCentral amtmanager.js (what it writes).",
     fix: "Decide which list is right. To push the profile's list, correct it in place: a \
 WS-Management Put of AMT_EnvironmentDetectionSettingData (what MeshCommander, MeshCentral and RPS \

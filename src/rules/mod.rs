@@ -711,6 +711,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn rules_whose_verdict_follows_firmware_and_consoles_cite_their_source() {
+        use Code::*;
+        for code in [
+            SL001, SL002, SL003, SL004, SL005, SL008, SL011, SL100, SL101, SL102, SL104, SL300,
+            SL302, SL305,
+        ] {
+            assert!(explain(code).contains("\nSource: "), "{code}");
+        }
+    }
+
+    #[test]
     fn device_and_agent_rules_cite_their_source_and_in_place_remedies() {
         for code in [
             Code::SL200,

@@ -13,7 +13,7 @@ pub const DOC: Doc = Doc {
 redundant entry also hints at a misunderstanding of the matching rule, which is label-wise from the \
 right: `corp.com` already covers every site below it. Only a byte-for-byte cover counts: a cover \
 that needs case folding or a trailing dot dropped is uncertain (SL003), so scslint never advises \
-deleting the entry that matches for certain. Source: Intel LMS `CompareSuffix` (compares bytes).",
+deleting the entry that matches for certain.\nSource: Intel LMS `CompareSuffix` (compares bytes).",
     fix: "Delete the duplicate or the covered entry, or, if the broader entry is a mistake, delete that one.",
     example: r#"  "environmentDetection": ["corp.com", "vpn.corp.com"]   // SL004: vpn.corp.com is covered by corp.com"#,
 };

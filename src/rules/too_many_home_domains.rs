@@ -8,7 +8,7 @@ pub const DOC: Doc = Doc {
     what: "A list longer than `[limits] max_home_domains` in scslint.toml (default 5).",
     why: "The firmware's entry count is undocumented; MeshCommander's editor accepts 5 entries and \
 MeshCentral 4. A longer list may be cut when applied by another console, and the entries lost are \
-networks where AMT will believe it is outside.",
+networks where AMT will believe it is outside.\nSource: MeshCommander editor (5 entries); MeshCentral amtmanager.js (4)",
     fix: "Replace site-specific entries by their common parent (`corp.example.com` covers \
 `site1.corp.example.com` … `site9.corp.example.com`), or raise the limit if your tooling is known to \
 accept more.",

@@ -18,7 +18,7 @@ entry is part of that mistake: SL100 labels it with the same advice and SL102 is
 Directory domain, the hosts' primary DNS suffix) configured where DHCP hands out `company.com`. AMT \
 compares option 15, the connection-specific suffix, so the entry matches nothing and the devices \
 believe they are outside on their own LAN. An unmatched entry can also be a typo, or a site that was \
-not observed.",
+not observed.\nSource: IRG, Configuring Environment Detection (the strings are the suffixes DHCP hands out)",
     fix: "Replace the entry with the suffix DHCP really hands out (`ipconfig /all`, \"Connection-specific \
 DNS Suffix\", not \"Primary Dns Suffix\"), or add the missing network to the observed file.",
     example: r#"  home domains: company.com, ad.company.local
