@@ -119,7 +119,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         ));
     }
     help.extend(ad.iter().filter_map(|u| u.ad_note()));
-    let f = f.label(label).help(help.join("; ")).group_key(GROUP);
+    let mut f = f.label(label).help(help.join("; ")).group_key(GROUP);
+    // One entry that matches no observed network is the likely mistake: the finding is about it.
+    if let [u] = &unmatched[..] {
+        f = f.home_domain(u.entry);
+    }
     out.push(ctx.with_networks(f, &outside));
 }
 
@@ -312,6 +316,8 @@ mod tests {
         assert_eq!(f[0].network.as_deref(), Some("hq-wired"));
         assert_eq!(f[0].networks, ["hq-wired"]);
         assert_eq!(f[0].group_key.as_deref(), Some(GROUP));
+        // The one entry that matches nothing is what the finding is about.
+        assert_eq!(f[0].home_domain.as_deref(), Some("ad.company.local"));
     }
 
     #[test]
