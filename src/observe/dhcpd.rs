@@ -894,6 +894,7 @@ fn scopes(root: &Node) -> Vec<Scope> {
         out.push(Scope {
             name: names.unique("server default".into()),
             suffix: Some(g.value.clone()),
+            search_v6: Vec::new(),
             ranges: Vec::new(),
             origin: g.origin.clone(),
         });
@@ -908,6 +909,7 @@ fn scopes(root: &Node) -> Vec<Scope> {
             } => Scope {
                 name: names.unique(name.clone()),
                 suffix: suffix.map(|s| s.value.clone()),
+                search_v6: Vec::new(),
                 ranges: ranges.clone(),
                 origin: origin.clone(),
             },
@@ -924,6 +926,7 @@ fn scopes(root: &Node) -> Vec<Scope> {
                 Scope {
                     name: names.unique(name.clone()),
                     suffix: suffix.map(|s| s.value.clone()),
+                    search_v6: Vec::new(),
                     ranges: ranges.clone(),
                     origin,
                 }

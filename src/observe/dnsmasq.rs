@@ -974,6 +974,7 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
         out.push(Scope {
             name: names.unique("server default".into()),
             suffix: Some(value.clone()),
+            search_v6: Vec::new(),
             ranges: Vec::new(),
             origin,
         });
@@ -987,6 +988,7 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
         out.push(Scope {
             name: names.unique(format!("dhcp-range {label}")),
             suffix: res.suffix(choice),
+            search_v6: Vec::new(),
             ranges: r.addresses.into_iter().collect(),
             origin: r.origin.clone(),
         });
@@ -1000,6 +1002,7 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
         out.push(Scope {
             name: names.unique(format!("domain {}", d.range)),
             suffix: res.suffix(choice),
+            search_v6: Vec::new(),
             ranges: vec![d.range],
             origin: d.origin.clone(),
         });
@@ -1020,6 +1023,7 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
             host_scopes.push(Scope {
                 name: names.unique(format!("host {}", h.name)),
                 suffix,
+                search_v6: Vec::new(),
                 ranges: vec![span],
                 origin: h.origin.clone(),
             });
@@ -1036,6 +1040,7 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
         out.push(Scope {
             name: names.unique(format!("tag {}", tags.join("+"))),
             suffix: o.value.clone(),
+            search_v6: Vec::new(),
             ranges: Vec::new(),
             origin: o.origin.clone(),
         });

@@ -230,6 +230,7 @@ pub fn read_source(source: &Source) -> Observed {
         out.networks.push(Network {
             name,
             suffix,
+            search_v6: Vec::new(),
             trust: entry.trust.unwrap_or(Trust::Enterprise),
             trust_origin: match entry.trust {
                 Some(_) => TrustOrigin::Declared,
