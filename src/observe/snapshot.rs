@@ -330,7 +330,7 @@ struct Written<'a> {
     host: &'a [HostEntry],
 }
 
-const HEADER: &str = "# Observed networks (DHCP option 15 per network) and flagged hosts, written by `scslint collect`.
+const HEADER: &str = "# Observed networks (DHCP option 15, DHCPv6 option 24 per network) and flagged hosts, written by `scslint collect`.
 # Re-run collect to refresh it; format: schemas/observed.schema.json.
 ";
 
