@@ -30,17 +30,21 @@ pub struct DetectionSettings<'a> {
     pub ipv6_prefixes: &'a [String],
 }
 
-/// What a network hands a device: its DHCPv4 option 15, and any router-advertised IPv6 prefixes.
+/// What a network hands a device: its DHCPv4 option 15, its DHCPv6 option 24 (domain search
+/// list), and any router-advertised IPv6 prefixes.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Attachment<'a> {
     pub option15: Option<&'a str>,
+    pub option24: &'a [String],
     pub ipv6_prefixes: &'a [Ipv6Net],
 }
 
 impl<'a> Attachment<'a> {
+    /// Only an option 15 (no option 24, no prefixes).
     pub fn suffix(option15: Option<&'a str>) -> Self {
         Attachment {
             option15,
+            option24: &[],
             ipv6_prefixes: &[],
         }
     }
@@ -51,10 +55,12 @@ pub enum InsideBy {
     /// Home-domain entry `index` equals or is a label suffix of option 15. `uncertain` when the
     /// match needs case folding, a trailing dot dropped or whitespace trimmed: Intel's host-side
     /// comparison (LMS `CompareSuffix`) compares bytes, and the firmware's is undocumented.
+    /// `option24` when the value matched was a DHCPv6 option 24 domain, not option 15.
     Domain {
         index: usize,
         exact: bool,
         uncertain: bool,
+        option24: bool,
     },
     /// IPv6 local prefix `index` contains a prefix the network advertises.
     Ipv6Prefix { index: usize },
@@ -122,15 +128,43 @@ pub fn parse_ipv6_prefix(raw: &str) -> Option<Ipv6Net> {
     format!("{addr}::/{len}").parse().ok()
 }
 
-fn inside_by_domain(index: usize, m: SuffixMatch, uncertain: bool) -> Verdict {
-    Verdict::Inside(InsideBy::Domain {
+/// Match one DHCP-supplied domain against the home domains: byte-for-byte matches first
+/// (certain), then those that need normalising (uncertain). Entries that end the value only as raw
+/// text are added to `raw_suffix_only`.
+fn match_domain(
+    strings: &[String],
+    value: &str,
+    option24: bool,
+    raw_suffix_only: &mut Vec<usize>,
+) -> Option<InsideBy> {
+    let inside = |index, m, uncertain| InsideBy::Domain {
         index,
         exact: m == SuffixMatch::Exact,
         uncertain,
-    })
+        option24,
+    };
+    for (index, entry) in strings.iter().enumerate() {
+        let m = suffix_match(entry, value);
+        if m.matches() {
+            return Some(inside(index, m, false));
+        }
+    }
+    let value = normalise(value);
+    for (index, entry) in strings.iter().enumerate() {
+        match suffix_match(&normalise(entry), &value) {
+            m @ (SuffixMatch::Exact | SuffixMatch::Label) => return Some(inside(index, m, true)),
+            SuffixMatch::RawOnly if !raw_suffix_only.contains(&index) => {
+                raw_suffix_only.push(index)
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
-/// Classify one network for one device's detection settings (DOMAIN §2, steps 1-9).
+/// Classify one network for one device's detection settings (DOMAIN §2, steps 1-9). Option 15 is
+/// tried first, then each option 24 domain in order (IRG, Environment Detection: the suffix
+/// "provided by DHCP server (DHCPv4 option 15 and DHCPv6 option 24)").
 pub fn classify(settings: &DetectionSettings, ip_mode: IpMode, net: &Attachment) -> Verdict {
     if ip_mode == IpMode::Static {
         return Verdict::NotEvaluated(NotEvaluated::StaticIp);
@@ -141,23 +175,12 @@ pub fn classify(settings: &DetectionSettings, ip_mode: IpMode, net: &Attachment)
     if settings.strings.is_empty() && settings.ipv6_prefixes.is_empty() {
         return Verdict::Disabled;
     }
-    // Byte-for-byte matches first (certain); then those that need normalising (uncertain).
-    let raw = net.option15.unwrap_or_default();
-    for (index, entry) in settings.strings.iter().enumerate() {
-        let m = suffix_match(entry, raw);
-        if m.matches() {
-            return inside_by_domain(index, m, false);
-        }
-    }
-    let value = net.option15.map(normalise).unwrap_or_default();
     let mut raw_suffix_only = Vec::new();
-    for (index, entry) in settings.strings.iter().enumerate() {
-        match suffix_match(&normalise(entry), &value) {
-            m @ (SuffixMatch::Exact | SuffixMatch::Label) => {
-                return inside_by_domain(index, m, true);
-            }
-            SuffixMatch::RawOnly => raw_suffix_only.push(index),
-            SuffixMatch::None => {}
+    let values = std::iter::once((net.option15.unwrap_or_default(), false))
+        .chain(net.option24.iter().map(|d| (d.as_str(), true)));
+    for (value, option24) in values {
+        if let Some(by) = match_domain(settings.strings, value, option24, &mut raw_suffix_only) {
+            return Verdict::Inside(by);
         }
     }
     for (index, prefix) in settings.ipv6_prefixes.iter().enumerate() {
@@ -191,6 +214,7 @@ mod tests {
             index,
             exact,
             uncertain: false,
+            option24: false,
         })
     }
 
@@ -199,6 +223,7 @@ mod tests {
             index,
             exact,
             uncertain: true,
+            option24: false,
         })
     }
 
@@ -465,6 +490,7 @@ mod tests {
         let advertised = ["2001:db8:1:4::/64".parse().unwrap()];
         let net = Attachment {
             option15: None,
+            option24: &[],
             ipv6_prefixes: &advertised,
         };
         assert_eq!(
@@ -474,6 +500,7 @@ mod tests {
         let foreign = ["2001:db8:2::/64".parse().unwrap()];
         let net = Attachment {
             option15: None,
+            option24: &[],
             ipv6_prefixes: &foreign,
         };
         assert!(classify(&settings, IpMode::Dhcp, &net).is_outside());
@@ -485,6 +512,68 @@ mod tests {
                 &Attachment::suffix(Some("company.com"))
             )
             .is_outside()
+        );
+    }
+
+    fn via_option24(option15: Option<&str>, option24: &[&str], home: &[&str]) -> Verdict {
+        let option24 = strings(option24);
+        let net = Attachment {
+            option15,
+            option24: &option24,
+            ipv6_prefixes: &[],
+        };
+        classify(&local(&strings(home)), IpMode::Dhcp, &net)
+    }
+
+    #[test]
+    fn option24_alone_puts_a_network_inside() {
+        let v = via_option24(None, &["lab.example", "corp.example"], &["corp.example"]);
+        assert_eq!(
+            v,
+            Verdict::Inside(InsideBy::Domain {
+                index: 0,
+                exact: true,
+                uncertain: false,
+                option24: true,
+            })
+        );
+        assert!(via_option24(None, &["lab.example"], &["corp.example"]).is_outside());
+        assert!(via_option24(None, &[], &["corp.example"]).is_outside());
+    }
+
+    #[test]
+    fn option15_is_tried_before_option24() {
+        let v = via_option24(Some("corp.example"), &["corp.example"], &["corp.example"]);
+        assert_eq!(v, inside(0, true));
+        // An uncertain option 15 match still comes before a certain option 24 one.
+        let v = via_option24(Some("CORP.example"), &["corp.example"], &["corp.example"]);
+        assert_eq!(v, uncertain(0, true));
+    }
+
+    #[test]
+    fn option24_matches_that_need_normalising_are_uncertain() {
+        let v = via_option24(
+            Some("hotel.example"),
+            &["Site7.Corp.Example."],
+            &["corp.example"],
+        );
+        assert_eq!(
+            v,
+            Verdict::Inside(InsideBy::Domain {
+                index: 0,
+                exact: false,
+                uncertain: true,
+                option24: true,
+            })
+        );
+        assert!(v.is_uncertain());
+        // Raw-only near misses are gathered from every value, once each.
+        let v = via_option24(Some("mycorp.com"), &["eu.mycorp.com"], &["corp.com"]);
+        assert_eq!(
+            v,
+            Verdict::Outside {
+                raw_suffix_only: vec![0]
+            }
         );
     }
 

@@ -486,6 +486,7 @@ fn assemble(mut acc: Acc, external: &ExternalSuffixes, dns: Option<&DnsCheck>) -
         networks.push(Network {
             name: format!("suffix {s}"),
             suffix: Some(s.clone()),
+            search_v6: Vec::new(),
             trust: Trust::Enterprise,
             trust_origin: TrustOrigin::Assumed,
             kind: NetworkKind::Lan,
@@ -729,7 +730,7 @@ fn networks_from_scopes(mut scopes: Vec<(Scope, bool)>) -> Vec<Network> {
     }
     let mut out: Vec<Network> = scopes
         .iter()
-        .filter(|s| s.suffix.is_some() || !s.ranges.is_empty())
+        .filter(|s| s.suffix.is_some() || !s.search_v6.is_empty() || !s.ranges.is_empty())
         .map(|s| {
             let name = if uses[s.name.as_str()] > 1 {
                 format!(
@@ -743,6 +744,7 @@ fn networks_from_scopes(mut scopes: Vec<(Scope, bool)>) -> Vec<Network> {
             Network {
                 name,
                 suffix: s.suffix.clone(),
+                search_v6: s.search_v6.clone(),
                 trust: Trust::Enterprise,
                 trust_origin: TrustOrigin::DhcpServer,
                 kind: NetworkKind::Lan,

@@ -124,6 +124,14 @@ impl Names {
     }
 }
 
+/// A DHCPv6 domain search list (option 24) as the servers' configuration files write it: names
+/// separated by commas, each quoted or not, cleaned like a suffix; empty entries are dropped.
+pub fn search_list(raw: &str) -> Vec<String> {
+    raw.split(',')
+        .filter_map(super::model::clean_suffix)
+        .collect()
+}
+
 /// A dotted-quad IPv4 address, surrounding whitespace ignored.
 pub fn ipv4(s: &str) -> Option<Ipv4Addr> {
     s.trim().parse().ok()
@@ -205,5 +213,14 @@ mod tests {
                 .unwrap_err()
                 .starts_with("cannot read included")
         );
+    }
+
+    #[test]
+    fn search_lists_split_on_commas_and_clean_each_name() {
+        assert_eq!(
+            search_list(" \"a.example.\", b.example ,, \"\""),
+            ["a.example", "b.example"]
+        );
+        assert!(search_list("").is_empty());
     }
 }

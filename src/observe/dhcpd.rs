@@ -9,13 +9,20 @@
 //!
 //! Scopes: every `subnet`; a `pool` or `host` whose option 15 differs from what it would
 //! otherwise get; a `class` / `subclass` that sets one (no ranges); `server default` for a global
-//! one. `subnet6`, `range6`, `option dhcp6.*`, conditional blocks (`if` / `elsif` / `else`) and
-//! other blocks (`failover`, `key`, `zone`, `on` …) are skipped without a problem. Option 15 is
-//! one text value: quoted, or an unquoted name as ISC dhcpd also accepts; a value holding spaces
-//! is kept as written for the caller to judge.
+//! one. Conditional blocks (`if` / `elsif` / `else`) and other blocks (`failover`, `key`, `zone`,
+//! `on` …) are skipped without a problem. Option 15 is one text value: quoted, or an unquoted name
+//! as ISC dhcpd also accepts; a value holding spaces is kept as written for the caller to judge.
+//!
+//! DHCPv6 (`dhcpd -6`, dhcpd.conf(5) and dhcp-options(5)): every `subnet6` is a scope named
+//! `subnet6 PREFIX`, without IPv4 ranges, with the option 24 it hands out
+//! (`option dhcp6.domain-search "a.example", "b.example";`) after the same inheritance as option
+//! 15: global → `shared-network` / `group` → `subnet6` → `pool6` (a pool with a list of its own is
+//! a scope of its own, named by its first `range6`). A global list is `server default (DHCPv6)`.
+//! Other `dhcp6.*` options, `range6`, `prefix6` and hosts' v6 options are not read.
 
 use super::dhcp_common::{self, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
+use ipnet::Ipv6Net;
 use std::net::Ipv4Addr;
 use std::path::Path;
 
@@ -312,6 +319,13 @@ struct Setting {
     origin: Origin,
 }
 
+/// A scope's own DHCPv6 option 24: the domain search list.
+#[derive(Debug, Clone)]
+struct SearchSetting {
+    values: Vec<String>,
+    origin: Origin,
+}
+
 #[derive(Debug)]
 enum Kind {
     Root,
@@ -319,6 +333,10 @@ enum Kind {
     /// `None`: the declaration was unusable and its contents are ignored.
     Subnet(Option<Ipv4Range>),
     Pool,
+    /// `None`: the prefix was unusable and the declaration's contents are ignored.
+    Subnet6(Option<Ipv6Net>),
+    /// `pool6`, named by its first `range6` when it has one.
+    Pool6(Option<String>),
     Group,
     Host(String),
     Class(String),
@@ -331,6 +349,8 @@ struct Node {
     opened: Origin,
     /// The node's own option 15; a later statement in the same scope replaces an earlier one.
     own: Option<Setting>,
+    /// The node's own option 24 (`dhcp6.domain-search`), replaced the same way.
+    own_v6: Option<SearchSetting>,
     /// `range` statements (pools) or IPv4 fixed addresses (hosts).
     ranges: Vec<Ipv4Range>,
     children: Vec<Node>,
@@ -342,6 +362,7 @@ impl Node {
             kind,
             opened,
             own: None,
+            own_v6: None,
             ranges: Vec::new(),
             children: Vec::new(),
         }
@@ -517,12 +538,36 @@ impl Reader {
             "shared-network" => Kind::SharedNetwork(name(1)),
             "subnet" => Kind::Subnet(self.subnet(header, path)),
             "pool" => Kind::Pool,
+            "subnet6" => Kind::Subnet6(self.subnet6(header, path)),
+            "pool6" => Kind::Pool6(None),
             "group" => Kind::Group,
             "host" => Kind::Host(name(1)),
             "class" => Kind::Class(name(1)),
             "subclass" => Kind::Class(format!("{}, subclass {}", name(1), name(2))),
             _ => Kind::Skipped,
         }
+    }
+
+    /// `subnet6 PREFIX/LENGTH`.
+    fn subnet6(&mut self, header: &[Token], path: &Path) -> Option<Ipv6Net> {
+        let first = header.first()?;
+        let (Some(prefix), None) = (header.get(1), header.get(2)) else {
+            let msg = format!(
+                "`{}` is not `subnet6 PREFIX/LENGTH`; the subnet and its contents are ignored",
+                describe(header)
+            );
+            self.problem(path, first, msg);
+            return None;
+        };
+        let net = prefix.text().and_then(|t| t.parse::<Ipv6Net>().ok());
+        if net.is_none() {
+            let msg = format!(
+                "`{}` is not an IPv6 prefix like 2001:db8:1::/64; the subnet and its contents are ignored",
+                prefix.shown()
+            );
+            self.problem(path, prefix, msg);
+        }
+        net.map(|n| n.trunc())
     }
 
     /// `subnet ADDRESS netmask MASK`.
@@ -585,6 +630,12 @@ impl Reader {
             "include" => self.include(stmt, path, node, depth),
             "option" => self.option(stmt, path, node),
             "range" => self.range(stmt, path, node),
+            "range6" => {
+                if let Kind::Pool6(label @ None) = &mut node.kind {
+                    let words: Vec<String> = stmt.iter().skip(1).map(Token::shown).collect();
+                    *label = Some(words.join(" "));
+                }
+            }
             "fixed-address" => {
                 let addresses = stmt.iter().skip(1).filter_map(Token::ipv4);
                 node.ranges
@@ -626,12 +677,15 @@ impl Reader {
         }
     }
 
-    /// `option domain-name "…";` (also `dhcp.domain-name`); definitions (`code 15 = …`) and every
-    /// other option are ignored.
+    /// `option domain-name "…";` (also `dhcp.domain-name`) and `option dhcp6.domain-search "…",
+    /// "…";`; definitions (`code 15 = …`) and every other option are ignored.
     fn option(&mut self, stmt: &[Token], path: &Path, node: &mut Node) {
         let (Some(first), Some(name)) = (stmt.first(), stmt.get(1)) else {
             return;
         };
+        if name.is_word("dhcp6.domain-search") {
+            return self.domain_search(stmt, path, node);
+        }
         if !(name.is_word("domain-name") || name.is_word("dhcp.domain-name")) {
             return;
         }
@@ -659,6 +713,28 @@ impl Reader {
             }
             None => self.problem(path, value, "`option domain-name` is empty; ignored"),
         }
+    }
+
+    /// `option dhcp6.domain-search "a.example", "b.example";`: a comma-separated list of names.
+    fn domain_search(&mut self, stmt: &[Token], path: &Path, node: &mut Node) {
+        let (Some(first), Some(name)) = (stmt.first(), stmt.get(1)) else {
+            return;
+        };
+        let args = stmt.get(2..).unwrap_or(&[]);
+        if args.first().is_some_and(|t| t.is_word("code")) {
+            return;
+        }
+        let text: Vec<&str> = args.iter().filter_map(Token::text).collect();
+        let values = dhcp_common::search_list(&text.join(","));
+        if values.is_empty() {
+            let msg = "`option dhcp6.domain-search` has no domain; ignored";
+            self.problem(path, args.first().unwrap_or(name), msg);
+            return;
+        }
+        node.own_v6 = Some(SearchSetting {
+            values,
+            origin: Origin::new(path, first.line),
+        });
     }
 
     /// `range [dynamic-bootp] LOW [HIGH];`
@@ -841,7 +917,7 @@ impl<'a> Walk<'a> {
                     });
                 }
             }
-            Kind::Subnet(None) | Kind::Skipped => {}
+            Kind::Subnet(None) | Kind::Skipped | Kind::Subnet6(_) | Kind::Pool6(_) => {}
         }
     }
 
@@ -880,6 +956,53 @@ impl<'a> Walk<'a> {
     }
 }
 
+fn same_list(a: Option<&SearchSetting>, b: Option<&SearchSetting>) -> bool {
+    let a = a.map_or(&[][..], |s| &s.values);
+    let b = b.map_or(&[][..], |s| &s.values);
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.eq_ignore_ascii_case(b))
+}
+
+/// The DHCPv6 scopes under `node`: each `subnet6` with the option 24 it inherits, and the `pool6`
+/// blocks whose own list differs.
+fn v6_scopes<'a>(
+    node: &'a Node,
+    inherited: Option<&'a SearchSetting>,
+    prefix: &str,
+    out: &mut Vec<(String, Option<&'a SearchSetting>, Origin)>,
+) {
+    let own = node.own_v6.as_ref();
+    let effective = own.or(inherited);
+    let origin = || own.map_or_else(|| node.opened.clone(), |s| s.origin.clone());
+    match &node.kind {
+        Kind::Root | Kind::Group => {
+            for child in &node.children {
+                v6_scopes(child, effective, prefix, out);
+            }
+        }
+        Kind::SharedNetwork(name) => {
+            let prefix = format!("{prefix}{}, ", labelled("shared-network", name));
+            for child in &node.children {
+                v6_scopes(child, effective, &prefix, out);
+            }
+        }
+        Kind::Subnet6(Some(net)) => {
+            let name = format!("{prefix}subnet6 {net}");
+            out.push((name.clone(), effective, origin()));
+            let prefix = format!("{name}, ");
+            for child in &node.children {
+                v6_scopes(child, effective, &prefix, out);
+            }
+        }
+        Kind::Pool6(label) if own.is_some() && !same_list(own, inherited) => {
+            let label = label
+                .as_deref()
+                .map_or("pool6".into(), |r| format!("pool6 {r}"));
+            out.push((format!("{prefix}{label}"), own, origin()));
+        }
+        _ => {}
+    }
+}
+
 fn scopes(root: &Node) -> Vec<Scope> {
     let global = root.own.as_ref();
     let mut walk = Walk {
@@ -894,6 +1017,7 @@ fn scopes(root: &Node) -> Vec<Scope> {
         out.push(Scope {
             name: names.unique("server default".into()),
             suffix: Some(g.value.clone()),
+            search_v6: Vec::new(),
             ranges: Vec::new(),
             origin: g.origin.clone(),
         });
@@ -908,6 +1032,7 @@ fn scopes(root: &Node) -> Vec<Scope> {
             } => Scope {
                 name: names.unique(name.clone()),
                 suffix: suffix.map(|s| s.value.clone()),
+                search_v6: Vec::new(),
                 ranges: ranges.clone(),
                 origin: origin.clone(),
             },
@@ -924,12 +1049,31 @@ fn scopes(root: &Node) -> Vec<Scope> {
                 Scope {
                     name: names.unique(name.clone()),
                     suffix: suffix.map(|s| s.value.clone()),
+                    search_v6: Vec::new(),
                     ranges: ranges.clone(),
                     origin,
                 }
             }
         };
         out.push(scope);
+    }
+    let mut v6 = Vec::new();
+    if let Some(g) = &root.own_v6 {
+        v6.push((
+            "server default (DHCPv6)".to_owned(),
+            Some(g),
+            g.origin.clone(),
+        ));
+    }
+    v6_scopes(root, None, "", &mut v6);
+    for (name, search, origin) in v6 {
+        out.push(Scope {
+            name: names.unique(name),
+            suffix: None,
+            search_v6: search.map(|s| s.values.clone()).unwrap_or_default(),
+            ranges: Vec::new(),
+            origin,
+        });
     }
     out
 }
@@ -967,9 +1111,11 @@ mod tests {
                 "host ceo-laptop | exec.company.com | 10.1.4.10/32 | dhcpd.conf:66",
                 "client-class voip-phones | phones.company.com |  | dhcpd.conf:77",
                 "subnet 10.2.0.0/23 | berlin.company.com | 10.2.0.0/23 | branch.conf:3",
+                "subnet6 2001:db8:1::/64 | - |  | dhcpd.conf:82",
             ]
         );
-        let branch = p.scopes.last().unwrap();
+        assert_eq!(p.scopes.last().unwrap().search_v6, ["company.com"]);
+        let branch = &p.scopes[p.scopes.len() - 2];
         assert_eq!(
             branch.origin.path,
             dhcp_fixtures().join("sites/branch.conf")
@@ -990,8 +1136,12 @@ mod tests {
         assert!(p.problems.is_empty(), "{:?}", problem_lines(&p));
         assert_eq!(
             summary(&p),
-            ["subnet 10.0.0.0/24 | - | 10.0.0.0/24 | dhcpd.conf:7"]
+            [
+                "subnet 10.0.0.0/24 | - | 10.0.0.0/24 | dhcpd.conf:7",
+                "server default (DHCPv6) | - |  | dhcpd.conf:4"
+            ]
         );
+        assert_eq!(p.scopes[1].search_v6, ["v6.example"]);
     }
 
     #[test]
@@ -1384,7 +1534,63 @@ mod tests {
              on commit { set x = \"y\"; }\n",
         );
         assert!(p.problems.is_empty(), "{:?}", problem_lines(&p));
-        assert!(p.scopes.is_empty());
+        // The subnet6 is a scope, but one that hands out no option 24.
+        let names: Vec<_> = p.scopes.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["subnet6 2001:db8::/64"]);
+        assert!(p.scopes[0].search_v6.is_empty() && p.scopes[0].ranges.is_empty());
+    }
+
+    #[test]
+    fn subnet6_scopes_inherit_option_24() {
+        let p = inline(
+            "option dhcp6.domain-search \"corp.example\", \"lab.corp.example.\";\n\
+             subnet 10.1.4.0 netmask 255.255.255.0 { option domain-name \"corp.example\"; }\n\
+             shared-network hq {\n\
+               option dhcp6.domain-search \"hq.corp.example\";\n\
+               subnet6 2001:db8:1::/64 { range6 2001:db8:1::10 2001:db8:1::ff; }\n\
+             }\n\
+             subnet6 2001:db8:2::/64 {\n\
+               pool6 { range6 2001:db8:2::100 2001:db8:2::1ff; option dhcp6.domain-search \"guest.example\"; }\n\
+               pool6 { range6 2001:db8:2::200 2001:db8:2::2ff; }\n\
+             }\n\
+             subnet6 2001:db8:3::1/64 { option dhcp6.domain-search \"\"; }\n\
+             subnet6 10.9.0.0/24 { }\n",
+        );
+        let got: Vec<(&str, Option<&str>, Vec<&str>)> = p
+            .scopes
+            .iter()
+            .map(|s| {
+                let list = s.search_v6.iter().map(String::as_str).collect();
+                (s.name.as_str(), s.suffix.as_deref(), list)
+            })
+            .collect();
+        let corp = vec!["corp.example", "lab.corp.example"];
+        assert_eq!(
+            got,
+            vec![
+                ("subnet 10.1.4.0/24", Some("corp.example"), vec![]),
+                ("server default (DHCPv6)", None, corp.clone()),
+                (
+                    "shared-network hq, subnet6 2001:db8:1::/64",
+                    None,
+                    vec!["hq.corp.example"]
+                ),
+                ("subnet6 2001:db8:2::/64", None, corp.clone()),
+                (
+                    "subnet6 2001:db8:2::/64, pool6 2001:db8:2::100 2001:db8:2::1ff",
+                    None,
+                    vec!["guest.example"]
+                ),
+                ("subnet6 2001:db8:3::/64", None, corp),
+            ]
+        );
+        assert_eq!(
+            problem_lines(&p),
+            vec![
+                "dhcpd.conf:11:55 `option dhcp6.domain-search` has no domain; ignored".to_owned(),
+                "dhcpd.conf:12:9 `10.9.0.0/24` is not an IPv6 prefix like 2001:db8:1::/64; the subnet and its contents are ignored".to_owned(),
+            ]
+        );
     }
 
     #[test]

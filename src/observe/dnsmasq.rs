@@ -27,6 +27,14 @@
 //! (`host NAME`); a tagged option 15 that decides none of these (`tag NAME`, no ranges); and
 //! `server default` for what an untagged client gets. Each scope's origin is the line that
 //! declares it (`dhcp-range`, `domain`, `dhcp-host`, `dhcp-option`, or the global statement).
+//!
+//! DHCPv6 (dnsmasq(8) `--dhcp-range` IPv6 forms and `--dhcp-option`): every IPv6 `dhcp-range`
+//! (`START[,END|,constructor:IF][,MODE][,PREFIX-LEN][,LEASE]`, start possibly a partial address
+//! such as `::1` with a constructor) is a scope named by its addresses, with no IPv4 ranges, and
+//! the option 24 it hands out: the `dhcp-option=option6:domain-search,…` (or `option6:24`) picked
+//! by the same tag rules as option 15 above. `ra-only` ranges do no DHCPv6 and are skipped. An
+//! untagged option 24 is also `server default (DHCPv6)`. `domain=` is a DHCPv4 option 15 source
+//! only here; what dnsmasq derives from it for DHCPv6 is not modelled.
 
 use super::dhcp_common::{self, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
@@ -299,11 +307,11 @@ impl Tag {
     }
 }
 
-/// A `dhcp-option` for option 15.
+/// A `dhcp-option` for option 15, or (in [`Config::options_v6`]) for option 24.
 #[derive(Debug)]
 struct Opt15 {
     tags: Vec<Tag>,
-    /// `None`: the line gives an empty value.
+    /// `None`: the line gives an empty value. For option 24, the comma-separated list as given.
     value: Option<String>,
     origin: Origin,
 }
@@ -319,6 +327,11 @@ impl Opt15 {
             .iter()
             .all(|t| set.contains(&t.name.as_str()) != t.negated)
     }
+}
+
+/// The names of the tags a filter requires to be set.
+fn positive_names(tags: &[Tag]) -> impl Iterator<Item = &str> {
+    tags.iter().filter(|t| !t.negated).map(|t| t.name.as_str())
 }
 
 #[derive(Debug)]
@@ -348,11 +361,17 @@ impl DhcpRange {
     }
 
     fn filter_names(&self) -> impl Iterator<Item = &str> {
-        self.filters
-            .iter()
-            .filter(|t| !t.negated)
-            .map(|t| t.name.as_str())
+        positive_names(&self.filters)
     }
+}
+
+/// An IPv6 `dhcp-range`: only its name and tags matter here.
+#[derive(Debug)]
+struct DhcpRange6 {
+    label: String,
+    set: Option<String>,
+    filters: Vec<Tag>,
+    origin: Origin,
 }
 
 #[derive(Debug)]
@@ -368,7 +387,10 @@ struct Config {
     global_domain: Option<Setting>,
     domains: Vec<RangedDomain>,
     options: Vec<Opt15>,
+    /// `dhcp-option=option6:domain-search,…` lines.
+    options_v6: Vec<Opt15>,
     ranges: Vec<DhcpRange>,
+    ranges_v6: Vec<DhcpRange6>,
     hosts: Vec<DhcpHost>,
 }
 
@@ -513,15 +535,16 @@ impl Reader {
             let t = f.text.as_str();
             let lower = t.to_ascii_lowercase();
             if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
-                found = Some((t.parse::<u32>().ok() == Some(15), i));
+                found = Some((t.parse::<u32>().ok() == Some(15), false, i));
                 break;
             }
             if let Some(name) = lower.strip_prefix("option:") {
-                found = Some((name == "domain-name", i));
+                found = Some((name == "domain-name", false, i));
                 break;
             }
-            if lower.starts_with("option6:") {
-                return;
+            if let Some(name) = lower.strip_prefix("option6:") {
+                found = Some((false, matches!(name, "domain-search" | "24"), i));
+                break;
             }
             if ["vendor:", "encap:", "vi-encap:"]
                 .iter()
@@ -536,7 +559,7 @@ impl Reader {
                 .unwrap_or(t);
             tags.extend(Tag::parse(name));
         }
-        let Some((is_15, at)) = found else {
+        let Some((is_15, is_24, at)) = found else {
             let msg = format!(
                 "`{}` names no option number or `option:NAME`; ignored",
                 d.key
@@ -544,7 +567,7 @@ impl Reader {
             self.problem(path, d.line, d.key_col, msg);
             return;
         };
-        if !is_15 || sub_option {
+        if !(is_15 || is_24) || sub_option {
             return;
         }
         let raw = d
@@ -554,9 +577,15 @@ impl Reader {
             .map(|f| f.text.as_str())
             .collect::<Vec<_>>()
             .join(",");
-        self.cfg.options.push(Opt15 {
+        let (list, value) = if is_24 {
+            let empty = dhcp_common::search_list(&raw).is_empty();
+            (&mut self.cfg.options_v6, (!empty).then_some(raw))
+        } else {
+            (&mut self.cfg.options, clean_suffix(&raw))
+        };
+        list.push(Opt15 {
             tags,
-            value: clean_suffix(&raw),
+            value,
             origin: Origin::new(path, d.line),
         });
     }
@@ -589,6 +618,7 @@ impl Reader {
             return;
         };
         if start_f.text.parse::<Ipv6Addr>().is_ok() {
+            self.range6(path, d, addr, set, filters);
             return;
         }
         let Some(start) = dhcp_common::ipv4(&start_f.text) else {
@@ -631,6 +661,36 @@ impl Reader {
             },
             start,
             subnet,
+            set,
+            filters,
+            origin: Origin::new(path, d.line),
+        });
+    }
+
+    /// An IPv6 `dhcp-range`: `START[,END|,constructor:IF][,MODE…][,PREFIX-LEN][,LEASE]`.
+    fn range6(
+        &mut self,
+        path: &Path,
+        d: &Directive,
+        addr: &[Field],
+        set: Option<String>,
+        filters: Vec<Tag>,
+    ) {
+        let lower = |f: &Field| f.text.to_ascii_lowercase();
+        if addr.iter().any(|f| lower(f) == "ra-only") {
+            return;
+        }
+        let mut label = addr.first().map(|f| f.text.clone()).unwrap_or_default();
+        if let Some(second) = addr.get(1)
+            && second.text.parse::<Ipv6Addr>().is_ok()
+        {
+            label = format!("{label}-{}", second.text);
+        }
+        if let Some(c) = addr.iter().find(|f| lower(f).starts_with("constructor:")) {
+            label = format!("{label} {}", c.text);
+        }
+        self.cfg.ranges_v6.push(DhcpRange6 {
+            label,
             set,
             filters,
             origin: Origin::new(path, d.line),
@@ -974,6 +1034,7 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
         out.push(Scope {
             name: names.unique("server default".into()),
             suffix: Some(value.clone()),
+            search_v6: Vec::new(),
             ranges: Vec::new(),
             origin,
         });
@@ -987,6 +1048,7 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
         out.push(Scope {
             name: names.unique(format!("dhcp-range {label}")),
             suffix: res.suffix(choice),
+            search_v6: Vec::new(),
             ranges: r.addresses.into_iter().collect(),
             origin: r.origin.clone(),
         });
@@ -1000,6 +1062,7 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
         out.push(Scope {
             name: names.unique(format!("domain {}", d.range)),
             suffix: res.suffix(choice),
+            search_v6: Vec::new(),
             ranges: vec![d.range],
             origin: d.origin.clone(),
         });
@@ -1020,12 +1083,47 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
             host_scopes.push(Scope {
                 name: names.unique(format!("host {}", h.name)),
                 suffix,
+                search_v6: Vec::new(),
                 ranges: vec![span],
                 origin: h.origin.clone(),
             });
         }
     }
     out.extend(host_scopes);
+
+    let search = |first: &[&str], context: &[&str]| {
+        pick_option(&cfg.options_v6, first, context)
+            .and_then(|i| cfg.options_v6.get(i))
+            .map(|o| {
+                (
+                    o.value.as_deref().map(dhcp_common::search_list),
+                    o.origin.clone(),
+                )
+            })
+    };
+    if let Some((Some(list), origin)) = search(&[], &[]) {
+        out.push(Scope {
+            name: names.unique("server default (DHCPv6)".into()),
+            suffix: None,
+            search_v6: list,
+            ranges: Vec::new(),
+            origin,
+        });
+    }
+    for r in &cfg.ranges_v6 {
+        let first: Vec<&str> = positive_names(&r.filters).collect();
+        let context: Vec<&str> = r.set.as_deref().into_iter().collect();
+        let list = search(&first, &context)
+            .and_then(|(l, _)| l)
+            .unwrap_or_default();
+        out.push(Scope {
+            name: names.unique(format!("dhcp-range {}", r.label)),
+            suffix: None,
+            search_v6: list,
+            ranges: Vec::new(),
+            origin: r.origin.clone(),
+        });
+    }
 
     for (i, o) in cfg.options.iter().enumerate() {
         let decided = res.used.get(i).copied().unwrap_or(true);
@@ -1036,6 +1134,7 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
         out.push(Scope {
             name: names.unique(format!("tag {}", tags.join("+"))),
             suffix: o.value.clone(),
+            search_v6: Vec::new(),
             ranges: Vec::new(),
             origin: o.origin.clone(),
         });
@@ -1247,8 +1346,54 @@ mod tests {
         assert!(p.problems.is_empty(), "{:?}", problem_lines(&p));
         assert_eq!(
             summary(&p),
-            ["dhcp-range 10.0.0.10-10.0.0.20 | - | 10.0.0.10-10.0.0.20 | dnsmasq.conf:2"]
+            [
+                "dhcp-range 10.0.0.10-10.0.0.20 | - | 10.0.0.10-10.0.0.20 | dnsmasq.conf:2",
+                "server default (DHCPv6) | - |  | dnsmasq.conf:8",
+            ]
         );
+        assert_eq!(p.scopes[0].search_v6, Vec::<String>::new());
+        assert_eq!(p.scopes[1].search_v6, ["v6.example"]);
+    }
+
+    #[test]
+    fn ipv6_ranges_get_option_24_by_tag() {
+        let p = inline(
+            "dhcp-option=option6:domain-search,corp.example,\"lab.corp.example.\"\n\
+             dhcp-option=tag:guest,option6:24,guest.example\n\
+             dhcp-option=tag:lab,option6:domain-search\n\
+             dhcp-range=::1,::400,constructor:eth0,ra-stateless\n\
+             dhcp-range=set:guest,2001:db8:2::10,2001:db8:2::ff,64\n\
+             dhcp-range=tag:lab,2001:db8:3::10,2001:db8:3::ff\n\
+             dhcp-range=::,constructor:eth1,ra-only\n\
+             dhcp-range=10.0.0.10,10.0.0.20\n",
+        );
+        assert!(p.problems.is_empty(), "{:?}", problem_lines(&p));
+        let got: Vec<(&str, Vec<&str>)> = p
+            .scopes
+            .iter()
+            .map(|s| {
+                (
+                    s.name.as_str(),
+                    s.search_v6.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        let corp = vec!["corp.example", "lab.corp.example"];
+        assert_eq!(
+            got,
+            vec![
+                ("dhcp-range 10.0.0.10-10.0.0.20", vec![]),
+                ("server default (DHCPv6)", corp.clone()),
+                ("dhcp-range ::1-::400 constructor:eth0", corp),
+                (
+                    "dhcp-range 2001:db8:2::10-2001:db8:2::ff",
+                    vec!["guest.example"]
+                ),
+                // A tagged empty option 24 wins for its tag: the range hands out none.
+                ("dhcp-range 2001:db8:3::10-2001:db8:3::ff", vec![]),
+            ]
+        );
+        assert!(p.scopes.iter().all(|s| s.suffix.is_none()));
     }
 
     #[test]
@@ -1268,8 +1413,12 @@ mod tests {
             [
                 "dhcp-range 10.0.9.0/24 | global.example | 10.0.9.0/24 | dnsmasq.conf:5",
                 "dhcp-range 10.0.8.0 | global.example |  | dnsmasq.conf:6",
+                "dhcp-range ::1-::400 constructor:eth0 | - |  | dnsmasq.conf:2",
+                "dhcp-range 2001:db8::10-2001:db8::ff | - |  | dnsmasq.conf:3",
             ]
         );
+        // No option 24 is configured: the IPv6 ranges hand out none.
+        assert!(p.scopes.iter().all(|s| s.search_v6.is_empty()));
     }
 
     #[test]

@@ -4,11 +4,18 @@
 //! One scope per `subnet4` entry with its effective option 15 (`domain-name`, code 15) after
 //! inheritance: global, shared network, subnet, pool, reservation. Pools and reservations that set
 //! a different value of their own, client classes that set one and a global value get scopes of
-//! their own. `Dhcp6` and the other Kea daemons' sections are skipped.
+//! their own.
+//!
+//! The `Dhcp6` section (in the same file or its own) gives one scope per `subnet6` entry with its
+//! effective DHCPv6 option 24 (`domain-search`, code 24: a comma-separated list) after inheritance:
+//! global, shared network, subnet, pool (a pool with a list of its own gets its own scope), as the
+//! Kea ARM's DHCPv6 chapter describes option scoping. `subnet6` scopes have no IPv4 ranges. The
+//! other Kea daemons' sections are skipped.
 
 use super::dhcp_common::{self, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
 use crate::source::{Encoding, Source, SourceFile};
+use ipnet::Ipv6Net;
 use jsonc_parser::ast::{Object, ObjectProp, Value};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::errors::{ParseError, ParseErrorKind};
@@ -24,8 +31,8 @@ const MAX_EXPANDED_BYTES: usize = dhcp_common::MAX_FILE_BYTES as usize;
 const MAX_SALVAGE_ATTEMPTS: usize = 16;
 /// Bracket nesting beyond this is not repaired after a syntax error.
 const MAX_SALVAGE_DEPTH: usize = 256;
-/// Root keys of Kea configurations that carry no DHCPv4 server.
-const OTHER_DAEMONS: [&str; 5] = ["Dhcp6", "Control-agent", "DhcpDdns", "Netconf", "Logging"];
+/// Root keys of Kea configurations that carry no DHCP server.
+const OTHER_DAEMONS: [&str; 4] = ["Control-agent", "DhcpDdns", "Netconf", "Logging"];
 
 /// A Kea configuration: JSON(-with-comments) whose top level has a `"Dhcp4"` or `"Dhcp6"` key.
 pub fn sniff(text: &str) -> bool {
@@ -46,7 +53,7 @@ pub fn sniff(text: &str) -> bool {
     false
 }
 
-/// Read a Kea DHCPv4 configuration and the files it includes.
+/// Read a Kea DHCPv4 and/or DHCPv6 configuration and the files it includes.
 pub fn parse(path: &Path, text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     if dhcp_common::refuse_utf16(&mut parsed, path, text) {
@@ -75,6 +82,7 @@ pub fn parse(path: &Path, text: &str) -> Parsed {
             cut,
             parsed: &mut parsed,
             names: Names::default(),
+            option: DomainOption::Name,
         };
         walk.root(root);
     }
@@ -430,21 +438,65 @@ fn salvage(text: &str, error_at: usize, options: &ParseOptions) -> Option<(Strin
     })
 }
 
-/// An option 15 a level sets itself: the suffix (`None` for `never-send`) and where.
+/// The domain option a walk reads: option 15 in `Dhcp4`, option 24 in `Dhcp6`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DomainOption {
+    /// DHCPv4 option 15, `domain-name`: one suffix.
+    Name,
+    /// DHCPv6 option 24, `domain-search`: a comma-separated list.
+    Search,
+}
+
+impl DomainOption {
+    fn label(self) -> &'static str {
+        match self {
+            DomainOption::Name => "option 15 (domain-name)",
+            DomainOption::Search => "option 24 (domain-search)",
+        }
+    }
+
+    /// An `option-data` entry for this option: by `name` when given, else by `code`, in its
+    /// space.
+    fn is(self, entry: &Object) -> bool {
+        let (space, name, code) = match self {
+            DomainOption::Name => ("dhcp4", "domain-name", "15"),
+            DomainOption::Search => ("dhcp6", "domain-search", "24"),
+        };
+        if entry.get_string("space").is_some_and(|s| s.value != space) {
+            return false;
+        }
+        match entry.get_string("name") {
+            Some(n) => n.value == name,
+            None => entry.get_number("code").is_some_and(|c| c.value == code),
+        }
+    }
+
+    /// The domains the option's text carries; empty when it carries none.
+    fn values(self, text: &str) -> Vec<String> {
+        match self {
+            DomainOption::Name => clean_suffix(text).into_iter().collect(),
+            DomainOption::Search => dhcp_common::search_list(text),
+        }
+    }
+}
+
+/// A domain option a level sets itself: its domains (none for `never-send`) and where.
 #[derive(Debug, Clone)]
 struct Setting {
-    suffix: Option<String>,
+    values: Vec<String>,
     origin: Origin,
 }
 
-fn same_suffix(a: Option<&Setting>, b: Option<&Setting>) -> bool {
-    let a = a.and_then(|s| s.suffix.as_deref());
-    let b = b.and_then(|s| s.suffix.as_deref());
-    match (a, b) {
-        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-        (None, None) => true,
-        _ => false,
+impl Setting {
+    fn suffix(&self) -> Option<&String> {
+        self.values.first()
     }
+}
+
+fn same_values(a: Option<&Setting>, b: Option<&Setting>) -> bool {
+    let a = a.map_or(&[][..], |s| &s.values);
+    let b = b.map_or(&[][..], |s| &s.values);
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.eq_ignore_ascii_case(b))
 }
 
 /// Walks the parsed configuration and emits scopes.
@@ -454,6 +506,8 @@ struct Walk<'a> {
     cut: usize,
     parsed: &'a mut Parsed,
     names: Names,
+    /// The option the section being walked hands out.
+    option: DomainOption,
 }
 
 impl Walk<'_> {
@@ -479,9 +533,17 @@ impl Walk<'_> {
             Some(own) => own.origin.clone(),
             None => self.expanded.origin(opening),
         };
+        let (suffix, search_v6) = match self.option {
+            DomainOption::Name => (effective.and_then(|s| s.suffix().cloned()), Vec::new()),
+            DomainOption::Search => (
+                None,
+                effective.map(|s| s.values.clone()).unwrap_or_default(),
+            ),
+        };
         self.parsed.scopes.push(Scope {
             name: self.names.unique(name),
-            suffix: effective.and_then(|s| s.suffix.clone()),
+            suffix,
+            search_v6,
             ranges,
             origin,
         });
@@ -499,29 +561,116 @@ impl Walk<'_> {
             return;
         };
         let arguments = top.get_object("arguments");
-        let dhcp4 = top
-            .get("Dhcp4")
-            .or_else(|| arguments.and_then(|a| a.get("Dhcp4")));
-        match dhcp4 {
-            Some(prop) => match &prop.value {
-                Value::Object(dhcp4) => self.dhcp4(dhcp4),
+        let mut found = false;
+        for (key, option) in [
+            ("Dhcp4", DomainOption::Name),
+            ("Dhcp6", DomainOption::Search),
+        ] {
+            let Some(prop) = top.get(key).or_else(|| arguments.and_then(|a| a.get(key))) else {
+                continue;
+            };
+            found = true;
+            self.option = option;
+            match &prop.value {
+                Value::Object(section) if option == DomainOption::Name => self.dhcp4(section),
+                Value::Object(section) => self.dhcp6(section),
                 other => self.problem(
                     other.range().start,
-                    "`Dhcp4` is not an object; nothing is read",
+                    format!("`{key}` is not an object; it is not read"),
                 ),
-            },
-            None => {
-                let other_daemon = |o: &Object| OTHER_DAEMONS.iter().any(|k| o.get(k).is_some());
-                if !other_daemon(top) && !arguments.is_some_and(other_daemon) {
-                    self.problem(start, "no `Dhcp4` section; nothing is read");
-                }
+            }
+        }
+        let other_daemon = |o: &Object| OTHER_DAEMONS.iter().any(|k| o.get(k).is_some());
+        if !found && !other_daemon(top) && !arguments.is_some_and(other_daemon) {
+            self.problem(start, "no `Dhcp4` or `Dhcp6` section; nothing is read");
+        }
+    }
+
+    fn dhcp6(&mut self, dhcp6: &Object) {
+        let global = self.own_option(dhcp6);
+        if let Some(setting) = global.as_ref().filter(|s| !s.values.is_empty()) {
+            self.emit(
+                "server default (DHCPv6)".into(),
+                Some(setting),
+                None,
+                Vec::new(),
+                0,
+            );
+        }
+        for network in self.objects(dhcp6, "shared-networks") {
+            let own = self.own_option(network);
+            let name = network
+                .get_string("name")
+                .map_or_else(|| "?".to_owned(), |n| n.value.to_string());
+            for subnet in self.objects(network, "subnet6") {
+                self.subnet6(subnet, Some(&name), own.as_ref().or(global.as_ref()));
+            }
+        }
+        for subnet in self.objects(dhcp6, "subnet6") {
+            self.subnet6(subnet, None, global.as_ref());
+        }
+    }
+
+    fn subnet6(&mut self, subnet: &Object, shared: Option<&str>, parent: Option<&Setting>) {
+        if !self.complete(subnet) {
+            return;
+        }
+        let own = self.own_option(subnet);
+        let Some(prop) = subnet.get("subnet") else {
+            self.problem(
+                subnet.range.start,
+                "a `subnet6` entry has no \"subnet\"; ignored",
+            );
+            return;
+        };
+        let text = prop
+            .value
+            .as_string_lit()
+            .map(|s| s.value.trim().to_owned());
+        let Some(prefix) = text.as_deref().and_then(|t| t.parse::<Ipv6Net>().ok()) else {
+            let shown = text.unwrap_or_else(|| "(not a string)".into());
+            self.problem(
+                prop.value.range().start,
+                format!(
+                    "\"subnet\" `{shown}` is not an IPv6 prefix like 2001:db8:1::/64; the subnet is ignored"
+                ),
+            );
+            return;
+        };
+        let name = match shared {
+            Some(shared) => format!("shared-network {shared}, subnet6 {prefix}"),
+            None => format!("subnet6 {prefix}"),
+        };
+        self.emit(
+            name.clone(),
+            own.as_ref(),
+            parent,
+            Vec::new(),
+            prop.range.start,
+        );
+        let effective = own.as_ref().or(parent);
+        for pool in self.objects(subnet, "pools") {
+            if !self.complete(pool) {
+                continue;
+            }
+            let own = self.own_option(pool);
+            if let Some(own) = own.filter(|own| !same_values(Some(own), effective)) {
+                let range = pool.get_string("pool").map_or("?", |p| p.value.trim());
+                let pool_name = format!("{name}, pool {range}");
+                self.emit(
+                    pool_name,
+                    Some(&own),
+                    effective,
+                    Vec::new(),
+                    pool.range.start,
+                );
             }
         }
     }
 
     fn dhcp4(&mut self, dhcp4: &Object) {
         let global = self.own_option(dhcp4);
-        if let Some(setting) = global.as_ref().filter(|s| s.suffix.is_some()) {
+        if let Some(setting) = global.as_ref().filter(|s| s.suffix().is_some()) {
             self.emit("server default".into(), Some(setting), None, Vec::new(), 0);
         }
         for class in self.objects(dhcp4, "client-classes") {
@@ -567,7 +716,7 @@ impl Walk<'_> {
         if !self.complete(class) {
             return;
         }
-        let Some(own) = self.own_option(class).filter(|s| s.suffix.is_some()) else {
+        let Some(own) = self.own_option(class).filter(|s| s.suffix().is_some()) else {
             return;
         };
         match class.get_string("name") {
@@ -678,7 +827,7 @@ impl Walk<'_> {
             );
             return;
         };
-        if let Some(own) = own.filter(|own| !same_suffix(Some(own), parent)) {
+        if let Some(own) = own.filter(|own| !same_values(Some(own), parent)) {
             let name = format!("{subnet}, pool {range}");
             self.emit(name, Some(&own), parent, vec![range], prop.range.start);
         }
@@ -690,7 +839,7 @@ impl Walk<'_> {
         }
         let Some(own) = self
             .own_option(reservation)
-            .filter(|own| !same_suffix(Some(own), parent))
+            .filter(|own| !same_values(Some(own), parent))
         else {
             return;
         };
@@ -726,7 +875,7 @@ impl Walk<'_> {
         self.emit(name, Some(&own), parent, ranges, reservation.range.start);
     }
 
-    /// The option 15 `obj`'s `option-data` sets, if any.
+    /// The domain option (of this walk's kind) `obj`'s `option-data` sets, if any.
     fn own_option(&mut self, obj: &Object) -> Option<Setting> {
         let prop = obj.get("option-data")?;
         let Value::Array(list) = &prop.value else {
@@ -738,16 +887,17 @@ impl Walk<'_> {
         };
         let mut found: Option<Setting> = None;
         for entry in list.elements.iter().filter_map(Value::as_object) {
-            if !is_domain_name(entry) {
+            if !self.option.is(entry) {
                 continue;
             }
             let Some(setting) = self.setting(entry) else {
                 continue;
             };
             if found.is_some() {
+                let label = self.option.label();
                 self.problem(
                     entry.range.start,
-                    "option 15 (domain-name) is set twice in one `option-data`; the first is used",
+                    format!("{label} is set twice in one `option-data`; the first is used"),
                 );
             } else {
                 found = Some(setting);
@@ -757,25 +907,23 @@ impl Walk<'_> {
     }
 
     fn setting(&mut self, entry: &Object) -> Option<Setting> {
+        let label = self.option.label();
         if entry.get_boolean("never-send").is_some_and(|b| b.value) {
             return Some(Setting {
-                suffix: None,
+                values: Vec::new(),
                 origin: self.expanded.origin(entry.range.start),
             });
         }
         let Some(data) = entry.get("data") else {
             self.problem(
                 entry.range.start,
-                "option 15 (domain-name) has no \"data\"; ignored",
+                format!("{label} has no \"data\"; ignored"),
             );
             return None;
         };
         let at = data.value.range().start;
         let Value::StringLit(raw) = &data.value else {
-            self.problem(
-                at,
-                "option 15 (domain-name) \"data\" is not a string; ignored",
-            );
+            self.problem(at, format!("{label} \"data\" is not a string; ignored"));
             return None;
         };
         let hex = entry.get_boolean("csv-format").is_some_and(|b| !b.value);
@@ -786,7 +934,7 @@ impl Walk<'_> {
                     self.problem(
                         at,
                         format!(
-                            "option 15 \"data\" `{}` is not hex-encoded text (\"csv-format\": false); ignored",
+                            "{label} \"data\" `{}` is not hex-encoded text (\"csv-format\": false); ignored",
                             raw.value
                         ),
                     );
@@ -796,29 +944,15 @@ impl Walk<'_> {
         } else {
             raw.value.to_string()
         };
-        let Some(suffix) = clean_suffix(&text) else {
-            self.problem(at, "option 15 (domain-name) is empty; ignored");
+        let values = self.option.values(&text);
+        if values.is_empty() {
+            self.problem(at, format!("{label} is empty; ignored"));
             return None;
-        };
+        }
         Some(Setting {
-            suffix: Some(suffix),
+            values,
             origin: self.expanded.origin(at),
         })
-    }
-}
-
-/// An `option-data` entry for option 15: by `name` when given, else by `code`, in the `dhcp4`
-/// space.
-fn is_domain_name(entry: &Object) -> bool {
-    if entry
-        .get_string("space")
-        .is_some_and(|s| s.value != "dhcp4")
-    {
-        return false;
-    }
-    match entry.get_string("name") {
-        Some(name) => name.value == "domain-name",
-        None => entry.get_number("code").is_some_and(|c| c.value == "15"),
     }
 }
 
@@ -1063,7 +1197,6 @@ mod tests {
         for text in [
             r#"{ "Control-agent": { "http-host": "127.0.0.1", "http-port": 8000 } }"#,
             r#"{ "DhcpDdns": { "ip-address": "127.0.0.1" } }"#,
-            r#"{ "Dhcp6": { "subnet6": [ { "subnet": "2001:db8::/64" } ] } }"#,
         ] {
             let p = inline(text);
             assert!(p.scopes.is_empty() && p.problems.is_empty(), "{text}");
@@ -1075,9 +1208,83 @@ mod tests {
                 "kea.conf".into(),
                 1,
                 1,
-                "no `Dhcp4` section; nothing is read".into()
+                "no `Dhcp4` or `Dhcp6` section; nothing is read".into()
             )]
         );
+    }
+
+    #[test]
+    fn dhcp6_subnets_get_option_24_with_inheritance() {
+        let p = inline(
+            r#"{ "Dhcp4": { "subnet4": [ { "subnet": "10.1.4.0/24" } ] },
+  "Dhcp6": {
+  "option-data": [ { "name": "domain-search", "data": "corp.example, lab.corp.example." } ],
+  "shared-networks": [ { "name": "hq",
+      "option-data": [ { "code": 24, "data": "hq.corp.example" } ],
+      "subnet6": [ { "subnet": "2001:db8:1::/64" } ] } ],
+  "subnet6": [
+    { "subnet": "2001:db8:2::/64",
+      "pools": [ { "pool": "2001:db8:2::100-2001:db8:2::1ff",
+                   "option-data": [ { "name": "domain-search", "data": "guest.example" } ] },
+                 { "pool": "2001:db8:2::200-2001:db8:2::2ff" } ] },
+    { "subnet": "2001:db8:3::/64",
+      "option-data": [ { "name": "domain-search", "never-send": true },
+                       { "name": "dns-servers", "data": "2001:db8::53" } ] },
+    { "subnet": "10.9.0.0/24" }
+  ] } }"#,
+        );
+        let got: Vec<(&str, Option<&str>, Vec<&str>)> = p
+            .scopes
+            .iter()
+            .map(|s| {
+                let list = s.search_v6.iter().map(String::as_str).collect();
+                (s.name.as_str(), s.suffix.as_deref(), list)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("subnet 10.1.4.0/24", None, vec![]),
+                (
+                    "server default (DHCPv6)",
+                    None,
+                    vec!["corp.example", "lab.corp.example"]
+                ),
+                (
+                    "shared-network hq, subnet6 2001:db8:1::/64",
+                    None,
+                    vec!["hq.corp.example"]
+                ),
+                (
+                    "subnet6 2001:db8:2::/64",
+                    None,
+                    vec!["corp.example", "lab.corp.example"]
+                ),
+                (
+                    "subnet6 2001:db8:2::/64, pool 2001:db8:2::100-2001:db8:2::1ff",
+                    None,
+                    vec!["guest.example"]
+                ),
+                ("subnet6 2001:db8:3::/64", None, vec![]),
+            ]
+        );
+        assert!(
+            p.scopes
+                .iter()
+                .all(|s| s.name.contains("10.1.4") || s.ranges.is_empty())
+        );
+        assert_eq!(
+            problems(&p),
+            vec![(
+                "kea.conf".into(),
+                15,
+                17,
+                "\"subnet\" `10.9.0.0/24` is not an IPv6 prefix like 2001:db8:1::/64; the subnet is ignored".into()
+            )]
+        );
+        let none = inline(r#"{ "Dhcp6": { "subnet6": [ { "subnet": "2001:db8::/64" } ] } }"#);
+        assert!(none.problems.is_empty());
+        assert!(none.scopes.iter().all(|s| s.search_v6.is_empty()));
     }
 
     #[test]

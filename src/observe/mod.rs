@@ -24,6 +24,7 @@ pub mod sources;
 pub mod windows_dhcp;
 
 use crate::diagnostic::Location;
+use crate::envdetect::Attachment;
 use crate::external::ExternalSuffixes;
 use ipnet::Ipv6Net;
 use model::{Ipv4Range, Origin};
@@ -66,6 +67,8 @@ pub struct Network {
     pub name: String,
     /// Option 15 as seen; `None` when the network sends none.
     pub suffix: Option<String>,
+    /// DHCPv6 option 24 (domain search list) as handed out; empty when the network sends none.
+    pub search_v6: Vec<String>,
     pub trust: Trust,
     pub trust_origin: TrustOrigin,
     pub kind: NetworkKind,
@@ -85,6 +88,20 @@ pub struct Network {
 impl Network {
     pub fn is_enterprise(&self) -> bool {
         self.trust == Trust::Enterprise
+    }
+
+    /// The network hands out a domain detection can compare: option 15 or a non-empty option 24.
+    pub fn has_domain(&self) -> bool {
+        self.suffix.is_some() || !self.search_v6.is_empty()
+    }
+
+    /// What a device attached here gets, as the verdict engine reads it.
+    pub fn attachment(&self) -> Attachment<'_> {
+        Attachment {
+            option15: self.suffix.as_deref(),
+            option24: &self.search_v6,
+            ipv6_prefixes: &self.ipv6_prefixes,
+        }
     }
 
     /// Apply the known external suffixes. A declared trust stands; a DHCP server's scope yields
@@ -130,12 +147,17 @@ impl Network {
         })
     }
 
-    /// "`hq-wired` (option 15 `corp.example.com`, 420 hosts)".
+    /// "`hq-wired` (option 15 `corp.example.com`, 420 hosts)"; option 24 is named when present:
+    /// "`v6` (no option 15, option 24 `corp.example`, `lab.example`)".
     pub fn describe(&self) -> String {
-        let suffix = match &self.suffix {
+        let mut suffix = match &self.suffix {
             Some(s) => format!("option 15 `{s}`"),
             None => "no option 15".to_owned(),
         };
+        if !self.search_v6.is_empty() {
+            let list: Vec<String> = self.search_v6.iter().map(|d| format!("`{d}`")).collect();
+            suffix.push_str(&format!(", option 24 {}", list.join(", ")));
+        }
         match self.hosts {
             Some(1) => format!("`{}` ({suffix}, 1 host)", self.name),
             Some(n) => format!("`{}` ({suffix}, {n} hosts)", self.name),
@@ -153,6 +175,7 @@ mod tests {
         Network {
             name: "n".into(),
             suffix: Some(suffix.into()),
+            search_v6: vec![],
             trust,
             trust_origin,
             kind: NetworkKind::Lan,

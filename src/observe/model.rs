@@ -104,6 +104,9 @@ pub struct Scope {
     pub name: String,
     /// The effective option 15; `None` when the scope hands out none.
     pub suffix: Option<String>,
+    /// The effective DHCPv6 option 24 (domain search list), each entry cleaned like a suffix;
+    /// empty when the scope hands out none.
+    pub search_v6: Vec<String>,
     /// Address ranges hosts in this scope get; empty for a server-wide default.
     pub ranges: Vec<Ipv4Range>,
     pub origin: Origin,

@@ -1,7 +1,7 @@
 //! The observed.toml format: `[[network]]` tables (option 15, trust, ranges, sources) and, from
 //! collect, `[[host]]` tables for flagged hosts. Read with spans; written deterministically and atomically.
 
-use super::model::{Host, Ipv4Range, Origin, Ras};
+use super::model::{Host, Ipv4Range, Origin, Ras, clean_suffix};
 use super::{Network, NetworkKind, Trust, TrustOrigin};
 use crate::diagnostic::{Code, Finding, Location};
 use crate::envdetect::parse_ipv6_prefix;
@@ -25,6 +25,7 @@ struct File {
 struct Entry {
     name: Spanned<String>,
     suffix: Option<Spanned<String>>,
+    domain_search_v6: Option<Vec<Spanned<String>>>,
     trust: Option<Trust>,
     kind: Option<NetworkKind>,
     hosts: Option<u64>,
@@ -232,9 +233,26 @@ pub fn read_source(source: &Source) -> Observed {
             .suffix
             .map(Spanned::into_inner)
             .filter(|s| !s.trim().is_empty());
+        let mut search_v6 = Vec::new();
+        for d in entry.domain_search_v6.into_iter().flatten() {
+            match clean_suffix(d.get_ref()) {
+                Some(domain) => search_v6.push(domain),
+                None => out.findings.push(
+                    Finding::new(
+                        Code::SL051,
+                        source,
+                        d.span(),
+                        "an empty domain in `domain_search_v6`",
+                    )
+                    .label("expected a domain such as corp.example.com")
+                    .network(&name),
+                ),
+            }
+        }
         out.networks.push(Network {
             name,
             suffix,
+            search_v6,
             trust: entry.trust.unwrap_or(Trust::Enterprise),
             trust_origin: match entry.trust {
                 Some(_) => TrustOrigin::Declared,
@@ -279,6 +297,9 @@ pub struct NetworkEntry {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suffix: Option<String>,
+    /// DHCPv6 option 24 (domain search list); written only when the network hands one out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub domain_search_v6: Vec<String>,
     /// Left out for a network nobody declared and no list classified (a suffix seen only in
     /// agent reports): reading the snapshot back classifies it again.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -299,6 +320,7 @@ impl NetworkEntry {
         NetworkEntry {
             name: n.name.clone(),
             suffix: n.suffix.clone(),
+            domain_search_v6: n.search_v6.clone(),
             trust: (n.trust_origin != TrustOrigin::Assumed || n.forced_external.is_some())
                 .then_some(n.trust),
             kind: (n.kind != NetworkKind::Lan).then_some(n.kind),
@@ -317,7 +339,7 @@ struct Written<'a> {
     host: &'a [HostEntry],
 }
 
-const HEADER: &str = "# Observed networks (DHCP option 15 per network) and flagged hosts, written by `scslint collect`.
+const HEADER: &str = "# Observed networks (DHCP option 15, DHCPv6 option 24 per network) and flagged hosts, written by `scslint collect`.
 # Re-run collect to refresh it; format: schemas/observed.schema.json.
 ";
 
@@ -429,6 +451,7 @@ ipv6_prefixes = ["2001:db8:9::/64"]
             NetworkEntry {
                 name: "subnet 10.1.4.0/24".into(),
                 suffix: Some("company.com".into()),
+                domain_search_v6: vec![],
                 trust: Some(Trust::Enterprise),
                 kind: None,
                 hosts: 212,
@@ -439,12 +462,24 @@ ipv6_prefixes = ["2001:db8:9::/64"]
             NetworkEntry {
                 name: "server default".into(),
                 suffix: Some("company.com".into()),
+                domain_search_v6: vec![],
                 trust: Some(Trust::Enterprise),
                 kind: Some(NetworkKind::Vpn),
                 hosts: 0,
                 ranges: vec![],
                 ipv6_prefixes: vec![],
                 sources: vec![],
+            },
+            NetworkEntry {
+                name: "subnet6 2001:db8:1::/64".into(),
+                suffix: None,
+                domain_search_v6: vec!["corp.example".into(), "lab.corp.example".into()],
+                trust: Some(Trust::Enterprise),
+                kind: None,
+                hosts: 0,
+                ranges: vec![],
+                ipv6_prefixes: vec![],
+                sources: vec!["dhcp/kea.conf:7".into()],
             },
         ];
         let text = render(&mut networks, &mut hosts);
@@ -467,6 +502,20 @@ ipv6_prefixes = ["2001:db8:9::/64"]
         assert_eq!(back.networks[1].kind, NetworkKind::Lan);
         assert!(!text.contains("kind = \"lan\""), "{text}");
         assert_eq!(back.hosts[0].host, host);
+        assert!(
+            text.contains("domain_search_v6 = [\"corp.example\", \"lab.corp.example\"]"),
+            "{text}"
+        );
+        assert_eq!(text.matches("domain_search_v6").count(), 1, "{text}");
+        assert_eq!(
+            back.networks[2].search_v6,
+            ["corp.example", "lab.corp.example"]
+        );
+        assert!(back.networks[2].suffix.is_none() && back.networks[2].has_domain());
+        let bad = read("[[network]]\nname = \"v6\"\ndomain_search_v6 = [\"a.example.\", \" \"]\n");
+        assert_eq!(bad.networks[0].search_v6, ["a.example"]);
+        assert_eq!(bad.findings.len(), 1);
+        assert!(bad.findings[0].message.contains("domain_search_v6"));
         assert_eq!(back.hosts[0].network.as_deref(), Some("subnet 10.1.4.0/24"));
     }
 }

@@ -60,6 +60,20 @@ pub struct Target {
 pub struct NetworkRef {
     pub name: String,
     pub suffix: Option<String>,
+    /// DHCPv6 option 24 of the network, for the verdict; not part of the report.
+    #[serde(skip)]
+    pub search_v6: Vec<String>,
+}
+
+impl NetworkRef {
+    /// What a device on this network gets, as the verdict engine reads it.
+    pub fn attachment(&self) -> crate::envdetect::Attachment<'_> {
+        crate::envdetect::Attachment {
+            option15: self.suffix.as_deref(),
+            option24: &self.search_v6,
+            ipv6_prefixes: &[],
+        }
+    }
 }
 
 /// What DNS said about a named target.

@@ -4,10 +4,9 @@
 use super::{DnsStep, NetworkRef, Report, Target, target};
 use crate::config::Config;
 use crate::diagnostic::{Finding, Location};
-use crate::envdetect::Attachment;
 use crate::external::ExternalSuffixes;
-use crate::observe::collect;
 use crate::observe::dns::{Answer, Dns, DnsOptions};
+use crate::observe::{Network, collect};
 use crate::profile::{self, Profile};
 use crate::rules::{self, ProbeContext};
 use crate::source::display_path;
@@ -107,10 +106,10 @@ fn snapshot_targets(
         .map(Profile::device_fqdn_source)
         .unwrap_or_default();
     plan.findings.extend(collected.findings.iter().cloned());
-    let suffixes: HashMap<&str, Option<&str>> = collected
+    let networks: HashMap<&str, &Network> = collected
         .networks
         .iter()
-        .map(|n| (n.name.as_str(), n.suffix.as_deref()))
+        .map(|n| (n.name.as_str(), n))
         .collect();
     for h in &collected.hosts {
         let me = h.host.me_ip.filter(|ip| !ip.is_unspecified());
@@ -127,13 +126,13 @@ fn snapshot_targets(
             fqdn,
             dns: None,
             me_ip: h.host.me_ip,
-            network: h.network.as_ref().map(|n| NetworkRef {
-                name: n.clone(),
-                suffix: suffixes
-                    .get(n.as_str())
-                    .copied()
-                    .flatten()
-                    .map(str::to_owned),
+            network: h.network.as_ref().map(|n| {
+                let known = networks.get(n.as_str());
+                NetworkRef {
+                    name: n.clone(),
+                    suffix: known.and_then(|k| k.suffix.clone()),
+                    search_v6: known.map(|k| k.search_v6.clone()).unwrap_or_default(),
+                }
             }),
         });
     }
@@ -189,7 +188,7 @@ impl Plan {
         let mut out = self.findings.clone();
         for (t, r) in self.targets.iter().zip(reports) {
             let prediction = match (&self.profile, &t.network) {
-                (Some(p), Some(n)) => p.verdict(&Attachment::suffix(n.suffix.as_deref())),
+                (Some(p), Some(n)) => p.verdict(&n.attachment()),
                 _ => None,
             };
             let location = self

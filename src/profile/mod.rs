@@ -235,10 +235,12 @@ impl Profile {
                 index,
                 exact,
                 uncertain,
+                option24,
             }) => Verdict::Inside(InsideBy::Domain {
                 index: d.file_index(index),
                 exact,
                 uncertain,
+                option24,
             }),
             Verdict::Outside { raw_suffix_only } => Verdict::Outside {
                 raw_suffix_only: raw_suffix_only

@@ -2,7 +2,7 @@
 
 use super::{Context, Doc};
 use crate::diagnostic::{Code, Finding};
-use crate::envdetect::{Attachment, InsideBy, Verdict, classify};
+use crate::envdetect::{InsideBy, Verdict, classify};
 use crate::profile::DropReason;
 
 pub const DOC: Doc = Doc {
@@ -96,10 +96,7 @@ fn would_have_matched(ctx: &Context, index: usize) -> Vec<String> {
         .into_iter()
         .filter(|(_, v)| !v.is_inside())
         .filter(|(n, _)| {
-            let attach = Attachment {
-                option15: n.suffix.as_deref(),
-                ipv6_prefixes: &n.ipv6_prefixes,
-            };
+            let attach = n.attachment();
             matches!(
                 classify(&as_written_in_file, mode, &attach),
                 Verdict::Inside(InsideBy::Domain { index: i, .. }) if i == index
@@ -163,7 +160,10 @@ mod tests {
             f[0].message
         );
         assert!(f[0].message.contains("writes no list"), "{}", f[0].message);
-        assert!(p.verdict(&Attachment::suffix(Some("corp.com"))).is_none());
+        assert!(
+            p.verdict(&crate::envdetect::Attachment::suffix(Some("corp.com")))
+                .is_none()
+        );
     }
 
     #[test]

@@ -147,6 +147,7 @@ mod tests {
             network: Some(NetworkRef {
                 name: "hq-wired".into(),
                 suffix: Some("corp.test".into()),
+                search_v6: vec![],
             }),
             ..Target::default()
         };

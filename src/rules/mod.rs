@@ -2,7 +2,7 @@
 //! Rules see profiles and networks only; they know nothing of output formats.
 
 use crate::diagnostic::{Code, Finding, Location};
-use crate::envdetect::{Attachment, Verdict};
+use crate::envdetect::Verdict;
 use crate::external::ExternalSuffixes;
 use crate::observe::Network;
 use crate::observe::dns_facts::DnsFacts;
@@ -250,13 +250,7 @@ impl<'a> Context<'a> {
         };
         networks
             .iter()
-            .filter_map(|n| {
-                let attach = Attachment {
-                    option15: n.suffix.as_deref(),
-                    ipv6_prefixes: &n.ipv6_prefixes,
-                };
-                Some((n, self.profile.verdict(&attach)?))
-            })
+            .filter_map(|n| Some((n, self.profile.verdict(&n.attachment())?)))
             .filter(|(_, v)| !matches!(v, Verdict::NotEvaluated(_)))
             .collect()
     }
@@ -595,6 +589,7 @@ pub(crate) mod test_support {
         Network {
             name: name.into(),
             suffix: suffix.map(str::to_owned),
+            search_v6: vec![],
             trust,
             trust_origin: crate::observe::TrustOrigin::Declared,
             kind: crate::observe::NetworkKind::Lan,

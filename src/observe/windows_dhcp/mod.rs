@@ -188,6 +188,7 @@ impl Emitter {
         self.out.push(Scope {
             name: self.names.unique(name),
             suffix: setting.map(|s| s.suffix.clone()),
+            search_v6: Vec::new(),
             ranges,
             origin: origin.clone(),
         });
