@@ -610,7 +610,6 @@ fn option_24_is_something_to_compare_so_no_sl104() {
 }
 
 #[test]
-#[ignore = "SL100 still considers only networks with option 15; enable once it uses Network::has_domain()"]
 fn a_dhcp6_network_whose_option_24_matches_nothing_is_outside() {
     let found = check_against_dhcp6("other.example");
     assert!(

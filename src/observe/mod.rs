@@ -95,6 +95,19 @@ impl Network {
         self.suffix.is_some() || !self.search_v6.is_empty()
     }
 
+    /// Every domain the network hands out: option 15, then option 24's list.
+    pub fn domains(&self) -> impl Iterator<Item = &str> {
+        self.suffix
+            .as_deref()
+            .into_iter()
+            .chain(self.search_v6.iter().map(String::as_str))
+    }
+
+    /// The domain that names the network in advice: option 15, else option 24's first.
+    pub fn primary_domain(&self) -> Option<&str> {
+        self.domains().next()
+    }
+
     /// What a device attached here gets, as the verdict engine reads it.
     pub fn attachment(&self) -> Attachment<'_> {
         Attachment {
@@ -108,7 +121,7 @@ impl Network {
     /// only to the user's configured suffixes; a network nobody declared is classified by both
     /// the configured suffixes and the built-in consumer-router list.
     pub fn apply_external(&mut self, external: &ExternalSuffixes) {
-        let Some((known, configured)) = self.suffix.as_deref().and_then(|s| external.classify(s))
+        let Some((known, configured)) = self.primary_domain().and_then(|s| external.classify(s))
         else {
             return;
         };

@@ -48,7 +48,7 @@ pub(super) fn outside<'a>(ctx: &Context<'a>) -> Vec<&'a Network> {
     }
     ctx.verdicts()
         .into_iter()
-        .filter(|(n, v)| n.is_enterprise() && n.suffix.is_some() && v.is_outside())
+        .filter(|(n, v)| n.is_enterprise() && n.has_domain() && v.is_outside())
         .map(|(n, _)| n)
         .collect()
 }
@@ -132,7 +132,7 @@ fn distinct_suffixes(networks: &[&Network]) -> Vec<String> {
     let mut seen = HashSet::new();
     networks
         .iter()
-        .filter_map(|n| n.suffix.as_deref().map(canonical))
+        .filter_map(|n| n.primary_domain().map(canonical))
         .filter(|s| seen.insert(s.clone()))
         .collect()
 }
@@ -158,7 +158,7 @@ fn help_to_add(ctx: &Context, outside: &[&Network]) -> String {
     let mut by_parent: HashMap<Option<String>, usize> = HashMap::new();
     let mut seen = HashSet::new();
     for n in outside {
-        let suffix = canonical(n.suffix.as_deref().unwrap_or_default());
+        let suffix = canonical(n.primary_domain().unwrap_or_default());
         let parent = psl::domain_str(&suffix).map(str::to_owned);
         let i = *by_parent.entry(parent.clone()).or_insert_with(|| {
             groups.push(Group {
@@ -177,7 +177,7 @@ fn help_to_add(ctx: &Context, outside: &[&Network]) -> String {
         .verdicts()
         .iter()
         .filter(|(n, _)| !n.is_enterprise())
-        .filter_map(|(n, _)| n.suffix.as_deref().map(canonical))
+        .flat_map(|(n, _)| n.domains().map(canonical))
         .collect();
     let safe = |parent: &str| {
         !externals.iter().any(|e| suffix_match(parent, e).matches())
@@ -267,6 +267,27 @@ mod tests {
             "{}",
             f[0].message
         );
+    }
+
+    #[test]
+    fn a_network_with_only_dhcpv6_option_24_is_judged_by_it() {
+        let mut v6 = net("lab-v6", None, Enterprise);
+        v6.search_v6 = vec!["lab.corp.example".into()];
+        let f = run_rule(
+            Code::SL100,
+            &profile(&["other.example"]),
+            Some(std::slice::from_ref(&v6)),
+        );
+        assert_eq!(f[0].networks, ["lab-v6"]);
+        assert!(
+            f[0].help
+                .as_deref()
+                .unwrap()
+                .starts_with("add `lab.corp.example`"),
+            "{:?}",
+            f[0].help
+        );
+        assert!(run_rule(Code::SL100, &profile(&["corp.example"]), Some(&[v6])).is_empty());
     }
 
     #[test]

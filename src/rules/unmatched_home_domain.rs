@@ -45,7 +45,7 @@ fn nearest<'n>(entry: &str, networks: &[&'n Network]) -> Option<(String, &'n Net
     let entry = normalise(entry);
     networks
         .iter()
-        .filter_map(|n| n.suffix.as_deref().map(|s| (normalise(s), *n)))
+        .flat_map(|n| n.domains().map(|s| (normalise(s), *n)))
         .min_by_key(|(s, n)| {
             let right = shared_right_labels(&entry, s);
             (
@@ -111,14 +111,14 @@ pub(super) fn unmatched<'a>(ctx: &Context<'a>) -> (Vec<Unmatched<'a>>, usize) {
     let enterprise: Vec<&Network> = verdicts
         .iter()
         .map(|(n, _)| *n)
-        .filter(|n| n.is_enterprise() && n.suffix.is_some())
+        .filter(|n| n.is_enterprise() && n.has_domain())
         .collect();
     if enterprise.is_empty() {
         return (Vec::new(), 0);
     }
     let suffixes: Vec<String> = enterprise
         .iter()
-        .filter_map(|n| n.suffix.as_deref().map(normalise))
+        .flat_map(|n| n.domains().map(normalise))
         .collect();
     let found = d
         .entries()
