@@ -262,11 +262,7 @@ impl Finding {
     }
     /// The networks the finding is about; `network` is set when there is exactly one.
     pub fn networks<S: AsRef<str>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
-        self.networks = names.into_iter().map(|n| n.as_ref().to_owned()).collect();
-        self.network = match &self.networks[..] {
-            [one] => Some(one.clone()),
-            _ => None,
-        };
+        (self.networks, self.network) = names_and_single(names);
         self
     }
     pub fn home_domain(mut self, entry: &str) -> Self {
@@ -282,11 +278,7 @@ impl Finding {
     }
     /// The hosts the finding is about; `host` is set when there is exactly one.
     pub fn hosts<S: AsRef<str>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
-        self.hosts = names.into_iter().map(|n| n.as_ref().to_owned()).collect();
-        self.host = match &self.hosts[..] {
-            [one] => Some(one.clone()),
-            _ => None,
-        };
+        (self.hosts, self.host) = names_and_single(names);
         self
     }
     /// Mark a grouped finding: `key` names the mistake (the profile's list, the network) and
@@ -371,6 +363,18 @@ impl Finding {
         let (line, column) = self.line_col();
         (self.path(), line, column, self.code, self.message.clone())
     }
+}
+
+/// Every name, and the name alone when there is exactly one.
+fn names_and_single<S: AsRef<str>>(
+    names: impl IntoIterator<Item = S>,
+) -> (Vec<String>, Option<String>) {
+    let all: Vec<String> = names.into_iter().map(|n| n.as_ref().to_owned()).collect();
+    let single = match &all[..] {
+        [one] => Some(one.clone()),
+        _ => None,
+    };
+    (all, single)
 }
 
 /// A path as fingerprints see it: `/` separators, no `.` components.
