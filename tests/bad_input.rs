@@ -479,7 +479,11 @@ fn deeply_nested_json_is_refused_without_crashing() {
     write(
         dir.path(),
         "deep-objects.json",
-        format!("{}1{}\n", "{\"a\":".repeat(depth), "}".repeat(depth)),
+        format!(
+            "{{\"domains\": {}1{}}}\n",
+            "{\"a\":".repeat(depth),
+            "}".repeat(depth)
+        ),
     );
     write(dir.path(), "good.xml", GOOD_WSMAN);
     let run = check(
@@ -497,6 +501,7 @@ fn deeply_nested_json_is_refused_without_crashing() {
     assert_eq!(run.summary("unreadable"), 2);
 }
 
+/// Not recognisably a profile (no MeshCentral `domains`): named, it is unrecognised, not malformed.
 #[test]
 fn deeply_nested_top_level_json_array_completes() {
     let dir = TempDir::new().unwrap();
@@ -510,8 +515,8 @@ fn deeply_nested_top_level_json_array_completes() {
     let run = check(dir.path(), &["brackets.json", "good.xml"]);
     assert_eq!(run.status, 2, "{:#}", run.report);
     let d = run.only("brackets.json");
-    assert_eq!(d["code"], "SL051", "{d:#}");
-    assert!(message(d).contains("nesting"), "{d:#}");
+    assert_eq!(d["code"], "SL053", "{d:#}");
+    assert!(message(d).contains("not a profile"), "{d:#}");
     assert_eq!(d["line"], 1, "{d:#}");
     assert_good_checked(&run, "good.xml", 1);
 }
@@ -690,4 +695,148 @@ fn human_output_names_the_file_and_code_without_colour_when_piped() {
         !stdout.contains('\x1b'),
         "no ANSI escapes in piped output:\n{stdout:?}"
     );
+}
+
+/// A repository's ordinary files are not profiles: walked, they are skipped without a word, even
+/// when they open with `[`, `{` or `<` or are broken; only the profile among them is read.
+#[test]
+fn ordinary_repository_files_are_skipped_when_walked() {
+    let dir = TempDir::new().unwrap();
+    write(
+        dir.path(),
+        "pyproject.toml",
+        "[project]\nname = \"x\"\n[tool.ruff]\nline-length = 100\n",
+    );
+    write(dir.path(), "setup.ini", "[metadata]\nname = x\n");
+    write(
+        dir.path(),
+        "web/page.html.j2",
+        "{% for x in items %}\n<p>{{ x }}</p>\n{% endfor %}\n",
+    );
+    write(
+        dir.path(),
+        "web/package.json",
+        "{\"name\": \"x\", \"version\": \"1.0.0\"}\n",
+    );
+    write(dir.path(), "web/broken.json", "[\n  1, 2,\n");
+    write(dir.path(), "web/pom.xml", "<project><build>\n");
+    write(
+        dir.path(),
+        "web/icon.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>\n",
+    );
+    write(
+        dir.path(),
+        ".github/ci.yaml",
+        "name: ci\non: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n",
+    );
+    write(dir.path(), "deploy.yaml", "name: deploy\nsteps:\n\t- run\n");
+    write(dir.path(), "profiles/office.yaml", RPCGO_NONCANONICAL);
+    let run = check(dir.path(), &["."]);
+    assert_eq!(run.status, 0, "a warning only: {:#}", run.report);
+    let codes: Vec<&str> = run
+        .diagnostics()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["SL003"], "{:#}", run.report);
+    assert_eq!(run.summary("profiles"), 1);
+}
+
+/// Named explicitly, an ordinary file is SL053 (not a profile), never SL051 (malformed).
+#[test]
+fn ordinary_files_named_explicitly_are_unrecognised_not_malformed() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "pyproject.toml", "[project]\nname = \"x\"\n");
+    write(dir.path(), "pom.xml", "<project><build>\n");
+    write(dir.path(), "ci.yaml", "name: ci\non: push\n");
+    let run = check(dir.path(), &["pyproject.toml", "pom.xml", "ci.yaml"]);
+    assert_eq!(run.status, 2, "{:#}", run.report);
+    for path in ["pyproject.toml", "pom.xml", "ci.yaml"] {
+        let d = run.only(path);
+        assert_eq!(d["code"], "SL053", "{d:#}");
+        assert!(message(d).starts_with("not a profile"), "{d:#}");
+    }
+}
+
+/// rpc-go profile with an upper-case home domain: SL003 on line 9, column 11.
+const RPCGO_NONCANONICAL: &str = "\
+name: office
+configuration:
+  network:
+    wired: {dhcpEnabled: true}
+  amtSpecific:
+    cira:
+      mpsAddress: mps.company.com
+      environmentDetection:
+        - Company.COM
+";
+
+#[test]
+fn rpcgo_profiles_are_read_with_positions() {
+    let dir = TempDir::new().unwrap();
+    write(dir.path(), "office.yaml", RPCGO_NONCANONICAL);
+    let run = check(dir.path(), &["office.yaml"]);
+    let d = run.only("office.yaml");
+    assert_eq!(d["code"], "SL003", "{d:#}");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(9), Some(11))
+    );
+    assert_eq!(d["profile"], "office", "{d:#}");
+}
+
+#[test]
+fn malformed_rpcgo_yaml_is_reported_and_other_files_are_read() {
+    let dir = TempDir::new().unwrap();
+    // A tab where YAML wants spaces, inside a recognisable profile.
+    write(
+        dir.path(),
+        "tabs.yaml",
+        "name: t\nconfiguration:\n  amtSpecific:\n\tcira: {}\n",
+    );
+    write(dir.path(), "good.xml", GOOD_WSMAN);
+    let run = check(dir.path(), &["."]);
+    assert_eq!(run.status, 2, "{:#}", run.report);
+    let d = run.only("tabs.yaml");
+    assert_eq!(d["code"], "SL051", "{d:#}");
+    assert_eq!(d["line"], 4, "{d:#}");
+    assert!(message(d).starts_with("malformed YAML"), "{d:#}");
+    assert_good_checked(&run, "good.xml", 1);
+}
+
+/// The "billion laughs" of YAML: aliases nested 30 deep would be 10^30 nodes if expanded.
+#[test]
+fn a_yaml_alias_bomb_ends_quickly_and_the_profile_is_read() {
+    let dir = TempDir::new().unwrap();
+    let mut text = String::from(
+        "name: bomb\nconfiguration:\n  amtSpecific:\n    cira:\n      mpsAddress: m.example.com\n      environmentDetection: [company.com]\n  lol0: &l0 [x, x, x, x, x, x, x, x, x, x]\n",
+    );
+    for i in 1..30 {
+        let p = format!("*l{}", i - 1);
+        let row = [p.as_str(); 10].join(", ");
+        text.push_str(&format!("  lol{i}: &l{i} [{row}]\n"));
+    }
+    write(dir.path(), "bomb.yaml", &text);
+    let run = check(dir.path(), &["bomb.yaml"]);
+    assert_eq!(run.status, 0, "{:#}", run.report);
+    assert_eq!(run.summary("profiles"), 1);
+}
+
+#[test]
+fn a_huge_yaml_file_is_refused_without_reading_it() {
+    let dir = TempDir::new().unwrap();
+    let mut text = String::from("name: big\nconfiguration:\n  network: {}\n  pad:\n");
+    let line = format!("    - {}\n", "x".repeat(100));
+    while text.len() < 17 * 1024 * 1024 {
+        text.push_str(&line);
+    }
+    write(dir.path(), "big.yaml", &text);
+    write(dir.path(), "good.xml", GOOD_WSMAN);
+    let run = check(dir.path(), &["big.yaml", "good.xml"]);
+    assert_eq!(run.status, 2, "{:#}", run.report);
+    let d = run.only("big.yaml");
+    assert_eq!(d["code"], "SL050", "{d:#}");
+    assert!(message(d).contains("MiB"), "{d:#}");
+    assert_good_checked(&run, "good.xml", 1);
 }

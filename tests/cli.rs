@@ -52,6 +52,7 @@ fn demo_reports_every_planted_mistake_and_nothing_on_clean_profiles() {
         ("profiles/meshcentral/config.json", "SL006"),
         ("profiles/meshcentral/config.json", "SL009"),
         ("profiles/meshcentral/config.json", "SL101"),
+        ("profiles/rpc-go/roaming-cira-only.yaml", "SL009"),
     ];
     for (path, code) in expect {
         assert!(
@@ -64,6 +65,7 @@ fn demo_reports_every_planted_mistake_and_nothing_on_clean_profiles() {
         "profiles/wsman/hq-desktop.xml",
         "profiles/wsman/laptop-utf16.xml",
         "profiles/scs/hq-standard.xml",
+        "profiles/rpc-go/office.yaml",
     ] {
         assert!(!paths.contains(clean), "{clean} is clean but was reported");
     }
@@ -76,7 +78,7 @@ fn demo_reports_every_planted_mistake_and_nothing_on_clean_profiles() {
         !default_domain,
         "the clean MeshCentral default domain was reported"
     );
-    assert_eq!(report["summary"]["profiles"], 13);
+    assert_eq!(report["summary"]["profiles"], 15);
     assert_eq!(report["summary"]["networks"], 8);
     let diagnostics = report["diagnostics"].as_array().unwrap();
     // The plant hands out `plant.corp.local`, declared enterprise: the clean profiles list

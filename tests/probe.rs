@@ -387,6 +387,52 @@ fn live_home_domains_are_compared_and_the_password_never_shows() {
     assert!(!codes(&run.report).contains(&"SL302".to_owned()));
 }
 
+/// An rpc-go profile with CIRA and an empty list: rpc-go wrote a random `<uuid>.com`, so any one
+/// placeholder on the device is what the profile predicts; a real suffix there is drift.
+#[test]
+fn an_rpcgo_placeholder_profile_matches_any_device_placeholder() {
+    let run_with = |live: &[&str]| {
+        let dir = tempfile::tempdir().unwrap();
+        let device = amt_device()
+            .credentials("admin", SECRET)
+            .detection_strings(live)
+            .start();
+        let (observed, _) = snapshot_and_profile(dir.path(), device.ip(), "corp.test");
+        let profile = dir.path().join("cira-only.yaml");
+        std::fs::write(
+            &profile,
+            "name: cira-only\nconfiguration:\n  amtSpecific:\n    cira:\n      mpsAddress: mps.corp.test\n      environmentDetection: []\n",
+        )
+        .unwrap();
+        probe_env(
+            &device,
+            &[
+                "--observed",
+                &observed,
+                "--profile",
+                &profile.to_string_lossy(),
+                "--user",
+                "admin",
+                "--password-env",
+                "AMT_TEST_PASSWORD",
+            ],
+            &[("AMT_TEST_PASSWORD", SECRET)],
+        )
+    };
+    let run = run_with(&["0f3c2b1a-9d8e-4c7b-a6f5-e4d3c2b1a09a.com"]);
+    assert!(
+        !codes(&run.report).contains(&"SL302".to_owned()),
+        "{:#}",
+        run.report
+    );
+    let run = run_with(&["corp.test"]);
+    assert!(
+        codes(&run.report).contains(&"SL302".to_owned()),
+        "{:#}",
+        run.report
+    );
+}
+
 #[test]
 fn a_handshake_that_fails_after_connecting_is_tls_incompatible() {
     let device = amt_device()

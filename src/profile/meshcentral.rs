@@ -38,6 +38,17 @@ pub fn read(source: &Source, explicit: bool) -> FileOutcome {
     };
     let parsed = match parse_to_ast(&source.text, &CollectOptions::default(), &options) {
         Ok(p) => p,
+        Err(_) if !mentions_domains(&source.text) => {
+            if !explicit {
+                return FileOutcome::default();
+            }
+            let lead = source.text.len() - source.text.trim_start().len();
+            return super::not_a_profile(
+                source,
+                lead..lead + 1,
+                "it opens like JSON but is not JSON, and it is not XML or rpc-go profile YAML",
+            );
+        }
         Err(e) => {
             let range = e.range();
             return FileOutcome::finding(
@@ -59,6 +70,9 @@ pub fn read(source: &Source, explicit: bool) -> FileOutcome {
         return unrecognised(source, explicit, span_of(&root));
     };
     let Value::Object(domains_obj) = &domains.value else {
+        if get(&root, "settings").is_none() {
+            return unrecognised(source, explicit, span_of(&domains.value));
+        }
         return FileOutcome::finding(
             Finding::new(
                 Code::SL051,
@@ -168,6 +182,7 @@ fn read_list(
             dropped: (0..detection.strings.len())
                 .map(|i| (i, DropReason::NotAList))
                 .collect(),
+            placeholder: false,
         }
     });
     Some(detection)
@@ -189,6 +204,7 @@ pub fn written(entries: &[String]) -> Written {
         strings: Vec::new(),
         from: Vec::new(),
         dropped: Vec::new(),
+        placeholder: false,
     };
     for (i, entry) in entries.iter().enumerate() {
         if out.strings.len() >= MAX_ENTRIES {
@@ -214,6 +230,13 @@ pub fn written(entries: &[String]) -> Written {
         }
     }
     out
+}
+
+/// Does broken JSON still say it is a MeshCentral config (a `"domains"` key, in any case)?
+fn mentions_domains(text: &str) -> bool {
+    text.as_bytes()
+        .windows(9)
+        .any(|w| w.eq_ignore_ascii_case(b"\"domains\""))
 }
 
 fn unrecognised(source: &Source, explicit: bool, span: Span) -> FileOutcome {

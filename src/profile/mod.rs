@@ -2,9 +2,11 @@
 //! Bad input becomes an input finding (SL050-SL053); a reader never stops the run.
 
 pub mod meshcentral;
+pub mod rpcgo;
 pub mod scs;
 pub mod wsman;
 pub mod xml;
+mod yaml;
 
 use crate::diagnostic::{Code, Finding};
 use crate::envdetect::{Algorithm, Attachment, DetectionSettings, InsideBy, IpMode, Verdict};
@@ -22,6 +24,7 @@ pub enum ProfileKind {
     WsMan,
     MeshCentral,
     Scs,
+    RpcGo,
 }
 
 impl ProfileKind {
@@ -30,6 +33,7 @@ impl ProfileKind {
             ProfileKind::WsMan => "WS-Management AMT_EnvironmentDetectionSettingData",
             ProfileKind::MeshCentral => "MeshCentral config.json domain",
             ProfileKind::Scs => "Intel SCS profile",
+            ProfileKind::RpcGo => "rpc-go / Console profile YAML",
         }
     }
 }
@@ -60,6 +64,9 @@ pub struct Written {
     pub from: Vec<usize>,
     /// Entries of the file the console drops, with the reason.
     pub dropped: Vec<(usize, DropReason)>,
+    /// The console writes a random never-matching name in place of an empty list (rpc-go and
+    /// RPS with CIRA): `strings` holds a stand-in for it.
+    pub placeholder: bool,
 }
 
 /// Why a console leaves an entry of the file out of what it writes.
@@ -137,6 +144,13 @@ impl Detection {
         let w = self.written.as_ref()?;
         if w.strings == self.strings {
             return None;
+        }
+        if w.placeholder {
+            return Some(format!(
+                "{} writes a random `{}` placeholder for the empty list",
+                w.console,
+                rpcgo::PLACEHOLDER
+            ));
         }
         if w.strings.is_empty() {
             return Some(format!("{} writes no list", w.console));
@@ -284,7 +298,7 @@ impl FileOutcome {
     }
 }
 
-const DECRYPT_HELP: &str = "scslint reads decrypted profiles only: export the profile from the SCS console without a password, or decrypt it (ACUConfig/SCS), and check that file";
+const DECRYPT_HELP: &str = "scslint reads decrypted profiles only: export an SCS profile without a password or decrypt it with ACUConfig/SCS; a Console profile export is encrypted with the key Console showed when exporting (the key rpc-go takes with `--key`): export it again without encryption and check the YAML";
 
 /// Read one file. `explicit` is true when the user named it: then a file that is none of the
 /// profile kinds is an error (SL053) instead of being skipped.
@@ -380,7 +394,10 @@ pub fn read_bytes(
     read_source(&source, explicit, mapping)
 }
 
-/// Sniff and read already-decoded text.
+/// Sniff and read already-decoded text. The kind is decided by content specific to it (the AMT
+/// namespace, an SCS root, MeshCentral's `domains`, an rpc-go `configuration` mapping), never by
+/// the first byte alone: other XML, JSON and YAML is skipped when walking, and is SL053 (never
+/// SL051) when named. Malformed input is reported only when it is recognisably a profile.
 pub fn read_source(source: &Source, explicit: bool, mapping: &ScsMapping) -> FileOutcome {
     let text = source.text.trim_start();
     let lead = source.text.len() - text.len();
@@ -388,36 +405,72 @@ pub fn read_source(source: &Source, explicit: bool, mapping: &ScsMapping) -> Fil
     match text.as_bytes().first() {
         Some(b'<') => read_xml(source, lead, explicit, mapping),
         _ if chunk > 0 => read_xml(source, lead + chunk, explicit, mapping),
-        Some(b'{' | b'[') => meshcentral::read(source, explicit),
+        Some(b'{' | b'[') => read_json(source, explicit),
         _ if looks_base64(text) => FileOutcome::finding(
-            Finding::new(Code::SL052, source, lead..lead + 1, "this looks like an encrypted profile: the file is one base64 blob, not XML")
-                .label("encrypted payload")
-                .help(DECRYPT_HELP),
-        ),
-        _ if explicit => FileOutcome::finding(
             Finding::new(
-                Code::SL053,
+                Code::SL052,
                 source,
                 lead..lead + 1,
-                "not a profile scslint can read: it is neither XML nor JSON",
+                "this looks like an encrypted profile: the file is one base64 blob",
             )
-            .label("expected `<` or `{` here")
-            .help(format!(
-                "scslint reads WS-Management AMT_EnvironmentDetectionSettingData XML, MeshCentral config.json and Intel SCS profile XML; {DECRYPT_HELP}"
-            )),
+            .label("encrypted payload")
+            .help(DECRYPT_HELP),
+        ),
+        _ if rpcgo::looks_like(text) => rpcgo::read(source, explicit),
+        _ if explicit => not_a_profile(
+            source,
+            lead..lead + 1,
+            "it is not XML, JSON or an rpc-go profile YAML",
         ),
         _ => FileOutcome::default(),
     }
 }
 
+/// SL053 for a file the user named that is none of the kinds.
+pub(crate) fn not_a_profile(source: &Source, span: Span, why: &str) -> FileOutcome {
+    FileOutcome::finding(
+        Finding::new(
+            Code::SL053,
+            source,
+            span,
+            format!("not a profile scslint can read: {why}"),
+        )
+        .label("not a profile")
+        .help(format!("scslint reads {KINDS}; {DECRYPT_HELP}")),
+    )
+}
+
+const KINDS: &str = "WS-Management AMT_EnvironmentDetectionSettingData XML, Intel SCS profile XML, MeshCentral config.json and rpc-go / Console profile YAML";
+
+/// JSON: a MeshCentral config.json, or an rpc-go profile written as JSON (YAML's subset).
+fn read_json(source: &Source, explicit: bool) -> FileOutcome {
+    let mesh = meshcentral::read(source, false);
+    if !mesh.profiles.is_empty() || !mesh.findings.is_empty() {
+        return mesh;
+    }
+    let rpc = rpcgo::read(source, false);
+    if !rpc.profiles.is_empty() || !rpc.findings.is_empty() || !explicit {
+        return rpc;
+    }
+    meshcentral::read(source, true)
+}
+
 fn read_xml(source: &Source, start: usize, explicit: bool, mapping: &ScsMapping) -> FileOutcome {
     let doc = match xml::parse(&source.text, start) {
         Ok(doc) => doc,
-        Err(e) => {
+        Err(e) if mentions_profile_xml(&source.text, mapping) => {
             return FileOutcome::finding(
                 Finding::new(Code::SL051, source, e.span, e.message).label("here"),
             );
         }
+        Err(_) if explicit => {
+            return not_a_profile(
+                source,
+                start..start + 1,
+                "malformed XML that names no AMT or SCS element",
+            );
+        }
+        Err(_) => return FileOutcome::default(),
     };
     if let Some(index) = wsman::find_instance(&doc) {
         return with_suppressions(wsman::read(&doc, index, source), &doc, source);
@@ -468,6 +521,29 @@ fn with_suppressions(mut out: FileOutcome, doc: &xml::Document, source: &Source)
         }
     }
     out
+}
+
+/// Does broken XML still say it is a profile: the AMT namespace or class, XML encryption, or a
+/// mapped SCS root element?
+fn mentions_profile_xml(text: &str, mapping: &ScsMapping) -> bool {
+    if [
+        "AMT_EnvironmentDetectionSettingData",
+        "amt-schema",
+        "EncryptedData",
+    ]
+    .iter()
+    .any(|m| text.contains(m))
+    {
+        return true;
+    }
+    text.split('<').skip(1).take(64).any(|tag| {
+        let name: String = tag
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
+            .collect();
+        let local = name.rsplit(':').next().unwrap_or_default();
+        !local.is_empty() && mapping.is_root(local)
+    })
 }
 
 /// A first look at raw bytes: does it open like XML or JSON (any BOM or UTF-16 included)?

@@ -258,7 +258,9 @@ impl<'a> Context<'a> {
     /// True when every home domain is a console placeholder: "always outside" is the intent.
     pub fn placeholder_only(&self) -> bool {
         self.detection().is_some_and(|d| {
-            !d.strings.is_empty() && d.strings.iter().all(|s| crate::dns_name::is_placeholder(s))
+            d.written.as_ref().is_some_and(|w| w.placeholder)
+                || (!d.strings.is_empty()
+                    && d.strings.iter().all(|s| crate::dns_name::is_placeholder(s)))
         })
     }
 
@@ -709,8 +711,8 @@ mod tests {
     fn rules_whose_verdict_follows_firmware_and_consoles_cite_their_source() {
         use Code::*;
         for code in [
-            SL001, SL002, SL003, SL004, SL005, SL008, SL011, SL100, SL101, SL102, SL104, SL300,
-            SL302, SL305,
+            SL001, SL002, SL003, SL004, SL005, SL008, SL009, SL011, SL100, SL101, SL102, SL104,
+            SL300, SL302, SL305,
         ] {
             assert!(explain(code).contains("\nSource: "), "{code}");
         }

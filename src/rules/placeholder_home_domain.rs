@@ -7,12 +7,15 @@ use crate::dns_name::is_placeholder;
 pub const DOC: Doc = Doc {
     summary: "A random placeholder home domain (`<uuid>.com`, 12 hex characters) that forces \"always outside\".",
     what: "An entry that looks like the never-matching name consoles write when they want CIRA \
-everywhere: Open AMT RPS and rpc-go write a random `<uuid>.com`, MeshCentral a random 12-hex string.",
+everywhere: Open AMT RPS and rpc-go write a random `<uuid>.com`, MeshCentral a random 12-hex string. \
+An rpc-go / Console profile whose `environmentDetection` is empty while CIRA is configured gets \
+that placeholder too, so it is reported the same way.",
     why: "With only a placeholder the ME believes it is outside on every network, including the \
 enterprise LAN: local ports 16992-16995 stay closed and only CIRA reaches the device. That is right \
 when intended and exactly the tcp_connect()/SOAP failure when not. Because it signals intent, \
 scslint reports it as information and does not raise SL100 for profiles whose entries are all \
-placeholders.",
+placeholders.\nSource: Open AMT RPS `ciraConfiguration.ts` and rpc-go's CIRA configuration \
+(an empty list becomes a random `<uuid>.com`); MeshCentral `amtmanager.js` (12 hex characters).",
     fix: "If LAN access is wanted, replace the placeholder with the enterprise's DHCP option 15 suffixes. \
 If CIRA-only is intended, turn this rule off for the profile's code in scslint.toml.",
     example: r#"  <g:DetectionStrings>0f3c2b1a-9d8e-4c7b-a6f5-e4d3c2b1a09a.com</g:DetectionStrings>   → SL009"#,
@@ -20,6 +23,17 @@ If CIRA-only is intended, turn this rule off for the profile's code in scslint.t
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(d) = ctx.detection() else { return };
+    if let Some(w) = d.written.as_ref().filter(|w| w.placeholder) {
+        out.push(
+            ctx.finding(
+                Code::SL009,
+                d.span.clone(),
+                format!("the home-domain list is empty and CIRA is configured, so {} writes a random `{}` placeholder: AMT will believe it is outside on every network, LAN included", w.console, crate::profile::rpcgo::PLACEHOLDER),
+            )
+            .label("empty list")
+            .help("intended for CIRA-only devices; for LAN access list the enterprise's option 15 suffixes here"),
+        );
+    }
     for (_, entry, span) in d.entries() {
         if is_placeholder(entry) {
             out.push(
