@@ -840,3 +840,34 @@ fn a_huge_yaml_file_is_refused_without_reading_it() {
     assert!(message(d).contains("MiB"), "{d:#}");
     assert_good_checked(&run, "good.xml", 1);
 }
+
+/// A lock file over the profile size limit, or a binary that starts with `{`, is no profile:
+/// walked, it is skipped; a large file that says it is a profile is still refused aloud.
+#[test]
+fn large_or_binary_files_that_are_no_profile_are_skipped_when_walked() {
+    let dir = TempDir::new().unwrap();
+    let mut lock = String::from("{\"name\": \"web\", \"packages\": {\n");
+    while lock.len() < 17 * 1024 * 1024 {
+        lock.push_str("  \"node_modules/a\": {\"version\": \"1.0.0\"},\n");
+    }
+    write(dir.path(), "web/package-lock.json", lock);
+    write(dir.path(), "web/blob.bin", b"{\xff\xfe\x00binary");
+    let path = dir.path().join("profiles/huge.xml");
+    {
+        use std::io::Write;
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let mut file = std::fs::File::create(&path).unwrap();
+        file.write_all(b"<g:AMT_EnvironmentDetectionSettingData>")
+            .unwrap();
+        file.set_len(20 * 1024 * 1024).unwrap();
+    }
+    write(dir.path(), "profiles/good.xml", GOOD_WSMAN);
+    let run = check(dir.path(), &["."]);
+    let paths: Vec<&str> = run
+        .diagnostics()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["profiles/huge.xml"], "{:#}", run.report);
+    assert_eq!(run.summary("profiles"), 1);
+}

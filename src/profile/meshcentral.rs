@@ -233,7 +233,7 @@ pub fn written(entries: &[String]) -> Written {
 }
 
 /// Does broken JSON still say it is a MeshCentral config (a `"domains"` key, in any case)?
-fn mentions_domains(text: &str) -> bool {
+pub(super) fn mentions_domains(text: &str) -> bool {
     text.as_bytes()
         .windows(9)
         .any(|w| w.eq_ignore_ascii_case(b"\"domains\""))

@@ -336,7 +336,7 @@ pub fn read_bytes(
 ) -> FileOutcome {
     let at_start = |code, msg: String| Finding::at_file(code, display.to_path_buf(), 1, 1, msg);
     if bytes.len() as u64 > MAX_PROFILE_BYTES {
-        if !explicit && !looks_structured(bytes) {
+        if !explicit && !hints_profile(bytes, mapping) {
             return FileOutcome::default();
         }
         let size = size.max(bytes.len() as u64);
@@ -362,7 +362,7 @@ pub fn read_bytes(
             };
         }
         Err(DecodeError::InvalidUtf8 { offset, prefix }) => {
-            if !explicit && !looks_structured(bytes) {
+            if !explicit && !hints_profile(bytes, mapping) {
                 return FileOutcome::default();
             }
             let (line, column) = line_col_in(&prefix, prefix.len());
@@ -544,6 +544,21 @@ fn mentions_profile_xml(text: &str, mapping: &ScsMapping) -> bool {
         let local = name.rsplit(':').next().unwrap_or_default();
         !local.is_empty() && mapping.is_root(local)
     })
+}
+
+/// Do the first 64 KiB of a file that cannot be read whole (too large, not valid text) say it is a
+/// profile? Only then is a walked file reported rather than skipped.
+fn hints_profile(bytes: &[u8], mapping: &ScsMapping) -> bool {
+    let head: Vec<u8> = bytes
+        .iter()
+        .take(64 * 1024)
+        .copied()
+        .filter(|b| *b != 0)
+        .collect();
+    let text = String::from_utf8_lossy(&head);
+    mentions_profile_xml(&text, mapping)
+        || meshcentral::mentions_domains(&text)
+        || rpcgo::looks_like(&text)
 }
 
 /// A first look at raw bytes: does it open like XML or JSON (any BOM or UTF-16 included)?
