@@ -369,6 +369,12 @@ impl Node {
     }
 }
 
+/// `option NAME code N =` just before a `{`: the start of a record type, as dhcp-options(5) defines.
+fn is_record_definition(stmt: &[Token]) -> bool {
+    matches!(stmt, [first, .., code, _, eq]
+        if first.is_word("option") && code.is_word("code") && eq.is_word("="))
+}
+
 /// One file's tokens and how far they are read.
 struct Stream<'t> {
     toks: &'t [Token],
@@ -377,13 +383,22 @@ struct Stream<'t> {
 
 impl<'t> Stream<'t> {
     /// The tokens up to the next `{`, `}` or `;`, and that token (`None` at the end of the file).
+    /// The braces of a record-type option definition (`option foo code 9 = {string, text};`) are
+    /// part of the statement, not a block.
     fn statement(&mut self) -> (&'t [Token], Option<&'t Token>) {
         let start = self.pos;
         let rest = self.toks.get(start..).unwrap_or(&[]);
-        let len = rest
-            .iter()
-            .position(|t| matches!(t.tok, Tok::Open | Tok::Close | Tok::Semi))
-            .unwrap_or(rest.len());
+        let mut len = 0;
+        let mut record = 0usize;
+        while let Some(t) = rest.get(len) {
+            match t.tok {
+                Tok::Open if record > 0 || is_record_definition(&rest[..len]) => record += 1,
+                Tok::Close if record > 0 => record -= 1,
+                Tok::Open | Tok::Close | Tok::Semi if record == 0 => break,
+                _ => {}
+            }
+            len += 1;
+        }
         let term = rest.get(len);
         self.pos = start + len + usize::from(term.is_some());
         (rest.get(..len).unwrap_or(&[]), term)
@@ -1120,6 +1135,16 @@ mod tests {
             branch.origin.path,
             dhcp_fixtures().join("sites/branch.conf")
         );
+    }
+
+    #[test]
+    fn record_type_option_definitions_are_statements_not_blocks() {
+        let p = inline(
+            "option space cisco;\noption cisco.id code 9 = {string};\noption rec code 200 = { ip-address, text };\nsubnet 10.1.0.0 netmask 255.255.0.0 { option domain-name \"cisco.local\"; }\n",
+        );
+        assert!(p.problems.is_empty(), "{:?}", p.problems);
+        assert_eq!(p.scopes.len(), 1);
+        assert_eq!(p.scopes[0].suffix.as_deref(), Some("cisco.local"));
     }
 
     #[test]

@@ -345,7 +345,11 @@ impl<'p> Expander<'p> {
                         .text
                         .push_str(text.get(copied..span.start).unwrap_or(""));
                     copied = span.end;
-                    self.include(&source, file, span.clone());
+                    if !self.include(&source, file, span.clone()) && self.in_value_position() {
+                        // Unreadable in value position (`"reservations": <?include …?>`): the
+                        // value is empty, and the rest of the file still parses.
+                        self.out.text.push_str("null");
+                    }
                     self.start_piece(file, span.end);
                 }
                 _ => {}
@@ -362,7 +366,13 @@ impl<'p> Expander<'p> {
         self.out.pieces.push(Piece { at, file, from });
     }
 
-    fn include(&mut self, including: &Source, file: usize, span: Range<usize>) {
+    /// Does the expanded text so far end with `:` (an include standing for an object's value)?
+    fn in_value_position(&self) -> bool {
+        self.out.text.trim_end().ends_with(':')
+    }
+
+    /// Expand one include directive; false when nothing could be read for it.
+    fn include(&mut self, including: &Source, file: usize, span: Range<usize>) -> bool {
         let directive = including.text.get(span.clone()).unwrap_or("");
         let (origin, column) = self.out.file_position(file, span.start);
         let Some(target) = include_target(directive) else {
@@ -371,17 +381,18 @@ impl<'p> Expander<'p> {
                 column,
                 "malformed include directive (expected `<?include \"file\"?>`); ignored",
             );
-            return;
+            return false;
         };
         let path = dhcp_common::resolve(&including.path, target);
         let body = match self.includes.enter(&path) {
             Ok(body) => body,
             Err(message) => {
                 self.parsed.problem(origin, column, message);
-                return;
+                return false;
             }
         };
-        if self.out.text.len() + body.len() > MAX_EXPANDED_BYTES {
+        let read = self.out.text.len() + body.len() <= MAX_EXPANDED_BYTES;
+        if !read {
             self.parsed.problem(
                 origin,
                 column,
@@ -398,6 +409,7 @@ impl<'p> Expander<'p> {
             self.expand(index);
         }
         self.includes.leave();
+        read
     }
 }
 
@@ -692,6 +704,9 @@ impl Walk<'_> {
         let Some(prop) = obj.get(key) else {
             return Vec::new();
         };
+        if matches!(prop.value, Value::NullKeyword(_)) {
+            return Vec::new();
+        }
         let Value::Array(list) = &prop.value else {
             self.problem(
                 prop.value.range().start,
@@ -877,7 +892,9 @@ impl Walk<'_> {
 
     /// The domain option (of this walk's kind) `obj`'s `option-data` sets, if any.
     fn own_option(&mut self, obj: &Object) -> Option<Setting> {
-        let prop = obj.get("option-data")?;
+        let prop = obj
+            .get("option-data")
+            .filter(|p| !matches!(p.value, Value::NullKeyword(_)))?;
         let Value::Array(list) = &prop.value else {
             self.problem(
                 prop.value.range().start,
@@ -1458,6 +1475,24 @@ mod tests {
             ("kea.conf", 4, 5)
         );
         assert!(found[1].3.starts_with("cannot read included"), "{found:?}");
+    }
+
+    #[test]
+    fn an_unreadable_include_in_value_position_leaves_the_value_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("kea.conf");
+        let text = "{ \"Dhcp4\": { \"subnet4\": [ {\n  \"subnet\": \"10.9.0.0/24\",\n  \"reservations\": <?include \"/nonexistent/whitelist.json\" ?>,\n  \"option-data\": [ { \"name\": \"domain-name\", \"data\": \"lab.example\" } ]\n} ] } }";
+        std::fs::write(&root, text).unwrap();
+        let parsed = parse(&root, text);
+        assert_eq!(parsed.problems.len(), 1, "{:?}", parsed.problems);
+        assert!(
+            parsed.problems[0]
+                .message
+                .starts_with("cannot read included")
+        );
+        assert_eq!(parsed.problems[0].origin.line, 3);
+        assert_eq!(parsed.scopes.len(), 1);
+        assert_eq!(parsed.scopes[0].suffix.as_deref(), Some("lab.example"));
     }
 
     #[test]
