@@ -107,7 +107,8 @@ pub fn link(raw: &str) -> Option<bool> {
 
 /// The ME's network status as rpc-go and Intel's tools print it: `direct`, `direct (LAN)`,
 /// `vpn`, `outside enterprise`, `outside enterprise (CIRA)`, `unknown`, the numeric status 0-3,
-/// or the diagnostics tool's `Inside Enterprise` / `Outside Enterprise`.
+/// the diagnostics tool's `Inside Enterprise` / `Outside Enterprise`, or meshcmd's bare `Inside` /
+/// `Outside`.
 pub fn ras(raw: &str) -> Option<Ras> {
     let t = text(raw)?.to_ascii_lowercase();
     match t.as_str() {
@@ -117,7 +118,7 @@ pub fn ras(raw: &str) -> Option<Ras> {
         "3" => return Some(Ras::Unknown),
         _ => {}
     }
-    if t.starts_with("direct") || t == "inside enterprise" || t == "lan" {
+    if t.starts_with("direct") || t == "inside enterprise" || t == "inside" || t == "lan" {
         Some(Ras::Direct)
     } else if t.contains("vpn") || t.starts_with("inside corporate") {
         Some(Ras::Vpn)

@@ -25,6 +25,12 @@ pub const AMTINFO_JSON: &str = fixture!("amtinfo.json");
 /// `--json` keyed by display labels (`"DNS Suffix (OS)"` with a trailing dot, numeric RAS
 /// `Network`, `"DHCP Enabled": "false"` as a string).
 pub const AMTINFO_LABELS_JSON: &str = fixture!("amtinfo-labels.json");
+/// Legacy C `rpc --amtinfo all`: flat, `LAN Interface : wired` then `: wireless` opening each
+/// adapter's values, an `FQDN` line (the ME's, not option 15).
+pub const AMTINFO_LEGACY_C: &str = fixture!("amtinfo-legacy-c.txt");
+/// MeshCentral `meshcmd amtinfo`: one line per fact, the wired adapter with its address,
+/// `DNS suffix` (the OS suffix of the AMT adapter) beside `Trusted DNS suffix` (MEBx).
+pub const MESHCMD_AMTINFO: &str = fixture!("meshcmd-amtinfo.txt");
 /// English, CRLF: a VirtualBox adapter with an address listed first, a disconnected Wi-Fi with
 /// a stale suffix, the connected Intel Ethernet, a disconnected Bluetooth PAN; continuation lines.
 pub const IPCONFIG: &str = fixture!("ipconfig-all.txt");

@@ -1,6 +1,10 @@
 //! rpc-go `amtinfo` reports, one device per file: the old tab style (`Label\t\t: value`,
 //! `---Wired Adapter---`), the newer styled and table layouts (ANSI colours and box drawing
-//! stripped) and `--json` of both generations (camelCase keys and display-label keys).
+//! stripped) and `--json` of both generations (camelCase keys and display-label keys); the
+//! legacy C `rpc --amtinfo all` (flat, with `LAN Interface : wired` opening the adapter values);
+//! and MeshCentral's `meshcmd amtinfo` (`Intel AMT v16.1.30, activated in …`, `Wired Enabled, DHCP,
+//! <MAC>`, `DNS suffix:`, `Trusted DNS suffix:`, `Connection Status:`). meshcmd's `DNS suffix` is
+//! the OS suffix of the AMT wired adapter, its `Trusted DNS suffix` the one set in MEBx.
 //!
 //! `DNS Suffix (OS)` is the connection-specific suffix the host received and becomes the host's
 //! suffix, except where rpc-go on Linux prints the bare host name there (it prints the domain of
@@ -34,6 +38,8 @@ enum Field {
     AmtIp,
     OsIp,
     Mac,
+    /// Legacy C rpc: `LAN Interface : wired` opens that adapter's values.
+    LanInterface,
     /// A label amtinfo prints that the host model has no use for.
     Ignored,
 }
@@ -52,6 +58,8 @@ const LABELS: &[(&str, Field, bool)] = &[
     ("dns suffix", Field::MeSuffix, true),
     ("dns suffix (os)", Field::OsSuffix, true),
     ("hostname (os)", Field::Hostname, true),
+    ("fqdn", Field::Ignored, false),
+    ("lan interface", Field::LanInterface, true),
     ("ras network", Field::RasNetwork, true),
     ("ras remote status", Field::Ignored, true),
     ("ras trigger", Field::Ignored, false),
@@ -167,7 +175,7 @@ impl Section {
             Field::DhcpEnabled | Field::LinkStatus | Field::AmtIp | Field::OsIp | Field::Mac => {
                 self == Section::Wired
             }
-            Field::Ignored => false,
+            Field::Ignored | Field::LanInterface => false,
         }
     }
 }
@@ -201,6 +209,9 @@ impl Report {
 /// at least two amtinfo keys.
 pub fn sniff(text: &str) -> bool {
     let head = super::sources::sniff_head(text);
+    if meshcmd_report(head).is_some() {
+        return true;
+    }
     if head.trim_start().starts_with('{') {
         return JSON_MARKERS.iter().filter(|k| head.contains(*k)).count() >= 2;
     }
@@ -231,6 +242,8 @@ pub fn parse(path: &Path, text: &str) -> Parsed {
     let body = text.trim_start_matches('\u{feff}');
     let report = if body.trim_start().starts_with('{') {
         read_json(path, body, &mut parsed)
+    } else if let Some(report) = meshcmd_report(body) {
+        Some(report)
     } else {
         read_text(path, body, &mut parsed)
     };
@@ -502,6 +515,10 @@ impl TextReader<'_> {
         let Some((_, field)) = lookup(label) else {
             return;
         };
+        if field == Field::LanInterface {
+            self.enter(Section::named(&format!("{} adapter", value.trim())));
+            return;
+        }
         if Section::Device.accepts(field) && !self.section.accepts(field) {
             // Device labels are never inside a section: the old style starts over with them.
             self.section = Section::Device;
@@ -527,6 +544,79 @@ impl TextReader<'_> {
             },
         ));
     }
+}
+
+/// A `meshcmd amtinfo` report: its first line names the AMT version (`Intel AMT v…, state.`) and
+/// another line is one of meshcmd's own (`Wired …`, `DNS suffix:`, `Connection Status:`).
+fn meshcmd_report(text: &str) -> Option<Report> {
+    let mut lines = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty());
+    let (first_line, first) = lines.next()?;
+    let rest = first.trim().strip_prefix("Intel AMT v")?;
+    let (version, state) = rest.split_once(", ")?;
+    let mut report = Report {
+        start_line: first_line,
+        ..Report::default()
+    };
+    let push = |report: &mut Report, field, text: &str, line, column| {
+        report.values.push((
+            field,
+            Raw {
+                text: text.trim().to_owned(),
+                line,
+                column,
+            },
+        ));
+    };
+    push(&mut report, Field::Version, version, first_line, 12);
+    push(
+        &mut report,
+        Field::ControlMode,
+        state.trim().trim_end_matches('.'),
+        first_line,
+        14 + version.len(),
+    );
+    let mut own = false;
+    for (number, line) in lines {
+        let column = |part: &str| line.len() - part.len() + 1;
+        if let Some(adapter) = line.strip_prefix("Wired ") {
+            own = true;
+            report.wired_seen = true;
+            let mut parts = adapter.split(", ").skip(1);
+            if let Some(mode) = parts.next() {
+                let dhcp = if mode.eq_ignore_ascii_case("DHCP") {
+                    "true"
+                } else {
+                    "false"
+                };
+                push(&mut report, Field::DhcpEnabled, dhcp, number, column(mode));
+            }
+            if let Some(mac) = parts.next() {
+                push(&mut report, Field::Mac, mac, number, column(mac));
+            }
+            if let Some(ip) = parts.next() {
+                push(&mut report, Field::AmtIp, ip, number, column(ip));
+            }
+        } else if let Some((label, value)) = line.split_once(": ") {
+            let field = match label.trim() {
+                "DNS suffix" => Field::OsSuffix,
+                "Trusted DNS suffix" => Field::MeSuffix,
+                "Connection Status" => Field::RasNetwork,
+                _ => continue,
+            };
+            own = true;
+            let value = if field == Field::RasNetwork {
+                value.split(',').next().unwrap_or_default()
+            } else {
+                value
+            };
+            push(&mut report, field, value, number, label.len() + 3);
+        }
+    }
+    own.then_some(report)
 }
 
 /// Read a `--json` report; a document that does not parse is scanned line by line so the values
@@ -976,6 +1066,42 @@ mod tests {
             ..Host::default()
         };
         assert_eq!(host, &expected);
+    }
+
+    #[test]
+    fn legacy_c_rpc_opens_adapters_with_lan_interface() {
+        let parsed = read(fx::AMTINFO_LEGACY_C);
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let host = only_host(&parsed);
+        assert_eq!(host.hostname.as_deref(), Some("ws-0187"));
+        assert_eq!(host.suffix.as_deref(), Some("site2.corp.example"));
+        assert_eq!(host.me_suffix.as_deref(), Some("corp.example"));
+        assert_eq!(host.ras, Some(Ras::Direct));
+        // The wired values, not the wireless ones after them.
+        assert_eq!(host.me_ip, ip("10.20.4.87"));
+        assert_eq!(host.mac.as_deref(), Some("8c:16:45:0a:b1:c2"));
+        assert_eq!((host.link_up, host.me_dhcp), (Some(true), Some(true)));
+        assert_eq!(host.amt_version.as_deref(), Some("11.8.50"));
+    }
+
+    #[test]
+    fn meshcmd_amtinfo_lines() {
+        let parsed = read(fx::MESHCMD_AMTINFO);
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let host = only_host(&parsed);
+        assert_eq!(host.suffix.as_deref(), Some("plant.example.net"));
+        assert_eq!(host.me_suffix.as_deref(), Some("example.net"));
+        assert_eq!(host.ras, Some(Ras::Direct));
+        assert_eq!(host.me_ip, ip("10.44.8.31"));
+        assert_eq!(host.mac.as_deref(), Some("54:b2:03:1f:a0:7c"));
+        assert_eq!(host.me_dhcp, Some(true));
+        assert_eq!(host.amt_version.as_deref(), Some("15.0.41"));
+        assert_eq!(
+            host.control_mode.as_deref(),
+            Some("activated in Client Control Mode (CCM)")
+        );
+        // Without meshcmd's own lines, a line that opens like it is not a report.
+        assert!(!sniff("Intel AMT v15.0.41, activated.\nsomething else\n"));
     }
 
     #[test]

@@ -46,6 +46,8 @@ pub fn samples() -> Vec<Sample> {
         owned(Amtinfo, fixture!("agents/amtinfo-tabs.txt")),
         owned(Amtinfo, fixture!("agents/amtinfo-styled.txt")),
         owned(Amtinfo, fixture!("agents/amtinfo-table.txt")),
+        owned(Amtinfo, fixture!("agents/amtinfo-legacy-c.txt")),
+        owned(Amtinfo, fixture!("agents/meshcmd-amtinfo.txt")),
         owned(Amtinfo, fixture!("agents/amtinfo.json")),
         owned(Amtinfo, fixture!("agents/amtinfo-labels.json")),
         owned(Amtinfo, fixture!("agents/amtinfo-old-wireless.txt")),

@@ -58,7 +58,7 @@ impl Kind {
             Kind::WindowsDhcp => "Windows DHCP server export",
             Kind::IscDhcpd => "ISC dhcpd.conf",
             Kind::Dnsmasq => "dnsmasq configuration",
-            Kind::Amtinfo => "rpc-go amtinfo report",
+            Kind::Amtinfo => "amtinfo report (rpc-go, rpc, meshcmd)",
             Kind::Ipconfig => "ipconfig /all report",
             Kind::Discovery => "Intel SCS SystemDiscovery report",
             Kind::Csv => "CSV inventory",
