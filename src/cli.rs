@@ -39,6 +39,10 @@ pub enum Command {
         #[command(subcommand)]
         action: HookAction,
     },
+    /// Show what scslint read from each file and where: profiles (home domains, algorithm, IP
+    /// mode, remote access, FQDN settings), networks and hosts of observation sources, and for XML
+    /// of no known kind every leaf element with a starting `[scs]` mapping.
+    Inspect(InspectArgs),
     /// Write a commented starter scslint.toml.
     Init(InitArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
@@ -65,6 +69,20 @@ pub enum HookAction {
     },
     /// Remove the pre-commit hook, if scslint wrote it.
     Uninstall,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InspectArgs {
+    /// Files to inspect.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// Output format: human or json (schemas/inspect.schema.json).
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = human_or_json())]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -132,7 +150,7 @@ pub struct ProbeArgs {
 
     /// Output format (sarif, github and junit report files, not targets: they are for check and
     /// collect).
-    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = probe_format())]
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = human_or_json())]
     pub format: Format,
 
     #[command(flatten)]
@@ -236,8 +254,9 @@ pub enum Format {
     Junit,
 }
 
-/// `--format` of `probe`, which reports targets, not files: human or json only.
-fn probe_format() -> impl clap::builder::TypedValueParser<Value = Format> {
+/// `--format` of `probe` and `inspect`, which report targets or what was read, not findings:
+/// human or json only.
+fn human_or_json() -> impl clap::builder::TypedValueParser<Value = Format> {
     use clap::builder::TypedValueParser;
     clap::builder::PossibleValuesParser::new(["human", "json"]).map(|s| match s.as_str() {
         "json" => Format::Json,

@@ -13,6 +13,7 @@ pub mod exit_status;
 pub mod external;
 pub mod hook;
 pub mod init;
+pub mod inspect;
 pub mod observe;
 pub mod probe;
 pub mod profile;

@@ -6,7 +6,7 @@ use scslint::baseline::Baseline;
 use scslint::check::{CheckOptions, Outcome, Summary, finish, run};
 use scslint::cli::{
     CheckArgs, Cli, CollectArgs, Command, ConfigArgs, DnsArgs, ExitArgs, Format, HookAction,
-    InitArgs, ProbeArgs,
+    InitArgs, InspectArgs, ProbeArgs,
 };
 use scslint::config::{Config, ConfigError};
 use scslint::diagnostic::{Code, Severity};
@@ -34,6 +34,7 @@ fn main() -> ExitCode {
         Command::Collect(args) => collect(args),
         Command::Probe(args) => probe(args),
         Command::Hook { action } => hook(action),
+        Command::Inspect(args) => inspect(args),
         Command::Init(args) => init(args),
         Command::Completions { shell } => print(&scslint::shell::completions(shell)),
         Command::Man { subcommand } => man(subcommand.as_deref()),
@@ -261,6 +262,35 @@ fn explain(code: &str) -> ExitCode {
             );
             ExitCode::from(2)
         }
+    }
+}
+
+/// `inspect`: 2 when a file could not be read at all, else 0.
+fn inspect(args: InspectArgs) -> ExitCode {
+    let config = match config_or_exit(&args.config) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let reports: Vec<_> = args
+        .files
+        .iter()
+        .map(|f| scslint::inspect::inspect(f, &config))
+        .collect();
+    let unreadable = reports
+        .iter()
+        .any(|r| r.kind == "none" && !r.problems.is_empty());
+    let text = match args.format {
+        Format::Json => {
+            let doc = serde_json::json!({ "version": 1, "files": reports });
+            format!("{doc:#}\n")
+        }
+        _ => scslint::inspect::render_human(&reports),
+    };
+    let printed = print(&text);
+    if unreadable {
+        ExitCode::from(2)
+    } else {
+        printed
     }
 }
 

@@ -482,3 +482,105 @@ fn a_declared_local_enterprise_stays_enterprise() {
 fn scslint_codes() -> usize {
     scslint::diagnostic::Code::ALL.len()
 }
+
+/// `inspect` on every kind: profiles with positions, networks of a snapshot and a DHCP
+/// configuration, hosts of an agent report; JSON conforms to its schema.
+#[test]
+fn inspect_shows_what_was_read_from_every_kind() {
+    let out = scslint()
+        .current_dir(root())
+        .args([
+            "inspect",
+            "--no-config",
+            "--format",
+            "json",
+            "profiles/rpc-go/office.yaml",
+            "profiles/meshcentral/config.json",
+            "profiles/wsman/pc0423-ad-root.xml",
+            "profiles/observed.toml",
+            "tests/fixtures/dhcp/dhcpd.conf",
+            "tests/fixtures/agents/meshcmd-amtinfo.txt",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    support::assert_conforms("inspect.schema.json", &doc);
+    let files = doc["files"].as_array().unwrap();
+    let kinds: Vec<&str> = files.iter().map(|f| f["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "profile",
+            "profile",
+            "profile",
+            "observation",
+            "observation",
+            "observation"
+        ]
+    );
+    let office = &files[0]["profiles"][0];
+    assert_eq!(
+        office["detection"]["home_domains"][0]["value"],
+        "company.com"
+    );
+    assert_eq!(office["detection"]["home_domains"][0]["line"], 26);
+    assert_eq!(office["ip_mode"]["value"], "DHCP");
+    assert_eq!(office["mps_servers"][0]["value"], "mps.company.com");
+    let plants = files[1]["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "plants")
+        .unwrap();
+    assert_eq!(plants["detection"]["written"]["console"], "MeshCentral");
+    assert_eq!(files[3]["networks"].as_array().unwrap().len(), 8);
+    assert!(
+        files[4]["networks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["file"].is_string())
+    );
+    assert_eq!(files[5]["hosts"][0]["suffix"], "plant.example.net");
+}
+
+/// The README's walkthrough: a real SCS export of unknown shape is listed leaf by leaf with a
+/// starting mapping, and with that mapping in scslint.toml `check` reads it.
+#[test]
+fn inspect_lists_unknown_xml_and_its_mapping_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "export.xml",
+        "<AMTConfiguration>\n  <General><ProfileName>HQ</ProfileName></General>\n  <HomeDomains>\n    <Item>ad.company.local</Item>\n  </HomeDomains>\n</AMTConfiguration>\n",
+    );
+    let out = scslint()
+        .current_dir(dir.path())
+        .args(["inspect", "--no-config", "export.xml"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("AMTConfiguration/HomeDomains/Item = \"ad.company.local\" (line 4)"),
+        "{text}"
+    );
+    let hint: String = text
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("[scs]"))
+        .map(|l| format!("{}\n", l.trim()))
+        .collect();
+    assert!(
+        hint.contains("home_domains = [\"HomeDomains/Item\"]"),
+        "{hint}"
+    );
+    write(dir.path(), "scslint.toml", &hint);
+    write(dir.path(), "observed.toml", OBSERVED);
+    let (status, report) = check_json(dir.path(), &["export.xml", "--observed", "observed.toml"]);
+    assert_eq!(status, 1, "{report:#}");
+    let d = &report["diagnostics"][0];
+    assert_eq!(
+        (d["code"].as_str(), d["profile"].as_str()),
+        (Some("SL100"), Some("HQ"))
+    );
+}

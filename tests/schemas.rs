@@ -19,6 +19,7 @@ fn every_schema_is_valid_and_accepts_its_own_examples() {
         "config.schema.json",
         "probe.schema.json",
         "baseline.schema.json",
+        "inspect.schema.json",
     ] {
         let s = schema(name);
         for example in s
