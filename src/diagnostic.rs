@@ -59,6 +59,7 @@ codes! {
     SL009 "placeholder-home-domain" Info,
     SL010 "detection-algorithm-mismatch" Error,
     SL011 "home-domain-dropped-by-console" Warning,
+    SL012 "home-domains-not-mapped" Warning,
     SL050 "unreadable-input" Error,
     SL051 "malformed-input" Error,
     SL052 "encrypted-profile" Error,

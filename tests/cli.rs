@@ -553,7 +553,7 @@ fn inspect_lists_unknown_xml_and_its_mapping_reads_it() {
     write(
         dir.path(),
         "export.xml",
-        "<AMTConfiguration>\n  <General><ProfileName>HQ</ProfileName></General>\n  <HomeDomains>\n    <Item>ad.company.local</Item>\n  </HomeDomains>\n</AMTConfiguration>\n",
+        "<ScsExport>\n  <General><ProfileName>HQ</ProfileName></General>\n  <HomeDomainList>\n    <Entry>ad.company.local</Entry>\n  </HomeDomainList>\n</ScsExport>\n",
     );
     let out = scslint()
         .current_dir(dir.path())
@@ -562,7 +562,7 @@ fn inspect_lists_unknown_xml_and_its_mapping_reads_it() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("AMTConfiguration/HomeDomains/Item = \"ad.company.local\" (line 4)"),
+        text.contains("ScsExport/HomeDomainList/Entry = \"ad.company.local\" (line 4)"),
         "{text}"
     );
     let hint: String = text
@@ -571,7 +571,7 @@ fn inspect_lists_unknown_xml_and_its_mapping_reads_it() {
         .map(|l| format!("{}\n", l.trim()))
         .collect();
     assert!(
-        hint.contains("home_domains = [\"HomeDomains/Item\"]"),
+        hint.contains("home_domains = [\"HomeDomainList/Entry\"]"),
         "{hint}"
     );
     write(dir.path(), "scslint.toml", &hint);

@@ -491,7 +491,7 @@ fn read_xml(source: &Source, start: usize, explicit: bool, mapping: &ScsMapping)
         );
     }
     if mapping.is_root(&doc.root().local) {
-        return with_suppressions(scs::read(&doc, source, mapping), &doc, source);
+        return with_suppressions(scs::read(&doc, source, mapping, explicit), &doc, source);
     }
     if explicit {
         let root = doc.root();

@@ -95,6 +95,41 @@ fn path_matches(pattern: &str, path: &[&str]) -> bool {
         .all(|(a, b)| a.eq_ignore_ascii_case(b))
 }
 
+/// Every leaf element any pattern of `patterns` matches, in document order: list fields (home
+/// domains, MPS servers, policies) take them all, so a preferred and an alternative server both
+/// count. An element with element children is a container, never an entry.
+fn select_all<'d>(doc: &'d Document, patterns: &Option<Vec<String>>) -> Vec<&'d Element> {
+    doc.iter()
+        .filter(|(i, e)| {
+            if !e.children.is_empty() {
+                return false;
+            }
+            let path = doc.path(*i);
+            patterns.iter().flatten().any(|p| path_matches(p, &path))
+        })
+        .map(|(_, e)| e)
+        .collect()
+}
+
+/// Is the list's container there (`EnvironmentDetection/HomeDomains` of the pattern
+/// `EnvironmentDetection/HomeDomains/Domain`), empty? Then the list is known to be empty.
+fn has_container(doc: &Document, patterns: &Option<Vec<String>>) -> bool {
+    let containers: Vec<&str> = patterns
+        .iter()
+        .flatten()
+        .filter_map(|p| {
+            p.trim_end_matches('/')
+                .rsplit_once('/')
+                .map(|(parent, _)| parent)
+        })
+        .filter(|parent| !parent.trim_matches('/').is_empty())
+        .collect();
+    doc.iter().any(|(i, _)| {
+        let path = doc.path(i);
+        containers.iter().any(|c| path_matches(c, &path))
+    })
+}
+
 /// Elements matched by the first pattern of `patterns` that matches anything.
 fn select<'d>(doc: &'d Document, patterns: &Option<Vec<String>>) -> Vec<&'d Element> {
     for pattern in patterns.iter().flatten() {
@@ -142,7 +177,9 @@ fn parse_algorithm(s: &str) -> Option<Algorithm> {
     }
 }
 
-pub fn read(doc: &Document, source: &Source, mapping: &ScsMapping) -> FileOutcome {
+/// Read a document whose root the mapping knows. `explicit`: the user named the file, so a root
+/// with nothing mapped under it is reported rather than skipped.
+pub fn read(doc: &Document, source: &Source, mapping: &ScsMapping, explicit: bool) -> FileOutcome {
     let f = &mapping.fields;
     let root = doc.root();
     let mut findings = Vec::new();
@@ -158,10 +195,10 @@ pub fn read(doc: &Document, source: &Source, mapping: &ScsMapping) -> FileOutcom
         })
         .unwrap_or_else(|| "SCS profile".to_owned());
 
-    let domains = select(doc, &f.home_domains);
+    let domains = select_all(doc, &f.home_domains);
     let algorithm = select(doc, &f.detection_algorithm);
-    let mps = select(doc, &f.mps_servers);
-    let policies = select(doc, &f.remote_access_policies);
+    let mps = select_all(doc, &f.mps_servers);
+    let policies = select_all(doc, &f.remote_access_policies);
     let ip_mode = select(doc, &f.ip_mode);
     let ip_sync = select(doc, &f.ip_sync);
     let fqdn_source = select(doc, &f.fqdn_source);
@@ -194,12 +231,36 @@ pub fn read(doc: &Document, source: &Source, mapping: &ScsMapping) -> FileOutcom
         };
     }
 
+    // A known root with nothing of a profile under it: another document that shares the root's
+    // name, unless the user named it.
+    if nothing_mapped && !explicit {
+        return FileOutcome::default();
+    }
     let mut profile = Profile::new(
         name.clone(),
         ProfileKind::Scs,
         source,
         root.tag_span.clone(),
     );
+    let list_present = !domains.is_empty() || has_container(doc, &f.home_domains);
+    if !list_present {
+        // No home-domain path matched: the list may be there under other element names, so the
+        // profile is not judged as if it had none.
+        findings.push(
+            Finding::new(
+                Code::SL012,
+                source,
+                root.tag_span.clone(),
+                format!("SCS profile `{name}`: no element matches the mapping's home-domain paths, so its environment detection is not checked"),
+            )
+            .label("SCS profile root")
+            .help(format!(
+                "run `scslint inspect {}` to list its elements, then name the home-domain element under [scs.fields] home_domains in scslint.toml",
+                source.path.display()
+            ))
+            .profile(&name),
+        );
+    }
     let mut bad_value = |el: &Element, field: &str, expected: &str| {
         findings.push(
             Finding::new(
@@ -237,7 +298,7 @@ pub fn read(doc: &Document, source: &Source, mapping: &ScsMapping) -> FileOutcom
     if let (Some(first), Some(last)) = (domains.first(), domains.last()) {
         detection.span = first.text_span.start..last.text_span.end;
     }
-    profile.detection = Some(detection);
+    profile.detection = list_present.then_some(detection);
 
     if !mps.is_empty() || !policies.is_empty() {
         profile.remote_access = Some(RemoteAccess {
@@ -337,6 +398,79 @@ mod tests {
         assert!(p.ip_sync.as_ref().unwrap().value);
         assert!(p.shared_fqdn.as_ref().unwrap().value);
         assert_eq!(p.fqdn_source.as_ref().unwrap().value, "PrimaryDnsSuffix");
+    }
+
+    /// A shape built from the AMT SDK's property names and the SCS console's words, read by the
+    /// shipped mapping without an override.
+    #[test]
+    fn sdk_and_console_vocabulary_is_read_by_the_shipped_mapping() {
+        let text = r#"<AMTConfiguration>
+  <ProfileName>Plant</ProfileName>
+  <AMT_EthernetPortSettings><DHCPEnabled>true</DHCPEnabled><IpSyncEnabled>false</IpSyncEnabled></AMT_EthernetPortSettings>
+  <AMT_GeneralSettings><SharedFQDN>false</SharedFQDN></AMT_GeneralSettings>
+  <AMT_EnvironmentDetectionSettingData>
+    <DetectionAlgorithm>0</DetectionAlgorithm>
+    <DetectionStrings><string>plant.example.com</string><string>example.com</string></DetectionStrings>
+  </AMT_EnvironmentDetectionSettingData>
+  <RemoteAccess>
+    <PreferredServer><Address>mps1.example.com</Address></PreferredServer>
+    <AlternativeServer><Address>mps2.example.com</Address></AlternativeServer>
+    <RemoteAccessPolicy><Name>Fast Call For Help</Name></RemoteAccessPolicy>
+    <RemoteAccessPolicy><Name>Scheduled maintenance</Name></RemoteAccessPolicy>
+  </RemoteAccess>
+</AMTConfiguration>"#;
+        let out = read_str(text, &ScsMapping::shipped());
+        assert!(out.findings.is_empty(), "{:?}", out.findings);
+        let p = &out.profiles[0];
+        assert_eq!(p.name, "Plant");
+        assert_eq!(
+            p.detection.as_ref().unwrap().strings,
+            ["plant.example.com", "example.com"]
+        );
+        let ra = p.remote_access.as_ref().unwrap();
+        let servers: Vec<&str> = ra.mps_servers.iter().map(|s| s.value.as_str()).collect();
+        assert_eq!(servers, ["mps1.example.com", "mps2.example.com"]);
+        assert_eq!(ra.policies.len(), 2);
+        assert_eq!(p.ip_mode.as_ref().unwrap().value, IpMode::Dhcp);
+        assert!(!p.ip_sync.as_ref().unwrap().value);
+        assert!(!p.shared_fqdn.as_ref().unwrap().value);
+    }
+
+    #[test]
+    fn unmapped_home_domains_are_reported_not_judged_empty() {
+        let text = "<Profile><ProfileName>X</ProfileName><Suffixes><S>company.com</S></Suffixes></Profile>";
+        let out = read_str(text, &ScsMapping::shipped());
+        assert_eq!(out.findings.len(), 1, "{:?}", out.findings);
+        assert_eq!(out.findings[0].code, Code::SL012);
+        assert!(
+            out.findings[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("scslint inspect")
+        );
+        assert!(out.profiles[0].detection.is_none());
+        // An empty list's container: known to be empty, judged as such.
+        let empty =
+            "<Profile><EnvironmentDetection><HomeDomains/></EnvironmentDetection></Profile>";
+        let out = read_str(empty, &ScsMapping::shipped());
+        assert!(out.findings.is_empty(), "{:?}", out.findings);
+        assert!(
+            out.profiles[0]
+                .detection
+                .as_ref()
+                .unwrap()
+                .strings
+                .is_empty()
+        );
+        // A walked document that only shares the root's name is skipped.
+        let other = "<Profile><Theme>dark</Theme></Profile>";
+        let walked = read_source(
+            &SourceFile::new("ui.xml", other.to_owned(), Encoding::Utf8),
+            false,
+            &ScsMapping::shipped(),
+        );
+        assert!(walked.profiles.is_empty() && walked.findings.is_empty());
     }
 
     #[test]

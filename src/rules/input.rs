@@ -43,15 +43,32 @@ tools) to a separate file, and point scslint at that. Keep the decrypted copy ou
     example: "  profiles/branch.xml:3:3 SL052 this profile is encrypted: its payload is an XML-encryption blob",
 };
 
+pub const HOME_DOMAINS_NOT_MAPPED: Doc = Doc {
+    summary: "An SCS profile whose root the mapping knows, but where no element matches the home-domain paths.",
+    what: "The file is recognised as an Intel SCS profile, but none of the mapping's `home_domains` \
+paths matches an element in it. Intel publishes no schema for SCS profile XML, so a real export may \
+name the list differently; the profile is then not judged at all, rather than judged as if its list \
+were empty.",
+    why: "Judging an unread list as empty would report \"detection disabled\" for a profile that may well \
+configure it, or stay silent on the very mistake scslint exists to catch.",
+    fix: "Run `scslint inspect FILE`: it lists every element with its path and value and proposes a \
+starting [scs] mapping. Put the home-domain element's path under [scs.fields] home_domains in \
+scslint.toml. If the profile really configures no home domains, turn this code off for that file \
+with [[ignore]].",
+    example: "  <AMTConfiguration> … <Suffixes><S>company.com</S></Suffixes> …   → SL012 (map `Suffixes/S`)",
+};
+
 pub const UNRECOGNISED: Doc = Doc {
     summary: "A file named on the command line that is none of the profile kinds scslint reads.",
     what: "A file given explicitly that is not a WS-Management AMT_EnvironmentDetectionSettingData \
-document, a MeshCentral config.json with a `domains` section, or XML whose root the SCS mapping \
-knows. Files like these found while walking a folder are skipped silently.",
+document, a MeshCentral config.json with a `domains` section, an rpc-go / Console profile YAML, or \
+XML whose root the SCS mapping knows. The kind is decided by content, never by the first byte or \
+the file name: TOML, INI, templates, other XML, JSON and YAML found while walking a folder or \
+staged in a commit are skipped silently, and are SL053 (never SL051) only when named.",
     why: "When you name a file you expect it to be checked; saying nothing would look like a clean result.",
     fix: "Check the path. For a real SCS export whose elements are named differently, map them with \
 [scs] in scslint.toml (see schemas/scs-profile-map.toml). Encrypted exports must be decrypted first.",
-    example: "  $ scslint check notes.txt\n  notes.txt:1:1 SL053 not a profile scslint can read: it is neither XML nor JSON",
+    example: "  $ scslint check notes.txt\n  notes.txt:1:1 SL053 not a profile scslint can read: it is not XML, JSON or an rpc-go profile YAML",
 };
 
 pub const DNS_LOOKUP_FAILED: Doc = Doc {

@@ -121,6 +121,7 @@ pub fn rule(code: Code) -> (&'static Doc, Check) {
             &home_domain_dropped_by_console::DOC,
             Profile(home_domain_dropped_by_console::check),
         ),
+        SL012 => (&input::HOME_DOMAINS_NOT_MAPPED, Input),
         SL050 => (&input::UNREADABLE, Input),
         SL051 => (&input::MALFORMED, Input),
         SL052 => (&input::ENCRYPTED, Input),
@@ -843,12 +844,14 @@ mod tests {
             }
             let text = explain(code);
             assert!(text.starts_with(code.as_str()) && text.contains(code.name()));
-            // Input problems have no check; every other code has one, except SL054, which the
-            // DNS rules raise when a lookup they needed failed, and SL900/SL901, which come from
-            // applying suppressions.
+            // Input problems have no check; every other code has one, except SL012, which the SCS
+            // reader raises when no home-domain path matches, SL054, which the DNS rules raise
+            // when a lookup they needed failed, and SL900/SL901, which come from applying
+            // suppressions.
             assert_eq!(
                 matches!(rule(code).1, Check::Input),
-                code.is_input_problem() || matches!(code, Code::SL054 | Code::SL900 | Code::SL901),
+                code.is_input_problem()
+                    || matches!(code, Code::SL012 | Code::SL054 | Code::SL900 | Code::SL901),
                 "{code}"
             );
         }
