@@ -451,6 +451,15 @@ fn what_is_not_one_device_is_refused() {
         ("0.0.0.0", false, "unspecified"),
         ("127.0.0.0/24", false, "--allow-range"),
         ("10.0.0.0/8", true, "limited"),
+        // IPv4-mapped IPv6 addresses are judged as the IPv4 address they carry.
+        ("::ffff:224.0.0.251", false, "multicast"),
+        ("::ffff:255.255.255.255", false, "broadcast"),
+        ("::ffff:0.0.0.0", false, "unspecified"),
+        ("::ffff:224.0.0.0/120", true, "multicast"),
+        // Sizes that once wrapped (`::/0` passed as one address, then listed 2^128).
+        ("::/0", true, "holds 2^128 addresses"),
+        ("::/1", true, "limited"),
+        ("2001:db8::/64", true, "limited"),
     ] {
         let mut cmd = scslint();
         cmd.args(["probe", "--no-config", target]);

@@ -41,7 +41,9 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, String> {
     for raw in inputs.targets {
         match target::parse(raw, inputs.allow_range)? {
             target::Spec::Address(ip) => plan.targets.push(address_target(ip)),
-            target::Spec::Range(ips) => plan.targets.extend(ips.into_iter().map(address_target)),
+            target::Spec::Range { addresses, .. } => plan
+                .targets
+                .extend(addresses.into_iter().map(address_target)),
             target::Spec::Name(name) => {
                 names.push(name.clone());
                 plan.targets.push(Target {
@@ -163,7 +165,8 @@ fn resolve(targets: &mut [Target], names: &[String], options: &DnsOptions) -> Re
                 .addresses
                 .iter()
                 .filter_map(|a| a.parse::<IpAddr>().ok())
-                .find(|ip| target::refusal(*ip).is_none());
+                .find(|ip| target::refusal(*ip).is_none())
+                .map(target::canonical);
         }
         t.dns = Some(step);
     }
