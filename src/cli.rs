@@ -1,6 +1,7 @@
 //! Command-line definitions (clap derive). Nothing else lives here.
 
 use crate::observe::dns::{DnsOptions, parse_nameserver};
+use crate::probe::parse_port;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -109,9 +110,15 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "PER_SECOND", value_parser = clap::value_parser!(u32).range(1..))]
     pub rate: Option<u32>,
 
-    /// Only connect to 16992 and 16993: no RMCP, HTTP, WS-Man, redirection or TLS.
+    /// Only connect to 16992 and 16993 (or the --ports chosen): no RMCP, HTTP, WS-Man,
+    /// redirection or TLS. A port that accepts gives the verdict ports-open.
     #[arg(long)]
     pub ports_only: bool,
+
+    /// The TCP ports to connect to, comma-separated, among 16992, 16993, 16994, 16995 (AMT) and
+    /// 623, 664 (DASH). Default: 16992-16995, or 16992,16993 with --ports-only.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_port)]
+    pub ports: Vec<u16>,
 
     /// UDP port of the RMCP presence ping (623 on devices; another one behind port forwarding).
     #[arg(long, value_name = "PORT", default_value_t = 623)]

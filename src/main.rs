@@ -332,6 +332,7 @@ fn probe(args: ProbeArgs) -> ExitCode {
         concurrency: usize::from(args.concurrency),
         rate: args.rate,
         ports_only: args.ports_only,
+        ports: probe::tcp_ports(&args.ports, args.ports_only),
         rmcp_port: args.rmcp_port,
         credentials: args
             .user

@@ -423,7 +423,8 @@ fn a_silent_peer_ends_within_the_budget() {
     assert_eq!(t["ports"]["16992"], "open");
     assert_eq!(t["rmcp"], Value::Null);
     assert_eq!(t["http"], Value::Null);
-    assert_eq!(t["verdict"], "unreachable");
+    // Something accepts, so not "unreachable"; nothing shows an ME.
+    assert_eq!(t["verdict"], "ports-open");
 }
 
 #[test]
@@ -441,6 +442,9 @@ fn sweeps_keep_target_order_and_ports_only_stops_after_connecting() {
     assert_eq!(targets[1]["ports"]["16992"], "refused");
     assert!(targets[0]["ports"].get("16994").is_none());
     assert_eq!(targets[0]["http"], Value::Null);
+    // An accepting port is not "unreachable"; where nothing accepts, it is.
+    assert_eq!(targets[0]["verdict"], "ports-open");
+    assert_eq!(targets[1]["verdict"], "unreachable");
 }
 
 #[test]
@@ -513,4 +517,51 @@ fn ctrl_c_stops_a_sweep_and_prints_what_was_done() {
     assert_conforms("probe.schema.json", &report);
     let done = report["targets"].as_array().unwrap().len();
     assert!(done > 0 && done < 254, "{done} targets");
+}
+
+/// `probe ARGS` with the human output: exit status, standard output, standard error.
+fn probe_human(device: &Running, args: &[&str]) -> (i32, String, String) {
+    let out = scslint()
+        .args(["probe", "--no-config", "--timeout", "2", "--rmcp-port"])
+        .arg(device.rmcp_addr().port().to_string())
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn ports_chooses_the_tcp_ports_and_refuses_others() {
+    let device = amt_device().start();
+    let ip = device.ip().to_string();
+    let run = probe(&device, &["--ports-only", "--ports", "16994,623", &ip]);
+    let t = &run.report["targets"][0];
+    let ports: Vec<&String> = t["ports"].as_object().unwrap().keys().collect();
+    assert_eq!(ports, ["16994", "623"], "{t:#}");
+    assert_eq!(t["ports"]["16994"], "open");
+    assert_eq!(t["verdict"], "ports-open");
+    assert_eq!(device.connections(16992), 0);
+    assert_eq!(device.pings(), 0, "--ports-only sends no RMCP");
+
+    // The full ladder on the chosen ports only: HTTP and WS-Man, no redirection.
+    let run = probe(&device, &["--ports", "16992", &ip]);
+    let t = &run.report["targets"][0];
+    assert_eq!(t["ports"], serde_json::json!({"16992": "open"}));
+    assert_eq!(t["verdict"], "amt-reachable");
+    assert_eq!(t["redirection"], Value::Null);
+    assert_eq!(device.connections(16994), 1, "only the first run connected");
+
+    for bad in ["80", "16992,8080", "664,"] {
+        let (status, stdout, stderr) = probe_human(&device, &["--ports", bad, &ip]);
+        assert_eq!(status, 2, "{bad}");
+        assert!(stdout.is_empty());
+        assert!(
+            stderr.contains("choose among 16992, 16993, 16994, 16995, 623, 664"),
+            "{bad}: {stderr}"
+        );
+    }
 }

@@ -25,15 +25,6 @@ pub fn render_json(reports: &[Report], findings: &[Finding]) -> String {
     text
 }
 
-fn verdict_text(v: Verdict) -> &'static str {
-    match v {
-        Verdict::AmtReachable => "amt-reachable",
-        Verdict::AmtClosed => "amt-closed",
-        Verdict::NotAmt => "not-amt",
-        Verdict::Unreachable => "unreachable",
-    }
-}
-
 /// One target as a small table: its address, each step's result, the verdict.
 fn table(r: &Report) -> String {
     let mut rows: Vec<(&str, String)> = Vec::new();
@@ -99,7 +90,7 @@ fn table(r: &Report) -> String {
     for n in &r.notes {
         rows.push(("note", n.clone()));
     }
-    rows.push(("verdict", verdict_text(r.verdict).to_owned()));
+    rows.push(("verdict", r.verdict.as_str().to_owned()));
     let mut out = format!("{}\n", escape_text(&r.target));
     for (k, v) in rows {
         out.push_str(&format!("  {k:<13} {}\n", escape_text(&v)));
@@ -133,16 +124,19 @@ pub fn render_human(reports: &[Report], findings: &[Finding], style: Style) -> S
 }
 
 fn summary(reports: &[Report], findings: &[Finding]) -> String {
-    let count = |v: Verdict| reports.iter().filter(|r| r.verdict == v).count();
+    let verdicts: Vec<String> = Verdict::ALL
+        .iter()
+        .map(|v| {
+            let n = reports.iter().filter(|r| r.verdict == *v).count();
+            format!("{n} {}", v.as_str())
+        })
+        .collect();
     let by_severity = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let plural = |n: usize, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
     format!(
-        "scslint probe: {} ({} amt-reachable, {} amt-closed, {} not-amt, {} unreachable); {}, {}, {}",
+        "scslint probe: {} ({}); {}, {}, {}",
         plural(reports.len(), "target"),
-        count(Verdict::AmtReachable),
-        count(Verdict::AmtClosed),
-        count(Verdict::NotAmt),
-        count(Verdict::Unreachable),
+        verdicts.join(", "),
         plural(by_severity(Severity::Error), "error"),
         plural(by_severity(Severity::Warning), "warning"),
         plural(by_severity(Severity::Info), "info"),
