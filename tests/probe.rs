@@ -398,6 +398,13 @@ fn a_handshake_that_fails_after_connecting_is_tls_incompatible() {
     assert_eq!(t["tls"]["status"], "incompatible");
     assert_eq!(t["verdict"], "amt-reachable", "TLS trouble is not \"down\"");
     assert_eq!(codes(&run.report), ["SL304"]);
+    let message = diagnostic(&run.report, "SL304")["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        message.contains("Intel AMT's `Server:` banner on 16992 shows an Intel ME there, not down"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -564,4 +571,25 @@ fn ports_chooses_the_tcp_ports_and_refuses_others() {
             "{bad}: {stderr}"
         );
     }
+}
+
+#[test]
+fn tls_trouble_names_an_me_only_on_evidence_of_one() {
+    // 16993 accepts and answers no TLS; no RMCP, nothing on 16992.
+    let device = Device::new(free_loopback_ip())
+        .rmcp_port(0)
+        .raw(16993, b"HTTP/1.1 400 Bad Request\r\n\r\n".to_vec())
+        .start();
+    let run = probe(&device, &[&device.ip().to_string()]);
+    let t = &run.report["targets"][0];
+    assert_eq!(t["tls"]["status"], "incompatible");
+    assert_eq!(t["verdict"], "ports-open");
+    let message = diagnostic(&run.report, "SL304")["message"]
+        .as_str()
+        .unwrap();
+    assert!(message.contains("nothing the probe saw shows"), "{message}");
+    assert!(
+        !message.contains("ME there") && !message.contains("not down"),
+        "{message}"
+    );
 }
