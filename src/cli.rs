@@ -81,7 +81,8 @@ pub struct InitArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ProbeArgs {
-    /// Host names, IP addresses, or CIDR ranges (with --allow-range, at most /16).
+    /// Host names, IP addresses, or CIDR ranges (with --allow-range, at most an IPv4 /16 or an
+    /// IPv6 /112; more than 256 addresses need --yes).
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
 
@@ -89,7 +90,8 @@ pub struct ProbeArgs {
     #[arg(long)]
     pub allow_range: bool,
 
-    /// Probe the hosts of a snapshot (or of raw sources), knowing their network and ME address.
+    /// Probe the hosts of a snapshot (or of raw sources), knowing their network and ME address
+    /// (needs --yes). Hosts without an ME address are skipped unless --os-address is given.
     #[arg(long, value_name = "PATH")]
     pub observed: Vec<PathBuf>,
 
@@ -119,6 +121,23 @@ pub struct ProbeArgs {
     /// 623, 664 (DASH). Default: 16992-16995, or 16992,16993 with --ports-only.
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_port)]
     pub ports: Vec<u16>,
+
+    /// Print the targets (address, name, network, why each is one) and the snapshot hosts left
+    /// out, and send nothing to them. Only host names given as TARGETs are looked up in DNS, to
+    /// show their address; snapshot hosts' names are not.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Probe without asking. Snapshot hosts (--observed) and ranges of more than 256 addresses
+    /// need it, unless confirmed when asked on a terminal.
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Probe a snapshot host that has no ME address at its OS address (under DHCP the ME shares
+    /// it, and closed ports there are how SL300 confirms the misfire). Without it, such hosts
+    /// are listed as skipped.
+    #[arg(long)]
+    pub os_address: bool,
 
     /// UDP port of the RMCP presence ping (623 on devices; another one behind port forwarding).
     #[arg(long, value_name = "PORT", default_value_t = 623)]

@@ -94,6 +94,49 @@ pub struct Target {
     pub me_ip: Option<Ipv4Addr>,
     /// The option 15 of the network the device is on (snapshot), for the prediction.
     pub network: Option<NetworkRef>,
+    /// Why it is a target.
+    pub origin: Origin,
+}
+
+/// Why an address is probed: each target was asked for, one way or another.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// Named on the command line: an address or a host name.
+    #[default]
+    CommandLine,
+    /// An address of the range (as probed, `10.1.4.0/24`) given with `--allow-range`.
+    Range(String),
+    /// A snapshot host, at the ME address it reported.
+    SnapshotMe,
+    /// A snapshot host without an ME address, at its OS address (`--os-address`).
+    SnapshotOs,
+}
+
+impl Origin {
+    /// `command-line`, `range` or `snapshot`, as JSON names it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Origin::CommandLine => "command-line",
+            Origin::Range(_) => "range",
+            Origin::SnapshotMe | Origin::SnapshotOs => "snapshot",
+        }
+    }
+
+    /// Why the target is probed, in words.
+    pub fn why(&self) -> String {
+        match self {
+            Origin::CommandLine => "named on the command line".into(),
+            Origin::Range(block) => format!("in the range {block} (--allow-range)"),
+            Origin::SnapshotMe => "snapshot host, at its ME address".into(),
+            Origin::SnapshotOs => {
+                "snapshot host without an ME address, at its OS address (--os-address)".into()
+            }
+        }
+    }
+
+    pub fn is_snapshot(&self) -> bool {
+        matches!(self, Origin::SnapshotMe | Origin::SnapshotOs)
+    }
 }
 
 /// The device's network as a snapshot knows it.
