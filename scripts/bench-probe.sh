@@ -66,7 +66,7 @@ timed() {
     printf '%.3f' "$(echo "$end - $start" | bc -l)"
 }
 
-t_scs=$(timed scslint target/release/scslint probe --ports-only --allow-range --timeout 1 --no-config --format json "$cidr")
+t_scs=$(timed scslint target/release/scslint probe --ports-only --allow-range --yes --timeout 1 --no-config --format json "$cidr")
 # shellcheck disable=SC2086 # NMAP_EXTRA is a list of flags
 t_nmap=$(timed nmap nmap -sT -Pn -n -p16992,16993 --max-rtt-timeout 1000ms \
     --host-timeout "$NMAP_HOST_TIMEOUT" $NMAP_EXTRA -oG - "$cidr")

@@ -64,7 +64,7 @@ cat > "$work/profile.xml" <<'XML'
 XML
 
 status=0
-target/debug/scslint probe --no-config --observed "$work/observed.toml" --profile "$work/profile.xml" \
+target/debug/scslint probe --no-config --yes --os-address --observed "$work/observed.toml" --profile "$work/profile.xml" \
     --timeout 1 --format json > "$work/out.json" || status=$?
 if [ "$status" != 1 ] || ! grep -q '"code": "SL300"' "$work/out.json"; then
     echo "netns-sl300: FAILED (exit $status)"

@@ -1,6 +1,7 @@
 //! Command-line definitions (clap derive). Nothing else lives here.
 
 use crate::observe::dns::{DnsOptions, parse_nameserver};
+use crate::probe::parse_port;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -98,7 +99,8 @@ pub struct InitArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ProbeArgs {
-    /// Host names, IP addresses, or CIDR ranges (with --allow-range, at most /16).
+    /// Host names, IP addresses, or CIDR ranges (with --allow-range, at most an IPv4 /16 or an
+    /// IPv6 /112; more than 256 addresses need --yes).
     #[arg(value_name = "TARGET")]
     pub targets: Vec<String>,
 
@@ -106,7 +108,8 @@ pub struct ProbeArgs {
     #[arg(long)]
     pub allow_range: bool,
 
-    /// Probe the hosts of a snapshot (or of raw sources), knowing their network and ME address.
+    /// Probe the hosts of a snapshot (or of raw sources), knowing their network and ME address
+    /// (needs --yes). Hosts without an ME address are skipped unless --os-address is given.
     #[arg(long, value_name = "PATH")]
     pub observed: Vec<PathBuf>,
 
@@ -127,9 +130,32 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "PER_SECOND", value_parser = clap::value_parser!(u32).range(1..))]
     pub rate: Option<u32>,
 
-    /// Only connect to 16992 and 16993: no RMCP, HTTP, WS-Man, redirection or TLS.
+    /// Only connect to 16992 and 16993 (or the --ports chosen): no RMCP, HTTP, WS-Man,
+    /// redirection or TLS. A port that accepts gives the verdict ports-open.
     #[arg(long)]
     pub ports_only: bool,
+
+    /// The TCP ports to connect to, comma-separated, among 16992, 16993, 16994, 16995 (AMT) and
+    /// 623, 664 (DASH). Default: 16992-16995, or 16992,16993 with --ports-only.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_port)]
+    pub ports: Vec<u16>,
+
+    /// Print the targets (address, name, network, why each is one) and the snapshot hosts left
+    /// out, and send nothing to them. Only host names given as TARGETs are looked up in DNS, to
+    /// show their address; snapshot hosts' names are not.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Probe without asking. Snapshot hosts (--observed) and ranges of more than 256 addresses
+    /// need it, unless confirmed when asked on a terminal.
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Probe a snapshot host that has no ME address at its OS address (under DHCP the ME shares
+    /// it, and closed ports there are how SL300 confirms the misfire). Without it, such hosts
+    /// are listed as skipped.
+    #[arg(long)]
+    pub os_address: bool,
 
     /// UDP port of the RMCP presence ping (623 on devices; another one behind port forwarding).
     #[arg(long, value_name = "PORT", default_value_t = 623)]

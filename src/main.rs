@@ -329,6 +329,29 @@ fn password(args: &ProbeArgs) -> Result<Option<String>, String> {
         .map_err(|e| format!("cannot read the password: {e}"))
 }
 
+/// The go-ahead for a plan that needs one: asked when standard input and standard error are
+/// terminals, refused everywhere else (scripts, hooks, CI) with what to do instead.
+fn go_ahead(count: usize, why: &str) -> Result<(), String> {
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(format!(
+            "{why}: add --yes to probe them, or look at the list first with --dry-run"
+        ));
+    }
+    eprint!(
+        "scslint probe: {why}.\nprobe {count} address{}? [y/N] ",
+        if count == 1 { "" } else { "es" }
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| format!("cannot read the answer: {e}"))?;
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Ok(()),
+        _ => Err("not confirmed; nothing was probed".into()),
+    }
+}
+
 fn probe(args: ProbeArgs) -> ExitCode {
     let config = match config_or_exit(&args.config) {
         Ok(c) => c,
@@ -338,7 +361,14 @@ fn probe(args: ProbeArgs) -> ExitCode {
         eprintln!("scslint probe: {}", scslint::report::escape_text(&e));
         ExitCode::from(2)
     };
-    let secret = match password(&args) {
+    let inputs = plan::Inputs {
+        targets: &args.targets,
+        allow_range: args.allow_range,
+        observed: &args.observed,
+        profile: args.profile.as_deref(),
+        os_address: args.os_address,
+    };
+    let mut plan = match plan::plan(&inputs, &config) {
         Ok(p) => p,
         Err(e) => return usage(e),
     };
@@ -346,22 +376,46 @@ fn probe(args: ProbeArgs) -> ExitCode {
         nameserver: args.nameserver,
         ..DnsOptions::default()
     };
-    let inputs = plan::Inputs {
-        targets: &args.targets,
-        allow_range: args.allow_range,
-        observed: &args.observed,
-        profile: args.profile.as_deref(),
-        dns: &dns,
-    };
-    let plan = match plan::plan(&inputs, &config) {
+    if args.dry_run {
+        if let Err(e) = plan.resolve(&dns, plan::Lookups::Unresolved) {
+            return usage(e);
+        }
+        let outcome = finish(plan.findings.clone(), Summary::default(), &config);
+        let text = match args.format {
+            Format::Json => {
+                report::probe::render_plan_json(&plan.targets, &plan.skipped, &outcome.findings)
+            }
+            _ => report::probe::render_plan_human(
+                &plan.targets,
+                &plan.skipped,
+                &outcome.findings,
+                human::Style::detect(std::io::stdout().is_terminal()),
+            ),
+        };
+        if print(&text) != ExitCode::SUCCESS {
+            return ExitCode::from(2);
+        }
+        return status(&outcome);
+    }
+    if !args.yes
+        && let Some(why) = plan.needs_confirmation()
+        && let Err(e) = go_ahead(plan.targets.len(), &why)
+    {
+        return usage(e);
+    }
+    let secret = match password(&args) {
         Ok(p) => p,
         Err(e) => return usage(e),
     };
+    if let Err(e) = plan.resolve(&dns, plan::Lookups::All) {
+        return usage(e);
+    }
     let options = probe::Options {
         timeout: Duration::from_secs_f64(args.timeout),
         concurrency: usize::from(args.concurrency),
         rate: args.rate,
         ports_only: args.ports_only,
+        ports: probe::tcp_ports(&args.ports, args.ports_only),
         rmcp_port: args.rmcp_port,
         credentials: args
             .user
@@ -396,10 +450,11 @@ fn probe(args: ProbeArgs) -> ExitCode {
     let outcome = finish(plan.findings(&reports), Summary::default(), &config);
     let findings = &outcome.findings;
     let text = match args.format {
-        Format::Json => report::probe::render_json(&reports, findings),
+        Format::Json => report::probe::render_json(&reports, &plan.skipped, findings),
         // The command line allows human and json only.
         _ => report::probe::render_human(
             &reports,
+            &plan.skipped,
             findings,
             human::Style::detect(std::io::stdout().is_terminal()),
         ),

@@ -5,9 +5,10 @@
 mod support;
 
 use serde_json::Value;
+use std::net::Ipv4Addr;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use support::fake_amt::{Device, Pong, Running, free_loopback_ip};
+use support::fake_amt::{DEFAULT_RMCP_PORT, Device, Pong, Running, free_loopback_ip};
 use support::{assert_conforms, scslint};
 
 struct Probe {
@@ -90,6 +91,19 @@ fn snapshot_and_profile(dir: &Path, ip: std::net::Ipv4Addr, home: &str) -> (Stri
     )
 }
 
+/// The arguments that probe `snapshot_and_profile`'s host: a snapshot host (`--yes`) without
+/// an ME address, so at its OS address (`--os-address`).
+fn snapshot_args<'a>(observed: &'a str, profile: &'a str) -> [&'a str; 6] {
+    [
+        "--yes",
+        "--os-address",
+        "--observed",
+        observed,
+        "--profile",
+        profile,
+    ]
+}
+
 #[test]
 fn every_step_answers_on_a_provisioned_me() {
     let device = amt_device().start();
@@ -147,7 +161,7 @@ fn closed_ports_where_outside_is_predicted_confirm_the_misfire() {
         .rmcp_port(0)
         .start();
     let (observed, profile) = snapshot_and_profile(dir.path(), device.ip(), "ad.corp.local");
-    let run = probe(&device, &["--observed", &observed, "--profile", &profile]);
+    let run = probe(&device, &snapshot_args(&observed, &profile));
     assert_eq!(codes(&run.report), ["SL300"], "{:#}", run.report);
     let d = &run.report["diagnostics"][0];
     assert!(d["help"].as_str().unwrap().contains("`corp.test`"));
@@ -163,7 +177,7 @@ fn closed_ports_where_outside_is_predicted_confirm_the_misfire() {
         .rmcp_port(0)
         .start();
     let (observed, profile) = snapshot_and_profile(dir.path(), tls_only.ip(), "ad.corp.local");
-    let run = probe(&tls_only, &["--observed", &observed, "--profile", &profile]);
+    let run = probe(&tls_only, &snapshot_args(&observed, &profile));
     assert_eq!(codes(&run.report), ["SL300"], "{:#}", run.report);
 }
 
@@ -183,7 +197,7 @@ fn closed_ports_where_inside_is_predicted_are_drift_or_a_placeholder() {
         .start();
     // The profile covers the network's option 15, yet the ME keeps its interface closed.
     let (observed, profile) = snapshot_and_profile(dir.path(), device.ip(), "corp.test");
-    let run = probe(&device, &["--observed", &observed, "--profile", &profile]);
+    let run = probe(&device, &snapshot_args(&observed, &profile));
     assert_eq!(codes(&run.report), ["SL305"], "{:#}", run.report);
     let d = diagnostic(&run.report, "SL305");
     assert_eq!(d["severity"], "error");
@@ -314,7 +328,7 @@ fn a_tls_only_device_with_16992_closed_is_no_misfire() {
         .raw(16993, b"HTTP/1.1 400 Bad Request\r\n\r\n".to_vec())
         .start();
     let (observed, profile) = snapshot_and_profile(dir.path(), device.ip(), "corp.test");
-    let run = probe(&device, &["--observed", &observed, "--profile", &profile]);
+    let run = probe(&device, &snapshot_args(&observed, &profile));
     let t = &run.report["targets"][0];
     assert_eq!(t["ports"]["16992"], "refused");
     assert_eq!(t["verdict"], "amt-reachable", "{t:#}");
@@ -332,12 +346,12 @@ fn an_me_that_answers_where_outside_is_predicted_is_reported() {
     let dir = tempfile::tempdir().unwrap();
     let device = amt_device().start();
     let (observed, profile) = snapshot_and_profile(dir.path(), device.ip(), "ad.corp.local");
-    let run = probe(&device, &["--observed", &observed, "--profile", &profile]);
+    let run = probe(&device, &snapshot_args(&observed, &profile));
     assert_eq!(codes(&run.report), ["SL301"], "{:#}", run.report);
 
     // Predicted inside and answering: as it should be.
     let (observed, profile) = snapshot_and_profile(dir.path(), device.ip(), "corp.test");
-    let run = probe(&device, &["--observed", &observed, "--profile", &profile]);
+    let run = probe(&device, &snapshot_args(&observed, &profile));
     assert!(codes(&run.report).is_empty(), "{:#}", run.report);
 }
 
@@ -355,6 +369,8 @@ fn probe_live(live: &[&str]) -> Probe {
     probe_env(
         &device,
         &[
+            "--yes",
+            "--os-address",
             "--observed",
             &observed,
             "--profile",
@@ -444,6 +460,13 @@ fn a_handshake_that_fails_after_connecting_is_tls_incompatible() {
     assert_eq!(t["tls"]["status"], "incompatible");
     assert_eq!(t["verdict"], "amt-reachable", "TLS trouble is not \"down\"");
     assert_eq!(codes(&run.report), ["SL304"]);
+    let message = diagnostic(&run.report, "SL304")["message"]
+        .as_str()
+        .unwrap();
+    assert!(
+        message.contains("Intel AMT's `Server:` banner on 16992 shows an Intel ME there, not down"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -469,7 +492,8 @@ fn a_silent_peer_ends_within_the_budget() {
     assert_eq!(t["ports"]["16992"], "open");
     assert_eq!(t["rmcp"], Value::Null);
     assert_eq!(t["http"], Value::Null);
-    assert_eq!(t["verdict"], "unreachable");
+    // Something accepts, so not "unreachable"; nothing shows an ME.
+    assert_eq!(t["verdict"], "ports-open");
 }
 
 #[test]
@@ -487,6 +511,9 @@ fn sweeps_keep_target_order_and_ports_only_stops_after_connecting() {
     assert_eq!(targets[1]["ports"]["16992"], "refused");
     assert!(targets[0]["ports"].get("16994").is_none());
     assert_eq!(targets[0]["http"], Value::Null);
+    // An accepting port is not "unreachable"; where nothing accepts, it is.
+    assert_eq!(targets[0]["verdict"], "ports-open");
+    assert_eq!(targets[1]["verdict"], "unreachable");
 }
 
 #[test]
@@ -497,6 +524,15 @@ fn what_is_not_one_device_is_refused() {
         ("0.0.0.0", false, "unspecified"),
         ("127.0.0.0/24", false, "--allow-range"),
         ("10.0.0.0/8", true, "limited"),
+        // IPv4-mapped IPv6 addresses are judged as the IPv4 address they carry.
+        ("::ffff:224.0.0.251", false, "multicast"),
+        ("::ffff:255.255.255.255", false, "broadcast"),
+        ("::ffff:0.0.0.0", false, "unspecified"),
+        ("::ffff:224.0.0.0/120", true, "multicast"),
+        // Sizes that once wrapped (`::/0` passed as one address, then listed 2^128).
+        ("::/0", true, "holds 2^128 addresses"),
+        ("::/1", true, "limited"),
+        ("2001:db8::/64", true, "limited"),
     ] {
         let mut cmd = scslint();
         cmd.args(["probe", "--no-config", target]);
@@ -550,4 +586,317 @@ fn ctrl_c_stops_a_sweep_and_prints_what_was_done() {
     assert_conforms("probe.schema.json", &report);
     let done = report["targets"].as_array().unwrap().len();
     assert!(done > 0 && done < 254, "{done} targets");
+}
+
+/// `probe ARGS` with the human output: exit status, standard output, standard error.
+fn probe_human(device: &Running, args: &[&str]) -> (i32, String, String) {
+    let out = scslint()
+        .args(["probe", "--no-config", "--timeout", "2", "--rmcp-port"])
+        .arg(device.rmcp_addr().port().to_string())
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A snapshot of `corp.test`'s network with `pc0423` at its ME address `me` and `pc0425`
+/// without an ME address, its OS at `os`.
+fn two_hosts(dir: &Path, me: Ipv4Addr, os: Ipv4Addr) -> String {
+    let observed = dir.join("observed.toml");
+    std::fs::write(
+        &observed,
+        format!(
+            "[[network]]\nname = \"hq-wired\"\nsuffix = \"corp.test\"\ntrust = \"enterprise\"\n\n\
+             [[host]]\nname = \"pc0423\"\nfqdn = \"pc0423.corp.test\"\nnetwork = \"hq-wired\"\n\
+             me_ip = \"{me}\"\nsuffix = \"corp.test\"\n\n\
+             [[host]]\nname = \"pc0425\"\nfqdn = \"pc0425.corp.test\"\nnetwork = \"hq-wired\"\n\
+             me_ip = \"0.0.0.0\"\nos_ip = \"{os}\"\nsuffix = \"corp.test\"\n"
+        ),
+    )
+    .unwrap();
+    observed.to_string_lossy().into_owned()
+}
+
+/// Datagrams waiting on a socket nobody answered from.
+fn datagrams(sock: &std::net::UdpSocket) -> usize {
+    sock.set_nonblocking(true).unwrap();
+    let mut buf = [0u8; 2048];
+    let mut n = 0;
+    while sock.recv(&mut buf).is_ok() {
+        n += 1;
+    }
+    n
+}
+
+/// TCP connections and RMCP pings a device has seen.
+fn contacts(device: &Running) -> usize {
+    device.pings()
+        + [16992, 16993, 16994, 16995]
+            .map(|p| device.connections(p))
+            .iter()
+            .sum::<usize>()
+}
+
+#[test]
+fn a_dry_run_sends_nothing_and_lists_every_target_and_skipped_host() {
+    let dir = tempfile::tempdir().unwrap();
+    // Three devices on one RMCP port, the one free_loopback_ip checked (an ephemeral one may
+    // be taken on all addresses by another test's probe): named on the command line, a
+    // snapshot host at its ME address, and the OS address of a host without an ME address.
+    let device = || amt_device().rmcp_port(DEFAULT_RMCP_PORT).start();
+    let (named, host, os) = (device(), device(), device());
+    let observed = two_hosts(dir.path(), host.ip(), os.ip());
+    let (dns, dns_addr) = support::dns_server::silent();
+    let dns_addr = dns_addr.to_string();
+    let named_ip = named.ip().to_string();
+    let args = [
+        "--dry-run",
+        "--observed",
+        &observed,
+        "--nameserver",
+        &dns_addr,
+        &named_ip,
+    ];
+
+    let run = probe(&named, &args);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(run.report["dry_run"], true);
+    let targets = run.report["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 2, "{:#}", run.report);
+    assert_eq!(targets[0]["address"], named_ip);
+    assert_eq!(targets[0]["from"], "command-line");
+    assert_eq!(targets[1]["target"], "pc0423");
+    assert_eq!(targets[1]["address"], host.ip().to_string());
+    assert_eq!(targets[1]["name"], "pc0423.corp.test");
+    assert_eq!(targets[1]["network"], "hq-wired");
+    assert_eq!(targets[1]["from"], "snapshot");
+    assert!(targets[1]["why"].as_str().unwrap().contains("ME address"));
+    let skipped = run.report["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0]["target"], "pc0425");
+    assert_eq!(skipped[0]["address"], os.ip().to_string());
+    assert!(skipped[0]["why"].as_str().unwrap().contains("--os-address"));
+
+    let (status, stdout, _) = probe_human(&named, &args);
+    assert_eq!(status, 0);
+    for words in [
+        "would probe:",
+        &format!("{named_ip} "),
+        "named on the command line",
+        "pc0423 (pc0423.corp.test)",
+        "snapshot host, at its ME address",
+        "skipped:",
+        "pc0425",
+        "no ME address; --os-address probes its OS address",
+        "nothing was sent",
+    ] {
+        assert!(stdout.contains(words), "{words}: {stdout}");
+    }
+
+    // Not a connection, not a ping, not a DNS query.
+    assert_eq!(contacts(&named) + contacts(&host) + contacts(&os), 0);
+    assert_eq!(datagrams(&dns), 0);
+
+    // The same without --dry-run (and with --yes for the snapshot host) reaches both targets,
+    // asks DNS for the snapshot host's name, and still leaves the skipped host alone.
+    let args = &args[1..];
+    let mut with_yes = vec!["--yes"];
+    with_yes.extend_from_slice(args);
+    let run = probe(&named, &with_yes);
+    assert_eq!(run.report["targets"].as_array().unwrap().len(), 2);
+    assert_eq!(run.report["skipped"][0]["target"], "pc0425");
+    assert!(named.pings() > 0 && named.connections(16992) > 0);
+    assert!(host.pings() > 0 && host.connections(16992) > 0);
+    assert_eq!(contacts(&os), 0);
+    assert!(datagrams(&dns) > 0);
+}
+
+#[test]
+fn snapshot_hosts_and_wide_ranges_need_yes_where_nobody_can_be_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let host = amt_device().start();
+    let observed = two_hosts(dir.path(), host.ip(), Ipv4Addr::new(127, 0, 0, 1));
+    let (status, stdout, stderr) = probe_human(&host, &["--observed", &observed]);
+    assert_eq!(status, 2, "{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    for words in ["1 target comes from a snapshot", "add --yes", "--dry-run"] {
+        assert!(stderr.contains(words), "{words}: {stderr}");
+    }
+    assert_eq!(contacts(&host), 0);
+    let (status, _, stderr) = probe_human(&host, &["--yes", "--observed", &observed]);
+    assert_eq!(status, 0, "{stderr}");
+    assert!(contacts(&host) > 0);
+
+    // More than 256 addresses from ranges: refused without --yes, before anything is sent.
+    let sweep = |extra: &[&str]| {
+        scslint()
+            .args(["probe", "--no-config", "--ports-only", "--timeout", "1"])
+            .args(["--format", "json", "--allow-range"])
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = sweep(&["127.0.201.0/23"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("510 addresses, more than 256") && stderr.contains("--yes"),
+        "{stderr}"
+    );
+    let out = sweep(&["--yes", "127.0.201.0/23"]);
+    assert_eq!(out.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["targets"].as_array().unwrap().len(), 510);
+    // A /24 needs no go-ahead.
+    let out = sweep(&["127.0.201.0/24"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_host_without_an_me_address_is_skipped_unless_its_os_address_is_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let os = amt_device().start();
+    // pc0423's ME address is one nobody listens on.
+    let observed = two_hosts(dir.path(), free_loopback_ip(), os.ip());
+    let run = probe(&os, &["--yes", "--observed", &observed]);
+    assert_eq!(run.report["targets"].as_array().unwrap().len(), 1);
+    assert_eq!(run.report["targets"][0]["target"], "pc0423");
+    assert_eq!(run.report["skipped"][0]["target"], "pc0425");
+    assert_eq!(contacts(&os), 0);
+    let (_, stdout, _) = probe_human(&os, &["--yes", "--observed", &observed]);
+    assert!(
+        stdout.contains("pc0425\n") && stdout.contains("  skipped       no ME address"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("; 1 skipped;"), "{stdout}");
+    assert_eq!(contacts(&os), 0);
+
+    let run = probe(&os, &["--yes", "--os-address", "--observed", &observed]);
+    let targets = run.report["targets"].as_array().unwrap();
+    assert_eq!(targets.len(), 2);
+    assert_eq!(targets[1]["target"], "pc0425");
+    assert_eq!(targets[1]["address"], os.ip().to_string());
+    assert_eq!(targets[1]["verdict"], "amt-reachable");
+    assert_eq!(run.report["skipped"], serde_json::json!([]));
+    assert!(contacts(&os) > 0);
+}
+
+#[test]
+fn broadcast_and_multicast_snapshot_addresses_are_skipped_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let observed = dir.path().join("observed.toml");
+    std::fs::write(
+        &observed,
+        "[[network]]\nname = \"hq-wired\"\nsuffix = \"corp.test\"\n\n\
+         [[host]]\nname = \"mdns\"\nnetwork = \"hq-wired\"\nme_ip = \"224.0.0.251\"\n\n\
+         [[host]]\nname = \"bcast\"\nnetwork = \"hq-wired\"\nme_ip = \"0.0.0.0\"\nos_ip = \"255.255.255.255\"\n",
+    )
+    .unwrap();
+    let observed = observed.to_string_lossy().into_owned();
+    let out = scslint()
+        .args([
+            "probe",
+            "--no-config",
+            "--format",
+            "json",
+            "--yes",
+            "--os-address",
+        ])
+        .args(["--observed", &observed])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_conforms("probe.schema.json", &report);
+    assert_eq!(report["targets"], serde_json::json!([]), "{report:#}");
+    let why: Vec<&str> = report["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["why"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        why,
+        [
+            "its OS address 255.255.255.255 is the broadcast address",
+            "its ME address 224.0.0.251 is a multicast address",
+        ]
+    );
+
+    // Written as IPv4-mapped IPv6, the snapshot does not read: nothing to probe.
+    std::fs::write(
+        &observed,
+        "[[network]]\nname = \"hq-wired\"\nsuffix = \"corp.test\"\n\n\
+         [[host]]\nname = \"mdns\"\nnetwork = \"hq-wired\"\nme_ip = \"::ffff:224.0.0.251\"\n",
+    )
+    .unwrap();
+    let out = scslint()
+        .args(["probe", "--no-config", "--yes", "--observed", &observed])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn ports_chooses_the_tcp_ports_and_refuses_others() {
+    let device = amt_device().start();
+    let ip = device.ip().to_string();
+    let run = probe(&device, &["--ports-only", "--ports", "16994,623", &ip]);
+    let t = &run.report["targets"][0];
+    let ports: Vec<&String> = t["ports"].as_object().unwrap().keys().collect();
+    assert_eq!(ports, ["16994", "623"], "{t:#}");
+    assert_eq!(t["ports"]["16994"], "open");
+    assert_eq!(t["verdict"], "ports-open");
+    assert_eq!(device.connections(16992), 0);
+    assert_eq!(device.pings(), 0, "--ports-only sends no RMCP");
+
+    // The full ladder on the chosen ports only: HTTP and WS-Man, no redirection.
+    let run = probe(&device, &["--ports", "16992", &ip]);
+    let t = &run.report["targets"][0];
+    assert_eq!(t["ports"], serde_json::json!({"16992": "open"}));
+    assert_eq!(t["verdict"], "amt-reachable");
+    assert_eq!(t["redirection"], Value::Null);
+    assert_eq!(device.connections(16994), 1, "only the first run connected");
+
+    for bad in ["80", "16992,8080", "664,"] {
+        let (status, stdout, stderr) = probe_human(&device, &["--ports", bad, &ip]);
+        assert_eq!(status, 2, "{bad}");
+        assert!(stdout.is_empty());
+        assert!(
+            stderr.contains("choose among 16992, 16993, 16994, 16995, 623, 664"),
+            "{bad}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn tls_trouble_names_an_me_only_on_evidence_of_one() {
+    // 16993 accepts and answers no TLS; no RMCP, nothing on 16992.
+    let device = Device::new(free_loopback_ip())
+        .rmcp_port(0)
+        .raw(16993, b"HTTP/1.1 400 Bad Request\r\n\r\n".to_vec())
+        .start();
+    let run = probe(&device, &[&device.ip().to_string()]);
+    let t = &run.report["targets"][0];
+    assert_eq!(t["tls"]["status"], "incompatible");
+    assert_eq!(t["verdict"], "ports-open");
+    let message = diagnostic(&run.report, "SL304")["message"]
+        .as_str()
+        .unwrap();
+    assert!(message.contains("nothing the probe saw shows"), "{message}");
+    assert!(
+        !message.contains("ME there") && !message.contains("not down"),
+        "{message}"
+    );
 }

@@ -22,6 +22,45 @@ use tcp::PortState;
 /// The ports AMT listens on: HTTP, HTTPS, redirection, redirection over TLS.
 pub const AMT_PORTS: [u16; 4] = [16992, 16993, 16994, 16995];
 
+/// The TCP ports `--ports` may choose among: AMT's four, and 623 and 664, the ASF/RMCP ports
+/// (IANA `asf-rmcp`, `asf-secure-rmcp`) on which DASH serves WS-Management over TCP.
+pub const SELECTABLE_PORTS: [u16; 6] = [16992, 16993, 16994, 16995, 623, 664];
+
+/// One `--ports` entry: a port of [`SELECTABLE_PORTS`], nothing else.
+pub fn parse_port(raw: &str) -> Result<u16, String> {
+    raw.trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|p| SELECTABLE_PORTS.contains(p))
+        .ok_or_else(|| {
+            let allowed: Vec<String> = SELECTABLE_PORTS.iter().map(u16::to_string).collect();
+            format!(
+                "`{raw}` is not a port scslint probes; choose among {}",
+                allowed.join(", ")
+            )
+        })
+}
+
+/// The TCP ports to connect to: those chosen with `--ports`, in their order without repeats,
+/// else 16992 and 16993 for `--ports-only` sweeps and all four AMT ports for the full ladder.
+pub fn tcp_ports(chosen: &[u16], ports_only: bool) -> Vec<u16> {
+    if chosen.is_empty() {
+        let all = if ports_only {
+            &AMT_PORTS[..2]
+        } else {
+            &AMT_PORTS
+        };
+        return all.to_vec();
+    }
+    let mut ports = Vec::new();
+    for &p in chosen {
+        if !ports.contains(&p) {
+            ports.push(p);
+        }
+    }
+    ports
+}
+
 /// How the ladder runs.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -31,8 +70,10 @@ pub struct Options {
     pub concurrency: usize,
     /// New targets started per second, when limited.
     pub rate: Option<u32>,
-    /// Only the TCP connects to the AMT ports.
+    /// Only the TCP connects, no RMCP and no step above them.
     pub ports_only: bool,
+    /// The TCP ports connected to ([`tcp_ports`]).
+    pub ports: Vec<u16>,
     /// UDP port of the RMCP presence ping (623 on real devices).
     pub rmcp_port: u16,
     pub credentials: Option<wsman::Credentials>,
@@ -53,6 +94,49 @@ pub struct Target {
     pub me_ip: Option<Ipv4Addr>,
     /// The option 15 of the network the device is on (snapshot), for the prediction.
     pub network: Option<NetworkRef>,
+    /// Why it is a target.
+    pub origin: Origin,
+}
+
+/// Why an address is probed: each target was asked for, one way or another.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// Named on the command line: an address or a host name.
+    #[default]
+    CommandLine,
+    /// An address of the range (as probed, `10.1.4.0/24`) given with `--allow-range`.
+    Range(String),
+    /// A snapshot host, at the ME address it reported.
+    SnapshotMe,
+    /// A snapshot host without an ME address, at its OS address (`--os-address`).
+    SnapshotOs,
+}
+
+impl Origin {
+    /// `command-line`, `range` or `snapshot`, as JSON names it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Origin::CommandLine => "command-line",
+            Origin::Range(_) => "range",
+            Origin::SnapshotMe | Origin::SnapshotOs => "snapshot",
+        }
+    }
+
+    /// Why the target is probed, in words.
+    pub fn why(&self) -> String {
+        match self {
+            Origin::CommandLine => "named on the command line".into(),
+            Origin::Range(block) => format!("in the range {block} (--allow-range)"),
+            Origin::SnapshotMe => "snapshot host, at its ME address".into(),
+            Origin::SnapshotOs => {
+                "snapshot host without an ME address, at its OS address (--os-address)".into()
+            }
+        }
+    }
+
+    pub fn is_snapshot(&self) -> bool {
+        matches!(self, Origin::SnapshotMe | Origin::SnapshotOs)
+    }
 }
 
 /// The device's network as a snapshot knows it.
@@ -113,12 +197,39 @@ impl RmcpStep {
 pub enum Verdict {
     /// The ME answers on its ports.
     AmtReachable,
-    /// The ME is there (RMCP answers) but its ports refuse or time out.
+    /// The ME is there (RMCP answers) but the ports probed refuse or time out.
     AmtClosed,
     /// Something other than an ME answers on 16992.
     NotAmt,
-    /// Neither the ME nor anything on its ports answers.
+    /// A port accepts connections, but nothing showed what listens there: `--ports-only` asked
+    /// nothing further, or what accepted never said it is an ME.
+    PortsOpen,
+    /// No ME answered and no port accepted (a refused port means the host is there with
+    /// nothing listening).
     Unreachable,
+}
+
+impl Verdict {
+    /// The name in reports: `amt-reachable`, `amt-closed`, `not-amt`, `ports-open`,
+    /// `unreachable`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::AmtReachable => "amt-reachable",
+            Verdict::AmtClosed => "amt-closed",
+            Verdict::NotAmt => "not-amt",
+            Verdict::PortsOpen => "ports-open",
+            Verdict::Unreachable => "unreachable",
+        }
+    }
+
+    /// Every verdict, in the order summaries count them.
+    pub const ALL: [Verdict; 5] = [
+        Verdict::AmtReachable,
+        Verdict::AmtClosed,
+        Verdict::PortsOpen,
+        Verdict::NotAmt,
+        Verdict::Unreachable,
+    ];
 }
 
 /// Everything the ladder found for one target; `None` for a step that gave nothing.
@@ -200,43 +311,52 @@ fn amt_evidence(r: &Report) -> Option<&'static str> {
     }
 }
 
+impl Report {
+    /// Whether the `Server:` header on 16992 is Intel AMT's; `None` without one.
+    fn banner_is_amt(&self) -> Option<bool> {
+        let server = self.http.as_ref()?.server.as_deref()?;
+        Some(http::is_amt_server(server))
+    }
+
+    /// What shows an Intel ME at the address, in words; `None` when nothing does. Intel's
+    /// banner; else the RMCP pong or an Intel WS-Man answer, which outweigh another banner
+    /// (scanners' fingerprints, nmap's, know AMT answering with other `Server:` values); else,
+    /// without any banner, WS-Man or the redirection handshake answering as AMT's do.
+    pub fn me_evidence(&self) -> Option<&'static str> {
+        match self.banner_is_amt() {
+            Some(true) => Some("Intel AMT's `Server:` banner on 16992"),
+            Some(false) => amt_evidence(self),
+            None => amt_evidence(self).or_else(|| {
+                if self
+                    .wsman
+                    .as_ref()
+                    .is_some_and(wsman::Identify::wsman_alive)
+                {
+                    Some("WS-Man on 16992")
+                } else if self.redirection.as_ref().is_some_and(|x| x.status == 0) {
+                    Some("the redirection handshake on 16994")
+                } else {
+                    None
+                }
+            }),
+        }
+    }
+}
+
 /// The verdict from the steps' results.
 fn verdict(r: &Report) -> Verdict {
-    let banner_is_amt = r
-        .http
-        .as_ref()
-        .and_then(|h| h.server.as_deref())
-        .map(http::is_amt_server);
-    match banner_is_amt {
-        Some(true) => return Verdict::AmtReachable,
-        // A non-standard banner does not outweigh RMCP or WS-Man evidence of the ME: scanners'
-        // fingerprints (nmap's) know AMT answering with other `Server:` values.
-        Some(false) if amt_evidence(r).is_some() => return Verdict::AmtReachable,
-        Some(false) => return Verdict::NotAmt,
-        None => {}
+    let evidence = r.me_evidence();
+    let any_open = r.ports.values().any(|p| *p == PortState::Open);
+    if r.banner_is_amt() == Some(false) && evidence.is_none() {
+        return Verdict::NotAmt;
     }
-    let wsman_alive = matches!(
-        r.wsman,
-        Some(wsman::Identify::Identified { .. } | wsman::Identify::AuthRequired { .. })
-    );
-    let redirection_alive = r.redirection.as_ref().is_some_and(|x| x.status == 0);
-    let tls_amt = matches!(r.tls, Some(tls::TlsOutcome::Connected(_)))
-        && r.rmcp
-            .as_ref()
-            .is_some_and(|p| p.open_ports().contains(&16993));
-    if wsman_alive || redirection_alive || tls_amt {
-        return Verdict::AmtReachable;
+    match (evidence, any_open) {
+        (Some(_), true) => Verdict::AmtReachable,
+        // Only the RMCP pong shows an ME without an open port.
+        (Some(_), false) => Verdict::AmtClosed,
+        (None, true) => Verdict::PortsOpen,
+        (None, false) => Verdict::Unreachable,
     }
-    let ports_open = [16992, 16993]
-        .iter()
-        .any(|p| r.port(*p) == Some(PortState::Open));
-    if r.rmcp.is_some() && !ports_open {
-        return Verdict::AmtClosed;
-    }
-    if ports_open && r.rmcp.is_some() {
-        return Verdict::AmtReachable;
-    }
-    Verdict::Unreachable
 }
 
 /// Run the ladder against one target.
@@ -250,12 +370,7 @@ pub async fn probe(target: &Target, options: &Options) -> Report {
     };
     let t = options.timeout;
     let host = target.fqdn.clone().unwrap_or_else(|| ip.to_string());
-    let ports: &[u16] = if options.ports_only {
-        &AMT_PORTS[..2]
-    } else {
-        &AMT_PORTS
-    };
-    let connects = ports.iter().map(|&p| async move {
+    let connects = options.ports.iter().map(|&p| async move {
         let (state, stream) = tcp::connect(SocketAddr::new(ip, p), t).await;
         drop(stream);
         (p, state)
@@ -540,6 +655,39 @@ mod tests {
         });
         assert_eq!(verdict(&web), Verdict::AmtReachable);
         assert!(closed.host_answers() && !nothing.host_answers());
+    }
+
+    #[test]
+    fn an_open_port_without_evidence_is_ports_open_not_unreachable() {
+        use PortState::*;
+        // What a --ports-only sweep sees of a device whose ports accept.
+        let open = report(&[(16992, Open), (16993, Refused)], false);
+        assert_eq!(verdict(&open), Verdict::PortsOpen);
+        let tls = report(&[(16992, Refused), (16993, Open)], false);
+        assert_eq!(verdict(&tls), Verdict::PortsOpen);
+        let dash = report(&[(623, Open)], false);
+        assert_eq!(verdict(&dash), Verdict::PortsOpen);
+        // Nothing accepts: unreachable, as before.
+        let refused = report(&[(16992, Refused), (16993, Timeout)], false);
+        assert_eq!(verdict(&refused), Verdict::Unreachable);
+        assert!(open.me_evidence().is_none());
+    }
+
+    #[test]
+    fn ports_are_chosen_among_amts_and_dashs() {
+        assert_eq!(tcp_ports(&[], true), [16992, 16993]);
+        assert_eq!(tcp_ports(&[], false), AMT_PORTS);
+        assert_eq!(tcp_ports(&[664, 16992, 664], false), [664, 16992]);
+        for p in SELECTABLE_PORTS {
+            assert_eq!(parse_port(&p.to_string()), Ok(p));
+        }
+        for bad in ["80", "16996", "0", "x", "-1"] {
+            let e = parse_port(bad).unwrap_err();
+            assert!(
+                e.contains("16992, 16993, 16994, 16995, 623, 664"),
+                "{bad}: {e}"
+            );
+        }
     }
 
     fn http(server: Option<&str>) -> Option<http::HttpInfo> {

@@ -1,7 +1,8 @@
-//! Before the probe: the targets (command line and snapshot hosts, names resolved), the profile
-//! the devices should carry, and afterwards the probe rules with each device's prediction.
+//! Before the probe: the targets (command line and snapshot hosts, names resolved), the snapshot
+//! hosts left out and why, whether the plan needs the user's go-ahead, the profile the devices
+//! should carry, and afterwards the probe rules with each device's prediction.
 
-use super::{DnsStep, NetworkRef, Report, Target, target};
+use super::{DnsStep, NetworkRef, Origin, Report, Target, target};
 use crate::config::Config;
 use crate::diagnostic::{Finding, Location};
 use crate::external::ExternalSuffixes;
@@ -10,19 +11,37 @@ use crate::observe::{Network, collect};
 use crate::profile::{self, Profile};
 use crate::rules::{self, ProbeContext};
 use crate::source::display_path;
+use serde::Serialize;
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
+
+/// Addresses from ranges beyond this many need the user's go-ahead (`--yes`): a /24's worth.
+pub const CONFIRM_RANGE_ADDRESSES: usize = 256;
 
 /// What to probe and what to compare with.
 #[derive(Debug, Default)]
 pub struct Plan {
     pub targets: Vec<Target>,
+    /// Snapshot hosts that are not probed, with why.
+    pub skipped: Vec<Skipped>,
     pub profile: Option<Profile>,
     /// Problems reading the snapshot or the profile (reported with the results).
     pub findings: Vec<Finding>,
     /// Where each snapshot host's findings point, by target label.
     locations: HashMap<String, Location>,
+}
+
+/// A snapshot host that is listed but not probed.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Skipped {
+    /// The host's name, as a probed snapshot host is labelled.
+    pub target: String,
+    /// The address it would have been probed at, or the refused one; null when it has none.
+    pub address: Option<String>,
+    /// Its network in the snapshot.
+    pub network: Option<String>,
+    pub why: String,
 }
 
 /// The inputs of `scslint probe`.
@@ -31,25 +50,40 @@ pub struct Inputs<'a> {
     pub allow_range: bool,
     pub observed: &'a [PathBuf],
     pub profile: Option<&'a Path>,
-    pub dns: &'a DnsOptions,
+    /// Probe a snapshot host without an ME address at its OS address.
+    pub os_address: bool,
 }
 
-/// Build the plan; an error is a usage error (a refused target, an unusable profile).
+/// Which names [`Plan::resolve`] asks DNS for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookups {
+    /// Only names without an address yet (those named on the command line): what a dry run
+    /// needs to show where they lead.
+    Unresolved,
+    /// Those, and the device FQDNs of snapshot hosts, to compare with their ME address.
+    All,
+}
+
+/// Build the plan without touching the network; an error is a usage error (a refused target,
+/// an unusable profile).
 pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, String> {
     let mut plan = Plan::default();
-    let mut names = Vec::new();
     for raw in inputs.targets {
         match target::parse(raw, inputs.allow_range)? {
-            target::Spec::Address(ip) => plan.targets.push(address_target(ip)),
-            target::Spec::Range(ips) => plan.targets.extend(ips.into_iter().map(address_target)),
-            target::Spec::Name(name) => {
-                names.push(name.clone());
-                plan.targets.push(Target {
-                    label: name.clone(),
-                    fqdn: Some(name),
-                    ..Target::default()
-                });
+            target::Spec::Address(ip) => plan.targets.push(address_target(ip, Origin::CommandLine)),
+            target::Spec::Range { block, addresses } => {
+                let origin = Origin::Range(block.to_string());
+                plan.targets.extend(
+                    addresses
+                        .into_iter()
+                        .map(|ip| address_target(ip, origin.clone())),
+                );
             }
+            target::Spec::Name(name) => plan.targets.push(Target {
+                label: name.clone(),
+                fqdn: Some(name),
+                ..Target::default()
+            }),
         }
     }
     if let Some(path) = inputs.profile {
@@ -70,34 +104,66 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, String> {
         }
     }
     if !inputs.observed.is_empty() {
-        snapshot_targets(&mut plan, inputs.observed, config, &mut names);
+        snapshot_targets(&mut plan, inputs.observed, config, inputs.os_address);
     }
-    if !names.is_empty() {
-        resolve(&mut plan.targets, &names, inputs.dns)?;
-    }
-    if plan.targets.is_empty() {
+    if plan.targets.is_empty() && plan.skipped.is_empty() {
         return Err("nothing to probe: name targets, or snapshot hosts with --observed".into());
     }
     Ok(plan)
 }
 
-fn address_target(ip: IpAddr) -> Target {
+fn address_target(ip: IpAddr, origin: Origin) -> Target {
     Target {
         label: ip.to_string(),
         address: Some(ip),
+        origin,
         ..Target::default()
     }
 }
 
+/// A snapshot address that is really there: not absent, not 0.0.0.0.
+fn known(ip: Option<Ipv4Addr>) -> Option<Ipv4Addr> {
+    ip.filter(|ip| !ip.is_unspecified())
+}
+
+/// Where a snapshot host is probed, or why it is not: at its ME address; without one, at its
+/// OS address only when `os_address` asks for it. A refused address (broadcast, multicast) is
+/// never probed, the ME's or the OS's.
+fn snapshot_address(
+    me: Option<Ipv4Addr>,
+    os: Option<Ipv4Addr>,
+    os_address: bool,
+) -> Result<(IpAddr, Origin), (Option<Ipv4Addr>, String)> {
+    let refused = |ip: Ipv4Addr, whose: &str| {
+        target::refusal(IpAddr::V4(ip))
+            .map(|why| (Some(ip), format!("its {whose} address {ip} is {why}")))
+    };
+    if let Some(me) = known(me) {
+        return match refused(me, "ME") {
+            Some(skip) => Err(skip),
+            None => Ok((IpAddr::V4(me), Origin::SnapshotMe)),
+        };
+    }
+    let Some(os) = known(os) else {
+        return Err((None, "no ME address and no OS address".into()));
+    };
+    if !os_address {
+        return Err((
+            Some(os),
+            format!("no ME address; --os-address probes its OS address {os}"),
+        ));
+    }
+    match refused(os, "OS") {
+        Some(skip) => Err(skip),
+        None => Ok((IpAddr::V4(os), Origin::SnapshotOs)),
+    }
+}
+
 /// The hosts a snapshot (or raw sources) lists: probed at the ME's address when it has one,
-/// else at the OS's, with their network for the prediction and their device FQDN as the profile
-/// builds it (host name + primary DNS suffix unless its FQDN setting says otherwise).
-fn snapshot_targets(
-    plan: &mut Plan,
-    observed: &[PathBuf],
-    config: &Config,
-    names: &mut Vec<String>,
-) {
+/// else listed as skipped unless `os_address` asks for the OS's, with their network for the
+/// prediction and their device FQDN as the profile builds it (host name + primary DNS suffix
+/// unless its FQDN setting says otherwise).
+fn snapshot_targets(plan: &mut Plan, observed: &[PathBuf], config: &Config, os_address: bool) {
     let external = ExternalSuffixes::new(&config.external_suffixes);
     let collected = collect::collect(observed, &config.mappings, &external, None, false);
     let fqdn_source = plan
@@ -112,18 +178,24 @@ fn snapshot_targets(
         .map(|n| (n.name.as_str(), n))
         .collect();
     for h in &collected.hosts {
-        let me = h.host.me_ip.filter(|ip| !ip.is_unspecified());
-        let Some(ip) = me.or(h.host.os_ip.filter(|ip| !ip.is_unspecified())) else {
-            continue;
-        };
         let label = collect::host_name(&h.host);
-        let fqdn = h.host.device_fqdn(&fqdn_source);
-        names.extend(fqdn.clone());
+        let (address, origin) = match snapshot_address(h.host.me_ip, h.host.os_ip, os_address) {
+            Ok(found) => found,
+            Err((address, why)) => {
+                plan.skipped.push(Skipped {
+                    target: label,
+                    address: address.map(|a| a.to_string()),
+                    network: h.network.clone(),
+                    why,
+                });
+                continue;
+            }
+        };
         plan.locations.insert(label.clone(), h.location.clone());
         plan.targets.push(Target {
             label,
-            address: Some(IpAddr::V4(ip)),
-            fqdn,
+            address: Some(address),
+            fqdn: h.host.device_fqdn(&fqdn_source),
             dns: None,
             me_ip: h.host.me_ip,
             network: h.network.as_ref().map(|n| {
@@ -134,40 +206,84 @@ fn snapshot_targets(
                     search_v6: known.map(|k| k.search_v6.clone()).unwrap_or_default(),
                 }
             }),
+            origin,
         });
     }
 }
 
-/// Step 1 of the ladder: the names' addresses. A named target is probed at its first address
-/// (IPv4 first); a snapshot host keeps its ME address and only records what DNS says.
-fn resolve(targets: &mut [Target], names: &[String], options: &DnsOptions) -> Result<(), String> {
-    let dns = Dns::new(options)?;
-    let answers: HashMap<String, Answer> = dns.addresses(names).into_iter().collect();
-    for t in targets.iter_mut() {
-        let Some(name) = t.fqdn.clone() else { continue };
-        let Some(answer) = answers.get(&name) else {
-            continue;
-        };
-        let step = match answer {
-            Answer::Records(found) => DnsStep {
-                addresses: found.clone(),
-                error: None,
-            },
-            other => DnsStep {
-                addresses: Vec::new(),
-                error: Some(describe(other)),
-            },
-        };
-        if t.address.is_none() {
-            t.address = step
-                .addresses
-                .iter()
-                .filter_map(|a| a.parse::<IpAddr>().ok())
-                .find(|ip| target::refusal(*ip).is_none());
+impl Plan {
+    /// Why probing this plan needs the user's go-ahead (`--yes`, or a `y` on a terminal), or
+    /// `None`: snapshot hosts are probed, or ranges add up to more than a /24.
+    pub fn needs_confirmation(&self) -> Option<String> {
+        let snapshot = self
+            .targets
+            .iter()
+            .filter(|t| t.origin.is_snapshot())
+            .count();
+        let ranged = self
+            .targets
+            .iter()
+            .filter(|t| matches!(t.origin, Origin::Range(_)))
+            .count();
+        let mut why = Vec::new();
+        if snapshot > 0 {
+            why.push(match snapshot {
+                1 => "1 target comes from a snapshot (--observed)".to_owned(),
+                n => format!("{n} targets come from a snapshot (--observed)"),
+            });
         }
-        t.dns = Some(step);
+        if ranged > CONFIRM_RANGE_ADDRESSES {
+            why.push(format!(
+                "the ranges hold {ranged} addresses, more than {CONFIRM_RANGE_ADDRESSES}"
+            ));
+        }
+        (!why.is_empty()).then(|| why.join(" and "))
     }
-    Ok(())
+
+    /// Step 1 of the ladder: the names' addresses. A named target is probed at its first
+    /// address that may be probed (IPv4 first); a snapshot host keeps its ME address and only
+    /// records what DNS says, and is asked about only with [`Lookups::All`].
+    pub fn resolve(&mut self, options: &DnsOptions, lookups: Lookups) -> Result<(), String> {
+        let wanted = |t: &Target| t.address.is_none() || lookups == Lookups::All;
+        let mut seen = std::collections::HashSet::new();
+        let names: Vec<String> = self
+            .targets
+            .iter()
+            .filter(|t| wanted(t))
+            .filter_map(|t| t.fqdn.clone())
+            .filter(|name| seen.insert(name.clone()))
+            .collect();
+        if names.is_empty() {
+            return Ok(());
+        }
+        let dns = Dns::new(options)?;
+        let answers: HashMap<String, Answer> = dns.addresses(&names).into_iter().collect();
+        for t in self.targets.iter_mut().filter(|t| wanted(t)) {
+            let Some(answer) = t.fqdn.as_ref().and_then(|name| answers.get(name)) else {
+                continue;
+            };
+            let step = match answer {
+                Answer::Records(found) => DnsStep {
+                    addresses: found.clone(),
+                    error: None,
+                },
+                other => DnsStep {
+                    addresses: Vec::new(),
+                    error: Some(describe(other)),
+                },
+            };
+            if t.address.is_none() {
+                t.address = step
+                    .addresses
+                    .iter()
+                    .filter_map(|a| a.parse::<IpAddr>().ok())
+                    .find(|ip| target::refusal(*ip).is_none())
+                    .map(target::canonical);
+            }
+            t.dns = Some(step);
+        }
+        Ok(())
+    }
 }
 
 fn describe(answer: &Answer) -> String {
@@ -223,23 +339,24 @@ mod tests {
         [[host]]\nname = \"pc0423\"\nnetwork = \"hq\"\nme_ip = \"10.1.4.20\"\n\
         suffix = \"site4.corp.test\"\nprimary_suffix = \"corp.test\"\n";
 
-    fn fqdn_probed(fqdn_source: Option<&str>) -> Option<String> {
+    fn snapshot_plan(text: &str, p: Option<Profile>, os_address: bool) -> Plan {
         let dir = tempfile::tempdir().unwrap();
         let observed = dir.path().join("observed.toml");
-        std::fs::write(&observed, SNAPSHOT).unwrap();
-        let mut p = profile(&["corp.test"]);
-        p.fqdn_source = fqdn_source.map(|s| Spanned::new(s.to_owned(), 0..0));
+        std::fs::write(&observed, text).unwrap();
         let mut plan = Plan {
-            profile: Some(p),
+            profile: p,
             ..Plan::default()
         };
-        let mut names = Vec::new();
-        snapshot_targets(&mut plan, &[observed], &Config::default(), &mut names);
+        snapshot_targets(&mut plan, &[observed], &Config::default(), os_address);
+        plan
+    }
+
+    fn fqdn_probed(fqdn_source: Option<&str>) -> Option<String> {
+        let mut p = profile(&["corp.test"]);
+        p.fqdn_source = fqdn_source.map(|s| Spanned::new(s.to_owned(), 0..0));
+        let plan = snapshot_plan(SNAPSHOT, Some(p), false);
         assert_eq!(plan.targets.len(), 1, "{:?}", plan.findings);
-        assert_eq!(
-            names,
-            plan.targets[0].fqdn.iter().cloned().collect::<Vec<_>>()
-        );
+        assert_eq!(plan.targets[0].origin, Origin::SnapshotMe);
         plan.targets[0].fqdn.clone()
     }
 
@@ -255,6 +372,102 @@ mod tests {
         assert_eq!(
             fqdn_probed(Some("OnBoardLanDnsSuffix")).as_deref(),
             Some("pc0423.site4.corp.test")
+        );
+    }
+
+    fn ip(s: &str) -> Option<Ipv4Addr> {
+        Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn a_host_without_an_me_address_is_probed_at_its_os_address_only_when_asked() {
+        let me = ip("10.1.4.20");
+        let os = ip("10.1.4.21");
+        assert_eq!(
+            snapshot_address(me, os, false),
+            Ok((IpAddr::V4(me.unwrap()), Origin::SnapshotMe))
+        );
+        let (address, why) = snapshot_address(ip("0.0.0.0"), os, false).unwrap_err();
+        assert_eq!(address, os);
+        assert!(why.contains("--os-address"), "{why}");
+        assert_eq!(
+            snapshot_address(None, os, true),
+            Ok((IpAddr::V4(os.unwrap()), Origin::SnapshotOs))
+        );
+        assert!(snapshot_address(None, None, true).is_err());
+    }
+
+    #[test]
+    fn broadcast_and_multicast_snapshot_addresses_are_skipped_with_the_reason() {
+        for (me, os, words) in [
+            (
+                "224.0.0.251",
+                None,
+                "ME address 224.0.0.251 is a multicast address",
+            ),
+            (
+                "255.255.255.255",
+                None,
+                "ME address 255.255.255.255 is the broadcast address",
+            ),
+            (
+                "0.0.0.0",
+                Some("239.1.2.3"),
+                "OS address 239.1.2.3 is a multicast address",
+            ),
+            (
+                "0.0.0.0",
+                Some("255.255.255.255"),
+                "OS address 255.255.255.255 is the broadcast",
+            ),
+        ] {
+            let (_, why) = snapshot_address(ip(me), os.and_then(ip), true).unwrap_err();
+            assert!(why.contains(words), "{me} {os:?}: {why}");
+        }
+        let plan = snapshot_plan(
+            "[[network]]\nname = \"hq\"\nsuffix = \"corp.test\"\n\n\
+             [[host]]\nname = \"mdns\"\nnetwork = \"hq\"\nme_ip = \"224.0.0.251\"\n\n\
+             [[host]]\nname = \"lab\"\nnetwork = \"hq\"\nme_ip = \"0.0.0.0\"\nos_ip = \"10.1.4.21\"\n",
+            None,
+            false,
+        );
+        assert!(plan.targets.is_empty(), "{:?}", plan.targets);
+        let skipped: Vec<&str> = plan.skipped.iter().map(|s| s.target.as_str()).collect();
+        assert_eq!(skipped, ["lab", "mdns"]);
+        assert_eq!(plan.skipped[0].network.as_deref(), Some("hq"));
+        assert!(plan.needs_confirmation().is_none());
+    }
+
+    fn command_line_plan(targets: &[&str]) -> Plan {
+        let targets: Vec<String> = targets.iter().map(|s| s.to_string()).collect();
+        let inputs = Inputs {
+            targets: &targets,
+            allow_range: true,
+            observed: &[],
+            profile: None,
+            os_address: false,
+        };
+        plan(&inputs, &Config::default()).unwrap()
+    }
+
+    #[test]
+    fn snapshot_hosts_and_wide_ranges_need_a_go_ahead() {
+        let why = snapshot_plan(SNAPSHOT, None, false)
+            .needs_confirmation()
+            .unwrap();
+        assert!(why.contains("1 target comes from a snapshot"), "{why}");
+        let small = command_line_plan(&["10.1.4.0/24", "10.1.5.7", "pc0423.corp.test"]);
+        assert_eq!(small.targets.len(), 256);
+        assert_eq!(small.needs_confirmation(), None);
+        let why = command_line_plan(&["10.1.4.0/23"])
+            .needs_confirmation()
+            .unwrap();
+        assert!(why.contains("510 addresses"), "{why}");
+        // Ranges add up.
+        assert!(
+            command_line_plan(&["10.1.4.0/24", "10.1.6.0/24"])
+                .needs_confirmation()
+                .is_some()
         );
     }
 }

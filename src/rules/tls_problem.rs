@@ -12,13 +12,19 @@ expired, or names neither the device's FQDN in its SANs nor in its common name. 
 name probed, else a snapshot host's device FQDN: host name + primary DNS suffix, unless the \
 profile given with `--profile` sets another FQDN source.",
     why: "Consoles and scripts that verify TLS refuse the device, and the errors look like network \
-trouble. An incompatible handshake is not \"down\": the ME is there.",
+trouble. An incompatible handshake is not \"down\": something accepts on 16993. Whether it is an ME \
+the handshake cannot tell; the message says so only when the probe has evidence of one (Intel \
+AMT's `Server:` banner, the RMCP pong, WS-Man or the redirection handshake answering as AMT's), \
+and says that nothing shows one otherwise.",
     fix: "Renew the certificate for the FQDN the consoles use (SCS/RPS TLS configuration), or update \
 the firmware to a release with modern suites; clients that must talk to old firmware need \
-RSA key-exchange suites enabled.\n\
+RSA key-exchange suites enabled. When nothing shows an ME at the address, first make sure the \
+address is the device's (DHCP leases, ARP, the FQDN's record: SL202).\n\
 Source: Intel SCS User Guide, FQDN settings (host name + primary DNS suffix by default).",
     example: r#"  16993: certificate CN=AMT RCFG, expired 2024-05-01, FQDN pc0423.corp.test
-  → SL304: the certificate does not name `pc0423.corp.test` and expired on 2024-05-01"#,
+  → SL304: the certificate does not name `pc0423.corp.test` and expired on 2024-05-01
+  16993: handshake fails, RMCP pong from AMT 11.8
+  → SL304: TLS incompatible; the RMCP pong shows an Intel ME there, not down"#,
 };
 
 pub fn check(ctx: &ProbeContext, out: &mut Vec<Finding>) {
@@ -29,8 +35,12 @@ pub fn check(ctx: &ProbeContext, out: &mut Vec<Finding>) {
             certificate,
         }) => (
             vec![format!(
-                "the handshake on 16993 fails after a good connect ({}): TLS incompatible, the ME is not down",
-                crate::report::escape_text(reason)
+                "the handshake on 16993 fails after a good connect ({}): TLS incompatible, {}",
+                crate::report::escape_text(reason),
+                match ctx.report.me_evidence() {
+                    Some(evidence) => format!("and {evidence} shows an Intel ME there, not down"),
+                    None => "and nothing the probe saw shows whether an Intel ME or something else accepts there".to_owned(),
+                }
             )],
             certificate.as_ref(),
         ),
@@ -55,4 +65,83 @@ pub fn check(ctx: &ProbeContext, out: &mut Vec<Finding>) {
         return;
     }
     out.push(ctx.finding(Code::SL304, format!("`{target}`: {}", problems.join("; "))));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Location;
+    use crate::probe::{Report, RmcpStep, Target, Verdict};
+
+    fn incompatible(rmcp: bool) -> Report {
+        Report {
+            target: "pc0424".into(),
+            address: Some("127.0.0.9".into()),
+            dns: None,
+            ports: [("16993".to_owned(), crate::probe::tcp::PortState::Open)].into(),
+            rmcp: rmcp.then(|| RmcpStep {
+                answered: true,
+                amt_version: Some("11.8".into()),
+                provisioning: None,
+                port: Some(16993),
+                both_ports: false,
+            }),
+            http: None,
+            wsman: None,
+            redirection: None,
+            tls: Some(TlsOutcome::Incompatible {
+                reason: "handshake failure".into(),
+                certificate: None,
+            }),
+            live: None,
+            verdict: Verdict::PortsOpen,
+            notes: Vec::new(),
+        }
+    }
+
+    fn messages(r: &Report) -> Vec<String> {
+        let target = Target::default();
+        let ctx = ProbeContext {
+            report: r,
+            target: &target,
+            profile: None,
+            prediction: None,
+            location: Location::File {
+                path: "pc0424".into(),
+                line: 1,
+                column: 1,
+            },
+        };
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        out.into_iter().map(|f| f.message).collect()
+    }
+
+    #[test]
+    fn an_me_is_named_only_on_evidence_of_one() {
+        let with_pong = messages(&incompatible(true));
+        assert_eq!(with_pong.len(), 1);
+        assert!(
+            with_pong[0].contains("TLS incompatible")
+                && with_pong[0].contains("the RMCP pong")
+                && with_pong[0].contains("not down"),
+            "{}",
+            with_pong[0]
+        );
+        let bare = messages(&incompatible(false));
+        assert_eq!(bare.len(), 1);
+        assert!(
+            bare[0].contains("TLS incompatible") && bare[0].contains("nothing the probe saw shows"),
+            "{}",
+            bare[0]
+        );
+        assert!(!bare[0].contains("not down"), "{}", bare[0]);
+    }
+
+    #[test]
+    fn quiet_without_a_tls_problem() {
+        let mut r = incompatible(true);
+        r.tls = Some(TlsOutcome::Refused);
+        assert!(messages(&r).is_empty());
+    }
 }
