@@ -423,6 +423,8 @@ fn an_rpcgo_placeholder_profile_matches_any_device_placeholder() {
         probe_env(
             &device,
             &[
+                "--yes",
+                "--os-address",
                 "--observed",
                 &observed,
                 "--profile",
