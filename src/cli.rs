@@ -1,6 +1,7 @@
 //! Command-line definitions (clap derive). Nothing else lives here.
 
 use crate::observe::dns::{DnsOptions, parse_nameserver};
+use crate::report::terminal::ColorWhen;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -14,8 +15,31 @@ use std::time::Duration;
     propagate_version = true
 )]
 pub struct Cli {
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set, TERM=dumb or
+    /// CLICOLOR=0; CLICOLOR_FORCE=1 colours pipes too), always, or never.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = Color::Auto)]
+    pub color: Color,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// What `--color` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    pub fn when(self) -> ColorWhen {
+        match self {
+            Color::Auto => ColorWhen::Auto,
+            Color::Always => ColorWhen::Always,
+            Color::Never => ColorWhen::Never,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -26,9 +50,17 @@ pub enum Command {
     Explain {
         /// A code (SL100) or rule name (enterprise-network-outside).
         code: String,
+
+        /// Output format: human (wrapped to the terminal) or json (each section in a field).
+        #[arg(long, visible_alias = "output-format", value_name = "FORMAT", default_value = "human", value_parser = text_or_json())]
+        format: Format,
     },
     /// List every rule: code, name, default severity, summary.
-    Rules,
+    Rules {
+        /// Output format: human (a table wrapped to the terminal) or json (an array of rules).
+        #[arg(long, visible_alias = "output-format", value_name = "FORMAT", default_value = "human", value_parser = text_or_json())]
+        format: Format,
+    },
     /// Read DHCP server configurations and agent reports into an observed-networks snapshot.
     Collect(CollectArgs),
     /// Probe devices on the wire: is the ME there, which firmware, do its ports answer, and is a
@@ -130,9 +162,9 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "IP[:PORT]", value_parser = parse_nameserver)]
     pub nameserver: Option<SocketAddr>,
 
-    /// Output format (sarif, github and junit report files, not targets: they are for check and
-    /// collect).
-    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = probe_format())]
+    /// Output format (concise, sarif, github and junit report files, not targets: they are for
+    /// check and collect).
+    #[arg(long, visible_alias = "output-format", value_name = "FORMAT", default_value = "human", value_parser = text_or_json())]
     pub format: Format,
 
     #[command(flatten)]
@@ -210,9 +242,8 @@ pub struct CollectArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Format of the findings.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[command(flatten)]
+    pub report: ReportArgs,
 
     #[command(flatten)]
     pub exit: ExitArgs,
@@ -224,9 +255,46 @@ pub struct CollectArgs {
     pub config: ConfigArgs,
 }
 
+/// How check and collect report their findings.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReportArgs {
+    /// Output format of the findings. Default: human, or concise with --staged.
+    #[arg(
+        long,
+        visible_alias = "output-format",
+        value_enum,
+        value_name = "FORMAT"
+    )]
+    pub format: Option<Format>,
+
+    /// Report only these rules, at their configured or default level: codes (SL100), names
+    /// (enterprise-network-outside) or code prefixes (SL1: every SL1xx), comma-separated or
+    /// repeated. A rule scslint.toml turns off is reported when selected. Unreadable input
+    /// (SL050-SL053) is always reported.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Leave these rules out of this run: codes, names or code prefixes, as for --select.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Instead of the findings, print how many each rule has, most frequent first, then the
+    /// summary line (a JSON document with --format json).
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Print the findings only: no summary line, no progress, no notes. The exit status is
+    /// unchanged.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Reports with the entry underlined in its source, then a summary line.
     Human,
+    /// One line per finding: `path:line:column: CODE [severity] message`.
+    Concise,
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
@@ -236,8 +304,8 @@ pub enum Format {
     Junit,
 }
 
-/// `--format` of `probe`, which reports targets, not files: human or json only.
-fn probe_format() -> impl clap::builder::TypedValueParser<Value = Format> {
+/// `--format` of `probe`, `rules` and `explain`, which report no files: human or json only.
+fn text_or_json() -> impl clap::builder::TypedValueParser<Value = Format> {
     use clap::builder::TypedValueParser;
     clap::builder::PossibleValuesParser::new(["human", "json"]).map(|s| match s.as_str() {
         "json" => Format::Json,
@@ -288,9 +356,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PATH")]
     pub observed: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[command(flatten)]
+    pub report: ReportArgs,
 
     /// Leave out the findings this baseline file lists (see --write-baseline); report only new ones.
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]

@@ -2,8 +2,9 @@
 //! `{"version": 1, "targets": [...], "diagnostics": [...]}` (schemas/probe.schema.json).
 
 use super::escape_text;
-use super::human::{Style, render_findings};
+use super::human::render_findings;
 use super::json::diagnostic;
+use super::terminal::Style;
 use crate::diagnostic::{Finding, Severity};
 use crate::probe::{Report, Verdict};
 use serde::Serialize;
