@@ -142,6 +142,9 @@ impl Config {
         let resolve = |flag: &str, entries: &[String]| {
             let mut codes = std::collections::BTreeSet::new();
             for entry in entries {
+                if entry.trim().is_empty() {
+                    return Err(format!("{flag}: an empty entry names no rule"));
+                }
                 let found = Code::matching(entry);
                 if found.is_empty() {
                     return Err(format!(

@@ -19,6 +19,9 @@ fn every_schema_is_valid_and_accepts_its_own_examples() {
         "config.schema.json",
         "probe.schema.json",
         "baseline.schema.json",
+        "rules.schema.json",
+        "explain.schema.json",
+        "statistics.schema.json",
     ] {
         let s = schema(name);
         for example in s
