@@ -162,6 +162,11 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "IP[:PORT]", value_parser = parse_nameserver)]
     pub nameserver: Option<SocketAddr>,
 
+    /// Print the findings only: no table per target, no summary line, no progress. The exit
+    /// status is unchanged.
+    #[arg(short, long)]
+    pub quiet: bool,
+
     /// Output format (concise, sarif, github and junit report files, not targets: they are for
     /// check and collect).
     #[arg(long, visible_alias = "output-format", value_name = "FORMAT", default_value = "human", value_parser = text_or_json())]

@@ -145,7 +145,7 @@ fn dns_or_exit(args: &DnsArgs) -> Result<Option<DnsCheck>, ExitCode> {
         return Ok(None);
     };
     DnsCheck::new(&options, args.ptr).map(Some).map_err(|e| {
-        eprintln!("scslint: --dns: {e}");
+        eprintln!("scslint: --dns: {}", escape_text(&e.to_string()));
         ExitCode::from(2)
     })
 }
@@ -251,7 +251,7 @@ fn check(args: CheckArgs, color: ColorWhen) -> ExitCode {
     let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("scslint: {e}");
+            eprintln!("scslint: {}", escape_text(&e.to_string()));
             return ExitCode::from(2);
         }
     };
@@ -391,7 +391,7 @@ fn probe(args: ProbeArgs, color: ColorWhen) -> ExitCode {
             .map(|(user, password)| probe::wsman::Credentials { user, password }),
     };
     let stop = Arc::new(AtomicBool::new(false));
-    let bar = if plan.targets.len() > 1 && std::io::stderr().is_terminal() {
+    let bar = if plan.targets.len() > 1 && std::io::stderr().is_terminal() && !args.quiet {
         let bar = indicatif::ProgressBar::new(plan.targets.len() as u64);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
             "{bar:30} {pos}/{len} targets ({per_sec}, {elapsed})",
@@ -419,7 +419,12 @@ fn probe(args: ProbeArgs, color: ColorWhen) -> ExitCode {
     let text = match args.format {
         Format::Json => report::probe::render_json(&reports, findings),
         // The command line allows human and json only.
-        _ => report::probe::render_human(&reports, findings, Style::detect(color, Stream::Stdout)),
+        _ => report::probe::render_human(
+            &reports,
+            findings,
+            Style::detect(color, Stream::Stdout),
+            args.quiet,
+        ),
     };
     if print(&text) != ExitCode::SUCCESS {
         return ExitCode::from(2);

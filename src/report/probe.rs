@@ -121,15 +121,20 @@ fn serde_plain_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
-pub fn render_human(reports: &[Report], findings: &[Finding], style: Style) -> String {
+/// A table per target, the findings, and the summary line; with `quiet`, the findings only.
+pub fn render_human(reports: &[Report], findings: &[Finding], style: Style, quiet: bool) -> String {
     let mut out = String::new();
-    for r in reports {
-        out.push_str(&table(r));
-        out.push('\n');
+    if !quiet {
+        for r in reports {
+            out.push_str(&table(r));
+            out.push('\n');
+        }
     }
     out.push_str(&render_findings(findings, style));
-    out.push_str(&summary(reports, findings));
-    out.push('\n');
+    if !quiet {
+        out.push_str(&summary(reports, findings));
+        out.push('\n');
+    }
     out
 }
 
