@@ -284,7 +284,7 @@ pub struct ReportArgs {
     pub ignore: Vec<String>,
 
     /// Instead of the findings, print how many each rule has, most frequent first, then the
-    /// summary line (a JSON document with --format json).
+    /// summary line; with --format json, one document (schemas/statistics.schema.json).
     #[arg(long)]
     pub statistics: bool,
 
@@ -300,6 +300,7 @@ pub enum Format {
     Human,
     /// One line per finding: `path:line:column: CODE [severity] message`.
     Concise,
+    /// One JSON document (schemas/report.schema.json).
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
