@@ -2,6 +2,7 @@
 
 use crate::observe::dns::{DnsOptions, parse_nameserver};
 use crate::probe::parse_port;
+use crate::report::terminal::ColorWhen;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -15,8 +16,31 @@ use std::time::Duration;
     propagate_version = true
 )]
 pub struct Cli {
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set, TERM=dumb or
+    /// CLICOLOR=0; CLICOLOR_FORCE=1 colours pipes too), always, or never.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = Color::Auto)]
+    pub color: Color,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// What `--color` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    pub fn when(self) -> ColorWhen {
+        match self {
+            Color::Auto => ColorWhen::Auto,
+            Color::Always => ColorWhen::Always,
+            Color::Never => ColorWhen::Never,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -27,9 +51,17 @@ pub enum Command {
     Explain {
         /// A code (SL100) or rule name (enterprise-network-outside).
         code: String,
+
+        /// Output format: human (wrapped to the terminal) or json (each section in a field).
+        #[arg(long, visible_alias = "output-format", value_name = "FORMAT", default_value = "human", value_parser = text_or_json())]
+        format: Format,
     },
     /// List every rule: code, name, default severity, summary.
-    Rules,
+    Rules {
+        /// Output format: human (a table wrapped to the terminal) or json (an array of rules).
+        #[arg(long, visible_alias = "output-format", value_name = "FORMAT", default_value = "human", value_parser = text_or_json())]
+        format: Format,
+    },
     /// Read DHCP server configurations and agent reports into an observed-networks snapshot.
     Collect(CollectArgs),
     /// Probe devices on the wire: is the ME there, which firmware, do its ports answer, and is a
@@ -79,7 +111,7 @@ pub struct InspectArgs {
     pub files: Vec<PathBuf>,
 
     /// Output format: human or json (schemas/inspect.schema.json).
-    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = human_or_json())]
+    #[arg(long, visible_alias = "output-format", value_name = "FORMAT", default_value = "human", value_parser = text_or_json())]
     pub format: Format,
 
     #[command(flatten)]
@@ -174,9 +206,14 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "IP[:PORT]", value_parser = parse_nameserver)]
     pub nameserver: Option<SocketAddr>,
 
-    /// Output format (sarif, github and junit report files, not targets: they are for check and
-    /// collect).
-    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = human_or_json())]
+    /// Print the findings only: no table per target, no summary line, no progress. The exit
+    /// status is unchanged.
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Output format (concise, sarif, github and junit report files, not targets: they are for
+    /// check and collect).
+    #[arg(long, visible_alias = "output-format", value_name = "FORMAT", default_value = "human", value_parser = text_or_json())]
     pub format: Format,
 
     #[command(flatten)]
@@ -254,9 +291,8 @@ pub struct CollectArgs {
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Format of the findings.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[command(flatten)]
+    pub report: ReportArgs,
 
     #[command(flatten)]
     pub exit: ExitArgs,
@@ -268,9 +304,47 @@ pub struct CollectArgs {
     pub config: ConfigArgs,
 }
 
+/// How check and collect report their findings.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReportArgs {
+    /// Output format of the findings. Default: human, or concise with --staged.
+    #[arg(
+        long,
+        visible_alias = "output-format",
+        value_enum,
+        value_name = "FORMAT"
+    )]
+    pub format: Option<Format>,
+
+    /// Report only these rules, at their configured or default level: codes (SL100), names
+    /// (enterprise-network-outside) or code prefixes (SL1: every SL1xx), comma-separated or
+    /// repeated. A rule scslint.toml turns off is reported when selected. Unreadable input
+    /// (SL050-SL053) is always reported.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Leave these rules out of this run: codes, names or code prefixes, as for --select.
+    #[arg(long, value_name = "CODE", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Instead of the findings, print how many each rule has, most frequent first, then the
+    /// summary line; with --format json, one document (schemas/statistics.schema.json).
+    #[arg(long)]
+    pub statistics: bool,
+
+    /// Print the findings only: no summary line, no progress, no notes. The exit status is
+    /// unchanged.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// Reports with the entry underlined in its source, then a summary line.
     Human,
+    /// One line per finding: `path:line:column: CODE [severity] message`.
+    Concise,
+    /// One JSON document (schemas/report.schema.json).
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
     Sarif,
@@ -280,9 +354,9 @@ pub enum Format {
     Junit,
 }
 
-/// `--format` of `probe` and `inspect`, which report targets or what was read, not findings:
+/// `--format` of `probe`, `inspect`, `rules` and `explain`, which report no findings per file:
 /// human or json only.
-fn human_or_json() -> impl clap::builder::TypedValueParser<Value = Format> {
+fn text_or_json() -> impl clap::builder::TypedValueParser<Value = Format> {
     use clap::builder::TypedValueParser;
     clap::builder::PossibleValuesParser::new(["human", "json"]).map(|s| match s.as_str() {
         "json" => Format::Json,
@@ -333,9 +407,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "PATH")]
     pub observed: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[command(flatten)]
+    pub report: ReportArgs,
 
     /// Leave out the findings this baseline file lists (see --write-baseline); report only new ones.
     #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]

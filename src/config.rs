@@ -133,6 +133,47 @@ impl Config {
         }
     }
 
+    /// Apply `--select` and `--ignore` to the levels, for this run: with a selection, every rule
+    /// outside it is off, and a selected rule this file turns off gets its default level back;
+    /// ignored rules are off. Each entry is a code, a rule name or a code prefix ([`Code::matching`]).
+    /// Input problems (SL050-SL053) stay on. Err names an entry that matches no rule, or an input
+    /// problem named to be ignored.
+    pub fn select(&mut self, select: &[String], ignore: &[String]) -> Result<(), String> {
+        let resolve = |flag: &str, entries: &[String]| {
+            let mut codes = std::collections::BTreeSet::new();
+            for entry in entries {
+                if entry.trim().is_empty() {
+                    return Err(format!("{flag}: an empty entry names no rule"));
+                }
+                let found = Code::matching(entry);
+                if found.is_empty() {
+                    return Err(format!(
+                        "{flag} `{entry}`: no rule has this code, name or code prefix; `scslint rules` lists them"
+                    ));
+                }
+                if let ([code], "--ignore") = (&found[..], flag)
+                    && code.is_input_problem()
+                {
+                    return Err(format!(
+                        "--ignore `{entry}`: {code} reports input that could not be read, which is always reported"
+                    ));
+                }
+                codes.extend(found);
+            }
+            Ok(codes)
+        };
+        let selected = resolve("--select", select)?;
+        let ignored = resolve("--ignore", ignore)?;
+        for &code in Code::ALL.iter().filter(|c| !c.is_input_problem()) {
+            if ignored.contains(&code) || (!select.is_empty() && !selected.contains(&code)) {
+                self.levels.insert(code, Level::Off);
+            } else if selected.contains(&code) && self.levels.get(&code) == Some(&Level::Off) {
+                self.levels.remove(&code);
+            }
+        }
+        Ok(())
+    }
+
     /// scslint.toml in `start` or its nearest parent.
     pub fn discover(start: &Path) -> Option<PathBuf> {
         start
@@ -462,6 +503,50 @@ home_domains = ["Env/Suffix"]
             ],
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn select_and_ignore_override_the_levels_for_the_run() {
+        let strings = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mut c =
+            parse("[rules]\nSL005 = \"off\"\nSL102 = \"error\"\nSL003 = \"off\"\n").unwrap();
+        c.select(
+            &strings(&["SL10", "too-many-home-domains"]),
+            &strings(&["SL101"]),
+        )
+        .unwrap();
+        let level = |c: &Config, code| c.level_for(code, code.default_severity());
+        assert_eq!(level(&c, Code::SL100), Some(Severity::Error));
+        assert_eq!(
+            level(&c, Code::SL102),
+            Some(Severity::Error),
+            "configured level kept"
+        );
+        assert_eq!(
+            level(&c, Code::SL005),
+            Some(Severity::Warning),
+            "selected: back on"
+        );
+        assert_eq!(level(&c, Code::SL101), None, "ignored");
+        assert_eq!(level(&c, Code::SL003), None, "not selected");
+        assert_eq!(level(&c, Code::SL200), None, "not selected");
+        assert!(!c.levels.contains_key(&Code::SL051), "input problems stay");
+
+        let mut c = Config::default();
+        c.select(&[], &strings(&["SL2", "SL05"])).unwrap();
+        assert_eq!(level(&c, Code::SL201), None);
+        assert_eq!(level(&c, Code::SL054), None);
+        assert!(!c.levels.contains_key(&Code::SL050));
+        assert_eq!(level(&c, Code::SL100), Some(Severity::Error));
+
+        let e = Config::default()
+            .select(&strings(&["SL100", "SL4"]), &[])
+            .unwrap_err();
+        assert!(e.contains("--select `SL4`"), "{e}");
+        let e = Config::default()
+            .select(&[], &strings(&["malformed-input"]))
+            .unwrap_err();
+        assert!(e.contains("SL051"), "{e}");
     }
 
     #[test]

@@ -97,6 +97,24 @@ impl Code {
             .find(|c| c.as_str().eq_ignore_ascii_case(s) || c.name() == s)
     }
 
+    /// The codes a `--select` or `--ignore` entry names: a code (`SL100`, any case), a rule name
+    /// (`enterprise-network-outside`), or a code prefix (`SL1`: every SL1xx; `SL`: all). Empty
+    /// when it names none.
+    pub fn matching(entry: &str) -> Vec<Code> {
+        if let Some(code) = Code::parse(entry) {
+            return vec![code];
+        }
+        let prefix = entry.trim().to_ascii_uppercase();
+        let is_prefix = prefix
+            .strip_prefix("SL")
+            .is_some_and(|digits| digits.bytes().all(|b| b.is_ascii_digit()));
+        Code::ALL
+            .iter()
+            .copied()
+            .filter(|c| is_prefix && c.as_str().starts_with(&prefix))
+            .collect()
+    }
+
     /// Input problems: a file that could not be read or parsed. They make the exit status 2 and
     /// their level cannot be changed.
     pub fn is_input_problem(self) -> bool {
@@ -516,5 +534,27 @@ mod tests {
             );
         }
         assert_eq!(Code::parse("SL999"), None);
+    }
+
+    #[test]
+    fn entries_match_by_code_name_and_prefix() {
+        assert_eq!(Code::matching("sl100"), [Code::SL100]);
+        assert_eq!(Code::matching("unmatched-home-domain"), [Code::SL102]);
+        assert_eq!(
+            Code::matching("SL10"),
+            [
+                Code::SL100,
+                Code::SL101,
+                Code::SL102,
+                Code::SL103,
+                Code::SL104,
+                Code::SL105
+            ]
+        );
+        assert_eq!(Code::matching("SL").len(), Code::ALL.len());
+        assert_eq!(Code::matching("SL2").len(), 6);
+        for nothing in ["SL4", "SL1000", "S", "", "SLx", "enterprise", "1"] {
+            assert_eq!(Code::matching(nothing), [], "{nothing}");
+        }
     }
 }

@@ -6,7 +6,7 @@ use scslint::baseline::Baseline;
 use scslint::check::{CheckOptions, Outcome, Summary, finish, run};
 use scslint::cli::{
     CheckArgs, Cli, CollectArgs, Command, ConfigArgs, DnsArgs, ExitArgs, Format, HookAction,
-    InitArgs, InspectArgs, ProbeArgs,
+    InitArgs, InspectArgs, ProbeArgs, ReportArgs,
 };
 use scslint::config::{Config, ConfigError};
 use scslint::diagnostic::{Code, Severity};
@@ -17,8 +17,10 @@ use scslint::observe::dns::DnsOptions;
 use scslint::observe::dns_facts::DnsCheck;
 use scslint::probe::{self, plan};
 use scslint::report::paths::RepoPaths;
-use scslint::report::{self, github, human, json, junit, sarif};
-use scslint::rules;
+use scslint::report::terminal::{ColorWhen, Stream, Style};
+use scslint::report::{
+    self, concise, docs, escape_text, github, human, json, junit, sarif, statistics,
+};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -27,14 +29,15 @@ use std::time::Duration;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let color = cli.color.when();
     match cli.command {
-        Command::Check(args) => check(args),
-        Command::Explain { code } => explain(&code),
-        Command::Rules => list_rules(),
-        Command::Collect(args) => collect(args),
-        Command::Probe(args) => probe(args),
+        Command::Check(args) => check(args, color),
+        Command::Explain { code, format } => explain(&code, format, color),
+        Command::Rules { format } => list_rules(format, color),
+        Command::Collect(args) => collect(args, color),
+        Command::Probe(args) => probe(args, color),
         Command::Hook { action } => hook(action),
-        Command::Inspect(args) => inspect(args),
+        Command::Inspect(args) => inspect(args, color),
         Command::Init(args) => init(args),
         Command::Completions { shell } => print(&scslint::shell::completions(shell)),
         Command::Man { subcommand } => man(subcommand.as_deref()),
@@ -42,12 +45,76 @@ fn main() -> ExitCode {
 }
 
 /// The config to use, or the exit status after printing why it cannot be loaded.
-fn config_or_exit(args: &ConfigArgs) -> Result<Config, ExitCode> {
+fn config_or_exit(args: &ConfigArgs, color: ColorWhen) -> Result<Config, ExitCode> {
     load_config(args).map_err(|errors| {
-        let style = human::Style::detect(std::io::stderr().is_terminal());
+        let style = Style::detect(color, Stream::Stderr);
         eprint!("{}", human::render_config_errors(&errors, style));
         ExitCode::from(2)
     })
+}
+
+/// How check and collect print their findings.
+struct Output {
+    format: Format,
+    statistics: bool,
+    quiet: bool,
+    color: ColorWhen,
+    policy: Policy,
+}
+
+impl Output {
+    /// What the report options ask for, with `--select`/`--ignore` applied to the config; the
+    /// exit status after printing why when they do not fit.
+    fn new(
+        args: &ReportArgs,
+        default: Format,
+        exit: &ExitArgs,
+        color: ColorWhen,
+        config: &mut Config,
+    ) -> Result<Output, ExitCode> {
+        let usage = |message: String| {
+            eprintln!("scslint: {}", escape_text(&message));
+            ExitCode::from(2)
+        };
+        let format = args.format.unwrap_or(default);
+        if args.statistics && matches!(format, Format::Sarif | Format::Github | Format::Junit) {
+            return Err(usage(
+                "--statistics prints text or JSON: give --format human, concise or json".into(),
+            ));
+        }
+        config.select(&args.select, &args.ignore).map_err(usage)?;
+        Ok(Output {
+            format,
+            statistics: args.statistics,
+            quiet: args.quiet,
+            color,
+            policy: policy(exit),
+        })
+    }
+
+    /// The report for `stream`.
+    fn render(&self, outcome: &Outcome, stream: Stream) -> String {
+        let style = Style::detect(self.color, stream);
+        if self.statistics {
+            return match self.format {
+                Format::Json => statistics::render_json(outcome),
+                _ => statistics::render_text(outcome, self.quiet),
+            };
+        }
+        match self.format {
+            Format::Human => human::render(outcome, style, self.quiet),
+            Format::Concise => concise::render(outcome, style, self.quiet),
+            Format::Json => json::render(outcome),
+            Format::Sarif => sarif::render(outcome, &RepoPaths::detect()),
+            Format::Github => github::render(outcome, &RepoPaths::detect()),
+            Format::Junit => junit::render(outcome, self.policy.fail_level),
+        }
+    }
+
+    /// The report on standard output; false when it could not be written.
+    fn print(&self, outcome: &Outcome) -> bool {
+        print(&self.render(outcome, Stream::Stdout)) == ExitCode::SUCCESS
+    }
 }
 
 /// 2 for unreadable input, 1 for error-level findings, else 0.
@@ -65,16 +132,6 @@ fn status(outcome: &Outcome) -> ExitCode {
     }
 }
 
-fn render(outcome: &Outcome, format: Format, to_terminal: bool, policy: &Policy) -> String {
-    match format {
-        Format::Human => human::render(outcome, human::Style::detect(to_terminal)),
-        Format::Json => json::render(outcome),
-        Format::Sarif => sarif::render(outcome, &RepoPaths::detect()),
-        Format::Github => github::render(outcome, &RepoPaths::detect()),
-        Format::Junit => junit::render(outcome, policy.fail_level),
-    }
-}
-
 /// What `--fail-level` and `--exit-zero` ask for.
 fn policy(args: &ExitArgs) -> Policy {
     Policy {
@@ -89,15 +146,19 @@ fn dns_or_exit(args: &DnsArgs) -> Result<Option<DnsCheck>, ExitCode> {
         return Ok(None);
     };
     DnsCheck::new(&options, args.ptr).map(Some).map_err(|e| {
-        eprintln!("scslint: --dns: {e}");
+        eprintln!("scslint: --dns: {}", escape_text(&e.to_string()));
         ExitCode::from(2)
     })
 }
 
-fn collect(args: CollectArgs) -> ExitCode {
-    let (config, dns) = match (config_or_exit(&args.config), dns_or_exit(&args.dns)) {
+fn collect(args: CollectArgs, color: ColorWhen) -> ExitCode {
+    let (mut config, dns) = match (config_or_exit(&args.config, color), dns_or_exit(&args.dns)) {
         (Ok(c), Ok(d)) => (c, d),
         (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let output = match Output::new(&args.report, Format::Human, &args.exit, color, &mut config) {
+        Ok(o) => o,
+        Err(code) => return code,
     };
     let external = ExternalSuffixes::new(&config.external_suffixes);
     let collected = collect::collect(
@@ -105,10 +166,10 @@ fn collect(args: CollectArgs) -> ExitCode {
         &config.mappings,
         &external,
         dns.as_ref(),
-        std::io::stderr().is_terminal(),
+        std::io::stderr().is_terminal() && !output.quiet,
     );
     let text = collect::snapshot_text(&collected);
-    if collected.stats.unattributed > 0 {
+    if collected.stats.unattributed > 0 && !output.quiet {
         eprintln!(
             "scslint: {} host report(s) joined no network: no address in a DHCP range and no connection-specific suffix",
             collected.stats.unattributed
@@ -121,14 +182,16 @@ fn collect(args: CollectArgs) -> ExitCode {
         ..Summary::default()
     };
     let outcome = finish(collected.all_findings(), summary, &config);
-    let policy = policy(&args.exit);
     match &args.output {
         Some(path) => {
             if let Err(e) = scslint::atomic::write(path, text.as_bytes(), 0o644, true) {
-                eprintln!("scslint: cannot write {}: {e}", path.display());
+                eprintln!(
+                    "scslint: cannot write {}: {e}",
+                    escape_text(&path.display().to_string())
+                );
                 return ExitCode::from(2);
             }
-            if !print_report(&outcome, args.format, &policy) {
+            if !output.print(&outcome) {
                 return ExitCode::from(2);
             }
         }
@@ -136,24 +199,10 @@ fn collect(args: CollectArgs) -> ExitCode {
             if print(&text) != ExitCode::SUCCESS {
                 return ExitCode::from(2);
             }
-            eprint!(
-                "{}",
-                render(
-                    &outcome,
-                    args.format,
-                    std::io::stderr().is_terminal(),
-                    &policy
-                )
-            );
+            eprint!("{}", output.render(&outcome, Stream::Stderr));
         }
     }
-    ExitCode::from(policy.code(&outcome))
-}
-
-/// The findings on standard output; false when they could not be written.
-fn print_report(outcome: &Outcome, format: Format, policy: &Policy) -> bool {
-    let text = render(outcome, format, std::io::stdout().is_terminal(), policy);
-    print(&text) == ExitCode::SUCCESS
+    ExitCode::from(output.policy.code(&outcome))
 }
 
 fn print(text: &str) -> ExitCode {
@@ -185,15 +234,25 @@ fn load_config(args: &ConfigArgs) -> Result<Config, Vec<ConfigError>> {
     }
 }
 
-fn check(args: CheckArgs) -> ExitCode {
-    let (config, dns) = match (config_or_exit(&args.config), dns_or_exit(&args.dns)) {
+fn check(args: CheckArgs, color: ColorWhen) -> ExitCode {
+    let (mut config, dns) = match (config_or_exit(&args.config, color), dns_or_exit(&args.dns)) {
         (Ok(c), Ok(d)) => (c, d),
         (Err(code), _) | (_, Err(code)) => return code,
+    };
+    // A hook's output is read in the terminal that ran `git commit`: one line per finding.
+    let default = if args.staged {
+        Format::Concise
+    } else {
+        Format::Human
+    };
+    let output = match Output::new(&args.report, default, &args.exit, color, &mut config) {
+        Ok(o) => o,
+        Err(code) => return code,
     };
     let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(b) => b,
         Err(e) => {
-            eprintln!("scslint: {e}");
+            eprintln!("scslint: {}", escape_text(&e.to_string()));
             return ExitCode::from(2);
         }
     };
@@ -204,14 +263,14 @@ fn check(args: CheckArgs) -> ExitCode {
     {
         Ok(staged) => staged,
         Err(e) => {
-            eprintln!("scslint: --staged: {}", scslint::report::escape_text(&e));
+            eprintln!("scslint: --staged: {}", escape_text(&e));
             return ExitCode::from(2);
         }
     };
     let options = CheckOptions {
         paths: args.paths,
         observed: args.observed,
-        progress: std::io::stderr().is_terminal(),
+        progress: std::io::stderr().is_terminal() && !output.quiet,
         staged,
         skip_unrecognised: args.skip_unrecognised,
     };
@@ -220,29 +279,30 @@ fn check(args: CheckArgs) -> ExitCode {
         outcome = baseline.filter(outcome);
     }
     if let Some(path) = &args.write_baseline
-        && let Some(code) = write_baseline(path, &outcome)
+        && let Some(code) = write_baseline(path, &outcome, output.quiet)
     {
         return code;
     }
-    let policy = policy(&args.exit);
-    if !print_report(&outcome, args.format, &policy) {
+    if !output.print(&outcome) {
         return ExitCode::from(2);
     }
     if args.write_baseline.is_some() && !outcome.had_input_problems() {
         return ExitCode::SUCCESS;
     }
-    ExitCode::from(policy.code(&outcome))
+    ExitCode::from(output.policy.code(&outcome))
 }
 
 /// Write `check --write-baseline FILE`; the exit status when that failed.
-fn write_baseline(path: &std::path::Path, outcome: &Outcome) -> Option<ExitCode> {
-    let shown = scslint::report::escape_text(&path.display().to_string());
+fn write_baseline(path: &std::path::Path, outcome: &Outcome, quiet: bool) -> Option<ExitCode> {
+    let shown = escape_text(&path.display().to_string());
     match scslint::baseline::write(path, &outcome.findings) {
         Ok(n) => {
-            eprintln!(
-                "scslint: recorded {n} finding{} in {shown}",
-                if n == 1 { "" } else { "s" }
-            );
+            if !quiet {
+                eprintln!(
+                    "scslint: recorded {n} finding{} in {shown}",
+                    if n == 1 { "" } else { "s" }
+                );
+            }
             None
         }
         Err(e) => {
@@ -252,13 +312,14 @@ fn write_baseline(path: &std::path::Path, outcome: &Outcome) -> Option<ExitCode>
     }
 }
 
-fn explain(code: &str) -> ExitCode {
-    match Code::parse(code) {
-        Some(c) => print(&rules::explain(c)),
-        None => {
+fn explain(code: &str, format: Format, color: ColorWhen) -> ExitCode {
+    match (Code::parse(code), format) {
+        (Some(c), Format::Json) => print(&docs::explain_json(c)),
+        (Some(c), _) => print(&docs::explain_text(c, Style::detect(color, Stream::Stdout))),
+        (None, _) => {
             eprintln!(
                 "scslint: unknown rule `{}`; `scslint rules` lists them all",
-                scslint::report::escape_text(code)
+                escape_text(code)
             );
             ExitCode::from(2)
         }
@@ -266,8 +327,8 @@ fn explain(code: &str) -> ExitCode {
 }
 
 /// `inspect`: 2 when a file could not be read at all, else 0.
-fn inspect(args: InspectArgs) -> ExitCode {
-    let config = match config_or_exit(&args.config) {
+fn inspect(args: InspectArgs, color: ColorWhen) -> ExitCode {
+    let config = match config_or_exit(&args.config, color) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -294,21 +355,11 @@ fn inspect(args: InspectArgs) -> ExitCode {
     }
 }
 
-fn list_rules() -> ExitCode {
-    let mut text = format!(
-        "{:<6} {:<38} {:<8} {}\n",
-        "CODE", "NAME", "LEVEL", "SUMMARY"
-    );
-    for &c in Code::ALL {
-        text.push_str(&format!(
-            "{:<6} {:<38} {:<8} {}\n",
-            c.as_str(),
-            c.name(),
-            c.default_severity().as_str(),
-            rules::doc(c).summary
-        ));
+fn list_rules(format: Format, color: ColorWhen) -> ExitCode {
+    match format {
+        Format::Json => print(&docs::rules_json()),
+        _ => print(&docs::rules_text(Style::detect(color, Stream::Stdout))),
     }
-    print(&text)
 }
 
 /// The password for `--user`: from the named environment variable, else asked on the terminal.
@@ -352,13 +403,13 @@ fn go_ahead(count: usize, why: &str) -> Result<(), String> {
     }
 }
 
-fn probe(args: ProbeArgs) -> ExitCode {
-    let config = match config_or_exit(&args.config) {
+fn probe(args: ProbeArgs, color: ColorWhen) -> ExitCode {
+    let config = match config_or_exit(&args.config, color) {
         Ok(c) => c,
         Err(code) => return code,
     };
     let usage = |e: String| {
-        eprintln!("scslint probe: {}", scslint::report::escape_text(&e));
+        eprintln!("scslint probe: {}", escape_text(&e));
         ExitCode::from(2)
     };
     let inputs = plan::Inputs {
@@ -389,7 +440,7 @@ fn probe(args: ProbeArgs) -> ExitCode {
                 &plan.targets,
                 &plan.skipped,
                 &outcome.findings,
-                human::Style::detect(std::io::stdout().is_terminal()),
+                Style::detect(color, Stream::Stdout),
             ),
         };
         if print(&text) != ExitCode::SUCCESS {
@@ -424,7 +475,7 @@ fn probe(args: ProbeArgs) -> ExitCode {
             .map(|(user, password)| probe::wsman::Credentials { user, password }),
     };
     let stop = Arc::new(AtomicBool::new(false));
-    let bar = if plan.targets.len() > 1 && std::io::stderr().is_terminal() {
+    let bar = if plan.targets.len() > 1 && std::io::stderr().is_terminal() && !args.quiet {
         let bar = indicatif::ProgressBar::new(plan.targets.len() as u64);
         if let Ok(style) = indicatif::ProgressStyle::with_template(
             "{bar:30} {pos}/{len} targets ({per_sec}, {elapsed})",
@@ -456,7 +507,8 @@ fn probe(args: ProbeArgs) -> ExitCode {
             &reports,
             &plan.skipped,
             findings,
-            human::Style::detect(std::io::stdout().is_terminal()),
+            Style::detect(color, Stream::Stdout),
+            args.quiet,
         ),
     };
     if print(&text) != ExitCode::SUCCESS {
@@ -480,11 +532,11 @@ fn hook(action: HookAction) -> ExitCode {
     };
     match done {
         Ok(message) => {
-            eprintln!("scslint: {}", scslint::report::escape_text(&message));
+            eprintln!("scslint: {}", escape_text(&message));
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("scslint hook: {}", scslint::report::escape_text(&e));
+            eprintln!("scslint hook: {}", escape_text(&e));
             ExitCode::from(2)
         }
     }
@@ -496,12 +548,12 @@ fn init(args: InitArgs) -> ExitCode {
         Ok(()) => {
             eprintln!(
                 "scslint: wrote {}; name your observed networks under [observed], then run `scslint check`",
-                scslint::report::escape_text(&path.display().to_string())
+                escape_text(&path.display().to_string())
             );
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("scslint init: {}", scslint::report::escape_text(&e));
+            eprintln!("scslint init: {}", escape_text(&e));
             ExitCode::from(2)
         }
     }
@@ -513,7 +565,7 @@ fn man(subcommand: Option<&str>) -> ExitCode {
         None => {
             eprintln!(
                 "scslint man: no subcommand `{}`; one of: {}",
-                scslint::report::escape_text(subcommand.unwrap_or_default()),
+                escape_text(subcommand.unwrap_or_default()),
                 scslint::shell::man_page_names().join(", ")
             );
             ExitCode::from(2)

@@ -145,6 +145,24 @@ impl SourceFile {
         self.lines.line_col(&self.text, offset)
     }
 
+    /// 0-based index of the line that holds a byte offset.
+    pub fn line_index(&self, offset: usize) -> usize {
+        self.lines.line_of(offset)
+    }
+
+    /// Byte range of a 0-based line, its line feed included; empty past the last line.
+    pub fn line_range(&self, line: usize) -> Span {
+        let len = self.text.len();
+        let start = self.lines.0.get(line).copied().unwrap_or(len);
+        let end = self.lines.0.get(line + 1).copied().unwrap_or(len);
+        start..end
+    }
+
+    /// Number of lines (text after the last line feed, even none, is a line).
+    pub fn line_count(&self) -> usize {
+        self.lines.0.len()
+    }
+
     pub fn slice(&self, span: &Span) -> &str {
         let span = self.clamp(span);
         &self.text[span]
@@ -164,6 +182,11 @@ impl LineIndex {
         )
     }
 
+    /// 0-based line of a byte offset.
+    fn line_of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&s| s <= offset).max(1) - 1
+    }
+
     /// 1-based line and column (in characters) of a byte offset into the text this index was
     /// built from; offsets past the end or inside a character are moved back.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
@@ -171,7 +194,7 @@ impl LineIndex {
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.0.partition_point(|&s| s <= offset).max(1) - 1;
+        let line = self.line_of(offset);
         let start = self.0.get(line).copied().unwrap_or(0).min(offset);
         let column = text.get(start..offset).map_or(0, |s| s.chars().count()) + 1;
         (line + 1, column)
@@ -243,6 +266,11 @@ mod tests {
         assert_eq!(src.line_col(3), (2, 1));
         assert_eq!(src.line_col(7), (2, 4)); // after the two-byte é
         assert_eq!(src.line_col(999), (3, 2));
+        assert_eq!(src.line_count(), 3);
+        assert_eq!((src.line_index(2), src.line_index(3)), (0, 1));
+        assert_eq!(src.line_range(1), 3..8);
+        assert_eq!(src.line_range(2), 8..9);
+        assert_eq!(src.line_range(3), 9..9);
     }
 
     #[test]

@@ -153,6 +153,29 @@ fn the_hook_refuses_a_profile_that_breaks_sl100_and_commits_the_fix() {
 }
 
 #[test]
+fn staged_checks_print_one_line_per_finding_unless_a_format_is_given() {
+    let repo = repo();
+    let d = repo.path();
+    write(d, "profiles/pc.xml", &broken());
+    git_ok(d, &["add", "."]);
+    let out = run(d, &["check", "--staged"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stdout);
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(lines.len(), 2, "{said}");
+    assert!(
+        lines[0].starts_with("profiles/pc.xml:3:23: SL100 [error] enterprise network `hq`"),
+        "{said}"
+    );
+    assert!(lines[1].starts_with("scslint: 1 error"), "{said}");
+    let out = run(d, &["check", "--staged", "--format", "human"]);
+    let said = text(&out.stdout);
+    assert!(said.contains("╭─[profiles/pc.xml:3:23]"), "{said}");
+    let out = run(d, &["check", "--staged", "-q"]);
+    assert_eq!(text(&out.stdout).lines().count(), 1);
+}
+
+#[test]
 fn the_staged_content_is_checked_not_the_working_tree() {
     let repo = repo();
     let d = repo.path();

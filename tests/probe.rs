@@ -181,6 +181,52 @@ fn closed_ports_where_outside_is_predicted_confirm_the_misfire() {
     assert_eq!(codes(&run.report), ["SL300"], "{:#}", run.report);
 }
 
+#[test]
+fn quiet_prints_the_findings_without_tables_or_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let device = Device::new(free_loopback_ip())
+        .rmcp(Pong::new(11, 8))
+        .rmcp_port(0)
+        .start();
+    let (observed, profile) = snapshot_and_profile(dir.path(), device.ip(), "ad.corp.local");
+    let human = |extra: &[&str]| {
+        let out = scslint()
+            .args(["probe", "--no-config", "--timeout", "2", "--rmcp-port"])
+            .arg(device.rmcp_addr().port().to_string())
+            .args([
+                "--yes",
+                "--os-address",
+                "--observed",
+                &observed,
+                "--profile",
+                &profile,
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+        )
+    };
+    let (status, loud) = human(&[]);
+    assert_eq!(status, 1);
+    assert!(
+        loud.contains("verdict") && loud.contains("scslint probe: 1 target"),
+        "{loud}"
+    );
+    let (status, quiet) = human(&["-q"]);
+    assert_eq!(status, 1);
+    assert!(
+        quiet.contains("SL300(interface-closed-as-predicted)"),
+        "{quiet}"
+    );
+    assert!(
+        !quiet.contains("verdict") && !quiet.contains("scslint probe:"),
+        "{quiet}"
+    );
+}
+
 fn diagnostic<'a>(report: &'a Value, code: &str) -> &'a Value {
     report["diagnostics"]
         .as_array()

@@ -20,6 +20,9 @@ fn every_schema_is_valid_and_accepts_its_own_examples() {
         "probe.schema.json",
         "baseline.schema.json",
         "inspect.schema.json",
+        "rules.schema.json",
+        "explain.schema.json",
+        "statistics.schema.json",
     ] {
         let s = schema(name);
         for example in s

@@ -52,16 +52,17 @@ fn line(f: &Finding, paths: &RepoPaths) -> String {
         "title={}",
         property(&format!("{} {}", f.code.as_str(), f.code.name()))
     ));
-    let mut message = f.message.clone();
+    // Input text is escaped; the line break before the help is the annotation's own.
+    let mut message = escape_text(&f.message);
     if let Some(help) = &f.help {
         message.push_str("\nhelp: ");
-        message.push_str(help);
+        message.push_str(&escape_text(help));
     }
     format!(
         "::{} {}::{}\n",
         command(f.severity),
         props.join(","),
-        data(&escape_text(&message))
+        data(&message)
     )
 }
 
@@ -86,8 +87,8 @@ mod tests {
     #[test]
     fn one_command_per_finding_by_severity() {
         let findings = vec![
-            Finding::at_file(Code::SL100, "dir/a,b.xml".into(), 3, 5, "x: 100%\nmore")
-                .help("fix, now"),
+            Finding::at_file(Code::SL100, "dir/a,b.xml".into(), 3, 5, "x: 100%\rmore")
+                .help("fix,\nnow"),
             Finding::at_file(Code::SL102, "w.xml".into(), 1, 1, "w"),
             Finding::at_file(Code::SL009, "i.xml".into(), 2, 1, "i\u{1b}[31m"),
         ];
@@ -98,8 +99,8 @@ mod tests {
         assert_eq!(
             lines,
             [
-                "::error file=dir/a%2Cb.xml,line=3,col=5,title=SL100 enterprise-network-outside::x: 100%25%0Amore%0Ahelp: fix, now",
-                "::notice file=i.xml,line=2,col=1,title=SL009 placeholder-home-domain::i\\u{1b}[31m",
+                "::error file=dir/a%2Cb.xml,line=3,col=5,title=SL100 enterprise-network-outside::x: 100%25\\rmore%0Ahelp: fix,\\nnow",
+                "::notice file=i.xml,line=2,col=1,title=SL009 placeholder-home-domain::i\\x1b[31m",
                 "::warning file=w.xml,line=1,col=1,title=SL102 unmatched-home-domain::w",
             ]
         );

@@ -1,56 +1,22 @@
 //! Human output: miette graphical reports with the offending entry underlined in its source,
-//! then a one-line summary. Colour only on a terminal, and never when NO_COLOR is set.
+//! then a one-line summary. Colour and width come from [`Style`]; every text taken from input,
+//! file names included, is escaped, and snippets show an [`Excerpt`] of the file.
 
-use super::{escape_text, mask_text};
+use super::escape_text;
+use super::excerpt::{self, Excerpt};
+use super::terminal::Style;
 use crate::check::{Outcome, Summary};
 use crate::diagnostic::{Finding, Location, Severity};
-use crate::source::Source;
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
-};
-use std::collections::HashMap;
+use crate::source::{Source, Span};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use std::fmt;
 use std::sync::Arc;
 
-/// How to draw reports.
-#[derive(Debug, Clone, Copy)]
-pub struct Style {
-    pub color: bool,
-    pub width: usize,
-}
-
-impl Style {
-    /// Colour when `is_terminal` and NO_COLOR is unset or empty; width from the terminal.
-    pub fn detect(is_terminal: bool) -> Style {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let width = terminal_width().unwrap_or(100).clamp(60, 200);
-        Style {
-            color: is_terminal && !no_color,
-            width,
-        }
-    }
-}
-
-fn terminal_width() -> Option<usize> {
-    std::env::var("COLUMNS").ok()?.parse().ok()
-}
-
-type Named = Arc<NamedSource<Arc<String>>>;
-
-/// Masked copies of sources, one per file, shared by every finding in it.
-#[derive(Default)]
-struct Sources(HashMap<*const crate::source::SourceFile, Named>);
-
-impl Sources {
-    fn get(&mut self, source: &Source) -> Named {
-        self.0
-            .entry(Arc::as_ptr(source))
-            .or_insert_with(|| {
-                let name = super::json::path_text(&source.path);
-                Arc::new(NamedSource::new(name, Arc::new(mask_text(&source.text))))
-            })
-            .clone()
-    }
+/// A place to underline in a report's file.
+struct Mark {
+    span: Span,
+    label: Option<String>,
+    primary: bool,
 }
 
 /// One finding as miette sees it.
@@ -59,9 +25,62 @@ struct Report {
     severity: Severity,
     message: String,
     help: Option<String>,
-    source: Option<Named>,
+    /// The file the marks are in.
+    file: Option<Source>,
+    marks: Vec<Mark>,
+    /// What [`Report::seal`] made of `file` and `marks`.
+    excerpt: Option<Excerpt>,
     labels: Vec<LabeledSpan>,
     related: Vec<Report>,
+}
+
+impl Report {
+    fn new(code: String, severity: Severity, message: String) -> Report {
+        Report {
+            code,
+            severity,
+            message,
+            help: None,
+            file: None,
+            marks: Vec::new(),
+            excerpt: None,
+            labels: Vec::new(),
+            related: Vec::new(),
+        }
+    }
+
+    /// A report that points at `span` of `source`.
+    fn at(mut self, source: &Source, span: &Span, label: Option<&str>) -> Report {
+        self.file = Some(source.clone());
+        self.marks.push(Mark {
+            span: span.clone(),
+            label: label.map(escape_text),
+            primary: true,
+        });
+        self
+    }
+
+    /// Draw the excerpt and labels from the marks, here and in the related reports.
+    fn seal(&mut self) {
+        if let Some(file) = &self.file {
+            let spans: Vec<Span> = self.marks.iter().map(|m| m.span.clone()).collect();
+            let name = escape_text(&super::json::path_text(&file.path));
+            let (excerpt, spans) = Excerpt::new(file, name, &spans);
+            self.labels = self
+                .marks
+                .drain(..)
+                .zip(spans)
+                .map(|(m, s)| match m.primary {
+                    true => LabeledSpan::new_primary_with_span(m.label, s),
+                    false => LabeledSpan::new_with_span(m.label, s),
+                })
+                .collect();
+            self.excerpt = Some(excerpt);
+        }
+        for r in &mut self.related {
+            r.seal();
+        }
+    }
 }
 
 impl fmt::Debug for Report {
@@ -95,7 +114,7 @@ impl Diagnostic for Report {
             .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|s| s.as_ref() as &dyn SourceCode)
+        self.excerpt.as_ref().map(|e| e as &dyn SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         (!self.labels.is_empty())
@@ -109,105 +128,81 @@ impl Diagnostic for Report {
     }
 }
 
-fn label(text: Option<&str>, span: &crate::source::Span, source: &Source) -> LabeledSpan {
-    let span = source.clamp(span);
-    LabeledSpan::new_primary_with_span(text.map(escape_text), span.start..span.end)
+/// `path:line:column: text`, for places that have no loaded text to show.
+fn at_file(path: &std::path::Path, line: usize, column: usize, text: &str) -> String {
+    format!(
+        "{}:{line}:{column}: {}",
+        escape_text(&path.to_string_lossy()),
+        escape_text(text)
+    )
 }
 
-fn build(f: &Finding, sources: &mut Sources) -> Report {
-    let message = escape_text(&f.message);
-    let mut report = Report {
-        code: format!("{}({})", f.code.as_str(), f.code.name()),
-        severity: f.severity,
-        message,
-        help: f.help.as_deref().map(escape_text),
-        source: None,
-        labels: Vec::new(),
-        related: Vec::new(),
-    };
-    match &f.location {
-        Location::Span { source, span } => {
-            report.source = Some(sources.get(source));
-            report.labels.push(label(f.label.as_deref(), span, source));
-        }
+fn build(f: &Finding) -> Report {
+    let code = format!("{}({})", f.code.as_str(), f.code.name());
+    let mut report = match &f.location {
+        Location::Span { source, span } => Report::new(code, f.severity, escape_text(&f.message))
+            .at(source, span, f.label.as_deref()),
         Location::File { path, line, column } => {
-            report.message = format!(
-                "{}:{line}:{column}: {}",
-                escape_text(&path.to_string_lossy()),
-                report.message
-            );
+            Report::new(code, f.severity, at_file(path, *line, *column, &f.message))
         }
-    }
+    };
+    report.help = f.help.as_deref().map(escape_text);
     for r in &f.related {
-        match (&r.location, &f.location) {
-            (Location::Span { source: rs, span }, Location::Span { source, .. })
-                if Arc::ptr_eq(rs, source) =>
+        match &r.location {
+            // A second label in the finding's own snippet.
+            Location::Span { source, span }
+                if report.file.as_ref().is_some_and(|s| Arc::ptr_eq(s, source)) =>
             {
-                // A second label in the same snippet, not primary.
-                let l = label(Some(&r.label), span, source);
-                report.labels.push(LabeledSpan::new(
-                    l.label().map(str::to_owned),
-                    l.offset(),
-                    l.len(),
-                ));
-            }
-            (Location::Span { source, span }, _) => {
-                let named = sources.get(source);
-                let same_file = report.related.iter_mut().find(|other| {
-                    other
-                        .source
-                        .as_ref()
-                        .is_some_and(|s| Arc::ptr_eq(s, &named))
+                report.marks.push(Mark {
+                    span: span.clone(),
+                    label: Some(escape_text(&r.label)),
+                    primary: false,
                 });
+            }
+            Location::Span { source, span } => {
+                let same_file = report
+                    .related
+                    .iter_mut()
+                    .find(|other| other.file.as_ref().is_some_and(|s| Arc::ptr_eq(s, source)));
                 match same_file {
                     // Places in one file (the networks of a grouped finding) share one snippet.
                     Some(other) => {
-                        if other.labels.len() == 1 && other.labels[0].label().is_none() {
-                            let first = *other.labels[0].inner();
-                            let text = std::mem::take(&mut other.message);
-                            other.labels[0] = LabeledSpan::new_primary_with_span(Some(text), first);
+                        if let [first] = &mut other.marks[..]
+                            && first.label.is_none()
+                        {
+                            first.label = Some(std::mem::take(&mut other.message));
                         }
-                        other.message = format!("{} places in this file", other.labels.len() + 1);
-                        let l = label(Some(&r.label), span, source);
-                        other.labels.push(LabeledSpan::new(
-                            l.label().map(str::to_owned),
-                            l.offset(),
-                            l.len(),
-                        ));
+                        other.message = format!("{} places in this file", other.marks.len() + 1);
+                        other.marks.push(Mark {
+                            span: span.clone(),
+                            label: Some(escape_text(&r.label)),
+                            primary: false,
+                        });
                     }
-                    None => report.related.push(Report {
-                        code: String::new(),
-                        severity: Severity::Info,
-                        message: escape_text(&r.label),
-                        help: None,
-                        source: Some(named),
-                        labels: vec![label(None, span, source)],
-                        related: Vec::new(),
-                    }),
+                    None => report.related.push(
+                        Report::new(String::new(), Severity::Info, escape_text(&r.label))
+                            .at(source, span, None),
+                    ),
                 }
             }
-            (Location::File { path, line, column }, _) => report.related.push(Report {
-                code: String::new(),
-                severity: Severity::Info,
-                message: format!(
-                    "{}:{line}:{column}: {}",
-                    escape_text(&path.to_string_lossy()),
-                    escape_text(&r.label)
-                ),
-                help: None,
-                source: None,
-                labels: Vec::new(),
-                related: Vec::new(),
-            }),
+            Location::File { path, line, column } => report.related.push(Report::new(
+                String::new(),
+                Severity::Info,
+                at_file(path, *line, *column, &r.label),
+            )),
         }
     }
+    report.seal();
     report
 }
 
-pub fn render(outcome: &Outcome, style: Style) -> String {
+/// The findings as graphical reports, then (unless `quiet`) the summary line.
+pub fn render(outcome: &Outcome, style: Style, quiet: bool) -> String {
     let mut out = render_findings(&outcome.findings, style);
-    out.push_str(&summary_line(&outcome.summary));
-    out.push('\n');
+    if !quiet {
+        out.push_str(&summary_line(&outcome.summary));
+        out.push('\n');
+    }
     out
 }
 
@@ -221,18 +216,22 @@ fn handler(style: Style) -> GraphicalReportHandler {
     GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false)
+        .with_context_lines(excerpt::CONTEXT_LINES)
+}
+
+/// Render one report; a renderer failure still prints the code and message.
+fn render_report(handler: &GraphicalReportHandler, report: &Report, out: &mut String) {
+    if handler.render_report(out, report).is_err() {
+        out.push_str(&format!("{}: {}\n", report.code, report.message));
+    }
 }
 
 /// The findings as graphical reports, one after another.
 pub fn render_findings(findings: &[Finding], style: Style) -> String {
     let handler = handler(style);
-    let mut sources = Sources::default();
     let mut out = String::new();
     for f in findings {
-        let report = build(f, &mut sources);
-        if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&format!("{}: {}\n", report.code, report.message));
-        }
+        render_report(&handler, &build(f), &mut out);
         out.push('\n');
     }
     out
@@ -283,25 +282,15 @@ pub fn summary_line(s: &Summary) -> String {
 /// Config problems, underlined in scslint.toml, for standard error.
 pub fn render_config_errors(errors: &[crate::config::ConfigError], style: Style) -> String {
     let handler = handler(style);
-    let mut sources = Sources::default();
     let mut out = String::new();
     for e in errors {
-        let mut report = Report {
-            code: "config".into(),
-            severity: Severity::Error,
-            message: escape_text(&e.message),
-            help: e.help.as_deref().map(escape_text),
-            source: None,
-            labels: Vec::new(),
-            related: Vec::new(),
-        };
+        let mut report = Report::new("config".into(), Severity::Error, escape_text(&e.message));
         if let Some(source) = &e.source {
-            report.source = Some(sources.get(source));
-            report.labels.push(label(Some("here"), &e.span, source));
+            report = report.at(source, &e.span, Some("here"));
         }
-        if handler.render_report(&mut out, &report).is_err() {
-            out.push_str(&format!("config: {}\n", report.message));
-        }
+        report.help = e.help.as_deref().map(escape_text);
+        report.seal();
+        render_report(&handler, &report, &mut out);
     }
     out
 }
@@ -319,11 +308,7 @@ mod tests {
         let f = Finding::new(Code::SL100, &profile, 0..8, "two networks outside")
             .related(&observed, 0..1, "network `a` observed here")
             .related(&observed, 2..3, "network `b` observed here");
-        let style = Style {
-            color: false,
-            width: 100,
-        };
-        let text = render_findings(&[f], style);
+        let text = render_findings(&[f], Style::plain());
         assert_eq!(text.matches("observed.toml").count(), 1, "{text}");
         assert!(text.contains("2 places in this file"), "{text}");
         assert!(text.contains("network `a` observed here"), "{text}");

@@ -3,8 +3,9 @@
 //! `--dry-run`, the target list instead of results (schemas/probe.schema.json, both shapes).
 
 use super::escape_text;
-use super::human::{Style, render_findings};
+use super::human::render_findings;
 use super::json::diagnostic;
+use super::terminal::Style;
 use crate::diagnostic::{Finding, Severity};
 use crate::probe::plan::Skipped;
 use crate::probe::{Report, Target, Verdict};
@@ -268,24 +269,33 @@ fn skipped_table(s: &Skipped) -> String {
     out
 }
 
+/// A table per target, the skipped snapshot hosts, the findings, and the summary line; with
+/// `quiet`, the findings only.
 pub fn render_human(
     reports: &[Report],
     skipped: &[Skipped],
     findings: &[Finding],
     style: Style,
+    quiet: bool,
 ) -> String {
     let mut out = String::new();
-    for r in reports {
-        out.push_str(&table(r));
-        out.push('\n');
+    if !quiet {
+        for r in reports {
+            out.push_str(&table(r));
+            out.push('\n');
+        }
     }
-    for s in skipped {
-        out.push_str(&skipped_table(s));
-        out.push('\n');
+    if !quiet {
+        for s in skipped {
+            out.push_str(&skipped_table(s));
+            out.push('\n');
+        }
     }
     out.push_str(&render_findings(findings, style));
-    out.push_str(&summary(reports, skipped.len(), findings));
-    out.push('\n');
+    if !quiet {
+        out.push_str(&summary(reports, skipped.len(), findings));
+        out.push('\n');
+    }
     out
 }
 

@@ -208,19 +208,53 @@ pub fn doc(code: Code) -> &'static Doc {
     rule(code).0
 }
 
-/// The full text `scslint explain CODE` prints.
+/// What `scslint explain` says of a code, section by section, trimmed as every output shows it.
+pub struct Explanation {
+    pub code: Code,
+    pub summary: &'static str,
+    pub what: &'static str,
+    pub why: &'static str,
+    pub fix: &'static str,
+    pub example: &'static str,
+}
+
+impl Explanation {
+    pub fn of(code: Code) -> Explanation {
+        let d = doc(code);
+        Explanation {
+            code,
+            summary: d.summary,
+            what: d.what.trim(),
+            why: d.why.trim(),
+            fix: d.fix.trim(),
+            example: d.example.trim_matches('\n'),
+        }
+    }
+
+    /// The text, with `prose` applied to the title, summary, and what, why and how to fix it
+    /// (wrapping them, say); the example is kept as written.
+    pub fn text(&self, prose: &dyn Fn(&str) -> String) -> String {
+        let code = self.code;
+        let title = format!(
+            "{code} {name} (default: {sev})",
+            name = code.name(),
+            sev = code.default_severity().as_str()
+        );
+        format!(
+            "{title}\n{summary}\n\nWhat it catches\n{what}\n\nWhy it matters for AMT\n{why}\n\nHow to fix it\n{fix}\n\nExample\n{example}\n",
+            title = prose(&title),
+            summary = prose(self.summary),
+            what = prose(self.what),
+            why = prose(self.why),
+            fix = prose(self.fix),
+            example = self.example,
+        )
+    }
+}
+
+/// The full text `scslint explain CODE` prints, unwrapped.
 pub fn explain(code: Code) -> String {
-    let d = doc(code);
-    format!(
-        "{code} {name} (default: {sev})\n{summary}\n\nWhat it catches\n{what}\n\nWhy it matters for AMT\n{why}\n\nHow to fix it\n{fix}\n\nExample\n{example}\n",
-        name = code.name(),
-        sev = code.default_severity().as_str(),
-        summary = d.summary,
-        what = d.what.trim(),
-        why = d.why.trim(),
-        fix = d.fix.trim(),
-        example = d.example.trim_matches('\n'),
-    )
+    Explanation::of(code).text(&str::to_owned)
 }
 
 /// Everything a rule may look at.

@@ -18,22 +18,28 @@ pub fn write(dir: &Path, name: &str, text: &str) {
 /// Run `check ARGS --format json` in `dir`; the exit status and the report, validated against
 /// schemas/report.schema.json.
 pub fn check_json(dir: &Path, args: &[&str]) -> (i32, Value) {
+    json_output(dir, &["check"], args, "report.schema.json")
+}
+
+/// Run `COMMAND ARGS --format json` in `dir`; the exit status and the document, validated
+/// against the schema file `schema`.
+pub fn json_output(dir: &Path, command: &[&str], args: &[&str], schema: &str) -> (i32, Value) {
     let out = scslint()
         .current_dir(dir)
-        .arg("check")
+        .args(command)
         .args(args)
         .args(["--format", "json"])
         .output()
         .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "not JSON ({e}): {}\n{}",
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         )
     });
-    assert_conforms("report.schema.json", &report);
-    (out.status.code().unwrap(), report)
+    assert_conforms(schema, &doc);
+    (out.status.code().unwrap(), doc)
 }
 
 pub fn root() -> &'static Path {
@@ -43,7 +49,9 @@ pub fn root() -> &'static Path {
 /// The built binary, with the environment that changes its output removed.
 pub fn scslint() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("scslint").unwrap();
-    cmd.env_remove("NO_COLOR").env_remove("COLUMNS");
+    for var in ["NO_COLOR", "COLUMNS", "CLICOLOR", "CLICOLOR_FORCE", "TERM"] {
+        cmd.env_remove(var);
+    }
     cmd
 }
 
@@ -65,6 +73,7 @@ pub fn errors(schema: &Value, instance: &Value) -> Vec<String> {
         "observed.schema.json",
         "config.schema.json",
         "probe.schema.json",
+        "statistics.schema.json",
     ] {
         let text = std::fs::read_to_string(root().join("schemas").join(name)).unwrap();
         let shipped: Value = serde_json::from_str(&text).unwrap();
