@@ -141,7 +141,8 @@ pub struct ProbeArgs {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConfigArgs {
-    /// Use this config file instead of discovering scslint.toml.
+    /// Use this config file for every file instead of discovering scslint.toml (for `check`: the
+    /// nearest one above each file, else the working directory's).
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
@@ -311,6 +312,11 @@ pub struct CheckArgs {
     /// reporting them (SL053). For pre-commit, which names every staged .xml and .json file.
     #[arg(long)]
     pub skip_unrecognised: bool,
+
+    /// Leave out named files and folders that `exclude` in scslint.toml matches, as when walking
+    /// (named paths are otherwise always checked). For hooks and editors that name files.
+    #[arg(long)]
+    pub force_exclude: bool,
 
     #[command(flatten)]
     pub exit: ExitArgs,

@@ -8,8 +8,9 @@ use crate::observe::sources::Mappings;
 use crate::profile::ScsMapping;
 use crate::source::{Source, SourceFile, Span};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use toml::Spanned;
 
 pub const FILE_NAME: &str = "scslint.toml";
@@ -50,6 +51,8 @@ struct RawConfig {
     collect: RawCollect,
     #[serde(default)]
     ignore: Vec<Spanned<RawIgnore>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
 }
 
 /// `[[ignore]]`: codes silenced in the files a path names.
@@ -98,6 +101,8 @@ pub struct Config {
     pub mappings: Mappings,
     /// `[[ignore]]` entries: codes silenced in files by path (`check` only).
     pub ignores: Vec<crate::suppress::Ignore>,
+    /// `exclude` globs, relative to the config file's folder, with gitignore semantics.
+    pub exclude: Option<Exclude>,
 }
 
 impl Default for Config {
@@ -111,6 +116,7 @@ impl Default for Config {
             scs: ScsMapping::shipped(),
             mappings: Mappings::default(),
             ignores: Vec::new(),
+            exclude: None,
         }
     }
 }
@@ -164,7 +170,9 @@ impl Config {
                     help: None,
                 }]),
             })?;
-        let base = path.parent().unwrap_or(Path::new("."));
+        // Paths in the file are relative to its folder, wherever scslint runs from.
+        let absolute = crate::source::absolute_path(path);
+        let base = absolute.parent().unwrap_or(Path::new("/"));
         Config::parse(&source, base).map(|mut c| {
             c.path = Some(path.to_path_buf());
             c
@@ -211,6 +219,10 @@ impl Config {
             }
         }
         config.observed_paths = raw.observed.paths.iter().map(|p| base.join(p)).collect();
+        match Exclude::new(base, &raw.exclude) {
+            Ok(exclude) => config.exclude = exclude,
+            Err(problem) => errors.push(err(problem.0, problem.1, problem.2)),
+        }
         for s in &raw.observed.external_suffixes {
             let problems = crate::dns_name::validate(s.get_ref());
             if let Some(problem) = problems.first() {
@@ -265,6 +277,186 @@ impl Config {
 }
 
 type Problem = (Span, String, Option<String>);
+
+/// `exclude = [...]`: what walks leave out, as a `.gitignore` in the config file's folder would.
+#[derive(Debug, Clone)]
+pub struct Exclude {
+    /// The config file's folder, absolute.
+    base: PathBuf,
+    matcher: ignore::gitignore::Gitignore,
+}
+
+impl Exclude {
+    /// The matcher for `patterns`; `None` when there are none.
+    fn new(base: &Path, patterns: &[Spanned<String>]) -> Result<Option<Exclude>, Problem> {
+        if patterns.is_empty() {
+            return Ok(None);
+        }
+        let base = crate::source::absolute_path(base);
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(&base);
+        for p in patterns {
+            builder.add_line(None, p.get_ref()).map_err(|e| {
+                (
+                    p.span(),
+                    format!("`{}` is not a valid exclude pattern: {e}", p.get_ref()),
+                    Some(
+                        "patterns are written as in .gitignore, relative to this file's folder"
+                            .into(),
+                    ),
+                )
+            })?;
+        }
+        let matcher = builder
+            .build()
+            .map_err(|e| (patterns[0].span(), format!("exclude: {e}"), None))?;
+        Ok(Some(Exclude { base, matcher }))
+    }
+
+    /// True when `path` (a folder when `is_dir`), or a folder it lies in below the config file's
+    /// folder, matches an exclude pattern (and no later `!` pattern takes it back).
+    pub fn matches(&self, path: &Path, is_dir: bool) -> bool {
+        let absolute = crate::source::absolute_path(path);
+        match absolute.strip_prefix(&self.base) {
+            Ok(rel) if !rel.as_os_str().is_empty() => self
+                .matcher
+                .matched_path_or_any_parents(rel, is_dir)
+                .is_ignore(),
+            _ => false,
+        }
+    }
+}
+
+/// Which config each file is checked with: one for every file (`--config`, `--no-config`), or the
+/// nearest scslint.toml in the file's folder or a parent, falling back to the working directory's
+/// (or the defaults). Cheap to clone; files are looked up as they are walked, each config file is
+/// loaded once.
+#[derive(Clone)]
+pub struct Configs {
+    inner: Arc<ConfigsInner>,
+}
+
+struct ConfigsInner {
+    /// `Some` when every file uses the same config.
+    fixed: Option<Arc<Config>>,
+    /// Where the fallback is looked for (absolute).
+    working_directory: Option<PathBuf>,
+    /// For files with no scslint.toml above them or the working directory.
+    defaults: Arc<Config>,
+    /// Folder → the config that governs it (`None`: none above it).
+    nearest: Mutex<HashMap<PathBuf, Option<Arc<Config>>>>,
+    /// Problems in the config files found on the way, each file once.
+    errors: Mutex<Vec<ConfigError>>,
+}
+
+impl Configs {
+    /// One config for every file.
+    pub fn one(config: Config) -> Configs {
+        Configs::build(Some(Arc::new(config)), None)
+    }
+
+    /// The nearest scslint.toml of each file, else the working directory's (else the defaults).
+    pub fn nearest() -> Configs {
+        let cwd = std::env::current_dir()
+            .ok()
+            .map(|d| crate::source::absolute_path(&d));
+        Configs::build(None, cwd)
+    }
+
+    fn build(fixed: Option<Arc<Config>>, working_directory: Option<PathBuf>) -> Configs {
+        Configs {
+            inner: Arc::new(ConfigsInner {
+                fixed,
+                working_directory,
+                defaults: Arc::new(Config::default()),
+                nearest: Mutex::new(HashMap::new()),
+                errors: Mutex::new(Vec::new()),
+            }),
+        }
+    }
+
+    /// The config of the working directory: the one for every file, or the fallback.
+    pub fn for_working_directory(&self) -> Arc<Config> {
+        let inner = &self.inner;
+        if let Some(fixed) = &inner.fixed {
+            return fixed.clone();
+        }
+        inner
+            .working_directory
+            .as_deref()
+            .and_then(|d| self.nearest_to(d))
+            .unwrap_or_else(|| inner.defaults.clone())
+    }
+
+    /// The config a file is checked with (for a folder: the config of the folder it lies in).
+    pub fn for_file(&self, path: &Path) -> Arc<Config> {
+        if self.inner.fixed.is_some() {
+            return self.for_working_directory();
+        }
+        let absolute = crate::source::absolute_path(path);
+        let dir = absolute.parent().unwrap_or(Path::new("/"));
+        self.nearest_to(dir)
+            .unwrap_or_else(|| self.for_working_directory())
+    }
+
+    /// The config of `dir` or its nearest parent, loaded once per file.
+    fn nearest_to(&self, dir: &Path) -> Option<Arc<Config>> {
+        let mut cache = self
+            .inner
+            .nearest
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut unknown = Vec::new();
+        let mut found = None;
+        for d in dir.ancestors() {
+            if let Some(known) = cache.get(d) {
+                found = known.clone();
+                break;
+            }
+            unknown.push(d.to_path_buf());
+            let file = d.join(FILE_NAME);
+            if file.is_file() {
+                found = Some(Arc::new(self.load(&file)));
+                break;
+            }
+        }
+        for d in unknown {
+            cache.insert(d, found.clone());
+        }
+        found
+    }
+
+    /// A config file found next to the files; its problems are kept for [`Configs::errors`].
+    fn load(&self, path: &Path) -> Config {
+        Config::load(path).unwrap_or_else(|errors| {
+            self.inner
+                .errors
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .extend(errors);
+            Config {
+                path: Some(path.to_path_buf()),
+                ..Config::default()
+            }
+        })
+    }
+
+    /// Problems in the config files found so far: any one is a usage error.
+    pub fn errors(&self) -> Vec<ConfigError> {
+        self.inner
+            .errors
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Whether `path` is left out by the `exclude` patterns of its config.
+    pub fn excludes(&self, path: &Path, is_dir: bool) -> bool {
+        self.for_file(path)
+            .exclude
+            .as_ref()
+            .is_some_and(|e| e.matches(path, is_dir))
+    }
+}
 
 /// One `[[ignore]]` entry, checked: a relative path or glob, known codes that may be silenced.
 fn ignore_entry(

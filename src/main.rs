@@ -8,7 +8,7 @@ use scslint::cli::{
     CheckArgs, Cli, CollectArgs, Command, ConfigArgs, DnsArgs, ExitArgs, Format, HookAction,
     InitArgs, ProbeArgs,
 };
-use scslint::config::{Config, ConfigError};
+use scslint::config::{Config, ConfigError, Configs};
 use scslint::diagnostic::{Code, Severity};
 use scslint::exit_status::Policy;
 use scslint::external::ExternalSuffixes;
@@ -42,11 +42,7 @@ fn main() -> ExitCode {
 
 /// The config to use, or the exit status after printing why it cannot be loaded.
 fn config_or_exit(args: &ConfigArgs) -> Result<Config, ExitCode> {
-    load_config(args).map_err(|errors| {
-        let style = human::Style::detect(std::io::stderr().is_terminal());
-        eprint!("{}", human::render_config_errors(&errors, style));
-        ExitCode::from(2)
-    })
+    load_config(args).map_err(|errors| config_errors(&errors))
 }
 
 /// 2 for unreadable input, 1 for error-level findings, else 0.
@@ -168,6 +164,7 @@ fn print(text: &str) -> ExitCode {
     }
 }
 
+/// The one config `--config`/`--no-config` name, or the working directory's.
 fn load_config(args: &ConfigArgs) -> Result<Config, Vec<ConfigError>> {
     if args.no_config {
         return Ok(Config::default());
@@ -184,10 +181,30 @@ fn load_config(args: &ConfigArgs) -> Result<Config, Vec<ConfigError>> {
     }
 }
 
+/// For `check`: the config `--config`/`--no-config` name for every file, or each file's nearest.
+fn check_configs(args: &ConfigArgs) -> Result<Configs, Vec<ConfigError>> {
+    if args.no_config || args.config.is_some() {
+        load_config(args).map(Configs::one)
+    } else {
+        Ok(Configs::nearest())
+    }
+}
+
+/// Config problems on standard error; the usage-error exit status.
+fn config_errors(errors: &[ConfigError]) -> ExitCode {
+    let style = human::Style::detect(std::io::stderr().is_terminal());
+    eprint!("{}", human::render_config_errors(errors, style));
+    ExitCode::from(2)
+}
+
 fn check(args: CheckArgs) -> ExitCode {
-    let (config, dns) = match (config_or_exit(&args.config), dns_or_exit(&args.dns)) {
-        (Ok(c), Ok(d)) => (c, d),
-        (Err(code), _) | (_, Err(code)) => return code,
+    let configs = match check_configs(&args.config) {
+        Ok(c) => c,
+        Err(errors) => return config_errors(&errors),
+    };
+    let dns = match dns_or_exit(&args.dns) {
+        Ok(d) => d,
+        Err(code) => return code,
     };
     let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
         Ok(b) => b,
@@ -213,8 +230,12 @@ fn check(args: CheckArgs) -> ExitCode {
         progress: std::io::stderr().is_terminal(),
         staged,
         skip_unrecognised: args.skip_unrecognised,
+        force_exclude: args.force_exclude,
     };
-    let mut outcome = run(&options, &config, dns.as_ref());
+    let mut outcome = match run(&options, &configs, dns.as_ref()) {
+        Ok(outcome) => outcome,
+        Err(errors) => return config_errors(&errors),
+    };
     if let Some(baseline) = &baseline {
         outcome = baseline.filter(outcome);
     }

@@ -383,7 +383,7 @@ pub fn collect(
         keep_resolvable: dns.is_some(),
         ..Acc::default()
     };
-    let acc = crate::walk::files(sources)
+    let acc = crate::walk::files(sources, crate::walk::Filter::default())
         .par_bridge()
         .fold(start, |mut acc, item| {
             match item {

@@ -34,6 +34,15 @@ impl DnsCheck {
     }
 }
 
+impl DnsCheck {
+    pub fn group_unreachable(
+        &self,
+        findings: Vec<crate::diagnostic::Finding>,
+    ) -> Vec<crate::diagnostic::Finding> {
+        findings
+    }
+}
+
 /// The names and addresses to look up.
 #[derive(Debug, Default)]
 pub struct Wanted {
