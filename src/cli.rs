@@ -59,11 +59,13 @@ pub enum Command {
 pub enum HookAction {
     /// Write .git/hooks/pre-commit (or core.hooksPath's) running `scslint check --staged`.
     Install {
-        /// Replace a pre-commit hook scslint did not write.
+        /// Replace a pre-commit hook scslint did not write; it is kept as
+        /// pre-commit.scslint-backup (numbered when one exists) and `hook uninstall` puts it back.
         #[arg(long)]
         force: bool,
     },
-    /// Remove the pre-commit hook, if scslint wrote it.
+    /// Remove the pre-commit hook, if scslint wrote it, and put back the hook `install --force`
+    /// replaced (its newest backup), if any.
     Uninstall,
 }
 

@@ -403,15 +403,36 @@ fn probe(args: ProbeArgs) -> ExitCode {
 
 fn hook(action: HookAction) -> ExitCode {
     use scslint::hook::install::{self, Installed, Removed};
+    let shown = |p: &std::path::Path| p.display().to_string();
     let done = match action {
         HookAction::Install { force } => install::install(force).map(|done| match done {
-            Installed::Created(p) => format!("installed {}", p.display()),
-            Installed::Updated(p) => format!("updated {}", p.display()),
-            Installed::Replaced(p) => format!("replaced the previous hook at {}", p.display()),
+            Installed::Created(p) => format!("installed {}", shown(&p)),
+            Installed::Updated(p) => format!("updated {}", shown(&p)),
+            Installed::Replaced { hook, backup } => format!(
+                "replaced the previous hook at {}; it was kept as {} (`scslint hook uninstall` puts it back)",
+                shown(&hook),
+                shown(&backup)
+            ),
         }),
         HookAction::Uninstall => install::uninstall().map(|done| match done {
-            Removed::Removed(p) => format!("removed {}", p.display()),
-            Removed::NothingInstalled(p) => format!("no hook at {}; nothing to do", p.display()),
+            Removed::Removed(p) => format!("removed {}", shown(&p)),
+            Removed::Restored { hook, backup } => format!(
+                "removed scslint's hook and put back the hook it had replaced: {} is now at {}",
+                shown(&backup),
+                shown(&hook)
+            ),
+            Removed::NothingInstalled { hook, backup: None } => {
+                format!("no hook at {}; nothing to do", shown(&hook))
+            }
+            Removed::NothingInstalled {
+                hook,
+                backup: Some(backup),
+            } => format!(
+                "no hook at {}; nothing to do. A hook scslint replaced earlier is kept at {}: rename it to {} to use it again",
+                shown(&hook),
+                shown(&backup),
+                shown(&hook)
+            ),
         }),
     };
     match done {

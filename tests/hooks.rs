@@ -247,11 +247,84 @@ fn a_foreign_hook_is_kept_unless_forced() {
     let out = run(d, &["hook", "install", "--force"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(std::fs::read_to_string(&hook).unwrap().contains("scslint"));
-    // Installing again over our own hook is fine.
+    // The replaced hook is kept, and the message says where.
+    let backup = d.join(".git/hooks/pre-commit.scslint-backup");
+    assert_eq!(std::fs::read_to_string(&backup).unwrap(), theirs);
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("pre-commit.scslint-backup") && said.contains("uninstall"),
+        "{said}"
+    );
+    // Installing again over our own hook is fine, and backs nothing up.
+    let out = run(d, &["hook", "install"]);
+    assert!(out.status.success());
+    assert!(
+        !text(&out.stderr).contains("backup"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The hook runs: the commit of a broken profile is refused.
+    write(d, "p.xml", &broken());
+    git_ok(d, &["add", "p.xml"]);
+    assert!(!commit(d, "broken").status.success());
+    git_ok(d, &["rm", "-q", "--cached", "p.xml"]);
+    // Uninstalling puts their hook back in place and says so.
+    let out = run(d, &["hook", "uninstall"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&hook).unwrap(), theirs);
+    assert!(!backup.exists());
+    assert!(
+        text(&out.stderr).contains("put back"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Their hook is foreign again: uninstall leaves it alone.
+    assert_eq!(run(d, &["hook", "uninstall"]).status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&hook).unwrap(), theirs);
+}
+
+#[test]
+fn a_second_forced_install_numbers_its_backup_and_uninstall_without_one_removes_the_hook() {
+    let repo = repo();
+    let d = repo.path();
+    let hook = d.join(".git/hooks/pre-commit");
+    write(d, ".git/hooks/pre-commit", "#!/bin/sh\nexec make lint\n");
+    assert!(run(d, &["hook", "install", "--force"]).status.success());
+    // Someone writes another hook over ours; forcing again keeps both backups.
+    write(d, ".git/hooks/pre-commit", "#!/bin/sh\nexec make test\n");
+    let out = run(d, &["hook", "install", "--force"]);
+    assert!(out.status.success());
+    assert!(
+        text(&out.stderr).contains("pre-commit.scslint-backup.1"),
+        "{}",
+        text(&out.stderr)
+    );
+    let first = d.join(".git/hooks/pre-commit.scslint-backup");
+    assert_eq!(
+        std::fs::read_to_string(&first).unwrap(),
+        "#!/bin/sh\nexec make lint\n"
+    );
+    assert!(run(d, &["hook", "uninstall"]).status.success());
+    assert_eq!(
+        std::fs::read_to_string(&hook).unwrap(),
+        "#!/bin/sh\nexec make test\n",
+        "the newest backup goes back"
+    );
+    assert!(first.exists(), "older backups stay");
+
+    // Quiet: with no backup, uninstall removes our hook and restores nothing.
+    let repo = self::repo();
+    let d = repo.path();
+    let hook = d.join(".git/hooks/pre-commit");
     assert!(run(d, &["hook", "install"]).status.success());
     let out = run(d, &["hook", "uninstall"]);
     assert!(out.status.success());
     assert!(!hook.exists());
+    assert!(
+        !text(&out.stderr).contains("put back"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(
         run(d, &["hook", "uninstall"]).status.success(),
         "idempotent"
