@@ -275,7 +275,7 @@ pub fn run(
         );
     }
     if let Some(check) = dns {
-        findings = check.group_unreachable(findings);
+        findings = check.group_unanswered(findings);
     }
     let mut outcome = tally(findings, summary);
     profiles_read.sort_by_key(|(order, _, _)| *order);

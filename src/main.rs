@@ -115,7 +115,11 @@ fn collect(args: CollectArgs) -> ExitCode {
         hosts: collected.stats.reports,
         ..Summary::default()
     };
-    let outcome = finish(collected.all_findings(), summary, &config);
+    let mut findings = collected.all_findings();
+    if let Some(dns) = &dns {
+        findings = dns.group_unanswered(findings);
+    }
+    let outcome = finish(findings, summary, &config);
     let policy = policy(&args.exit);
     match &args.output {
         Some(path) => {
