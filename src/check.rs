@@ -100,6 +100,51 @@ struct Collection {
     inside: BTreeMap<String, Vec<String>>,
 }
 
+/// The observed networks of a run, each set read once.
+#[derive(Default)]
+struct Collections {
+    all: Vec<Collection>,
+    /// What was read (observed paths and the settings that change reading) → its index.
+    keys: BTreeMap<String, usize>,
+}
+
+impl Collections {
+    /// The collection for `observed` read with `config`'s settings, and whether this is its first
+    /// use (which reads it, counts it into `summary` and reports its findings).
+    fn get(
+        &mut self,
+        observed: &[PathBuf],
+        canonical: &BTreeSet<PathBuf>,
+        config: &Config,
+        options: &CheckOptions,
+        dns: Option<&DnsCheck>,
+        summary: &mut Summary,
+    ) -> (usize, bool) {
+        // The settings are compared as printed: groups whose configs read the same files the same
+        // way share one collection.
+        let key = format!(
+            "{canonical:?} {:?} {:?}",
+            config.external_suffixes, config.mappings
+        );
+        if let Some(&i) = self.keys.get(&key) {
+            return (i, false);
+        }
+        let external = ExternalSuffixes::new(&config.external_suffixes);
+        let collected =
+            collect::collect(observed, &config.mappings, &external, dns, options.progress);
+        summary.files += collected.stats.files;
+        summary.hosts += collected.stats.reports;
+        summary.networks += collected.networks.len();
+        self.all.push(Collection {
+            findings: collected.all_findings(),
+            networks: collected.networks,
+            inside: BTreeMap::new(),
+        });
+        self.keys.insert(key, self.all.len() - 1);
+        (self.all.len() - 1, true)
+    }
+}
+
 /// What one group found before suppressions and levels.
 struct Checked {
     config: Arc<Config>,
@@ -125,8 +170,7 @@ pub fn run(
         return Err(errors);
     }
     let mut summary = Summary::default();
-    let mut collections: Vec<Collection> = Vec::new();
-    let mut collection_keys: BTreeMap<String, usize> = BTreeMap::new();
+    let mut collections = Collections::default();
     let mut checked = Vec::new();
     for group in groups {
         let config = &group.config;
@@ -141,70 +185,21 @@ pub fn run(
             }
         }
         let collection = (!observed.is_empty()).then(|| {
-            let key = format!(
-                "{seen_observed:?} {:?} {:?}",
-                config.external_suffixes, config.mappings
-            );
-            if let Some(&i) = collection_keys.get(&key) {
-                return (i, false);
-            }
-            let collected = collect::collect(
+            collections.get(
                 &observed,
-                &config.mappings,
-                &external,
+                &seen_observed,
+                config,
+                options,
                 dns,
-                options.progress,
-            );
-            summary.files += collected.stats.files;
-            summary.hosts += collected.stats.reports;
-            summary.networks += collected.networks.len();
-            collections.push(Collection {
-                findings: collected.all_findings(),
-                networks: collected.networks,
-                inside: BTreeMap::new(),
-            });
-            collection_keys.insert(key, collections.len() - 1);
-            (collections.len() - 1, true)
+                &mut summary,
+            )
         });
-
-        let mut found = Vec::new();
-        let mut profiles: Vec<(usize, Profile)> = Vec::new();
-        let mut files_read = BTreeSet::new();
-        for (order, input) in group.inputs {
-            let read = match &input {
-                Input::File { path, explicit } => {
-                    let explicit = *explicit && !options.skip_unrecognised;
-                    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-                    if !explicit && (seen_observed.contains(&canonical) || is_config_file(path)) {
-                        continue;
-                    }
-                    let shown = display_path(path);
-                    let read = profile::read_file(path, &shown, explicit, &config.scs);
-                    if !read.profiles.is_empty() || !read.findings.is_empty() {
-                        files_read.insert(shown);
-                    }
-                    read
-                }
-                Input::Staged(file) => {
-                    let canonical = std::fs::canonicalize(&file.worktree)
-                        .unwrap_or_else(|_| file.worktree.clone());
-                    if seen_observed.contains(&canonical) || is_config_file(&file.display) {
-                        continue;
-                    }
-                    profile::read_bytes(&file.bytes, file.size, &file.display, false, &config.scs)
-                }
-            };
-            if !read.profiles.is_empty() || !read.findings.is_empty() {
-                summary.files += 1;
-            }
-            found.extend(read.findings);
-            profiles.extend(read.profiles.into_iter().map(|p| (order, p)));
-        }
-        summary.profiles += profiles.len();
+        let (mut found, profiles, files_read) =
+            read_inputs(group.inputs, config, &seen_observed, options, &mut summary);
 
         let facts =
             dns.map(|check| DnsFacts::gather(check, home_domains(profiles.iter().map(|(_, p)| p))));
-        let networks = collection.map(|(i, _)| &collections[i].networks[..]);
+        let networks = collection.map(|(i, _)| &collections.all[i].networks[..]);
         let mut inside: Vec<(String, String)> = Vec::new();
         for (_, profile) in &profiles {
             let ctx = Context {
@@ -223,7 +218,7 @@ pub fn run(
         }
         if let Some((i, _)) = collection {
             for (network, profile) in inside {
-                collections[i]
+                collections.all[i]
                     .inside
                     .entry(network)
                     .or_default()
@@ -238,7 +233,7 @@ pub fn run(
             collection,
         });
     }
-    summary.network_rules = Some(if collections.is_empty() {
+    summary.network_rules = Some(if collections.all.is_empty() {
         NetworkRules::Skipped
     } else {
         NetworkRules::Run
@@ -247,7 +242,7 @@ pub fn run(
     let mut profiles_read = Vec::new();
     for mut group in checked {
         if let Some((i, true)) = group.collection {
-            let collection = &mut collections[i];
+            let collection = &mut collections.all[i];
             let mut observed = std::mem::take(&mut collection.findings);
             for f in &mut observed {
                 drifted_from_profile(f, &collection.inside);
@@ -284,6 +279,53 @@ pub fn run(
         .map(|(_, name, path)| (name, path))
         .collect();
     Ok(outcome)
+}
+
+/// Read a group's inputs with its config: findings, profiles (with their reading order) and the
+/// files read from disk (for `[[ignore]]`). Config and observed files found by walking are not
+/// profiles.
+fn read_inputs(
+    inputs: Vec<(usize, Input)>,
+    config: &Config,
+    observed: &BTreeSet<PathBuf>,
+    options: &CheckOptions,
+    summary: &mut Summary,
+) -> (Vec<Finding>, Vec<(usize, Profile)>, BTreeSet<PathBuf>) {
+    let mut found = Vec::new();
+    let mut profiles = Vec::new();
+    let mut files_read = BTreeSet::new();
+    for (order, input) in inputs {
+        let read = match &input {
+            Input::File { path, explicit } => {
+                let explicit = *explicit && !options.skip_unrecognised;
+                let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+                if !explicit && (observed.contains(&canonical) || is_config_file(path)) {
+                    continue;
+                }
+                let shown = display_path(path);
+                let read = profile::read_file(path, &shown, explicit, &config.scs);
+                if !read.profiles.is_empty() || !read.findings.is_empty() {
+                    files_read.insert(shown);
+                }
+                read
+            }
+            Input::Staged(file) => {
+                let canonical =
+                    std::fs::canonicalize(&file.worktree).unwrap_or_else(|_| file.worktree.clone());
+                if observed.contains(&canonical) || is_config_file(&file.display) {
+                    continue;
+                }
+                profile::read_bytes(&file.bytes, file.size, &file.display, false, &config.scs)
+            }
+        };
+        if !read.profiles.is_empty() || !read.findings.is_empty() {
+            summary.files += 1;
+        }
+        found.extend(read.findings);
+        profiles.extend(read.profiles.into_iter().map(|p| (order, p)));
+    }
+    summary.profiles += profiles.len();
+    (found, profiles, files_read)
 }
 
 /// The inputs, grouped by the config that governs each (in config path order); files that

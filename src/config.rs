@@ -1,5 +1,6 @@
-//! scslint.toml: discovery (working directory, then parents), parsing with spans, validation.
-//! Every problem is collected with its span; any problem is a usage error.
+//! scslint.toml: discovery (a folder, then its parents), parsing with spans, validation, and which
+//! config governs each file ([`Configs`]). Every problem is collected with its span; any problem is
+//! a usage error.
 
 use crate::diagnostic::{Code, Severity};
 use crate::observe::discovery::DiscoveryMapping;
@@ -342,10 +343,18 @@ struct ConfigsInner {
     working_directory: Option<PathBuf>,
     /// For files with no scslint.toml above them or the working directory.
     defaults: Arc<Config>,
-    /// Folder → the config that governs it (`None`: none above it).
-    nearest: Mutex<HashMap<PathBuf, Option<Arc<Config>>>>,
+    cache: Mutex<Cache>,
     /// Problems in the config files found on the way, each file once.
     errors: Mutex<Vec<ConfigError>>,
+}
+
+/// What [`Configs`] found so far.
+#[derive(Default)]
+struct Cache {
+    /// Folder → the config that governs it (`None`: none above it).
+    dirs: HashMap<PathBuf, Option<Arc<Config>>>,
+    /// Config file → its settings.
+    files: HashMap<PathBuf, Arc<Config>>,
 }
 
 impl Configs {
@@ -368,7 +377,7 @@ impl Configs {
                 fixed,
                 working_directory,
                 defaults: Arc::new(Config::default()),
-                nearest: Mutex::new(HashMap::new()),
+                cache: Mutex::new(Cache::default()),
                 errors: Mutex::new(Vec::new()),
             }),
         }
@@ -398,30 +407,24 @@ impl Configs {
             .unwrap_or_else(|| self.for_working_directory())
     }
 
-    /// The config of `dir` or its nearest parent, loaded once per file.
+    /// The config of `dir` or its nearest parent ([`Config::discover`]), each file loaded once.
     fn nearest_to(&self, dir: &Path) -> Option<Arc<Config>> {
         let mut cache = self
             .inner
-            .nearest
+            .cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut unknown = Vec::new();
-        let mut found = None;
-        for d in dir.ancestors() {
-            if let Some(known) = cache.get(d) {
-                found = known.clone();
-                break;
-            }
-            unknown.push(d.to_path_buf());
-            let file = d.join(FILE_NAME);
-            if file.is_file() {
-                found = Some(Arc::new(self.load(&file)));
-                break;
-            }
+        if let Some(known) = cache.dirs.get(dir) {
+            return known.clone();
         }
-        for d in unknown {
-            cache.insert(d, found.clone());
-        }
+        let found = Config::discover(dir).map(|file| {
+            cache
+                .files
+                .entry(file.clone())
+                .or_insert_with(|| Arc::new(self.load(&file)))
+                .clone()
+        });
+        cache.dirs.insert(dir.to_path_buf(), found.clone());
         found
     }
 
@@ -668,5 +671,37 @@ home_domains = ["Env/Suffix"]
             Some(dir.path().join("a").join(FILE_NAME))
         );
         assert!(Config::load(&dir.path().join("a").join(FILE_NAME)).is_ok());
+    }
+
+    #[test]
+    fn each_file_gets_its_nearest_config_loaded_once_and_its_excludes() {
+        let dir = tempfile::tempdir().unwrap();
+        let team = dir.path().join("team");
+        std::fs::create_dir_all(team.join("sub")).unwrap();
+        std::fs::write(
+            team.join(FILE_NAME),
+            "exclude = [\"old/\", \"/top.xml\"]\n[limits]\nmax_home_domains = 2\n",
+        )
+        .unwrap();
+        let configs = Configs::nearest();
+        let a = configs.for_file(&team.join("a.xml"));
+        let b = configs.for_file(&team.join("sub/b.xml"));
+        assert!(Arc::ptr_eq(&a, &b), "one load per file");
+        assert_eq!(a.max_home_domains, 2);
+        assert_eq!(a.path.as_deref(), Some(team.join(FILE_NAME).as_path()));
+        assert!(configs.excludes(&team.join("sub/old"), true));
+        assert!(configs.excludes(&team.join("sub/old/x.xml"), false));
+        assert!(configs.excludes(&team.join("top.xml"), false));
+        assert!(!configs.excludes(&team.join("sub/top.xml"), false));
+        assert!(!configs.excludes(&team.join("a.xml"), false));
+        // Beside the team folder, its config does not apply.
+        let outside = configs.for_file(&dir.path().join("x.xml"));
+        assert_ne!(outside.path, a.path);
+        assert!(!configs.excludes(&dir.path().join("old"), true));
+        assert!(configs.errors().is_empty());
+        // One config for every file: the team's is not looked at.
+        let one = Configs::one(Config::default());
+        assert_eq!(one.for_file(&team.join("a.xml")).max_home_domains, 5);
+        assert!(!one.excludes(&team.join("sub/old"), true));
     }
 }
