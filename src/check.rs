@@ -1,7 +1,8 @@
-//! `scslint check`: find the inputs, read profiles and observed networks, run the rules, apply the
-//! configured levels, and sort. Output formats are report/'s business.
+//! `scslint check`: find the inputs, group them by the config that governs each, read profiles and
+//! each config's observed networks, run the rules, apply each config's suppressions and levels,
+//! and merge the findings into one sorted report. Output formats are report/'s business.
 
-use crate::config::Config;
+use crate::config::{Config, ConfigError, Configs};
 use crate::diagnostic::{Code, Finding, Severity};
 use crate::envdetect::Algorithm;
 use crate::external::ExternalSuffixes;
@@ -10,14 +11,16 @@ use crate::observe::{Network, collect};
 use crate::profile::{self, Profile};
 use crate::rules::{self, Context};
 use crate::source::display_path;
+use crate::walk;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     /// Files or folders; empty means the working directory.
     pub paths: Vec<PathBuf>,
-    /// Observed-networks files from the command line (config ones are added).
+    /// Observed-networks files from the command line (each config's are added).
     pub observed: Vec<PathBuf>,
     /// Show a progress bar on standard error while reading observation sources.
     pub progress: bool,
@@ -26,6 +29,19 @@ pub struct CheckOptions {
     pub staged: Option<Vec<crate::hook::staged::StagedFile>>,
     /// Named files that are none of the profile kinds are skipped, as when walking.
     pub skip_unrecognised: bool,
+    /// Named files and folders that `exclude` patterns match are left out too.
+    pub force_exclude: bool,
+}
+
+/// What a run without observed networks says once, in its summary.
+pub const NETWORK_RULES_SKIPPED: &str = "network rules skipped: no observed networks (give them with --observed FILE, [observed] paths in scslint.toml, or write a snapshot with `scslint collect`)";
+
+/// Whether the network rules (SL100-SL104) ran: only with observed networks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NetworkRules {
+    Run,
+    Skipped,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -43,6 +59,9 @@ pub struct Summary {
     pub suppressed: usize,
     /// Findings left out because `--baseline` lists them.
     pub baselined: usize,
+    /// `check` only: whether the network rules ran (they need observed networks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_rules: Option<NetworkRules>,
 }
 
 #[derive(Debug)]
@@ -60,121 +79,324 @@ impl Outcome {
     }
 }
 
-/// Check the profiles; with `dns`, also look up home domains, device FQDNs and observed suffixes.
-pub fn run(options: &CheckOptions, config: &Config, dns: Option<&DnsCheck>) -> Outcome {
-    let mut findings = Vec::new();
-    let mut summary = Summary::default();
-    let external = ExternalSuffixes::new(&config.external_suffixes);
+/// One input: a file from the command line or a walk, or a staged copy.
+enum Input {
+    File { path: PathBuf, explicit: bool },
+    Staged(crate::hook::staged::StagedFile),
+}
 
-    // Observed networks: snapshots or raw sources, command line first, then config; each once.
-    let mut observed = Vec::new();
-    let mut seen_observed = BTreeSet::new();
-    for path in options.observed.iter().chain(&config.observed_paths) {
-        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
-        if seen_observed.insert(key) {
-            observed.push(path.clone());
-        }
-    }
-    let mut networks: Vec<Network> = Vec::new();
-    if !observed.is_empty() {
-        let collected = collect::collect(
-            &observed,
-            &config.mappings,
-            &external,
-            dns,
-            options.progress,
+/// The inputs one config governs, each with its place in reading order.
+struct Group {
+    config: Arc<Config>,
+    inputs: Vec<(usize, Input)>,
+}
+
+/// Observed networks read for one set of observed paths and settings; shared by every group that
+/// names the same ones, and reported once.
+struct Collection {
+    findings: Vec<Finding>,
+    networks: Vec<Network>,
+    /// Network name → the profiles that predict inside for it, over every group using it.
+    inside: BTreeMap<String, Vec<String>>,
+}
+
+/// The observed networks of a run, each set read once.
+#[derive(Default)]
+struct Collections {
+    all: Vec<Collection>,
+    /// What was read (observed paths and the settings that change reading) → its index.
+    keys: BTreeMap<String, usize>,
+}
+
+impl Collections {
+    /// The collection for `observed` read with `config`'s settings, and whether this is its first
+    /// use (which reads it, counts it into `summary` and reports its findings).
+    fn get(
+        &mut self,
+        observed: &[PathBuf],
+        canonical: &BTreeSet<PathBuf>,
+        config: &Config,
+        options: &CheckOptions,
+        dns: Option<&DnsCheck>,
+        summary: &mut Summary,
+    ) -> (usize, bool) {
+        // The settings are compared as printed: groups whose configs read the same files the same
+        // way share one collection.
+        let key = format!(
+            "{canonical:?} {:?} {:?}",
+            config.external_suffixes, config.mappings
         );
-        findings.extend(collected.all_findings());
+        if let Some(&i) = self.keys.get(&key) {
+            return (i, false);
+        }
+        let external = ExternalSuffixes::new(&config.external_suffixes);
+        let collected =
+            collect::collect(observed, &config.mappings, &external, dns, options.progress);
         summary.files += collected.stats.files;
-        summary.hosts = collected.stats.reports;
-        networks = collected.networks;
+        summary.hosts += collected.stats.reports;
+        summary.networks += collected.networks.len();
+        self.all.push(Collection {
+            findings: collected.all_findings(),
+            networks: collected.networks,
+            inside: BTreeMap::new(),
+        });
+        self.keys.insert(key, self.all.len() - 1);
+        (self.all.len() - 1, true)
     }
-    summary.networks = networks.len();
+}
 
+/// What one group found before suppressions and levels.
+struct Checked {
+    config: Arc<Config>,
+    profiles: Vec<(usize, Profile)>,
+    findings: Vec<Finding>,
+    files_read: BTreeSet<PathBuf>,
+    /// The collection it used, and whether it is the first group to use it (which reports it).
+    collection: Option<(usize, bool)>,
+}
+
+/// Check the profiles, each with its config (see [`Configs`]); with `dns`, also look up home
+/// domains, device FQDNs and observed suffixes. Problems in a config file found on the way are
+/// returned instead (a usage error).
+pub fn run(
+    options: &CheckOptions,
+    configs: &Configs,
+    dns: Option<&DnsCheck>,
+) -> Result<Outcome, Vec<ConfigError>> {
+    let mut findings = Vec::new();
+    let groups = group_inputs(options, configs, &mut findings);
+    let errors = configs.errors();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut summary = Summary::default();
+    let mut collections = Collections::default();
+    let mut checked = Vec::new();
+    for group in groups {
+        let config = &group.config;
+        let external = ExternalSuffixes::new(&config.external_suffixes);
+        // Observed networks: command line first, then config; each once.
+        let mut observed = Vec::new();
+        let mut seen_observed = BTreeSet::new();
+        for path in options.observed.iter().chain(&config.observed_paths) {
+            let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+            if seen_observed.insert(key) {
+                observed.push(path.clone());
+            }
+        }
+        let collection = (!observed.is_empty()).then(|| {
+            collections.get(
+                &observed,
+                &seen_observed,
+                config,
+                options,
+                dns,
+                &mut summary,
+            )
+        });
+        let (mut found, profiles, files_read) =
+            read_inputs(group.inputs, config, &seen_observed, options, &mut summary);
+
+        let facts =
+            dns.map(|check| DnsFacts::gather(check, home_domains(profiles.iter().map(|(_, p)| p))));
+        let networks = collection.map(|(i, _)| &collections.all[i].networks[..]);
+        let mut inside: Vec<(String, String)> = Vec::new();
+        for (_, profile) in &profiles {
+            let ctx = Context {
+                profile,
+                networks,
+                external: &external,
+                max_home_domains: config.max_home_domains,
+                dns: facts.as_ref(),
+            };
+            found.extend(rules::run(&ctx));
+            for (n, verdict) in ctx.verdicts() {
+                if verdict.is_inside() {
+                    inside.push((n.name.clone(), profile.name.clone()));
+                }
+            }
+        }
+        if let Some((i, _)) = collection {
+            for (network, profile) in inside {
+                collections.all[i]
+                    .inside
+                    .entry(network)
+                    .or_default()
+                    .push(profile);
+            }
+        }
+        checked.push(Checked {
+            config: group.config,
+            profiles,
+            findings: found,
+            files_read,
+            collection,
+        });
+    }
+    summary.network_rules = Some(if collections.all.is_empty() {
+        NetworkRules::Skipped
+    } else {
+        NetworkRules::Run
+    });
+
+    let mut profiles_read = Vec::new();
+    for mut group in checked {
+        if let Some((i, true)) = group.collection {
+            let collection = &mut collections.all[i];
+            let mut observed = std::mem::take(&mut collection.findings);
+            for f in &mut observed {
+                drifted_from_profile(f, &collection.inside);
+            }
+            group.findings.extend(observed);
+        }
+        let scope = crate::suppress::Scope {
+            suppressions: group
+                .profiles
+                .iter()
+                .flat_map(|(_, p)| &p.suppressions)
+                .collect(),
+            files: group.files_read,
+            networks: group.collection.is_some(),
+            dns: dns.is_some(),
+        };
+        let applied = crate::suppress::apply(group.findings, &scope, &group.config);
+        summary.suppressed += applied.suppressed;
+        findings.extend(leveled(applied.findings, &group.config));
+        profiles_read.extend(
+            group
+                .profiles
+                .into_iter()
+                .map(|(order, p)| (order, p.name, p.source.path.clone())),
+        );
+    }
+    if let Some(check) = dns {
+        findings = check.group_unanswered(findings);
+    }
+    let mut outcome = tally(findings, summary);
+    profiles_read.sort_by_key(|(order, _, _)| *order);
+    outcome.checked = profiles_read
+        .into_iter()
+        .map(|(_, name, path)| (name, path))
+        .collect();
+    Ok(outcome)
+}
+
+/// Read a group's inputs with its config: findings, profiles (with their reading order) and the
+/// files read from disk (for `[[ignore]]`). Config and observed files found by walking are not
+/// profiles.
+fn read_inputs(
+    inputs: Vec<(usize, Input)>,
+    config: &Config,
+    observed: &BTreeSet<PathBuf>,
+    options: &CheckOptions,
+    summary: &mut Summary,
+) -> (Vec<Finding>, Vec<(usize, Profile)>, BTreeSet<PathBuf>) {
+    let mut found = Vec::new();
+    let mut profiles = Vec::new();
+    let mut files_read = BTreeSet::new();
+    for (order, input) in inputs {
+        let read = match &input {
+            Input::File { path, explicit } => {
+                let explicit = *explicit && !options.skip_unrecognised;
+                let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
+                if !explicit && (observed.contains(&canonical) || is_config_file(path)) {
+                    continue;
+                }
+                let shown = display_path(path);
+                let read = profile::read_file(path, &shown, explicit, &config.scs);
+                if !read.profiles.is_empty() || !read.findings.is_empty() {
+                    files_read.insert(shown);
+                }
+                read
+            }
+            Input::Staged(file) => {
+                let canonical =
+                    std::fs::canonicalize(&file.worktree).unwrap_or_else(|_| file.worktree.clone());
+                if observed.contains(&canonical) || is_config_file(&file.display) {
+                    continue;
+                }
+                profile::read_bytes(&file.bytes, file.size, &file.display, false, &config.scs)
+            }
+        };
+        if !read.profiles.is_empty() || !read.findings.is_empty() {
+            summary.files += 1;
+        }
+        found.extend(read.findings);
+        profiles.extend(read.profiles.into_iter().map(|p| (order, p)));
+    }
+    summary.profiles += profiles.len();
+    (found, profiles, files_read)
+}
+
+/// The inputs, grouped by the config that governs each (in config path order); files that
+/// cannot be read are reported into `findings`.
+fn group_inputs(
+    options: &CheckOptions,
+    configs: &Configs,
+    findings: &mut Vec<Finding>,
+) -> Vec<Group> {
+    let mut groups: BTreeMap<Option<PathBuf>, Group> = BTreeMap::new();
+    let mut add = |config: Arc<Config>, order: usize, input: Input| {
+        groups
+            .entry(config.path.clone())
+            .or_insert_with(|| Group {
+                config,
+                inputs: Vec::new(),
+            })
+            .inputs
+            .push((order, input));
+    };
     let defaults = [PathBuf::from(".")];
     let paths = match (&options.staged, options.paths.is_empty()) {
         (Some(_), _) => &[][..],
         (None, true) => &defaults[..],
         (None, false) => &options.paths[..],
     };
-    let mut profiles: Vec<Profile> = Vec::new();
-    let mut files_read = BTreeSet::new();
-    for item in crate::walk::files(paths) {
-        let (path, explicit) = match item {
-            Ok(file) => file,
-            Err(f) => {
-                findings.push(f);
-                continue;
+    let excludes = configs.clone();
+    let filter = walk::Filter {
+        exclude: Some(Arc::new(move |path: &Path, is_dir| {
+            excludes.excludes(path, is_dir)
+        })),
+        force_exclude: options.force_exclude,
+    };
+    let mut order = 0;
+    for item in walk::files(paths, filter) {
+        match item {
+            Ok((path, explicit)) => {
+                add(
+                    configs.for_file(&path),
+                    order,
+                    Input::File { path, explicit },
+                );
+                order += 1;
             }
-        };
-        let explicit = explicit && !options.skip_unrecognised;
-        let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-        if !explicit && (seen_observed.contains(&canonical) || is_config_file(&path)) {
-            continue;
+            Err(f) => findings.push(f),
         }
-        let read = profile::read_file(&path, &display_path(&path), explicit, &config.scs);
-        if !read.profiles.is_empty() || !read.findings.is_empty() {
-            summary.files += 1;
-            files_read.insert(display_path(&path));
-        }
-        findings.extend(read.findings);
-        profiles.extend(read.profiles);
     }
     for file in options.staged.iter().flatten() {
-        let canonical =
-            std::fs::canonicalize(&file.worktree).unwrap_or_else(|_| file.worktree.clone());
-        if seen_observed.contains(&canonical) || is_config_file(&file.display) {
+        // Staged files are found, not named: `exclude` applies to them as to a walk.
+        if configs.excludes(&file.worktree, false) {
             continue;
         }
-        let read = profile::read_bytes(&file.bytes, file.size, &file.display, false, &config.scs);
-        if !read.profiles.is_empty() || !read.findings.is_empty() {
-            summary.files += 1;
-        }
-        findings.extend(read.findings);
-        profiles.extend(read.profiles);
+        add(
+            configs.for_file(&file.worktree),
+            order,
+            Input::Staged(file.clone()),
+        );
+        order += 1;
     }
-    summary.profiles = profiles.len();
-
-    let facts = dns.map(|check| DnsFacts::gather(check, home_domains(&profiles)));
-    let networks_for_rules = (!observed.is_empty()).then_some(&networks[..]);
-    // Network name → the profiles that predict inside for it.
-    let mut inside: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for profile in &profiles {
-        let ctx = Context {
-            profile,
-            networks: networks_for_rules,
-            external: &external,
-            max_home_domains: config.max_home_domains,
-            dns: facts.as_ref(),
-        };
-        findings.extend(rules::run(&ctx));
-        for (n, verdict) in ctx.verdicts() {
-            if verdict.is_inside() {
-                inside
-                    .entry(n.name.clone())
-                    .or_default()
-                    .push(profile.name.clone());
-            }
-        }
+    if groups.is_empty() {
+        // Nothing to check: the observed networks are still read and reported.
+        let config = configs.for_working_directory();
+        groups.insert(
+            config.path.clone(),
+            Group {
+                config,
+                inputs: Vec::new(),
+            },
+        );
     }
-    for f in &mut findings {
-        drifted_from_profile(f, &inside);
-    }
-
-    let scope = crate::suppress::Scope {
-        suppressions: profiles.iter().flat_map(|p| &p.suppressions).collect(),
-        files: files_read,
-        networks: !observed.is_empty(),
-        dns: dns.is_some(),
-    };
-    let applied = crate::suppress::apply(findings, &scope, config);
-    summary.suppressed = applied.suppressed;
-    let mut outcome = finish(applied.findings, summary, config);
-    outcome.checked = profiles
-        .iter()
-        .map(|p| (p.name.clone(), p.source.path.clone()))
-        .collect();
-    outcome
+    groups.into_values().collect()
 }
 
 /// SL201 on a network a checked profile predicts inside for: the devices' live settings drifted
@@ -198,10 +420,9 @@ fn drifted_from_profile(f: &mut Finding, inside: &BTreeMap<String, Vec<String>>)
 }
 
 /// The home domains SL105 asks DNS about.
-fn home_domains(profiles: &[Profile]) -> Wanted {
+fn home_domains<'a>(profiles: impl Iterator<Item = &'a Profile>) -> Wanted {
     let mut wanted = Wanted::default();
     for d in profiles
-        .iter()
         .filter_map(|p| p.detection.as_ref())
         .filter(|d| d.algorithm == Algorithm::LocalDomains)
     {
@@ -221,21 +442,32 @@ fn is_config_file(path: &Path) -> bool {
 }
 
 /// Apply configured levels (input problems keep theirs), count, and sort.
-pub fn finish(findings: Vec<Finding>, mut summary: Summary, config: &Config) -> Outcome {
-    let mut unreadable_paths = BTreeSet::new();
-    let mut kept: Vec<Finding> = findings
+pub fn finish(findings: Vec<Finding>, summary: Summary, config: &Config) -> Outcome {
+    tally(leveled(findings, config), summary)
+}
+
+/// The findings at the levels `config` gives them; those switched off are dropped. Input problems
+/// keep theirs.
+fn leveled(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
+    findings
         .into_iter()
         .filter_map(|mut f| {
-            if f.code.is_input_problem() {
-                unreadable_paths.insert(f.path());
-                return Some(f);
+            if !f.code.is_input_problem() {
+                f.severity = config.level_for(f.code, f.severity)?;
             }
-            f.severity = config.level_for(f.code, f.severity)?;
             Some(f)
         })
-        .collect();
+        .collect()
+}
+
+/// Sort the findings and count them into `summary`.
+fn tally(mut kept: Vec<Finding>, mut summary: Summary) -> Outcome {
     kept.sort_by_cached_key(Finding::sort_key);
+    let mut unreadable_paths = BTreeSet::new();
     for f in &kept {
+        if f.code.is_input_problem() {
+            unreadable_paths.insert(f.path());
+        }
         match f.severity {
             crate::diagnostic::Severity::Error => summary.errors += 1,
             crate::diagnostic::Severity::Warning => summary.warnings += 1,

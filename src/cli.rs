@@ -96,11 +96,13 @@ pub enum Command {
 pub enum HookAction {
     /// Write .git/hooks/pre-commit (or core.hooksPath's) running `scslint check --staged`.
     Install {
-        /// Replace a pre-commit hook scslint did not write.
+        /// Replace a pre-commit hook scslint did not write; it is kept as
+        /// pre-commit.scslint-backup (numbered when one exists) and `hook uninstall` puts it back.
         #[arg(long)]
         force: bool,
     },
-    /// Remove the pre-commit hook, if scslint wrote it.
+    /// Remove the pre-commit hook, if scslint wrote it, and put back the hook `install --force`
+    /// replaced (its newest backup), if any.
     Uninstall,
 }
 
@@ -222,7 +224,8 @@ pub struct ProbeArgs {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConfigArgs {
-    /// Use this config file instead of discovering scslint.toml.
+    /// Use this config file for every file instead of discovering scslint.toml (for `check`: the
+    /// nearest one above each file, else the working directory's).
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
@@ -429,6 +432,11 @@ pub struct CheckArgs {
     /// reporting them (SL053). For pre-commit, which names every staged .xml and .json file.
     #[arg(long)]
     pub skip_unrecognised: bool,
+
+    /// Leave out named files and folders that `exclude` in scslint.toml matches, as when walking
+    /// (named paths are otherwise always checked). For hooks and editors that name files.
+    #[arg(long)]
+    pub force_exclude: bool,
 
     #[command(flatten)]
     pub exit: ExitArgs,

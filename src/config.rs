@@ -1,5 +1,6 @@
-//! scslint.toml: discovery (working directory, then parents), parsing with spans, validation.
-//! Every problem is collected with its span; any problem is a usage error.
+//! scslint.toml: discovery (a folder, then its parents), parsing with spans, validation, and which
+//! config governs each file ([`Configs`]). Every problem is collected with its span; any problem is
+//! a usage error.
 
 use crate::diagnostic::{Code, Severity};
 use crate::observe::discovery::DiscoveryMapping;
@@ -8,8 +9,9 @@ use crate::observe::sources::Mappings;
 use crate::profile::ScsMapping;
 use crate::source::{Source, SourceFile, Span};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use toml::Spanned;
 
 pub const FILE_NAME: &str = "scslint.toml";
@@ -50,6 +52,8 @@ struct RawConfig {
     collect: RawCollect,
     #[serde(default)]
     ignore: Vec<Spanned<RawIgnore>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
 }
 
 /// `[[ignore]]`: codes silenced in the files a path names.
@@ -98,6 +102,8 @@ pub struct Config {
     pub mappings: Mappings,
     /// `[[ignore]]` entries: codes silenced in files by path (`check` only).
     pub ignores: Vec<crate::suppress::Ignore>,
+    /// `exclude` globs, relative to the config file's folder, with gitignore semantics.
+    pub exclude: Option<Exclude>,
 }
 
 impl Default for Config {
@@ -111,6 +117,7 @@ impl Default for Config {
             scs: ScsMapping::shipped(),
             mappings: Mappings::default(),
             ignores: Vec::new(),
+            exclude: None,
         }
     }
 }
@@ -133,45 +140,20 @@ impl Config {
         }
     }
 
-    /// Apply `--select` and `--ignore` to the levels, for this run: with a selection, every rule
+    /// Apply `--select`/`--ignore` to the levels, for this run: with a selection, every rule
     /// outside it is off, and a selected rule this file turns off gets its default level back;
-    /// ignored rules are off. Each entry is a code, a rule name or a code prefix ([`Code::matching`]).
-    /// Input problems (SL050-SL053) stay on. Err names an entry that matches no rule, or an input
-    /// problem named to be ignored.
-    pub fn select(&mut self, select: &[String], ignore: &[String]) -> Result<(), String> {
-        let resolve = |flag: &str, entries: &[String]| {
-            let mut codes = std::collections::BTreeSet::new();
-            for entry in entries {
-                if entry.trim().is_empty() {
-                    return Err(format!("{flag}: an empty entry names no rule"));
-                }
-                let found = Code::matching(entry);
-                if found.is_empty() {
-                    return Err(format!(
-                        "{flag} `{entry}`: no rule has this code, name or code prefix; `scslint rules` lists them"
-                    ));
-                }
-                if let ([code], "--ignore") = (&found[..], flag)
-                    && code.is_input_problem()
-                {
-                    return Err(format!(
-                        "--ignore `{entry}`: {code} reports input that could not be read, which is always reported"
-                    ));
-                }
-                codes.extend(found);
-            }
-            Ok(codes)
-        };
-        let selected = resolve("--select", select)?;
-        let ignored = resolve("--ignore", ignore)?;
+    /// ignored rules are off. Input problems (SL050-SL053) stay on.
+    pub fn apply(&mut self, selection: &Selection) {
         for &code in Code::ALL.iter().filter(|c| !c.is_input_problem()) {
-            if ignored.contains(&code) || (!select.is_empty() && !selected.contains(&code)) {
+            let outside = selection.selects_some && !selection.selected.contains(&code);
+            if selection.ignored.contains(&code) || outside {
                 self.levels.insert(code, Level::Off);
-            } else if selected.contains(&code) && self.levels.get(&code) == Some(&Level::Off) {
+            } else if selection.selected.contains(&code)
+                && self.levels.get(&code) == Some(&Level::Off)
+            {
                 self.levels.remove(&code);
             }
         }
-        Ok(())
     }
 
     /// scslint.toml in `start` or its nearest parent.
@@ -205,7 +187,9 @@ impl Config {
                     help: None,
                 }]),
             })?;
-        let base = path.parent().unwrap_or(Path::new("."));
+        // Paths in the file are relative to its folder, wherever scslint runs from.
+        let absolute = crate::source::absolute_path(path);
+        let base = absolute.parent().unwrap_or(Path::new("/"));
         Config::parse(&source, base).map(|mut c| {
             c.path = Some(path.to_path_buf());
             c
@@ -252,6 +236,10 @@ impl Config {
             }
         }
         config.observed_paths = raw.observed.paths.iter().map(|p| base.join(p)).collect();
+        match Exclude::new(base, &raw.exclude) {
+            Ok(exclude) => config.exclude = exclude,
+            Err(problem) => errors.push(err(problem.0, problem.1, problem.2)),
+        }
         for s in &raw.observed.external_suffixes {
             let problems = crate::dns_name::validate(s.get_ref());
             if let Some(problem) = problems.first() {
@@ -306,6 +294,248 @@ impl Config {
 }
 
 type Problem = (Span, String, Option<String>);
+
+/// `exclude = [...]`: what walks leave out, as a `.gitignore` in the config file's folder would.
+#[derive(Debug, Clone)]
+pub struct Exclude {
+    /// The config file's folder, absolute.
+    base: PathBuf,
+    matcher: ignore::gitignore::Gitignore,
+}
+
+impl Exclude {
+    /// The matcher for `patterns`; `None` when there are none.
+    fn new(base: &Path, patterns: &[Spanned<String>]) -> Result<Option<Exclude>, Problem> {
+        if patterns.is_empty() {
+            return Ok(None);
+        }
+        let base = crate::source::absolute_path(base);
+        let mut builder = ignore::gitignore::GitignoreBuilder::new(&base);
+        for p in patterns {
+            builder.add_line(None, p.get_ref()).map_err(|e| {
+                (
+                    p.span(),
+                    format!("`{}` is not a valid exclude pattern: {e}", p.get_ref()),
+                    Some(
+                        "patterns are written as in .gitignore, relative to this file's folder"
+                            .into(),
+                    ),
+                )
+            })?;
+        }
+        let matcher = builder
+            .build()
+            .map_err(|e| (patterns[0].span(), format!("exclude: {e}"), None))?;
+        Ok(Some(Exclude { base, matcher }))
+    }
+
+    /// True when `path` (a folder when `is_dir`), or a folder it lies in below the config file's
+    /// folder, matches an exclude pattern (and no later `!` pattern takes it back).
+    pub fn matches(&self, path: &Path, is_dir: bool) -> bool {
+        let absolute = crate::source::absolute_path(path);
+        match absolute.strip_prefix(&self.base) {
+            Ok(rel) if !rel.as_os_str().is_empty() => self
+                .matcher
+                .matched_path_or_any_parents(rel, is_dir)
+                .is_ignore(),
+            _ => false,
+        }
+    }
+}
+
+/// The rules `--select` and `--ignore` name for one run, applied to every config it uses.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    selects_some: bool,
+    selected: BTreeSet<Code>,
+    ignored: BTreeSet<Code>,
+}
+
+impl Selection {
+    /// Each entry is a code, a rule name or a code prefix ([`Code::matching`]). Err names an entry
+    /// that matches no rule, or an input problem named to be ignored.
+    pub fn parse(select: &[String], ignore: &[String]) -> Result<Selection, String> {
+        let resolve = |flag: &str, entries: &[String]| {
+            let mut codes = BTreeSet::new();
+            for entry in entries {
+                if entry.trim().is_empty() {
+                    return Err(format!("{flag}: an empty entry names no rule"));
+                }
+                let found = Code::matching(entry);
+                if found.is_empty() {
+                    return Err(format!(
+                        "{flag} `{entry}`: no rule has this code, name or code prefix; `scslint rules` lists them"
+                    ));
+                }
+                if let ([code], "--ignore") = (&found[..], flag)
+                    && code.is_input_problem()
+                {
+                    return Err(format!(
+                        "--ignore `{entry}`: {code} reports input that could not be read, which is always reported"
+                    ));
+                }
+                codes.extend(found);
+            }
+            Ok(codes)
+        };
+        Ok(Selection {
+            selects_some: !select.is_empty(),
+            selected: resolve("--select", select)?,
+            ignored: resolve("--ignore", ignore)?,
+        })
+    }
+}
+
+/// Which config each file is checked with: one for every file (`--config`, `--no-config`), or the
+/// nearest scslint.toml in the file's folder or a parent, falling back to the working directory's
+/// (or the defaults). Cheap to clone; files are looked up as they are walked, each config file is
+/// loaded once.
+#[derive(Clone)]
+pub struct Configs {
+    inner: Arc<ConfigsInner>,
+}
+
+struct ConfigsInner {
+    /// `Some` when every file uses the same config.
+    fixed: Option<Arc<Config>>,
+    /// Where the fallback is looked for (absolute).
+    working_directory: Option<PathBuf>,
+    /// For files with no scslint.toml above them or the working directory.
+    defaults: Arc<Config>,
+    /// `--select`/`--ignore`, applied to every config file as it is loaded.
+    selection: Selection,
+    cache: Mutex<Cache>,
+    /// Problems in the config files found on the way, each file once.
+    errors: Mutex<Vec<ConfigError>>,
+}
+
+/// What [`Configs`] found so far.
+#[derive(Default)]
+struct Cache {
+    /// Folder → the config that governs it (`None`: none above it).
+    dirs: HashMap<PathBuf, Option<Arc<Config>>>,
+    /// Config file → its settings.
+    files: HashMap<PathBuf, Arc<Config>>,
+}
+
+impl Configs {
+    /// One config for every file, with the run's `--select`/`--ignore` applied.
+    pub fn one(mut config: Config, selection: &Selection) -> Configs {
+        config.apply(selection);
+        Configs::build(Some(Arc::new(config)), None, selection)
+    }
+
+    /// The nearest scslint.toml of each file, else the working directory's (else the defaults),
+    /// each with the run's `--select`/`--ignore` applied.
+    pub fn nearest(selection: &Selection) -> Configs {
+        let cwd = std::env::current_dir()
+            .ok()
+            .map(|d| crate::source::absolute_path(&d));
+        Configs::build(None, cwd, selection)
+    }
+
+    fn build(
+        fixed: Option<Arc<Config>>,
+        working_directory: Option<PathBuf>,
+        selection: &Selection,
+    ) -> Configs {
+        let mut defaults = Config::default();
+        defaults.apply(selection);
+        Configs {
+            inner: Arc::new(ConfigsInner {
+                fixed,
+                working_directory,
+                defaults: Arc::new(defaults),
+                selection: selection.clone(),
+                cache: Mutex::new(Cache::default()),
+                errors: Mutex::new(Vec::new()),
+            }),
+        }
+    }
+
+    /// The config of the working directory: the one for every file, or the fallback.
+    pub fn for_working_directory(&self) -> Arc<Config> {
+        let inner = &self.inner;
+        if let Some(fixed) = &inner.fixed {
+            return fixed.clone();
+        }
+        inner
+            .working_directory
+            .as_deref()
+            .and_then(|d| self.nearest_to(d))
+            .unwrap_or_else(|| inner.defaults.clone())
+    }
+
+    /// The config a file is checked with (for a folder: the config of the folder it lies in).
+    pub fn for_file(&self, path: &Path) -> Arc<Config> {
+        if self.inner.fixed.is_some() {
+            return self.for_working_directory();
+        }
+        let absolute = crate::source::absolute_path(path);
+        let dir = absolute.parent().unwrap_or(Path::new("/"));
+        self.nearest_to(dir)
+            .unwrap_or_else(|| self.for_working_directory())
+    }
+
+    /// The config of `dir` or its nearest parent ([`Config::discover`]), each file loaded once.
+    fn nearest_to(&self, dir: &Path) -> Option<Arc<Config>> {
+        let mut cache = self
+            .inner
+            .cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(known) = cache.dirs.get(dir) {
+            return known.clone();
+        }
+        let found = Config::discover(dir).map(|file| {
+            cache
+                .files
+                .entry(file.clone())
+                .or_insert_with(|| Arc::new(self.load(&file)))
+                .clone()
+        });
+        cache.dirs.insert(dir.to_path_buf(), found.clone());
+        found
+    }
+
+    /// A config file found next to the files; its problems are kept for [`Configs::errors`].
+    fn load(&self, path: &Path) -> Config {
+        let mut config = self.load_file(path);
+        config.apply(&self.inner.selection);
+        config
+    }
+
+    fn load_file(&self, path: &Path) -> Config {
+        Config::load(path).unwrap_or_else(|errors| {
+            self.inner
+                .errors
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .extend(errors);
+            Config {
+                path: Some(path.to_path_buf()),
+                ..Config::default()
+            }
+        })
+    }
+
+    /// Problems in the config files found so far: any one is a usage error.
+    pub fn errors(&self) -> Vec<ConfigError> {
+        self.inner
+            .errors
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Whether `path` is left out by the `exclude` patterns of its config.
+    pub fn excludes(&self, path: &Path, is_dir: bool) -> bool {
+        self.for_file(path)
+            .exclude
+            .as_ref()
+            .is_some_and(|e| e.matches(path, is_dir))
+    }
+}
 
 /// One `[[ignore]]` entry, checked: a relative path or glob, known codes that may be silenced.
 fn ignore_entry(
@@ -510,11 +740,13 @@ home_domains = ["Env/Suffix"]
         let strings = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let mut c =
             parse("[rules]\nSL005 = \"off\"\nSL102 = \"error\"\nSL003 = \"off\"\n").unwrap();
-        c.select(
-            &strings(&["SL10", "too-many-home-domains"]),
-            &strings(&["SL101"]),
-        )
-        .unwrap();
+        c.apply(
+            &Selection::parse(
+                &strings(&["SL10", "too-many-home-domains"]),
+                &strings(&["SL101"]),
+            )
+            .unwrap(),
+        );
         let level = |c: &Config, code| c.level_for(code, code.default_severity());
         assert_eq!(level(&c, Code::SL100), Some(Severity::Error));
         assert_eq!(
@@ -533,19 +765,15 @@ home_domains = ["Env/Suffix"]
         assert!(!c.levels.contains_key(&Code::SL051), "input problems stay");
 
         let mut c = Config::default();
-        c.select(&[], &strings(&["SL2", "SL05"])).unwrap();
+        c.apply(&Selection::parse(&[], &strings(&["SL2", "SL05"])).unwrap());
         assert_eq!(level(&c, Code::SL201), None);
         assert_eq!(level(&c, Code::SL054), None);
         assert!(!c.levels.contains_key(&Code::SL050));
         assert_eq!(level(&c, Code::SL100), Some(Severity::Error));
 
-        let e = Config::default()
-            .select(&strings(&["SL100", "SL4"]), &[])
-            .unwrap_err();
+        let e = Selection::parse(&strings(&["SL100", "SL4"]), &[]).unwrap_err();
         assert!(e.contains("--select `SL4`"), "{e}");
-        let e = Config::default()
-            .select(&[], &strings(&["malformed-input"]))
-            .unwrap_err();
+        let e = Selection::parse(&[], &strings(&["malformed-input"])).unwrap_err();
         assert!(e.contains("SL051"), "{e}");
     }
 
@@ -561,5 +789,37 @@ home_domains = ["Env/Suffix"]
             Some(dir.path().join("a").join(FILE_NAME))
         );
         assert!(Config::load(&dir.path().join("a").join(FILE_NAME)).is_ok());
+    }
+
+    #[test]
+    fn each_file_gets_its_nearest_config_loaded_once_and_its_excludes() {
+        let dir = tempfile::tempdir().unwrap();
+        let team = dir.path().join("team");
+        std::fs::create_dir_all(team.join("sub")).unwrap();
+        std::fs::write(
+            team.join(FILE_NAME),
+            "exclude = [\"old/\", \"/top.xml\"]\n[limits]\nmax_home_domains = 2\n",
+        )
+        .unwrap();
+        let configs = Configs::nearest(&Selection::default());
+        let a = configs.for_file(&team.join("a.xml"));
+        let b = configs.for_file(&team.join("sub/b.xml"));
+        assert!(Arc::ptr_eq(&a, &b), "one load per file");
+        assert_eq!(a.max_home_domains, 2);
+        assert_eq!(a.path.as_deref(), Some(team.join(FILE_NAME).as_path()));
+        assert!(configs.excludes(&team.join("sub/old"), true));
+        assert!(configs.excludes(&team.join("sub/old/x.xml"), false));
+        assert!(configs.excludes(&team.join("top.xml"), false));
+        assert!(!configs.excludes(&team.join("sub/top.xml"), false));
+        assert!(!configs.excludes(&team.join("a.xml"), false));
+        // Beside the team folder, its config does not apply.
+        let outside = configs.for_file(&dir.path().join("x.xml"));
+        assert_ne!(outside.path, a.path);
+        assert!(!configs.excludes(&dir.path().join("old"), true));
+        assert!(configs.errors().is_empty());
+        // One config for every file: the team's is not looked at.
+        let one = Configs::one(Config::default(), &Selection::default());
+        assert_eq!(one.for_file(&team.join("a.xml")).max_home_domains, 5);
+        assert!(!one.excludes(&team.join("sub/old"), true));
     }
 }

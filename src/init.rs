@@ -14,12 +14,22 @@ pub fn starter() -> String {
     s.push_str(&format!(
         "# scslint configuration, written by `scslint init` (scslint {}).\n\
          #\n\
-         # scslint reads this file from the working directory or its nearest parent; `--config FILE`\n\
-         # names another and `--no-config` ignores it. Every key is optional: a line left commented\n\
-         # out keeps the default shown. Unknown keys are errors. The file is described by\n\
-         # schemas/config.schema.json in the scslint repository.\n\n",
+         # `scslint check` checks each file with the nearest scslint.toml in the file's folder or a\n\
+         # parent (else the working directory's); `--config FILE` names one for every file and\n\
+         # `--no-config` ignores them. Paths in this file are relative to its folder. Every key is\n\
+         # optional: a line left commented out keeps the default shown. Unknown keys are errors. The\n\
+         # file is described by schemas/config.schema.json in the scslint repository.\n\n",
         env!("CARGO_PKG_VERSION")
     ));
+
+    s.push_str(
+        "# Files and folders `scslint check` leaves out when it walks folders, written as in .gitignore\n\
+         # and relative to this file's folder: `archive/` (a folder anywhere below), `/drafts/` (only\n\
+         # here), `**/*.orig.xml`, `!keep.xml` to take one back. .gitignore and .ignore files are\n\
+         # honoured too. Files named on the command line are still checked unless `--force-exclude`\n\
+         # is given; the pre-commit hooks leave them out. A top-level key: keep it above any [table].\n\
+         # exclude = [\"archive/\", \"**/*.orig.xml\"]\n\n",
+    );
 
     s.push_str(
         "# Per-rule levels, by code or by name: \"off\", \"info\", \"warning\" or \"error\".\n\

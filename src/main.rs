@@ -8,7 +8,7 @@ use scslint::cli::{
     CheckArgs, Cli, CollectArgs, Command, ConfigArgs, DnsArgs, ExitArgs, Format, HookAction,
     InitArgs, InspectArgs, ProbeArgs, ReportArgs,
 };
-use scslint::config::{Config, ConfigError};
+use scslint::config::{Config, ConfigError, Configs, Selection};
 use scslint::diagnostic::{Code, Severity};
 use scslint::exit_status::Policy;
 use scslint::external::ExternalSuffixes;
@@ -46,11 +46,14 @@ fn main() -> ExitCode {
 
 /// The config to use, or the exit status after printing why it cannot be loaded.
 fn config_or_exit(args: &ConfigArgs, color: ColorWhen) -> Result<Config, ExitCode> {
-    load_config(args).map_err(|errors| {
-        let style = Style::detect(color, Stream::Stderr);
-        eprint!("{}", human::render_config_errors(&errors, style));
-        ExitCode::from(2)
-    })
+    load_config(args).map_err(|errors| config_errors(&errors, color))
+}
+
+/// Config problems on standard error; the usage-error exit status.
+fn config_errors(errors: &[ConfigError], color: ColorWhen) -> ExitCode {
+    let style = Style::detect(color, Stream::Stderr);
+    eprint!("{}", human::render_config_errors(errors, style));
+    ExitCode::from(2)
 }
 
 /// How check and collect print their findings.
@@ -63,15 +66,14 @@ struct Output {
 }
 
 impl Output {
-    /// What the report options ask for, with `--select`/`--ignore` applied to the config; the
-    /// exit status after printing why when they do not fit.
+    /// What the report options ask for, and the rules `--select`/`--ignore` name (for the
+    /// configs); the exit status after printing why when they do not fit.
     fn new(
         args: &ReportArgs,
         default: Format,
         exit: &ExitArgs,
         color: ColorWhen,
-        config: &mut Config,
-    ) -> Result<Output, ExitCode> {
+    ) -> Result<(Output, Selection), ExitCode> {
         let usage = |message: String| {
             eprintln!("scslint: {}", escape_text(&message));
             ExitCode::from(2)
@@ -82,14 +84,15 @@ impl Output {
                 "--statistics prints text or JSON: give --format human, concise or json".into(),
             ));
         }
-        config.select(&args.select, &args.ignore).map_err(usage)?;
-        Ok(Output {
+        let selection = Selection::parse(&args.select, &args.ignore).map_err(usage)?;
+        let output = Output {
             format,
             statistics: args.statistics,
             quiet: args.quiet,
             color,
             policy: policy(exit),
-        })
+        };
+        Ok((output, selection))
     }
 
     /// The report for `stream`.
@@ -156,8 +159,11 @@ fn collect(args: CollectArgs, color: ColorWhen) -> ExitCode {
         (Ok(c), Ok(d)) => (c, d),
         (Err(code), _) | (_, Err(code)) => return code,
     };
-    let output = match Output::new(&args.report, Format::Human, &args.exit, color, &mut config) {
-        Ok(o) => o,
+    let output = match Output::new(&args.report, Format::Human, &args.exit, color) {
+        Ok((output, selection)) => {
+            config.apply(&selection);
+            output
+        }
         Err(code) => return code,
     };
     let external = ExternalSuffixes::new(&config.external_suffixes);
@@ -181,7 +187,11 @@ fn collect(args: CollectArgs, color: ColorWhen) -> ExitCode {
         hosts: collected.stats.reports,
         ..Summary::default()
     };
-    let outcome = finish(collected.all_findings(), summary, &config);
+    let mut findings = collected.all_findings();
+    if let Some(dns) = &dns {
+        findings = dns.group_unanswered(findings);
+    }
+    let outcome = finish(findings, summary, &config);
     match &args.output {
         Some(path) => {
             if let Err(e) = scslint::atomic::write(path, text.as_bytes(), 0o644, true) {
@@ -218,6 +228,7 @@ fn print(text: &str) -> ExitCode {
     }
 }
 
+/// The one config `--config`/`--no-config` name, or the working directory's.
 fn load_config(args: &ConfigArgs) -> Result<Config, Vec<ConfigError>> {
     if args.no_config {
         return Ok(Config::default());
@@ -234,19 +245,33 @@ fn load_config(args: &ConfigArgs) -> Result<Config, Vec<ConfigError>> {
     }
 }
 
+/// For `check`: the config `--config`/`--no-config` name for every file, or each file's nearest;
+/// `--select`/`--ignore` applied to each.
+fn check_configs(args: &ConfigArgs, selection: &Selection) -> Result<Configs, Vec<ConfigError>> {
+    if args.no_config || args.config.is_some() {
+        load_config(args).map(|c| Configs::one(c, selection))
+    } else {
+        Ok(Configs::nearest(selection))
+    }
+}
+
 fn check(args: CheckArgs, color: ColorWhen) -> ExitCode {
-    let (mut config, dns) = match (config_or_exit(&args.config, color), dns_or_exit(&args.dns)) {
-        (Ok(c), Ok(d)) => (c, d),
-        (Err(code), _) | (_, Err(code)) => return code,
-    };
     // A hook's output is read in the terminal that ran `git commit`: one line per finding.
     let default = if args.staged {
         Format::Concise
     } else {
         Format::Human
     };
-    let output = match Output::new(&args.report, default, &args.exit, color, &mut config) {
+    let (output, selection) = match Output::new(&args.report, default, &args.exit, color) {
         Ok(o) => o,
+        Err(code) => return code,
+    };
+    let configs = match check_configs(&args.config, &selection) {
+        Ok(c) => c,
+        Err(errors) => return config_errors(&errors, color),
+    };
+    let dns = match dns_or_exit(&args.dns) {
+        Ok(d) => d,
         Err(code) => return code,
     };
     let baseline = match args.baseline.as_deref().map(Baseline::load).transpose() {
@@ -273,8 +298,12 @@ fn check(args: CheckArgs, color: ColorWhen) -> ExitCode {
         progress: std::io::stderr().is_terminal() && !output.quiet,
         staged,
         skip_unrecognised: args.skip_unrecognised,
+        force_exclude: args.force_exclude,
     };
-    let mut outcome = run(&options, &config, dns.as_ref());
+    let mut outcome = match run(&options, &configs, dns.as_ref()) {
+        Ok(outcome) => outcome,
+        Err(errors) => return config_errors(&errors, color),
+    };
     if let Some(baseline) = &baseline {
         outcome = baseline.filter(outcome);
     }
@@ -519,15 +548,36 @@ fn probe(args: ProbeArgs, color: ColorWhen) -> ExitCode {
 
 fn hook(action: HookAction) -> ExitCode {
     use scslint::hook::install::{self, Installed, Removed};
+    let shown = |p: &std::path::Path| p.display().to_string();
     let done = match action {
         HookAction::Install { force } => install::install(force).map(|done| match done {
-            Installed::Created(p) => format!("installed {}", p.display()),
-            Installed::Updated(p) => format!("updated {}", p.display()),
-            Installed::Replaced(p) => format!("replaced the previous hook at {}", p.display()),
+            Installed::Created(p) => format!("installed {}", shown(&p)),
+            Installed::Updated(p) => format!("updated {}", shown(&p)),
+            Installed::Replaced { hook, backup } => format!(
+                "replaced the previous hook at {}; it was kept as {} (`scslint hook uninstall` puts it back)",
+                shown(&hook),
+                shown(&backup)
+            ),
         }),
         HookAction::Uninstall => install::uninstall().map(|done| match done {
-            Removed::Removed(p) => format!("removed {}", p.display()),
-            Removed::NothingInstalled(p) => format!("no hook at {}; nothing to do", p.display()),
+            Removed::Removed(p) => format!("removed {}", shown(&p)),
+            Removed::Restored { hook, backup } => format!(
+                "removed scslint's hook and put back the hook it had replaced: {} is now at {}",
+                shown(&backup),
+                shown(&hook)
+            ),
+            Removed::NothingInstalled { hook, backup: None } => {
+                format!("no hook at {}; nothing to do", shown(&hook))
+            }
+            Removed::NothingInstalled {
+                hook,
+                backup: Some(backup),
+            } => format!(
+                "no hook at {}; nothing to do. A hook scslint replaced earlier is kept at {}: rename it to {} to use it again",
+                shown(&hook),
+                shown(&backup),
+                shown(&hook)
+            ),
         }),
     };
     match done {

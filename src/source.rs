@@ -227,6 +227,12 @@ pub fn display_path(path: &Path) -> PathBuf {
     path.strip_prefix("./").unwrap_or(path).to_path_buf()
 }
 
+/// `path` made absolute against the working directory, then lexical (`..` and `.` resolved as
+/// text, links not followed).
+pub fn absolute_path(path: &Path) -> PathBuf {
+    lexical_path(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
+}
+
 /// `a/./b/../c` → `a/c`, without touching the file system.
 pub fn lexical_path(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();

@@ -219,11 +219,38 @@ fn network_rules_run_only_with_observations() {
     write(dir.path(), "observed.toml", OBSERVED);
     let (status, report) = check_json(dir.path(), &["p.xml", "--no-config"]);
     assert_eq!((status, codes(&report)), (0, vec![]));
+    assert_eq!(report["summary"]["network_rules"], "skipped");
     let (status, report) = check_json(
         dir.path(),
         &["p.xml", "--observed", "observed.toml", "--no-config"],
     );
     assert_eq!((status, codes(&report)), (1, vec!["SL100".to_owned()]));
+    assert_eq!(report["summary"]["network_rules"], "run");
+}
+
+#[test]
+fn a_run_without_networks_says_once_that_network_rules_were_skipped_and_how_to_give_them() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "p.xml", CLEAN);
+    write(dir.path(), "q.xml", CLEAN);
+    write(dir.path(), "observed.toml", OBSERVED);
+    let human = |args: &[&str]| {
+        let out = scslint()
+            .current_dir(dir.path())
+            .args(["check", "p.xml", "q.xml", "--no-config"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = human(&[]);
+    assert_eq!(text.matches("network rules skipped").count(), 1, "{text}");
+    let summary = text.lines().last().unwrap();
+    for how in ["--observed FILE", "[observed] paths", "scslint collect"] {
+        assert!(summary.contains(how), "{summary}");
+    }
+    let text = human(&["--observed", "observed.toml"]);
+    assert!(!text.contains("skipped"), "{text}");
 }
 
 #[test]
@@ -279,8 +306,9 @@ fn human_output_underlines_without_colour_when_piped() {
         "no colour when stdout is not a terminal"
     );
     assert!(
-        text.trim_end()
-            .ends_with("scslint: 0 errors, 1 warning, 0 infos in 1 profile (1 file)"),
+        text.contains(
+            "\nscslint: 0 errors, 1 warning, 0 infos in 1 profile (1 file); network rules skipped"
+        ),
         "{text}"
     );
 }

@@ -447,21 +447,95 @@ fn a_silent_name_server_is_reported_not_waited_on_forever() {
             "1",
         ],
     );
-    let failed: Vec<&str> = run.report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["code"] == "SL054")
-        .map(|d| d["message"].as_str().unwrap())
-        .collect();
-    assert!(!failed.is_empty());
+    let failed: Vec<&Value> = diagnostics_with_code(&run.report, "SL054");
+    // One finding for the server, not one per device or network.
+    assert_eq!(failed.len(), 1, "{failed:#?}");
+    let message = failed[0]["message"].as_str().unwrap();
     assert!(
-        failed
-            .iter()
-            .all(|m| m.contains("timed out") || m.contains("not asked")),
-        "{failed:?}"
+        message.contains(&format!("no answer from {addr}")) && message.contains("timed out"),
+        "{message}"
     );
+    assert!(
+        message.contains("names could not be looked up"),
+        "{message}"
+    );
+    assert!(!failed[0]["related"].as_array().unwrap().is_empty());
     assert!(!codes(&run.report).contains(&"SL202".to_owned()));
+}
+
+#[test]
+fn one_sl054_per_silent_server_in_check_naming_how_many_names_and_answers_stay_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, domain) in [
+        ("a.xml", "one.example.test"),
+        ("b.xml", "two.example.test"),
+        ("c.xml", "three.example.test"),
+    ] {
+        std::fs::write(
+            dir.path().join(file),
+            format!(
+                r#"<g:AMT_EnvironmentDetectionSettingData xmlns:g="http://intel.com/wbem/wscim/1/amt-schema/1/AMT_EnvironmentDetectionSettingData">
+  <g:DetectionAlgorithm>0</g:DetectionAlgorithm>
+  <g:DetectionStrings>{domain}</g:DetectionStrings>
+  <g:DetectionStrings>shared.example.test</g:DetectionStrings>
+</g:AMT_EnvironmentDetectionSettingData>
+"#
+            ),
+        )
+        .unwrap();
+    }
+    let check = |server: &str| -> Value {
+        let out = scslint()
+            .args(["check", "--no-config", "--format", "json"])
+            .args([
+                "--dns-timeout",
+                "0.2",
+                "--dns-tries",
+                "1",
+                "--nameserver",
+                server,
+            ])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_conforms("report.schema.json", &report);
+        report
+    };
+    // A socket that never answers, and a loopback port nothing listens on.
+    let (_socket, silent) = dns_server::silent();
+    let closed = {
+        let (socket, addr) = dns_server::silent();
+        drop(socket);
+        addr
+    };
+    for server in [silent, closed] {
+        let report = check(&server.to_string());
+        let failed = diagnostics_with_code(&report, "SL054");
+        assert_eq!(failed.len(), 1, "{report:#}");
+        let message = failed[0]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!("no answer from {server}"))
+                && message.contains("4 names could not be looked up"),
+            "{message}"
+        );
+        // Every place that needed an answer is listed: the first as the location, 5 more related.
+        assert_eq!(
+            failed[0]["related"].as_array().unwrap().len(),
+            5,
+            "{report:#}"
+        );
+        assert_eq!(report["summary"]["warnings"], 1);
+    }
+    // Quiet: a server that answers, even with REFUSED, gets one finding per name as before.
+    let report = check(&nameserver());
+    let refused = diagnostics_with_code(&report, "SL054");
+    assert_eq!(refused.len(), 6, "{report:#}");
+    assert!(
+        refused
+            .iter()
+            .all(|d| d["message"].as_str().unwrap().contains("REFUSED"))
+    );
 }
 
 #[test]

@@ -249,6 +249,28 @@ fn staged_mode_shows_paths_from_the_working_directory_and_skips_other_files() {
 }
 
 #[test]
+fn staged_files_that_exclude_leaves_out_are_not_checked() {
+    let repo = repo();
+    let d = repo.path();
+    write(d, "archive/2019.xml", &broken());
+    git_ok(d, &["add", "archive/2019.xml"]);
+    let out = run(d, &["check", "--staged"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stdout));
+    write(
+        d,
+        "scslint.toml",
+        &format!("exclude = [\"archive/\"]\n{CONFIG}"),
+    );
+    let out = run(d, &["check", "--staged"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(
+        !text(&out.stdout).contains("archive"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
 fn a_foreign_hook_is_kept_unless_forced() {
     let repo = repo();
     let d = repo.path();
@@ -270,11 +292,84 @@ fn a_foreign_hook_is_kept_unless_forced() {
     let out = run(d, &["hook", "install", "--force"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(std::fs::read_to_string(&hook).unwrap().contains("scslint"));
-    // Installing again over our own hook is fine.
+    // The replaced hook is kept, and the message says where.
+    let backup = d.join(".git/hooks/pre-commit.scslint-backup");
+    assert_eq!(std::fs::read_to_string(&backup).unwrap(), theirs);
+    let said = text(&out.stderr);
+    assert!(
+        said.contains("pre-commit.scslint-backup") && said.contains("uninstall"),
+        "{said}"
+    );
+    // Installing again over our own hook is fine, and backs nothing up.
+    let out = run(d, &["hook", "install"]);
+    assert!(out.status.success());
+    assert!(
+        !text(&out.stderr).contains("backup"),
+        "{}",
+        text(&out.stderr)
+    );
+    // The hook runs: the commit of a broken profile is refused.
+    write(d, "p.xml", &broken());
+    git_ok(d, &["add", "p.xml"]);
+    assert!(!commit(d, "broken").status.success());
+    git_ok(d, &["rm", "-q", "--cached", "p.xml"]);
+    // Uninstalling puts their hook back in place and says so.
+    let out = run(d, &["hook", "uninstall"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&hook).unwrap(), theirs);
+    assert!(!backup.exists());
+    assert!(
+        text(&out.stderr).contains("put back"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Their hook is foreign again: uninstall leaves it alone.
+    assert_eq!(run(d, &["hook", "uninstall"]).status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&hook).unwrap(), theirs);
+}
+
+#[test]
+fn a_second_forced_install_numbers_its_backup_and_uninstall_without_one_removes_the_hook() {
+    let repo = repo();
+    let d = repo.path();
+    let hook = d.join(".git/hooks/pre-commit");
+    write(d, ".git/hooks/pre-commit", "#!/bin/sh\nexec make lint\n");
+    assert!(run(d, &["hook", "install", "--force"]).status.success());
+    // Someone writes another hook over ours; forcing again keeps both backups.
+    write(d, ".git/hooks/pre-commit", "#!/bin/sh\nexec make test\n");
+    let out = run(d, &["hook", "install", "--force"]);
+    assert!(out.status.success());
+    assert!(
+        text(&out.stderr).contains("pre-commit.scslint-backup.1"),
+        "{}",
+        text(&out.stderr)
+    );
+    let first = d.join(".git/hooks/pre-commit.scslint-backup");
+    assert_eq!(
+        std::fs::read_to_string(&first).unwrap(),
+        "#!/bin/sh\nexec make lint\n"
+    );
+    assert!(run(d, &["hook", "uninstall"]).status.success());
+    assert_eq!(
+        std::fs::read_to_string(&hook).unwrap(),
+        "#!/bin/sh\nexec make test\n",
+        "the newest backup goes back"
+    );
+    assert!(first.exists(), "older backups stay");
+
+    // Quiet: with no backup, uninstall removes our hook and restores nothing.
+    let repo = self::repo();
+    let d = repo.path();
+    let hook = d.join(".git/hooks/pre-commit");
     assert!(run(d, &["hook", "install"]).status.success());
     let out = run(d, &["hook", "uninstall"]);
     assert!(out.status.success());
     assert!(!hook.exists());
+    assert!(
+        !text(&out.stderr).contains("put back"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(
         run(d, &["hook", "uninstall"]).status.success(),
         "idempotent"
@@ -352,9 +447,10 @@ fn the_pre_commit_manifest_names_a_working_entry() {
     let hooks: Vec<ManifestHook> = serde_yaml_ng::from_str(&text).unwrap();
     assert_eq!(hooks.len(), 1);
     let hook = &hooks[0];
+    // A script that builds with `cargo install --locked`: `language: rust` would not use Cargo.lock.
     assert_eq!(
         (hook.id.as_str(), hook.language.as_str()),
-        ("scslint", "rust")
+        ("scslint", "script")
     );
     assert_eq!(hook.pass_filenames, Some(true));
     let files = regex::Regex::new(hook.files.as_deref().unwrap()).unwrap();
@@ -371,10 +467,29 @@ fn the_pre_commit_manifest_names_a_working_entry() {
 
     // What pre-commit runs: the entry, then the matching staged file names, at the repository root.
     let mut words = hook.entry.split_whitespace();
-    assert_eq!(words.next(), Some("scslint"));
+    let script = root().join(words.next().unwrap());
+    let script_text = std::fs::read_to_string(&script).unwrap();
+    assert!(
+        script_text.contains("cargo install --locked")
+            && script_text.contains("exec \"$bin\" \"$@\""),
+        "{script_text}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&script).unwrap().permissions().mode();
+        assert_eq!(mode & 0o111, 0o111, "pre-commit runs the script itself");
+    }
     let entry_args: Vec<&str> = words.collect();
     let repo = repo();
     let d = repo.path();
+    // pre-commit names every staged profile, excluded ones too: --force-exclude leaves them out.
+    write(
+        d,
+        "scslint.toml",
+        &format!("exclude = [\"archive/\"]\n{CONFIG}"),
+    );
+    write(d, "archive/2019.xml", &broken());
     write(d, "profiles/pc.xml", &broken());
     write(
         d,
@@ -382,12 +497,18 @@ fn the_pre_commit_manifest_names_a_working_entry() {
         "<project><modelVersion>4.0.0</modelVersion></project>\n",
     );
     write(d, "package.json", "{\"name\": \"x\"}\n");
-    let names = ["profiles/pc.xml", "pom.xml", "package.json"];
+    let names = [
+        "archive/2019.xml",
+        "profiles/pc.xml",
+        "pom.xml",
+        "package.json",
+    ];
     let args: Vec<&str> = entry_args.iter().copied().chain(names).collect();
     let out = run(d, &args);
     let said = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{said}");
     assert!(said.contains("SL100") && !said.contains("SL053"), "{said}");
+    assert!(!said.contains("archive"), "{said}");
     write(d, "profiles/pc.xml", PROFILE);
     let out = run(d, &args);
     assert_eq!(

@@ -1,6 +1,8 @@
 //! `scslint hook install` and `uninstall`: a plain `pre-commit` hook for teams without the
 //! pre-commit framework. The hooks folder comes from git (`core.hooksPath`, worktrees), the hook
-//! is written atomically, and a hook scslint did not write is left alone unless asked.
+//! is written atomically, and a hook scslint did not write is left alone unless asked; when asked
+//! (`--force`), it is kept as `pre-commit.scslint-backup` (numbered `.1`, `.2`, … rather than
+//! overwriting an older backup), and `uninstall` puts the newest backup back.
 
 use super::git;
 use std::path::{Path, PathBuf};
@@ -14,16 +16,31 @@ pub enum Installed {
     Created(PathBuf),
     /// Our own hook, rewritten (e.g. to point at a newer binary).
     Updated(PathBuf),
-    /// A hook scslint had not written, replaced because of `--force`.
-    Replaced(PathBuf),
+    /// A hook scslint had not written, replaced because of `--force`, and where it was kept.
+    Replaced {
+        hook: PathBuf,
+        backup: PathBuf,
+    },
 }
 
 /// What `uninstall` did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Removed {
     Removed(PathBuf),
-    NothingInstalled(PathBuf),
+    /// Our hook removed, and the hook it had replaced put back from its backup.
+    Restored {
+        hook: PathBuf,
+        backup: PathBuf,
+    },
+    /// No hook there; `backup` names a backup left from an earlier `install --force`, if any.
+    NothingInstalled {
+        hook: PathBuf,
+        backup: Option<PathBuf>,
+    },
 }
+
+/// What a backup's file name adds to the hook's.
+const BACKUP_SUFFIX: &str = ".scslint-backup";
 
 /// The `pre-commit` hook path of the repository around the working directory.
 pub fn hook_path() -> Result<PathBuf, String> {
@@ -99,13 +116,87 @@ pub fn install_at(path: &Path, script: &str, force: bool) -> Result<Installed, S
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
+    let backup = match existing {
+        Some(false) => Some(back_up(path)?),
+        _ => None,
+    };
     crate::atomic::write(path, script.as_bytes(), 0o755, true)
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok(match existing {
-        None => Installed::Created(path.to_path_buf()),
-        Some(true) => Installed::Updated(path.to_path_buf()),
-        Some(false) => Installed::Replaced(path.to_path_buf()),
+    let hook = path.to_path_buf();
+    Ok(match (existing, backup) {
+        (None, _) => Installed::Created(hook),
+        (Some(false), Some(backup)) => Installed::Replaced { hook, backup },
+        (Some(_), _) => Installed::Updated(hook),
     })
+}
+
+/// The name of backup number `n` of `hook` (0: no number).
+fn backup_name(hook: &Path, n: u32) -> PathBuf {
+    let mut name = hook.file_name().unwrap_or_default().to_os_string();
+    name.push(BACKUP_SUFFIX);
+    if n > 0 {
+        name.push(format!(".{n}"));
+    }
+    hook.with_file_name(name)
+}
+
+/// Copy `hook` to the first backup name not taken (an older backup is never overwritten), with
+/// its permissions.
+fn back_up(hook: &Path) -> Result<PathBuf, String> {
+    let fail = |what: &Path, e: std::io::Error| {
+        format!("cannot back up the hook to {}: {e}", what.display())
+    };
+    let permissions = std::fs::metadata(hook)
+        .map_err(|e| fail(hook, e))?
+        .permissions();
+    for n in 0..1000 {
+        let backup = backup_name(hook, n);
+        let mut file = match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&backup)
+        {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(fail(&backup, e)),
+        };
+        let copied = std::fs::File::open(hook)
+            .and_then(|mut from| std::io::copy(&mut from, &mut file))
+            .and_then(|_| file.sync_all())
+            .and_then(|()| std::fs::set_permissions(&backup, permissions.clone()));
+        if let Err(e) = copied {
+            let _ = std::fs::remove_file(&backup);
+            return Err(fail(&backup, e));
+        }
+        return Ok(backup);
+    }
+    Err(format!(
+        "cannot back up the hook: {} and 999 numbered backups exist; delete the old ones",
+        backup_name(hook, 0).display()
+    ))
+}
+
+/// The newest backup of `hook`: the one with the highest number.
+fn newest_backup(hook: &Path) -> Option<PathBuf> {
+    let plain = backup_name(hook, 0);
+    let plain_name = plain.file_name()?.to_str()?.to_owned();
+    let dir = hook.parent().filter(|d| !d.as_os_str().is_empty());
+    let entries = std::fs::read_dir(dir.unwrap_or(Path::new("."))).ok()?;
+    entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|name| {
+            let rest = name.strip_prefix(&plain_name)?;
+            match rest {
+                "" => Some(0),
+                _ => rest
+                    .strip_prefix('.')?
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| *n > 0),
+            }
+        })
+        .max()
+        .map(|n| backup_name(hook, n))
 }
 
 /// Remove the hook if scslint wrote it; a foreign hook is an error and stays.
@@ -113,18 +204,27 @@ pub fn uninstall() -> Result<Removed, String> {
     uninstall_at(&hook_path()?)
 }
 
+/// Remove our hook at `path`; put the newest backup back in its place when there is one.
 pub fn uninstall_at(path: &Path) -> Result<Removed, String> {
+    let hook = path.to_path_buf();
     match std::fs::read(path) {
-        Ok(bytes) if is_ours(&String::from_utf8_lossy(&bytes)) => std::fs::remove_file(path)
-            .map(|()| Removed::Removed(path.to_path_buf()))
-            .map_err(|e| format!("cannot remove {}: {e}", path.display())),
+        Ok(bytes) if is_ours(&String::from_utf8_lossy(&bytes)) => match newest_backup(path) {
+            // One rename: the hook is never missing in between.
+            Some(backup) => std::fs::rename(&backup, path)
+                .map(|()| Removed::Restored { hook, backup })
+                .map_err(|e| format!("cannot put back {}: {e}", path.display())),
+            None => std::fs::remove_file(path)
+                .map(|()| Removed::Removed(hook))
+                .map_err(|e| format!("cannot remove {}: {e}", path.display())),
+        },
         Ok(_) => Err(format!(
             "{} was not written by scslint; it was left as it is",
             path.display()
         )),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            Ok(Removed::NothingInstalled(path.to_path_buf()))
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Removed::NothingInstalled {
+            backup: newest_backup(path),
+            hook,
+        }),
         Err(e) => Err(format!("cannot read {}: {e}", path.display())),
     }
 }
@@ -152,7 +252,10 @@ mod tests {
         let path = dir.path().join("hooks/pre-commit");
         assert_eq!(
             uninstall_at(&path).unwrap(),
-            Removed::NothingInstalled(path.clone())
+            Removed::NothingInstalled {
+                hook: path.clone(),
+                backup: None
+            }
         );
         assert_eq!(
             install_at(&path, &script(None), false).unwrap(),
@@ -169,9 +272,17 @@ mod tests {
             std::fs::read_to_string(&path).unwrap(),
             "#!/bin/sh\nmake lint\n"
         );
+        let backup = dir.path().join("hooks/pre-commit.scslint-backup");
         assert_eq!(
             install_at(&path, &script(None), true).unwrap(),
-            Installed::Replaced(path.clone())
+            Installed::Replaced {
+                hook: path.clone(),
+                backup: backup.clone()
+            }
+        );
+        assert_eq!(
+            std::fs::read_to_string(&backup).unwrap(),
+            "#!/bin/sh\nmake lint\n"
         );
         #[cfg(unix)]
         {
@@ -179,7 +290,79 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o755);
         }
+        assert_eq!(
+            uninstall_at(&path).unwrap(),
+            Removed::Restored {
+                hook: path.clone(),
+                backup: backup.clone()
+            }
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "#!/bin/sh\nmake lint\n"
+        );
+        assert!(!backup.exists());
+        install_at(&path, &script(None), true).unwrap();
+        assert_eq!(
+            uninstall_at(&path).unwrap(),
+            Removed::Restored {
+                hook: path.clone(),
+                backup
+            }
+        );
+        std::fs::remove_file(&path).unwrap();
+        install_at(&path, &script(None), false).unwrap();
         assert_eq!(uninstall_at(&path).unwrap(), Removed::Removed(path.clone()));
         assert!(!path.exists());
+    }
+
+    #[test]
+    fn backups_are_numbered_never_overwritten_and_the_newest_goes_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pre-commit");
+        let name = |n: &str| dir.path().join(format!("pre-commit.scslint-backup{n}"));
+        std::fs::write(name(""), "oldest\n").unwrap();
+        std::fs::write(name(".1"), "older\n").unwrap();
+        std::fs::write(&path, "#!/bin/sh\nnewest\n").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o750)).unwrap();
+        }
+        let done = install_at(&path, &script(None), true).unwrap();
+        assert_eq!(
+            done,
+            Installed::Replaced {
+                hook: path.clone(),
+                backup: name(".2")
+            }
+        );
+        assert_eq!(std::fs::read_to_string(name("")).unwrap(), "oldest\n");
+        assert_eq!(std::fs::read_to_string(name(".1")).unwrap(), "older\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(name(".2")).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o750, "the backup keeps the hook's mode");
+        }
+        assert_eq!(
+            uninstall_at(&path).unwrap(),
+            Removed::Restored {
+                hook: path.clone(),
+                backup: name(".2")
+            }
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).unwrap(),
+            "#!/bin/sh\nnewest\n"
+        );
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(
+            uninstall_at(&path).unwrap(),
+            Removed::NothingInstalled {
+                hook: path.clone(),
+                backup: Some(name(".1"))
+            }
+        );
     }
 }

@@ -383,7 +383,7 @@ pub fn collect(
         keep_resolvable: dns.is_some(),
         ..Acc::default()
     };
-    let acc = crate::walk::files(sources)
+    let acc = crate::walk::files(sources, crate::walk::Filter::default())
         .par_bridge()
         .fold(start, |mut acc, item| {
             match item {
@@ -591,6 +591,11 @@ fn assemble(mut acc: Acc, external: &ExternalSuffixes, dns: Option<&DnsCheck>) -
             codes,
         });
     }
+    // Lookups the name server gave no answer to are folded per server, not per network.
+    let (unanswered, host_findings): (Vec<_>, Vec<_>) = host_findings
+        .into_iter()
+        .partition(|h| super::dns_facts::is_unanswered(&h.finding));
+    findings.extend(unanswered.into_iter().map(|h| h.finding));
     let mut host_findings = rules::group_host_findings(host_findings);
     host_findings.sort_by_cached_key(Finding::sort_key);
     hosts.sort_by(|a, b| {

@@ -2,7 +2,9 @@
 //! of observed addresses. A synchronous facade over an async resolver with its own runtime.
 //!
 //! Every query is bounded by `timeout` × `attempts`, at most `concurrency` queries are in flight,
-//! and NXDOMAIN, "no records of this type", timeouts, SERVFAIL and REFUSED stay distinct.
+//! and NXDOMAIN, "no records of this type", timeouts, SERVFAIL and REFUSED stay distinct; so do
+//! answers with an error code and no answer at all (a server that is down or unreachable), which
+//! SL054 reports once per server rather than once per name.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
@@ -77,8 +79,23 @@ pub enum Answer {
     ServFail,
     /// The server answered REFUSED (e.g. not authoritative and not recursing for us).
     Refused,
+    /// The server could not be reached (a transport error: no route, connection refused).
+    Unreachable(String),
+    /// Not sent: the server had answered none of the first queries (see `DnsFacts::gather`).
+    NotAsked,
     /// Anything else: an invalid name, another response code, a transport error.
     Error(String),
+}
+
+impl Answer {
+    /// True when the server gave no answer at all (timed out, unreachable, or not asked because it
+    /// had answered nothing), as opposed to answering with an error code.
+    pub fn no_answer(&self) -> bool {
+        matches!(
+            self,
+            Answer::Timeout | Answer::Unreachable(_) | Answer::NotAsked
+        )
+    }
 }
 
 /// SOA and NS at one name: the zone exists when the SOA query returns records.
@@ -270,7 +287,7 @@ impl Dns {
             };
             if !matches!(
                 answer,
-                Answer::Timeout | Answer::ServFail | Answer::Error(_)
+                Answer::Timeout | Answer::ServFail | Answer::Error(_) | Answer::Unreachable(_)
             ) {
                 break;
             }
@@ -309,6 +326,8 @@ fn classify(result: Result<Lookup, NetError>, rtype: RecordType) -> Answer {
         Err(NetError::Dns(DnsError::ResponseCode(ResponseCode::ServFail))) => Answer::ServFail,
         Err(NetError::Dns(DnsError::ResponseCode(ResponseCode::Refused))) => Answer::Refused,
         Err(NetError::Timeout) => Answer::Timeout,
+        Err(NetError::Io(e)) => Answer::Unreachable(e.to_string()),
+        Err(NetError::NoConnections) => Answer::Unreachable("no connection to the server".into()),
         Err(e) => Answer::Error(e.to_string()),
     }
 }

@@ -1,11 +1,16 @@
 //! What `--dns` learns before the rules run: the addresses of device FQDNs, whether home domains
 //! and observed suffixes exist in DNS, and (with `--ptr`) reverse names of device addresses.
 //! Gathered in one batch per kind, then looked up by the rules (SL202, SL205, SL105, SL054).
+//! Lookups the server gave no answer to are folded into one SL054 per server
+//! ([`DnsCheck::group_unanswered`]).
 
 use super::dns::{Answer, Dns, DnsOptions, ZoneAnswer};
+use crate::diagnostic::{Code, Finding};
 use crate::dns_name::normalise;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::net::IpAddr;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Queries are sent in batches of this size; the name server is judged dead when the first
 /// batch gets no answer at all.
@@ -18,7 +23,18 @@ pub struct DnsCheck {
     pub ptr: bool,
     /// Which server is asked, for messages.
     pub server: String,
+    /// The server answered none of a first batch: later lookups are not sent (over every gather
+    /// of the run).
+    dead: AtomicBool,
+    /// Names (and addresses) the server gave no answer for, with why (the first reason seen).
+    unanswered: Mutex<BTreeMap<String, String>>,
 }
+
+/// The group key of SL054 findings whose server gave no answer, before they are folded into one.
+const UNANSWERED: &str = "no answer from";
+
+/// Related locations the folded SL054 lists (the places that needed the lookups).
+const UNANSWERED_LOCATIONS: usize = 20;
 
 impl DnsCheck {
     pub fn new(options: &DnsOptions, ptr: bool) -> Result<DnsCheck, String> {
@@ -30,8 +46,84 @@ impl DnsCheck {
             dns: Dns::new(options)?,
             ptr,
             server,
+            dead: AtomicBool::new(false),
+            unanswered: Mutex::new(BTreeMap::new()),
         })
     }
+
+    fn unanswered(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, String>> {
+        self.unanswered
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Remember the names whose lookups got no answer from the server.
+    fn note_unanswered<'a>(&self, names: impl Iterator<Item = (String, &'a Answer)>) {
+        let mut unanswered = self.unanswered();
+        for (name, answer) in names.filter(|(_, a)| a.no_answer()) {
+            unanswered
+                .entry(name)
+                .or_insert_with(|| failure(answer).unwrap_or_default());
+        }
+    }
+
+    /// Fold the SL054 findings of lookups the server gave no answer to ([`unanswered`]) into one
+    /// finding that names the server and how many names could not be looked up, at the first
+    /// place that needed one, with the others as related locations. Other findings pass as they
+    /// are.
+    pub fn group_unanswered(&self, findings: Vec<Finding>) -> Vec<Finding> {
+        let key = format!("{UNANSWERED} {}", self.server);
+        let (mut members, mut out): (Vec<Finding>, Vec<Finding>) = findings
+            .into_iter()
+            .partition(|f| f.code == Code::SL054 && f.group_key.as_deref() == Some(&key));
+        if members.is_empty() {
+            return out;
+        }
+        members.sort_by_cached_key(Finding::sort_key);
+        let unanswered = self.unanswered();
+        let reasons: BTreeSet<&str> = unanswered.values().map(String::as_str).collect();
+        let names: Vec<&str> = unanswered.keys().map(String::as_str).collect();
+        let count = names.len();
+        let first = &members[0];
+        let message = format!(
+            "no answer from {} ({}): {count} name{} could not be looked up ({}), so SL105, SL202 and SL205 could not be checked for {}",
+            self.server,
+            reasons.into_iter().collect::<Vec<_>>().join("; "),
+            if count == 1 { "" } else { "s" },
+            crate::rules::name_list(&names, crate::rules::HOSTS_NAMED),
+            if count == 1 { "it" } else { "them" },
+        );
+        let mut folded = Finding::at(Code::SL054, first.location.clone(), message)
+            .severity(first.severity)
+            .group_key(key)
+            .help(format!(
+                "check that {} is up and reachable (UDP and TCP port 53) or point --nameserver at a server that answers for these zones; raise --dns-timeout on slow links",
+                self.server
+            ));
+        folded.label = first.label.clone();
+        for m in members.iter().skip(1).take(UNANSWERED_LOCATIONS) {
+            let label = m.label.clone().unwrap_or_else(|| m.message.clone());
+            folded = folded.related_at(m.location.clone(), label);
+        }
+        out.push(folded);
+        out
+    }
+}
+
+/// Mark an SL054 finding about a lookup the server gave no answer to, to be folded into one per
+/// server by [`DnsCheck::group_unanswered`].
+pub fn unanswered(finding: Finding, facts: &DnsFacts) -> Finding {
+    let key = format!("{UNANSWERED} {}", facts.server);
+    finding.group_key(key)
+}
+
+/// True for an SL054 finding marked by [`unanswered`] (host findings keep it out of their
+/// per-network groups).
+pub fn is_unanswered(f: &Finding) -> bool {
+    f.code == Code::SL054
+        && f.group_key
+            .as_deref()
+            .is_some_and(|k| k.starts_with(UNANSWERED))
 }
 
 /// The names and addresses to look up.
@@ -59,16 +151,15 @@ impl DnsFacts {
         if !check.ptr {
             wanted.ptr.clear();
         }
-        let mut dead = false;
-        let server = &check.server;
-        let timed_out = |a: &Answer| *a == Answer::Timeout;
+        let mut dead = check.dead.load(Ordering::Relaxed);
+        let timed_out = |a: &Answer| a.no_answer();
         let fqdns: Vec<String> = wanted.fqdns.iter().map(|n| normalise(n)).collect();
         let addresses = batched(
             &fqdns,
             &mut dead,
             |b| check.dns.addresses(b).into_iter().map(|(_, a)| a).collect(),
             timed_out,
-            || skipped(server),
+            || Answer::NotAsked,
         );
         let domains: Vec<String> = wanted.domains.iter().map(|n| normalise(n)).collect();
         let zones = batched(
@@ -77,8 +168,8 @@ impl DnsFacts {
             |b| check.dns.zone(b).into_iter().map(|(_, z)| z).collect(),
             |z: &ZoneAnswer| timed_out(&z.soa) && timed_out(&z.ns),
             || ZoneAnswer {
-                soa: skipped(server),
-                ns: skipped(server),
+                soa: Answer::NotAsked,
+                ns: Answer::NotAsked,
             },
         );
         if check.ptr {
@@ -97,8 +188,19 @@ impl DnsFacts {
             &mut dead,
             |b| check.dns.reverse(b).into_iter().map(|(_, a)| a).collect(),
             timed_out,
-            || skipped(server),
+            || Answer::NotAsked,
         );
+        check.dead.store(dead, Ordering::Relaxed);
+        check.note_unanswered(fqdns.iter().cloned().zip(&addresses));
+        check.note_unanswered(
+            domains
+                .iter()
+                .cloned()
+                .zip(&zones)
+                .filter(|(_, z)| z.soa.no_answer() && z.ns.no_answer())
+                .map(|(n, z)| (n, &z.soa)),
+        );
+        check.note_unanswered(ips.iter().map(IpAddr::to_string).zip(&ptr));
         DnsFacts {
             addresses: fqdns.into_iter().zip(addresses).collect(),
             zones: domains.into_iter().zip(zones).collect(),
@@ -150,16 +252,10 @@ fn batched<T, A>(
             continue;
         }
         let answers = lookup(chunk);
-        *dead = out.is_empty() && answers.iter().all(&timed_out);
+        *dead = out.is_empty() && !answers.is_empty() && answers.iter().all(&timed_out);
         out.extend(answers);
     }
     out
-}
-
-fn skipped(server: &str) -> Answer {
-    Answer::Error(format!(
-        "not asked: {server} answered none of the first queries"
-    ))
 }
 
 /// Why a lookup gave no usable answer, for SL054; `None` when it did answer (records, NXDOMAIN
@@ -170,6 +266,10 @@ pub fn failure(answer: &Answer) -> Option<String> {
         Answer::Timeout => Some("timed out".to_owned()),
         Answer::ServFail => Some("the server answered SERVFAIL".to_owned()),
         Answer::Refused => Some("the server answered REFUSED".to_owned()),
+        Answer::Unreachable(e) => Some(format!("unreachable: {e}")),
+        Answer::NotAsked => {
+            Some("not asked: the server answered none of the first queries".to_owned())
+        }
         Answer::Error(e) => Some(e.clone()),
     }
 }

@@ -294,6 +294,8 @@ fn describe(answer: &Answer) -> String {
         Answer::Timeout => "timed out".into(),
         Answer::ServFail => "SERVFAIL".into(),
         Answer::Refused => "REFUSED".into(),
+        Answer::Unreachable(e) => format!("unreachable: {e}"),
+        Answer::NotAsked => "not asked".into(),
         Answer::Error(e) => e.clone(),
     }
 }

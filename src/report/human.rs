@@ -276,6 +276,9 @@ pub fn summary_line(s: &Summary) -> String {
     if s.baselined > 0 {
         line.push_str(&format!("; {} in the baseline", s.baselined));
     }
+    if s.network_rules == Some(crate::check::NetworkRules::Skipped) {
+        line.push_str(&format!("; {}", crate::check::NETWORK_RULES_SKIPPED));
+    }
     line
 }
 

@@ -4,7 +4,7 @@
 use super::{Doc, HostContext};
 use crate::diagnostic::{Code, Finding};
 use crate::observe::dns::Answer;
-use crate::observe::dns_facts::failure;
+use crate::observe::dns_facts::{failure, unanswered};
 use std::net::IpAddr;
 
 pub const DOC: Doc = Doc {
@@ -43,16 +43,20 @@ pub fn check(ctx: &HostContext, out: &mut Vec<Finding>) {
         return;
     };
     if let Some(why) = failure(answer) {
-        out.push(
-            ctx.finding(
+        let f = ctx
+            .finding(
                 Code::SL054,
                 format!(
                     "looking up `{fqdn}` at {}: {why}; SL202 could not be checked",
                     facts.server
                 ),
             )
-            .label(format!("`{fqdn}`: {why}")),
-        );
+            .label(format!("`{fqdn}`: {why}"));
+        out.push(if answer.no_answer() {
+            unanswered(f, facts)
+        } else {
+            f
+        });
         return;
     }
     let Answer::Records(addresses) = answer else {

@@ -7,7 +7,7 @@ use crate::dns_name::{is_placeholder, normalise, validate};
 use crate::envdetect::Algorithm;
 use crate::observe::Network;
 use crate::observe::dns::{Answer, ZoneAnswer};
-use crate::observe::dns_facts::{DnsFacts, failure};
+use crate::observe::dns_facts::{DnsFacts, failure, unanswered};
 
 pub const DOC: Doc = Doc {
     summary: "With --dns: a home domain, or an observed option 15 suffix, that does not exist in DNS.",
@@ -82,7 +82,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 .home_domain(entry)
                 .help("compare it with the option 15 suffix DHCP hands out; a typo or an unreplaced placeholder is likely"),
             ),
-            Err(why) => out.push(
+            Err(why) => out.push(lookup_failed(
                 ctx.finding(
                     Code::SL054,
                     span.clone(),
@@ -91,8 +91,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                         facts.server
                     ),
                 )
+                .label(format!("`{entry}`: {why}"))
                 .home_domain(entry),
-            ),
+                zone,
+                facts,
+            )),
         }
     }
 }
@@ -115,16 +118,30 @@ pub fn check_network(network: &Network, facts: &DnsFacts) -> Option<Finding> {
             ),
         )
         .help("devices cannot register under a suffix that does not exist; check the DHCP scope's option 15"),
-        Err(why) => Finding::at(
-            Code::SL054,
-            network.location.clone(),
-            format!(
-                "looking up option 15 `{suffix}` of network `{}` at {}: {why}; SL105 could not be checked",
-                network.name, facts.server
-            ),
+        Err(why) => lookup_failed(
+            Finding::at(
+                Code::SL054,
+                network.location.clone(),
+                format!(
+                    "looking up option 15 `{suffix}` of network `{}` at {}: {why}; SL105 could not be checked",
+                    network.name, facts.server
+                ),
+            )
+            .label(format!("`{suffix}` (network `{}`): {why}", network.name)),
+            zone,
+            facts,
         ),
     };
     Some(finding)
+}
+
+/// An SL054 about a zone lookup, marked for folding when the server gave no answer to either query.
+fn lookup_failed(f: Finding, zone: &ZoneAnswer, facts: &DnsFacts) -> Finding {
+    if zone.soa.no_answer() && zone.ns.no_answer() {
+        unanswered(f, facts)
+    } else {
+        f
+    }
 }
 
 #[cfg(test)]

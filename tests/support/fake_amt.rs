@@ -601,13 +601,16 @@ impl Drop for Running {
     }
 }
 
-static NEXT_HOST: AtomicU32 = AtomicU32::new(10);
+static NEXT_HOST: AtomicU32 = AtomicU32::new(0);
 
-/// A loopback address no other caller in this process got, from 127.0.0.10 up, skipping any
-/// where the AMT ports or the default RMCP port cannot be bound.
+/// A loopback address no other caller in this process got, skipping any where the AMT ports or
+/// the default RMCP port cannot be bound. Each test process starts at its own block of 127/8 (by
+/// process id), so test binaries running at the same time do not race for the same address
+/// between the check and the bind.
 pub fn free_loopback_ip() -> Ipv4Addr {
+    let base = 10 + (std::process::id() % 0xF000) * 256;
     for _ in 0..4096 {
-        let n = NEXT_HOST.fetch_add(1, Ordering::SeqCst);
+        let n = base.wrapping_add(NEXT_HOST.fetch_add(1, Ordering::SeqCst));
         let ip = Ipv4Addr::from(0x7F00_0000 | (n & 0x00FF_FFFF));
         let last = n & 0xFF;
         if last == 0 || last == 255 {
