@@ -33,6 +33,9 @@ pub struct Baseline {
     counts: HashMap<String, usize>,
 }
 
+/// A baseline far larger than this is not one scslint wrote.
+const MAX_BASELINE_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Findings a baseline records: everything except input problems, which always count.
 fn recorded(f: &Finding) -> bool {
     !f.code.is_input_problem()
@@ -42,8 +45,14 @@ impl Baseline {
     /// Read a baseline file; the error names the file and, for bad content, the position.
     pub fn load(path: &Path) -> Result<Baseline, String> {
         let shown = crate::report::escape_text(&path.display().to_string());
-        let text = std::fs::read_to_string(path)
+        let bytes = crate::load::read(path, MAX_BASELINE_BYTES)
             .map_err(|e| format!("--baseline {shown}: cannot read the baseline: {e}"))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "--baseline {shown}: not UTF-8 (byte {}); not a scslint baseline",
+                e.utf8_error().valid_up_to()
+            )
+        })?;
         Baseline::parse(&text).map_err(|e| format!("--baseline {shown}{e}"))
     }
 

@@ -165,7 +165,7 @@ impl Config {
     }
 
     pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
-        let bytes = std::fs::read(path).map_err(|e| {
+        let bytes = crate::load::read(path, MAX_CONFIG_BYTES).map_err(|e| {
             vec![ConfigError {
                 source: None,
                 span: 0..0,
@@ -342,6 +342,9 @@ impl Exclude {
         }
     }
 }
+
+/// A scslint.toml far larger than this is not a configuration.
+const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// The rules `--select` and `--ignore` name for one run, applied to every config it uses.
 #[derive(Debug, Clone, Default)]

@@ -11,7 +11,6 @@ use crate::profile::{self, Profile, ScsMapping, xml};
 use crate::source::{DecodeError, Source, SourceFile, Span, Spanned, display_path};
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::io::Read;
 use std::path::Path;
 
 /// Larger than any profile or observation source scslint reads.
@@ -190,17 +189,7 @@ pub fn inspect(path: &Path, config: &Config) -> FileReport {
 }
 
 fn load(path: &Path, display: &Path) -> Result<Source, String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
-    if !meta.is_file() {
-        return Err("not a regular file".into());
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(|e| format!("cannot read: {e}"))?;
-    if bytes.len() as u64 > MAX_BYTES {
-        return Err(format!("over {} MiB; not read", MAX_BYTES >> 20));
-    }
+    let bytes = crate::load::read(path, MAX_BYTES).map_err(|e| format!("cannot read: {e}"))?;
     SourceFile::decode(display, &bytes).map_err(|e| match e {
         DecodeError::Empty => "the file is empty".into(),
         DecodeError::InvalidUtf8 { offset, .. } => format!("not valid UTF-8 (byte {offset})"),

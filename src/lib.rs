@@ -14,6 +14,7 @@ pub mod external;
 pub mod hook;
 pub mod init;
 pub mod inspect;
+pub mod load;
 pub mod observe;
 pub mod probe;
 pub mod profile;

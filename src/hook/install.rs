@@ -93,6 +93,9 @@ pub fn current_binary() -> Option<String> {
     (!text.contains(['\n', '\r'])).then(|| text.to_owned())
 }
 
+/// Enough of an existing hook to tell whether scslint wrote it.
+const MAX_HOOK_BYTES: u64 = 64 * 1024;
+
 /// Write the hook, unless a hook scslint did not write is there and `force` is false.
 pub fn install(force: bool) -> Result<Installed, String> {
     let path = hook_path()?;
@@ -101,9 +104,9 @@ pub fn install(force: bool) -> Result<Installed, String> {
 
 /// `install` at a known path, with a given script.
 pub fn install_at(path: &Path, script: &str, force: bool) -> Result<Installed, String> {
-    let existing = match std::fs::read(path) {
-        Ok(bytes) => Some(is_ours(&String::from_utf8_lossy(&bytes))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+    let existing = match crate::load::read_prefix(path, MAX_HOOK_BYTES) {
+        Ok((bytes, _)) => Some(is_ours(&String::from_utf8_lossy(&bytes))),
+        Err(e) if e.is_not_found() => None,
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
     if existing == Some(false) && !force {
@@ -207,8 +210,8 @@ pub fn uninstall() -> Result<Removed, String> {
 /// Remove our hook at `path`; put the newest backup back in its place when there is one.
 pub fn uninstall_at(path: &Path) -> Result<Removed, String> {
     let hook = path.to_path_buf();
-    match std::fs::read(path) {
-        Ok(bytes) if is_ours(&String::from_utf8_lossy(&bytes)) => match newest_backup(path) {
+    match crate::load::read_prefix(path, MAX_HOOK_BYTES) {
+        Ok((bytes, _)) if is_ours(&String::from_utf8_lossy(&bytes)) => match newest_backup(path) {
             // One rename: the hook is never missing in between.
             Some(backup) => std::fs::rename(&backup, path)
                 .map(|()| Removed::Restored { hook, backup })
@@ -221,7 +224,7 @@ pub fn uninstall_at(path: &Path) -> Result<Removed, String> {
             "{} was not written by scslint; it was left as it is",
             path.display()
         )),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Removed::NothingInstalled {
+        Err(e) if e.is_not_found() => Ok(Removed::NothingInstalled {
             backup: newest_backup(path),
             hook,
         }),

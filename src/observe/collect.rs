@@ -16,7 +16,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io::Read;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -270,13 +269,14 @@ fn read_one(acc: &mut Acc, path: &Path, explicit: bool, m: &Mappings) {
     let fail = |code, line, column, msg: String| {
         Finding::at_file(code, display.clone(), line, column, msg)
     };
-    let mut bytes = Vec::new();
-    let read = std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_SOURCE_BYTES + 1).read_to_end(&mut bytes));
-    if let Err(e) = read {
-        acc.problem(fail(Code::SL050, 1, 1, format!("cannot read: {e}")));
-        return;
-    }
+    let bytes = match crate::load::read_prefix(path, MAX_SOURCE_BYTES) {
+        Ok((bytes, _)) => bytes,
+        Err(crate::load::LoadError::NotRegular(_)) if !explicit => return,
+        Err(e) => {
+            acc.problem(fail(Code::SL050, 1, 1, format!("cannot read: {e}")));
+            return;
+        }
+    };
     if bytes.len() as u64 > MAX_SOURCE_BYTES {
         if explicit {
             acc.problem(fail(
@@ -335,11 +335,14 @@ fn read_one(acc: &mut Acc, path: &Path, explicit: bool, m: &Mappings) {
         }
         acc.snapshot_networks.extend(observed.networks);
         for SnapshotHost {
-            host,
+            mut host,
             network,
             location,
         } in observed.hosts
         {
+            if let Some(why) = host.drop_oversized() {
+                acc.problem(Finding::at(Code::SL051, location.clone(), why));
+            }
             acc.reports += 1;
             acc.kept.push((host, network, location));
         }
@@ -360,11 +363,29 @@ fn read_one(acc: &mut Acc, path: &Path, explicit: bool, m: &Mappings) {
         );
         acc.problem(f);
     }
-    acc.scopes.extend(scopes.into_iter().map(|s| {
+    for s in scopes {
+        if let Some(why) = s.oversized() {
+            let f = Finding::at_file(Code::SL051, s.origin.path.clone(), s.origin.line, 1, why);
+            acc.problem(f);
+            continue;
+        }
         let included = s.origin.path != display;
-        (s, included)
-    }));
-    for host in hosts {
+        acc.scopes.push((s, included));
+    }
+    for mut host in hosts {
+        if let Some(why) = host.drop_oversized() {
+            let origin = host
+                .origin
+                .clone()
+                .unwrap_or_else(|| Origin::new(&display, 1));
+            acc.problem(Finding::at_file(
+                Code::SL051,
+                origin.path,
+                origin.line,
+                1,
+                why,
+            ));
+        }
         acc.add_host(host);
     }
 }

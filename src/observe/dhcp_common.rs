@@ -5,7 +5,6 @@
 use super::model::{Origin, Parsed};
 use crate::source::{DecodeError, SourceFile};
 use std::collections::HashSet;
-use std::io::Read;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
@@ -15,22 +14,40 @@ pub const MAX_INCLUDE_DEPTH: usize = 8;
 pub const MAX_INCLUDED_FILES: usize = 256;
 /// A DHCP server configuration far larger than this is a mistake.
 pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+/// What one include tree may read in all; each file alone is capped by [`MAX_FILE_BYTES`].
+pub const MAX_INCLUDED_BYTES: u64 = 256 * 1024 * 1024;
+/// System folders whose files are never configurations: an include of `/proc/self/environ` or
+/// `/dev/zero` is refused before anything is read.
+const SYSTEM_FOLDERS: [&str; 3] = ["/proc", "/sys", "/dev"];
+
+/// What an included file must look like to be read: the reader's own kind, so that a
+/// diagnostic never quotes bytes of a file that is not a configuration (`/etc/shadow`).
+pub struct Fragment {
+    /// "dhcpd configuration", "dnsmasq configuration", "Kea configuration".
+    pub kind: &'static str,
+    pub looks_like: fn(&str) -> bool,
+}
 
 /// The files currently being read, outermost first, to refuse cycles and runaway nesting.
 pub struct Includes {
     chain: Vec<PathBuf>,
     files: usize,
+    bytes: u64,
+    fragment: Fragment,
 }
 
 impl Includes {
-    pub fn new(root: &Path) -> Self {
+    pub fn new(root: &Path, fragment: Fragment) -> Self {
         Includes {
             chain: vec![identity(root)],
             files: 0,
+            bytes: 0,
+            fragment,
         }
     }
 
-    /// Read an included file and make it the innermost one; pair with [`Includes::leave`].
+    /// Read an included file and make it the innermost one; pair with [`Includes::leave`]. The
+    /// error quotes the file's name only, never its content.
     pub fn enter(&mut self, path: &Path) -> Result<String, String> {
         let shown = path.to_string_lossy().replace('\\', "/");
         if self.chain.len() > MAX_INCLUDE_DEPTH {
@@ -49,7 +66,28 @@ impl Includes {
                 "more than {MAX_INCLUDED_FILES} included files; `{shown}` is not read"
             ));
         }
+        if let Some(folder) = SYSTEM_FOLDERS
+            .iter()
+            .find(|f| id.starts_with(f) || path.starts_with(f))
+        {
+            return Err(format!(
+                "`{shown}` is under {folder}, a system folder, not a configuration; not read"
+            ));
+        }
+        if self.bytes >= MAX_INCLUDED_BYTES {
+            return Err(format!(
+                "the included files add up to more than {} MiB; `{shown}` is not read",
+                MAX_INCLUDED_BYTES >> 20
+            ));
+        }
         let text = read_text(path).map_err(|e| format!("cannot read included `{shown}`: {e}"))?;
+        self.bytes += text.len() as u64;
+        if !(self.fragment.looks_like)(&text) {
+            return Err(format!(
+                "`{shown}` is not a {}; not read, and nothing of it is shown",
+                self.fragment.kind
+            ));
+        }
         self.files += 1;
         self.chain.push(id);
         Ok(text)
@@ -82,14 +120,7 @@ fn identity(path: &Path) -> PathBuf {
 
 /// Read and decode a file (UTF-8, or UTF-16 with a BOM); an empty file is empty text.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!("larger than {} MiB", MAX_FILE_BYTES / 1024 / 1024));
-    }
+    let bytes = crate::load::read(path, MAX_FILE_BYTES)?;
     match SourceFile::decode(path, &bytes) {
         Ok(source) => Ok(source.text.clone()),
         Err(DecodeError::Empty) => Ok(String::new()),
@@ -192,14 +223,21 @@ mod tests {
         );
     }
 
+    fn any() -> Fragment {
+        Fragment {
+            kind: "test configuration",
+            looks_like: |_| true,
+        }
+    }
+
     #[test]
     fn refuses_cycles_and_depth() {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a.conf");
         std::fs::write(&a, "x").unwrap();
-        let mut inc = Includes::new(&a);
+        let mut inc = Includes::new(&a, any());
         assert!(inc.enter(&a).unwrap_err().contains("includes itself"));
-        let mut inc = Includes::new(&dir.path().join("root.conf"));
+        let mut inc = Includes::new(&dir.path().join("root.conf"), any());
         for i in 0..MAX_INCLUDE_DEPTH {
             let p = dir.path().join(format!("{i}.conf"));
             std::fs::write(&p, "").unwrap();
@@ -208,11 +246,34 @@ mod tests {
         let e = inc.enter(&a).unwrap_err();
         assert!(e.contains("levels deep"), "{e}");
         assert!(
-            Includes::new(&a)
+            Includes::new(&a, any())
                 .enter(&dir.path().join("missing.conf"))
                 .unwrap_err()
                 .starts_with("cannot read included")
         );
+    }
+
+    #[test]
+    fn refuses_system_folders_other_kinds_and_runaway_totals() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root.conf");
+        let only_x = Fragment {
+            kind: "x configuration",
+            looks_like: |t| t.starts_with('x'),
+        };
+        let mut inc = Includes::new(&root, only_x);
+        for system in ["/proc/self/environ", "/dev/zero", "/sys/kernel/notes"] {
+            let e = inc.enter(Path::new(system)).unwrap_err();
+            assert!(e.contains("a system folder"), "{e}");
+        }
+        let other = dir.path().join("other");
+        std::fs::write(&other, "root:secret:0:0\n").unwrap();
+        let e = inc.enter(&other).unwrap_err();
+        assert!(e.contains("is not a x configuration") && !e.contains("secret"), "{e}");
+        let mut inc = Includes::new(&root, any());
+        inc.bytes = MAX_INCLUDED_BYTES;
+        let e = inc.enter(&other).unwrap_err();
+        assert!(e.contains("add up to more than"), "{e}");
     }
 
     #[test]

@@ -49,10 +49,36 @@ pub fn sniff(text: &str) -> bool {
     strong || (host_block && hardware)
 }
 
+/// Could `text` be a piece of a dhcpd.conf (what `include` pulls in)? Its first statement starts
+/// with a dhcpd keyword: a word of letters, digits, `-` and `.` (`root:x:0:0:…` is not).
+fn looks_like_fragment(text: &str) -> bool {
+    let Some(first) = text
+        .lines()
+        .map(|l| strip_comment(l).trim())
+        .find(|l| !l.is_empty())
+    else {
+        return true;
+    };
+    let word = first
+        .split(|c: char| c.is_whitespace() || matches!(c, ';' | '{' | '}'))
+        .next()
+        .unwrap_or_default();
+    word.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+        && word.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        || first.starts_with('}')
+}
+
 /// Read a dhcpd.conf and the files it includes.
 pub fn parse(path: &Path, text: &str) -> Parsed {
     let mut reader = Reader {
-        includes: Includes::new(path),
+        includes: Includes::new(
+            path,
+            dhcp_common::Fragment {
+                kind: "dhcpd configuration",
+                looks_like: looks_like_fragment,
+            },
+        ),
         parsed: Parsed::default(),
     };
     let mut root = Node::new(Kind::Root, Origin::new(path, 1));

@@ -120,7 +120,13 @@ pub fn sniff(text: &str) -> bool {
 /// Read a dnsmasq configuration and the files it pulls in.
 pub fn parse(path: &Path, text: &str) -> Parsed {
     let mut reader = Reader {
-        includes: Includes::new(path),
+        includes: Includes::new(
+            path,
+            dhcp_common::Fragment {
+                kind: "dnsmasq configuration",
+                looks_like: looks_like_fragment,
+            },
+        ),
         parsed: Parsed::default(),
         cfg: Config::default(),
     };
@@ -129,6 +135,19 @@ pub fn parse(path: &Path, text: &str) -> Parsed {
     parsed.scopes = scopes(&reader.cfg);
     parsed
 }
+
+/// Could `text` be a dnsmasq configuration file (what `conf-file`/`conf-dir` pull in)? Its first
+/// line that is not a comment is an option (`key` or `key=value`); dnsmasq refuses anything else.
+fn looks_like_fragment(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .is_none_or(|line| is_key(line.split_once('=').map_or(line, |(k, _)| k).trim()))
+}
+
+/// Longer than any option line (dnsmasq's own line buffer is far smaller); a longer line is
+/// reported and skipped, not lexed character by character.
+const MAX_LINE_BYTES: usize = 64 * 1024;
 
 fn is_key(key: &str) -> bool {
     key.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
@@ -414,6 +433,15 @@ impl Reader {
     }
 
     fn directive(&mut self, path: &Path, line: usize, raw: &str) -> Option<Directive> {
+        if raw.len() > MAX_LINE_BYTES {
+            let msg = format!(
+                "the line is {} long, over the {} a dnsmasq option line can reasonably be; ignored",
+                crate::load::size_text(raw.len() as u64),
+                crate::load::size_text(MAX_LINE_BYTES as u64)
+            );
+            self.problem(path, line, 1, msg);
+            return None;
+        }
         if let Some(col) = raw
             .chars()
             .position(|c| c.is_control() && !c.is_whitespace())

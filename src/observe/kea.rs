@@ -89,6 +89,20 @@ pub fn parse(path: &Path, text: &str) -> Parsed {
     parsed
 }
 
+/// Could `text` be a piece of Kea's JSON (what `<?include?>` pulls in)? After comments, it starts
+/// with an object, a list, a string or a further include.
+fn looks_like_fragment(text: &str) -> bool {
+    for (token, _) in Lexer::new(text) {
+        match token {
+            Token::HashComment | Token::SlashComment | Token::Include => {}
+            Token::String => return true,
+            Token::Code(b) if b.is_ascii_whitespace() => {}
+            Token::Code(b) => return matches!(b, b'{' | b'[' | b',' | b']' | b'}'),
+        }
+    }
+    true
+}
+
 /// Kea's JSON: comments allowed, nothing else beyond the standard.
 fn json_options() -> ParseOptions {
     ParseOptions {
@@ -317,7 +331,13 @@ impl<'p> Expander<'p> {
                 files: vec![root],
                 pieces: Vec::new(),
             },
-            includes: Includes::new(path),
+            includes: Includes::new(
+                path,
+                dhcp_common::Fragment {
+                    kind: "Kea configuration",
+                    looks_like: looks_like_fragment,
+                },
+            ),
             parsed,
         };
         expander.expand(0);

@@ -112,6 +112,32 @@ pub struct Scope {
     pub origin: Origin,
 }
 
+/// Longer than any DNS name can be (RFC 1035: 253 characters in text form).
+pub const MAX_DNS_NAME: usize = 253;
+/// Longer than any network or scope name a person writes; bounds what one hostile name costs in
+/// every finding that names it.
+pub const MAX_NETWORK_NAME: usize = 256;
+
+/// Why a value is too long to be what it claims, if it is.
+pub fn too_long(what: &str, value: &str, max: usize) -> Option<String> {
+    let n = value.chars().count();
+    (n > max).then(|| format!("{what} is {n} characters long, over the {max} it can be"))
+}
+
+impl Scope {
+    /// Why this scope is not kept: a name or domain longer than any real one.
+    pub fn oversized(&self) -> Option<String> {
+        too_long("the scope name", &self.name, MAX_NETWORK_NAME)
+            .or_else(|| {
+                let domains = self.suffix.iter().chain(&self.search_v6);
+                domains
+                    .filter_map(|d| too_long("a domain name", d, MAX_DNS_NAME))
+                    .next()
+            })
+            .map(|why| format!("{why}; the scope is not read"))
+    }
+}
+
 /// What the ME reports about its network (rpc-go `RAS Network`, AMT Diagnostics "Remote Access
 /// Connection Status").
 #[derive(
@@ -152,6 +178,29 @@ pub struct Host {
     pub amt_version: Option<String>,
     pub control_mode: Option<String>,
     pub site: Option<String>,
+}
+
+impl Host {
+    /// Drop names longer than a DNS name can be (host name, FQDN, suffixes); says which.
+    pub fn drop_oversized(&mut self) -> Option<String> {
+        let mut dropped = Vec::new();
+        for (what, field) in [
+            ("host name", &mut self.hostname),
+            ("FQDN", &mut self.fqdn),
+            ("DNS suffix", &mut self.suffix),
+            ("primary DNS suffix", &mut self.primary_suffix),
+            ("ME DNS suffix", &mut self.me_suffix),
+        ] {
+            if let Some(why) = field
+                .as_deref()
+                .and_then(|v| too_long(what, v, MAX_DNS_NAME))
+            {
+                *field = None;
+                dropped.push(why);
+            }
+        }
+        (!dropped.is_empty()).then(|| format!("{}; not read", dropped.join("; ")))
+    }
 }
 
 /// Where a device's FQDN takes its domain from: an Intel SCS profile's FQDN setting.

@@ -182,6 +182,30 @@ pub fn read_source(source: &Source) -> Observed {
             );
             continue;
         }
+        let too_long =
+            super::model::too_long("the network name", &name, super::model::MAX_NETWORK_NAME)
+                .map(|why| (why, name_span.clone()))
+                .or_else(|| {
+                    let suffix = entry.suffix.as_ref()?;
+                    super::model::too_long(
+                        "the suffix",
+                        suffix.get_ref(),
+                        super::model::MAX_DNS_NAME,
+                    )
+                    .map(|why| (why, suffix.span()))
+                });
+        if let Some((why, span)) = too_long {
+            out.findings.push(
+                Finding::new(
+                    Code::SL051,
+                    source,
+                    span,
+                    format!("{why}; the network is not read"),
+                )
+                .label("too long"),
+            );
+            continue;
+        }
         if let Some(first) = seen.get(&name) {
             out.findings.push(
                 Finding::new(

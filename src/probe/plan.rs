@@ -107,6 +107,15 @@ pub fn plan(inputs: &Inputs, config: &Config) -> Result<Plan, String> {
         snapshot_targets(&mut plan, inputs.observed, config, inputs.os_address);
     }
     if plan.targets.is_empty() && plan.skipped.is_empty() {
+        // A snapshot that could not be read says why, not just that nothing is left.
+        if let Some(f) = plan.findings.iter().find(|f| f.code.is_input_problem()) {
+            let (line, column) = f.location.line_col();
+            return Err(format!(
+                "{}:{line}:{column}: {}",
+                f.location.path().display(),
+                f.message
+            ));
+        }
         return Err("nothing to probe: name targets, or snapshot hosts with --observed".into());
     }
     Ok(plan)

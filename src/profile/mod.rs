@@ -11,7 +11,6 @@ mod yaml;
 use crate::diagnostic::{Code, Finding};
 use crate::envdetect::{Algorithm, Attachment, DetectionSettings, InsideBy, IpMode, Verdict};
 use crate::source::{DecodeError, Source, SourceFile, Span, Spanned, line_col_in};
-use std::io::Read;
 use std::path::Path;
 
 pub use scs::ScsMapping;
@@ -304,25 +303,12 @@ const DECRYPT_HELP: &str = "scslint reads decrypted profiles only: export an SCS
 /// profile kinds is an error (SL053) instead of being skipped.
 pub fn read_file(path: &Path, display: &Path, explicit: bool, mapping: &ScsMapping) -> FileOutcome {
     let at_start = |code, msg: String| Finding::at_file(code, display.to_path_buf(), 1, 1, msg);
-    let mut file = match std::fs::File::open(path) {
-        Ok(f) => f,
-        Err(e) => {
-            return FileOutcome::finding(at_start(
-                Code::SL050,
-                format!("cannot open the file: {e}"),
-            ));
-        }
-    };
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut bytes = Vec::new();
-    // Read one byte past the limit, so an oversized file is recognised without reading it whole.
-    if let Err(e) = (&mut file)
-        .take(MAX_PROFILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-    {
-        return FileOutcome::finding(at_start(Code::SL050, format!("cannot read the file: {e}")));
+    // One byte past the limit, so an oversized file is recognised without reading it whole.
+    match crate::load::read_prefix(path, MAX_PROFILE_BYTES) {
+        Ok((bytes, size)) => read_bytes(&bytes, size, display, explicit, mapping),
+        Err(crate::load::LoadError::NotRegular(_)) if !explicit => FileOutcome::default(),
+        Err(e) => FileOutcome::finding(at_start(Code::SL050, format!("cannot read the file: {e}"))),
     }
-    read_bytes(&bytes, size, display, explicit, mapping)
 }
 
 /// Read a profile from bytes already in memory (a file's first `MAX_PROFILE_BYTES + 1` bytes, or a

@@ -4,7 +4,7 @@ use super::{
     Context, Doc, MAX_NAMED, describe_networks, join_list, name_list, unmatched_home_domain,
 };
 use crate::diagnostic::{Code, Finding};
-use crate::dns_name::{canonical, suffix_match};
+use crate::dns_name::canonical;
 use crate::observe::{Network, NetworkKind};
 use std::collections::{HashMap, HashSet};
 
@@ -142,6 +142,9 @@ fn parents(name: &str) -> impl Iterator<Item = &str> {
     name.match_indices('.').map(move |(i, _)| &name[i + 1..])
 }
 
+/// Suffixes one proposal names before "and N more".
+const MAX_PROPOSED: usize = 20;
+
 /// The outside networks under one registrable domain (or with none, such as a bare `local`).
 struct Group {
     parent: Option<String>,
@@ -173,15 +176,21 @@ fn help_to_add(ctx: &Context, outside: &[&Network]) -> String {
             groups[i].suffixes.push(suffix);
         }
     }
-    let externals: Vec<String> = ctx
+    // Every external domain and each of its parents: a parent is unsafe to propose when it is one
+    // of these (it would match that external network). One set lookup per group, so the advice
+    // stays linear in the networks however many there are.
+    let external_domains: Vec<String> = ctx
         .verdicts()
         .iter()
         .filter(|(n, _)| !n.is_enterprise())
         .flat_map(|(n, _)| n.domains().map(canonical))
         .collect();
+    let covers_external: HashSet<&str> = external_domains
+        .iter()
+        .flat_map(|e| std::iter::once(e.as_str()).chain(parents(e)))
+        .collect();
     let safe = |parent: &str| {
-        !externals.iter().any(|e| suffix_match(parent, e).matches())
-            && ctx.external.covered_by(parent).is_empty()
+        !covers_external.contains(parent) && ctx.external.covered_by(parent).is_empty()
     };
     let phrases: Vec<(String, Cover)> = groups
         .iter()
@@ -200,7 +209,7 @@ fn help_to_add(ctx: &Context, outside: &[&Network]) -> String {
                 }
                 _ => Cover::Each,
             };
-            (name_list(needed, usize::MAX), cover)
+            (name_list(needed, MAX_PROPOSED), cover)
         })
         .collect();
     match &phrases[..] {
@@ -222,7 +231,7 @@ fn help_to_add(ctx: &Context, outside: &[&Network]) -> String {
                     format!("{entries} (or `{parent}` for all {n} networks under it)")
                 }
             });
-            format!("add {} to the home domains", join_list(parts, usize::MAX))
+            format!("add {} to the home domains", join_list(parts, MAX_PROPOSED))
         }
     }
 }
