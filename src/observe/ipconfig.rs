@@ -1,101 +1,20 @@
 //! Windows `ipconfig /all` reports, one device per file: the host block (host name, primary DNS
 //! suffix), then one block per adapter. Only the chosen adapter's connection-specific suffix is
-//! an option 15 observation; the primary suffix is kept apart. English, German and French labels
-//! are read from one table.
+//! an option 15 observation; the primary suffix is kept apart. Labels are matched by meaning in
+//! any of the languages [`languages`] knows, whatever their padding: dot leaders, full-width
+//! colons, non-breaking spaces and CRLF line ends.
+
+mod languages;
 
 use super::agent_fields as fields;
 use super::model::{Host, Origin, Parsed};
+use languages::{AdapterKind, Label};
 use std::net::Ipv4Addr;
 use std::path::Path;
 
 /// Label lines are indented a few spaces; continuation lines (more DNS servers, more search
 /// suffixes) are aligned with the value column, far to the right.
 const CONTINUATION_INDENT: usize = 16;
-
-/// The report's first line in each language, lower case.
-const HEADERS: &[&str] = &[
-    "windows ip configuration",
-    "windows-ip-konfiguration",
-    "windows ip-konfiguration",
-    "configuration ip de windows",
-];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Label {
-    HostName,
-    PrimarySuffix,
-    SearchList,
-    MediaState,
-    ConnectionSuffix,
-    Description,
-    PhysicalAddress,
-    DhcpEnabled,
-    Ipv4,
-    AutoIpv4,
-}
-
-impl Label {
-    fn in_host_block(self) -> bool {
-        matches!(
-            self,
-            Label::HostName | Label::PrimarySuffix | Label::SearchList
-        )
-    }
-}
-
-/// Labels in lower case, dots and padding removed, `’` written as `'`.
-const LABELS: &[(&str, Label)] = &[
-    ("host name", Label::HostName),
-    ("primary dns suffix", Label::PrimarySuffix),
-    ("dns suffix search list", Label::SearchList),
-    ("media state", Label::MediaState),
-    ("connection-specific dns suffix", Label::ConnectionSuffix),
-    ("description", Label::Description),
-    ("physical address", Label::PhysicalAddress),
-    ("dhcp enabled", Label::DhcpEnabled),
-    ("ipv4 address", Label::Ipv4),
-    ("ip address", Label::Ipv4),
-    ("autoconfiguration ipv4 address", Label::AutoIpv4),
-    ("autoconfiguration ip address", Label::AutoIpv4),
-    ("hostname", Label::HostName),
-    ("primäres dns-suffix", Label::PrimarySuffix),
-    ("dns-suffixsuchliste", Label::SearchList),
-    ("medienstatus", Label::MediaState),
-    (
-        "verbindungsspezifisches dns-suffix",
-        Label::ConnectionSuffix,
-    ),
-    ("beschreibung", Label::Description),
-    ("physische adresse", Label::PhysicalAddress),
-    ("physikalische adresse", Label::PhysicalAddress),
-    ("dhcp aktiviert", Label::DhcpEnabled),
-    ("ipv4-adresse", Label::Ipv4),
-    ("ip-adresse", Label::Ipv4),
-    ("autokonfigurations-ipv4-adresse", Label::AutoIpv4),
-    ("nom de l'hôte", Label::HostName),
-    ("suffixe dns principal", Label::PrimarySuffix),
-    ("liste de recherche du suffixe dns", Label::SearchList),
-    ("liste de recherche de suffixes dns", Label::SearchList),
-    ("statut du média", Label::MediaState),
-    ("suffixe dns propre à la connexion", Label::ConnectionSuffix),
-    ("adresse physique", Label::PhysicalAddress),
-    ("dhcp activé", Label::DhcpEnabled),
-    ("adresse ipv4", Label::Ipv4),
-    ("adresse ip", Label::Ipv4),
-    ("adresse ipv4 de configuration automatique", Label::AutoIpv4),
-];
-
-/// `Yes` / `No` in each language; anything else goes to [`fields::boolean`].
-const YES: &[&str] = &["yes", "ja", "oui"];
-const NO: &[&str] = &["no", "nein", "non"];
-
-/// How wired Ethernet adapter blocks start, lower case.
-const WIRED_HEADERS: &[&str] = &[
-    "ethernet adapter",
-    "ethernet-adapter",
-    "ethernetadapter",
-    "carte ethernet",
-];
 
 /// Words in an adapter's name or description that mark it as virtual.
 const VIRTUAL_WORDS: &[&str] = &[
@@ -118,13 +37,12 @@ pub fn sniff(text: &str) -> bool {
     let head = super::sources::sniff_head(text);
     let mut seen: Vec<Label> = Vec::new();
     for line in head.lines() {
-        let line = line.trim_start_matches('\u{feff}');
-        if is_header(line) {
+        if languages::is_header(line) {
             return true;
         }
         if let Some(split) = split_label(line)
             && split.dotted
-            && let Some(label) = lookup(&split.label)
+            && let Some(label) = split.label
             && !seen.contains(&label)
         {
             seen.push(label);
@@ -141,7 +59,8 @@ pub fn parse(path: &Path, text: &str) -> Parsed {
 
 /// Read one `ipconfig /all` report. The adapter taken is, in order: the connected adapter with
 /// the ME's MAC and an IPv4 address; the first connected physical Ethernet adapter with an IPv4
-/// address; the first connected physical adapter of any kind; the first connected virtual one.
+/// address; the first connected physical wireless one; the first connected physical adapter of
+/// any other kind (PPP, VPN); the first connected virtual one.
 pub fn parse_with_mac(path: &Path, text: &str, me_mac: Option<&str>) -> Parsed {
     let mut parsed = Parsed::default();
     let report = read(path, text, &mut parsed);
@@ -158,19 +77,10 @@ pub fn parse_with_mac(path: &Path, text: &str, me_mac: Option<&str>) -> Parsed {
     parsed
 }
 
-fn is_header(line: &str) -> bool {
-    let t = line.trim().to_lowercase();
-    HEADERS.contains(&t.as_str())
-}
-
-fn lookup(label: &str) -> Option<Label> {
-    LABELS.iter().find(|(l, _)| *l == label).map(|(_, k)| *k)
-}
-
 /// A `Label . . . : value` line taken apart.
 struct Split<'a> {
-    /// Lower case, padding dots removed, `’` as `'`.
-    label: String,
+    /// What the label means; `None` for labels scslint does not read.
+    label: Option<Label>,
     /// The label was padded with dots, as ipconfig pads it.
     dotted: bool,
     /// Byte offset of the value in the line.
@@ -178,41 +88,55 @@ struct Split<'a> {
     value: &'a str,
 }
 
-/// Split at the first colon followed by white space or the line end (IPv6 addresses and lease
-/// times hold colons too, but never one followed by a space).
+/// Split at the first full-width colon, or the first colon followed by white space or the line
+/// end (IPv6 addresses and lease times hold colons too, but never one followed by a space).
 fn split_label(line: &str) -> Option<Split<'_>> {
     let mut chars = line.char_indices().peekable();
-    let colon = loop {
+    let (colon, after) = loop {
         let (i, c) = chars.next()?;
-        if c == ':' && chars.peek().is_none_or(|(_, next)| next.is_whitespace()) {
-            break i;
+        let ends = chars.peek().is_none_or(|(_, next)| next.is_whitespace());
+        if c == '\u{ff1a}' || (c == ':' && ends) {
+            break (i, i + c.len_utf8());
         }
     };
     let left = line.get(..colon)?;
-    let name = left
+    if left
         .trim()
-        .trim_end_matches(|c: char| c == '.' || c.is_whitespace());
-    if name.is_empty() {
+        .trim_end_matches(['.', '\u{ff0e}'])
+        .trim()
+        .is_empty()
+    {
         return None;
     }
-    let rest = line.get(colon + 1..).unwrap_or("");
+    let rest = line.get(after..).unwrap_or("");
     let lead = rest.len() - rest.trim_start().len();
-    let trimmed_left = left.trim_end();
     Some(Split {
-        label: name.to_lowercase().replace('\u{2019}', "'"),
-        dotted: left.contains(". .")
-            || trimmed_left.ends_with(" .")
-            || trimmed_left.ends_with(". "),
-        at: colon + 1 + lead,
+        label: languages::label(left),
+        dotted: is_dotted(left),
+        at: after + lead,
         value: rest.trim(),
     })
+}
+
+/// `Host Name . . . . ` and `Description. . . ` are padded with dot leaders; `Host Name` is not.
+fn is_dotted(left: &str) -> bool {
+    let plain: String = left
+        .chars()
+        .map(|c| match c {
+            '\u{ff0e}' => '.',
+            c if c.is_whitespace() => ' ',
+            c => c,
+        })
+        .collect();
+    let plain = plain.trim_end();
+    plain.contains(". .") || plain.ends_with(" .")
 }
 
 /// One adapter block, its values already checked.
 #[derive(Debug, Default)]
 struct Adapter {
     name: String,
-    wired: bool,
+    kind: AdapterKind,
     description: Option<String>,
     mac: Option<String>,
     disconnected: bool,
@@ -223,13 +147,20 @@ struct Adapter {
 
 impl Adapter {
     fn new(header: &str) -> Adapter {
-        let name = header.trim().trim_end_matches(':').trim().to_owned();
-        let lower = name.to_lowercase();
+        let name = header
+            .trim()
+            .trim_end_matches([':', '\u{ff1a}'])
+            .trim()
+            .to_owned();
         Adapter {
-            wired: WIRED_HEADERS.iter().any(|h| lower.starts_with(h)),
+            kind: languages::adapter_kind(&name),
             name,
             ..Adapter::default()
         }
+    }
+
+    fn is_physical(&self, kind: AdapterKind) -> bool {
+        self.kind == kind && !self.is_virtual()
     }
 
     fn is_virtual(&self) -> bool {
@@ -288,7 +219,7 @@ fn read(path: &Path, text: &str, parsed: &mut Parsed) -> Report {
             continue;
         }
         report.first_line.get_or_insert(number);
-        if is_header(line) {
+        if languages::is_header(line) {
             if report.header_line.is_some() {
                 let message = "a second `ipconfig /all` report starts here; one device per file, so the rest of the file is not read";
                 fields::problem(parsed, path, number, 1, message.into());
@@ -301,7 +232,7 @@ fn read(path: &Path, text: &str, parsed: &mut Parsed) -> Report {
         report.last_line = number;
         let indent = line.chars().take_while(|c| c.is_whitespace()).count();
         if indent == 0 {
-            if line.trim_end().ends_with(':') {
+            if line.trim_end().ends_with([':', '\u{ff1a}']) {
                 report.adapters.push(Adapter::new(line));
             }
             continue;
@@ -310,11 +241,15 @@ fn read(path: &Path, text: &str, parsed: &mut Parsed) -> Report {
             continue;
         }
         if let Some(split) = split_label(line)
-            && let Some(label) = lookup(&split.label)
+            && let Some(label) = split.label
         {
             let column = line.get(..split.at).map_or(1, |s| s.chars().count() + 1);
             let value = Value {
-                text: split.value,
+                text: if is_masked(split.value) {
+                    ""
+                } else {
+                    split.value
+                },
                 line: number,
                 column,
             };
@@ -322,6 +257,12 @@ fn read(path: &Path, text: &str, parsed: &mut Parsed) -> Report {
         }
     }
     report
+}
+
+/// A value someone masked before sharing the report (`***`, `EE-28-**********`): read as absent,
+/// not as a broken value.
+fn is_masked(value: &str) -> bool {
+    value.contains("***")
 }
 
 /// A value as written with its 1-based position.
@@ -395,14 +336,19 @@ fn read_value(path: &Path, report: &mut Report, label: Label, value: &Value, par
                 adapter.ipv4 = address;
             }
         }
-        Label::HostName | Label::PrimarySuffix | Label::SearchList => {}
+        Label::HostName
+        | Label::PrimarySuffix
+        | Label::SearchList
+        | Label::SubnetMask
+        | Label::DefaultGateway
+        | Label::DhcpServer => {}
     }
 }
 
-/// `10.1.4.20(Preferred)`, `10.1.4.20(Bevorzugt)`, `10.1.4.20(préféré)`: the address without
-/// its state.
+/// `10.1.4.20(Preferred)`, `10.1.4.20(Bevorzugt)`, `10.1.4.20(首选)`, `10.1.4.20 (기본 설정)`:
+/// the address without its state, in whatever language and parentheses.
 fn address(raw: &str) -> Result<Option<Ipv4Addr>, String> {
-    let bare = raw.split('(').next().unwrap_or(raw);
+    let bare = raw.split(['(', '\u{ff08}']).next().unwrap_or(raw);
     fields::ipv4(bare)
 }
 
@@ -431,14 +377,8 @@ fn yes_no(raw: &str) -> Result<Option<bool>, String> {
     let Some(t) = fields::text(raw) else {
         return Ok(None);
     };
-    let lower = t.to_lowercase();
-    if YES.contains(&lower.as_str()) {
-        return Ok(Some(true));
-    }
-    if NO.contains(&lower.as_str()) {
-        return Ok(Some(false));
-    }
-    fields::boolean(&t)
+    languages::yes_no(&t)
+        .or_else(|| fields::boolean(&t))
         .map(Some)
         .ok_or_else(|| format!("`{t}` is not Yes or No"))
 }
@@ -448,7 +388,8 @@ fn choose<'a>(adapters: &'a [Adapter], me_mac: Option<&str>) -> Option<&'a Adapt
     let usable = || adapters.iter().filter(|a| a.usable());
     usable()
         .find(|a| me_mac.is_some() && a.mac.as_deref() == me_mac)
-        .or_else(|| usable().find(|a| a.wired && !a.is_virtual()))
+        .or_else(|| usable().find(|a| a.is_physical(AdapterKind::Ethernet)))
+        .or_else(|| usable().find(|a| a.is_physical(AdapterKind::Wireless)))
         .or_else(|| usable().find(|a| !a.is_virtual()))
         .or_else(|| usable().next())
 }
@@ -459,7 +400,11 @@ fn fallback<'a>(adapters: &'a [Adapter], me_mac: Option<&str>) -> Option<&'a Ada
     adapters
         .iter()
         .find(|a| me_mac.is_some() && a.mac.as_deref() == me_mac)
-        .or_else(|| adapters.iter().find(|a| a.wired && !a.is_virtual()))
+        .or_else(|| {
+            adapters
+                .iter()
+                .find(|a| a.is_physical(AdapterKind::Ethernet))
+        })
 }
 
 fn build_host(
