@@ -259,10 +259,10 @@ fn read(path: &Path, text: &str, parsed: &mut Parsed) -> Report {
     report
 }
 
-/// A value someone masked before sharing the report (`***`, `EE-28-**********`): read as absent,
-/// not as a broken value.
+/// A value someone masked before sharing the report (`***`, `EE-28-**-**-**-**`): read as
+/// absent, not as a broken value.
 fn is_masked(value: &str) -> bool {
-    value.contains("***")
+    value.contains("**")
 }
 
 /// A value as written with its 1-based position.
@@ -731,5 +731,319 @@ mod tests {
         let headless = fx::IPCONFIG.replacen("Windows IP Configuration", "", 1);
         assert!(sniff(&headless));
         assert!(!sniff("Host Name: x\nPrimary Dns Suffix: y\n"));
+    }
+    /// The fields a localised fixture must give, with the adapter's suffix and addresses.
+    struct Expected {
+        hostname: &'static str,
+        primary: &'static str,
+        suffix: &'static str,
+        ip: &'static str,
+        mac: &'static str,
+    }
+
+    fn assert_reads(text: &str, want: &Expected) {
+        assert!(sniff(text));
+        let parsed = read(text);
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let host = only_host(&parsed);
+        assert_eq!(host.origin, Some(Origin::new("reports/ipconfig.txt", 2)));
+        assert_eq!(host.hostname.as_deref(), Some(want.hostname));
+        assert_eq!(host.primary_suffix.as_deref(), Some(want.primary));
+        assert_eq!(host.suffix.as_deref(), Some(want.suffix));
+        assert_eq!(host.os_ip, ip(want.ip));
+        assert_eq!(host.mac.as_deref(), Some(want.mac));
+        assert_eq!((host.link_up, host.os_dhcp), (Some(true), Some(true)));
+    }
+
+    const ZH_CN: Expected = Expected {
+        hostname: "SH-WS-0207",
+        primary: "ad.example.cn",
+        suffix: "sh.example.cn",
+        ip: "10.52.7.41",
+        mac: "3c:52:82:4d:5e:6f",
+    };
+
+    #[test]
+    fn chinese_report_takes_the_ethernet_not_hyper_v_or_the_stale_wlan() {
+        assert_reads(fx::IPCONFIG_ZH_CN, &ZH_CN);
+    }
+
+    #[test]
+    fn japanese_laptop_takes_the_wifi_over_a_vpn_adapter() {
+        // The Ethernet is disconnected (its tokyo suffix is stale), VirtualBox is virtual, and the
+        // OpenVPN adapter is listed before the Wi-Fi: a wireless adapter beats an unknown one.
+        // Two of the Wi-Fi's labels end in full-width colons.
+        assert_reads(
+            fx::IPCONFIG_JA,
+            &Expected {
+                hostname: "TKY-NB-1142",
+                primary: "corp.example.jp",
+                suffix: "wlan.example.jp",
+                ip: "10.71.20.33",
+                mac: "8c:04:ba:0a:0b:0c",
+            },
+        );
+    }
+
+    #[test]
+    fn russian_report_tells_the_gateway_from_the_primary_suffix() {
+        assert_reads(
+            fx::IPCONFIG_RU,
+            &Expected {
+                hostname: "MSK-WS-0318",
+                primary: "ad.example.ru",
+                suffix: "msk.example.ru",
+                ip: "10.12.30.18",
+                mac: "50:eb:f6:12:34:56",
+            },
+        );
+    }
+
+    #[test]
+    fn spanish_report_passes_over_a_label_with_a_colon_inside() {
+        assert_reads(
+            fx::IPCONFIG_ES,
+            &Expected {
+                hostname: "MAD-WS-0077",
+                primary: "ad.example.es",
+                suffix: "wifi.example.es",
+                ip: "10.40.8.19",
+                mac: "04:6c:59:11:22:33",
+            },
+        );
+    }
+
+    #[test]
+    fn korean_report_reads_a_state_with_a_space_after_the_address() {
+        assert_reads(
+            fx::IPCONFIG_KO,
+            &Expected {
+                hostname: "SEL-WS-0510",
+                primary: "ad.example.kr",
+                suffix: "seoul.example.kr",
+                ip: "10.8.6.21",
+                mac: "f4:f1:9e:10:20:30",
+            },
+        );
+    }
+
+    #[test]
+    fn a_disconnected_adapter_stays_disconnected_in_every_language() {
+        // Disconnect the one connected adapter of each report: no suffix may be left, least of
+        // all the stale one a disconnected adapter still shows.
+        let cases = [
+            (
+                fx::IPCONFIG_ZH_CN,
+                "   连接特定的 DNS 后缀 . . . . . . . : sh",
+                "   媒体状态  . . . . . . . . . . . . : 媒体已断开连接\r\n",
+            ),
+            (
+                fx::IPCONFIG_RU,
+                "   DNS-суффикс подключения . . . . . : msk",
+                "   Состояние среды. . . . . . . . : Среда передачи недоступна.\r\n",
+            ),
+            (
+                fx::IPCONFIG_KO,
+                "   연결별 DNS 접미사. . . . : seoul",
+                "   미디어 상태 . . . . . . . . : 미디어 연결 끊김\n",
+            ),
+        ];
+        for (text, before, media) in cases {
+            let at = text.find(before).unwrap();
+            let cut = format!("{}{media}{}", &text[..at], &text[at..]);
+            let was = only_host(&read(text)).os_ip;
+            let parsed = read(&cut);
+            let host = only_host(&parsed);
+            // Only a virtual adapter without a suffix, or nothing, is left connected.
+            assert_eq!(host.suffix, None, "{before}");
+            assert_ne!(host.os_ip, was, "{before}");
+        }
+    }
+
+    #[test]
+    fn every_language_reads_a_minimal_report() {
+        // header, connection-specific suffix label, IPv4 label with the word for "preferred",
+        // Ethernet adapter header, DHCP Enabled label with "yes": as each Windows prints them.
+        let languages = [
+            (
+                "Windows IP Configuration",
+                "Connection-specific DNS Suffix  . ",
+                "IPv4 Address. . . . . . . . . . . : 10.1.4.20(Preferred)",
+                "Ethernet adapter Ethernet",
+                "DHCP Enabled. . . . . . . . . . . : Yes",
+            ),
+            (
+                "Windows-IP-Konfiguration",
+                "Verbindungsspezifisches DNS-Suffix",
+                "IPv4-Adresse  . . . . . . . . . . : 10.1.4.20(Bevorzugt)",
+                "Ethernet-Adapter Ethernet",
+                "DHCP aktiviert. . . . . . . . . . : Ja",
+            ),
+            (
+                "Configuration IP de Windows",
+                "Suffixe DNS propre à la connexion. . . ",
+                "Adresse IPv4. . . . . . . . . . . . . .: 10.1.4.20(préféré)",
+                "Carte Ethernet Ethernet ",
+                "DHCP activé. . . . . . . . . . . . . . : Oui",
+            ),
+            (
+                "Configuración IP de Windows",
+                "Sufijo DNS específico para la conexión. . ",
+                "Dirección IPv4. . . . . . . . . . . . . . : 10.1.4.20(Preferido)",
+                "Adaptador de Ethernet Ethernet",
+                "DHCP habilitado . . . . . . . . . . . . . : sí",
+            ),
+            (
+                "Configurazione IP di Windows",
+                "Suffisso DNS specifico per connessione",
+                "Indirizzo IPv4. . . . . . . . . . . . : 10.1.4.20(Preferenziale)",
+                "Scheda Ethernet Ethernet",
+                "DHCP abilitato. . . . . . . . . . . . : Sì",
+            ),
+            (
+                "Configuração de IP do Windows",
+                "Sufixo DNS específico de conexão. . . . . . ",
+                "Endereço IPv4. . . . . . . .  . . . . . . . : 10.1.4.20(Preferencial)",
+                "Adaptador Ethernet Ethernet",
+                "DHCP Habilitado . . . . . . . . . . . . . . : Sim",
+            ),
+            (
+                "Windows IP-configuratie",
+                "Verbindingsspec. DNS-achtervoegsel",
+                "IPv4-adres. . . . . . . . . . . . : 10.1.4.20(voorkeur)",
+                "Ethernet-adapter Ethernet",
+                "DHCP ingeschakeld . . . . . . . . : ja",
+            ),
+            (
+                "Konfiguracja IP systemu Windows",
+                "Sufiks DNS konkretnego połączenia ",
+                "Adres IPv4. . . . . . . . . . . . : 10.1.4.20(Preferowane)",
+                "Karta Ethernet Ethernet",
+                "DHCP włączone . . . . . . . . . . : Tak",
+            ),
+            (
+                "Настройка протокола IP для Windows",
+                "DNS-суффикс подключения . . . . . ",
+                "IPv4-адрес. . . . . . . . . . . . : 10.1.4.20(Основной)",
+                "Адаптер Ethernet Ethernet",
+                "DHCP включен. . . . . . . . . . . : Да",
+            ),
+            (
+                "Windows IP 構成",
+                "接続固有の DNS サフィックス . . . . .",
+                "IPv4 アドレス . . . . . . . . . . . .: 10.1.4.20(優先)",
+                "イーサネット アダプター イーサネット",
+                "DHCP 有効 . . . . . . . . . . . . . .: はい",
+            ),
+            (
+                "Windows IP 配置",
+                "连接特定的 DNS 后缀 . . . . . . . ",
+                "IPv4 地址 . . . . . . . . . . . . : 10.1.4.20(首选)",
+                "以太网适配器 以太网",
+                "DHCP 已启用 . . . . . . . . . . . : 是",
+            ),
+            (
+                "Windows IP 設定",
+                "連線特定 DNS 尾碼 . . . . . . . . ",
+                "IPv4 位址 . . . . . . . . . . . . : 10.1.4.20(偏好選項)",
+                "乙太網路卡 乙太網路",
+                "DHCP 已啟用 . . . . . . . . . . . : 是",
+            ),
+            (
+                "Windows IP 구성",
+                "연결별 DNS 접미사. . . . ",
+                "IPv4 주소 . . . . . . . . . : 10.1.4.20(기본 설정)",
+                "이더넷 어댑터 이더넷",
+                "DHCP 사용 . . . . . . . . . : 예",
+            ),
+        ];
+        for (header, suffix, ipv4, adapter, dhcp) in languages {
+            let text = format!(
+                "\r\n{header}\r\n\r\n{adapter}:\r\n\r\n   {suffix}: corp.example.com\r\n   {dhcp}\r\n   {ipv4}\r\n"
+            );
+            assert!(sniff(&text), "{header}");
+            let parsed = read(&text);
+            assert!(
+                parsed.problems.is_empty(),
+                "{header}: {:?}",
+                parsed.problems
+            );
+            let host = only_host(&parsed);
+            assert_eq!(host.suffix.as_deref(), Some("corp.example.com"), "{header}");
+            assert_eq!(
+                (host.os_ip, host.os_dhcp),
+                (ip("10.1.4.20"), Some(true)),
+                "{header}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_language_it_does_not_know_is_not_read() {
+        // Turkish: no table, so no label is understood and no host is invented.
+        let text = "\r\nWindows IP Yapılandırması\r\n\r\nEthernet bağdaştırıcısı Ethernet:\r\n\r\n   Bağlantıya özgü DNS Soneki . . . . : corp.example.com\r\n   IPv4 Adresi. . . . . . . . . . . . : 10.1.4.20(Tercih Edilen)\r\n";
+        assert!(!sniff(text));
+        let parsed = read(text);
+        assert!(parsed.hosts.is_empty());
+        assert!(
+            parsed
+                .problems
+                .iter()
+                .all(|p| !p.message.contains("corp.example.com"))
+        );
+    }
+
+    #[test]
+    fn spacing_colons_and_line_ends_do_not_matter() {
+        let variants = [
+            // LF instead of CRLF.
+            fx::IPCONFIG_ZH_CN.replace("\r\n", "\n"),
+            // Old Mac-style lone line ends are not a thing ipconfig writes; CR before LF twice is.
+            fx::IPCONFIG_ZH_CN.replace("\r\n", "\r\r\n"),
+            // Full-width colons everywhere a colon ends a label.
+            fx::IPCONFIG_ZH_CN
+                .replace(" : ", " ： ")
+                .replace(" :\r", " ：\r"),
+            // Non-breaking and ideographic spaces inside labels and around the colon.
+            fx::IPCONFIG_ZH_CN
+                .replace("连接特定的 DNS 后缀", "连接特定的\u{a0}DNS\u{3000}后缀")
+                .replace("IPv4 地址 . . .", "IPv4\u{a0}地址\u{a0}.\u{a0}.\u{a0}.")
+                .replace(" : ", "\u{a0}: "),
+            // No dot leaders at all, as some tools that re-print ipconfig write it.
+            fx::IPCONFIG_ZH_CN.replace(" .", "").replace(". ", " "),
+        ];
+        for (i, text) in variants.iter().enumerate() {
+            let parsed = read(text);
+            let host = only_host(&parsed);
+            assert_eq!(host.suffix.as_deref(), Some(ZH_CN.suffix), "variant {i}");
+            assert_eq!(host.os_ip, ip(ZH_CN.ip), "variant {i}");
+            assert_eq!(
+                host.primary_suffix.as_deref(),
+                Some(ZH_CN.primary),
+                "variant {i}"
+            );
+            assert_eq!(host.os_dhcp, Some(true), "variant {i}");
+        }
+    }
+
+    #[test]
+    fn masked_values_are_absent_not_broken() {
+        // Values masked with asterisks before a report was shared read as if empty.
+        let text = fx::IPCONFIG_RU
+            .replacen("MSK-WS-0318", "***", 1)
+            .replacen("50-EB-F6-12-34-56", "50-EB-F6-**-**-**", 1)
+            .replacen("msk.example.ru", "***.example.ru", 1);
+        let parsed = read(&text);
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let host = only_host(&parsed);
+        assert_eq!(
+            (host.hostname.as_deref(), host.mac.as_deref()),
+            (None, None)
+        );
+        assert_eq!(host.suffix, None);
+        assert_eq!(host.os_ip, ip("10.12.30.18"));
+        // A value that is wrong rather than masked is still a problem.
+        let broken = fx::IPCONFIG_RU.replacen("50-EB-F6-12-34-56", "50-EB-F6-*-*", 1);
+        assert_eq!(positions(&read(&broken)), [(24, 40)]);
     }
 }

@@ -53,6 +53,11 @@ pub fn samples() -> Vec<Sample> {
         owned(Ipconfig, fixture!("agents/ipconfig-de.txt")),
         owned(Ipconfig, fixture!("agents/ipconfig-fr.txt")),
         owned(Ipconfig, fixture!("agents/ipconfig-dock.txt")),
+        owned(Ipconfig, fixture!("agents/ipconfig-zh-CN.txt")),
+        owned(Ipconfig, fixture!("agents/ipconfig-ja.txt")),
+        owned(Ipconfig, fixture!("agents/ipconfig-ru.txt")),
+        owned(Ipconfig, fixture!("agents/ipconfig-es.txt")),
+        owned(Ipconfig, fixture!("agents/ipconfig-ko.txt")),
         owned(Discovery, fixture!("agents/discovery.xml")),
         // Claimed only under the custom mapping its own tests configure.
         unowned(fixture!("agents/discovery-custom.xml")),

@@ -513,9 +513,7 @@ pub(super) fn normalize(text: &str) -> String {
         }
         out.extend(c.to_lowercase());
     }
-    let end = out
-        .trim_end_matches(|c: char| matches!(c, '.' | ':' | ' '))
-        .len();
+    let end = out.trim_end_matches(['.', ':', ' ']).len();
     out.truncate(end);
     out
 }
