@@ -76,6 +76,7 @@ pub fn samples() -> Vec<Sample> {
         // A Kea include: a list of subnets, not a configuration of its own.
         unowned(fixture!("dhcp/subnets.json")),
         owned(WindowsDhcp, fixture!("dhcp/netsh-dump.txt")),
+        owned(WindowsDhcp, fixture!("dhcp/netsh-dump-de.txt")),
         owned(WindowsDhcp, fixture!("dhcp/export-dhcpserver.xml")),
         owned(Amtinfo, fixture!("dhcp/foreign/amtinfo.txt")),
         // A client's lease file: dhcpd.conf syntax, but no server configuration.
