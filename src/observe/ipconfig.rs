@@ -41,7 +41,7 @@ pub fn sniff(text: &str) -> bool {
             return true;
         }
         if let Some(split) = split_label(line)
-            && split.dotted
+            && split.dotted()
             && let Some(label) = split.label
             && !seen.contains(&label)
         {
@@ -81,8 +81,8 @@ pub fn parse_with_mac(path: &Path, text: &str, me_mac: Option<&str>) -> Parsed {
 struct Split<'a> {
     /// What the label means; `None` for labels scslint does not read.
     label: Option<Label>,
-    /// The label was padded with dots, as ipconfig pads it.
-    dotted: bool,
+    /// The label as written, padding and all.
+    left: &'a str,
     /// Byte offset of the value in the line.
     at: usize,
     value: &'a str,
@@ -112,24 +112,28 @@ fn split_label(line: &str) -> Option<Split<'_>> {
     let lead = rest.len() - rest.trim_start().len();
     Some(Split {
         label: languages::label(left),
-        dotted: is_dotted(left),
+        left,
         at: after + lead,
         value: rest.trim(),
     })
 }
 
-/// `Host Name . . . . ` and `Description. . . ` are padded with dot leaders; `Host Name` is not.
-fn is_dotted(left: &str) -> bool {
-    let plain: String = left
-        .chars()
-        .map(|c| match c {
-            '\u{ff0e}' => '.',
-            c if c.is_whitespace() => ' ',
-            c => c,
-        })
-        .collect();
-    let plain = plain.trim_end();
-    plain.contains(". .") || plain.ends_with(" .")
+impl Split<'_> {
+    /// The label was padded with dot leaders, as ipconfig pads it (`Host Name . . . . `,
+    /// `Description. . . `); `Host Name` is not.
+    fn dotted(&self) -> bool {
+        let plain: String = self
+            .left
+            .chars()
+            .map(|c| match c {
+                '\u{ff0e}' => '.',
+                c if c.is_whitespace() => ' ',
+                c => c,
+            })
+            .collect();
+        let plain = plain.trim_end();
+        plain.contains(". .") || plain.ends_with(" .")
+    }
 }
 
 /// One adapter block, its values already checked.

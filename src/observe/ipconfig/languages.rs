@@ -100,9 +100,9 @@ const EN: Language = Language {
     no: &["No"],
 };
 
-/// German, `(Bevorzugt)`: outputs of Windows 10 (GitHub issues, MSDN forum copies) and XP
-/// (`Physikalische Adresse`, `Ethernetadapter`); `IPv4-Adresse (Auto. Konfiguration)` from
-/// plain `ipconfig` on Windows 10.
+/// German, `(Bevorzugt)`: Windows 10 outputs in GitHub issues and notes, an XP one in a forum post
+/// (`Physikalische Adresse`, `Ethernetadapter`); `IPv4-Adresse (Auto. Konfiguration)` from plain
+/// `ipconfig` on Windows 10.
 const DE: Language = Language {
     tag: "de",
     header: &["Windows-IP-Konfiguration", "Windows IP-Konfiguration"],
@@ -130,7 +130,8 @@ const DE: Language = Language {
     no: &["Nein"],
 };
 
-/// French, `(préféré)`: Windows 10 outputs; `Adresse d’autoconfiguration IPv4` (not seen).
+/// French, `(préféré)`: the Windows 10 strings scslint read before these tables;
+/// `Adresse d’autoconfiguration IPv4` (not seen).
 const FR: Language = Language {
     tag: "fr",
     header: &["Configuration IP de Windows"],
@@ -240,9 +241,9 @@ const PT_BR: Language = Language {
     no: &["Não"],
 };
 
-/// Dutch, `(voorkeur)`: Windows XP outputs (`Host-naam`, the misspelt `DHCP ingeshakeld`) and
-/// Windows 7 ones (`IPv4-adres`); `Hostnaam`, `Mediumstatus`, `Autoconfiguratie IPv4-adres` and
-/// `Draadloos LAN-adapter` (not seen).
+/// Dutch: Windows XP outputs in forum posts (`Host-naam`, the misspelt `DHCP ingeshakeld`) and a
+/// Windows 7 one (`IPv4-adres`); `Hostnaam`, `Mediumstatus`, `Autoconfiguratie IPv4-adres`,
+/// `Draadloos LAN-adapter` and the state `(voorkeur)` (not seen).
 const NL: Language = Language {
     tag: "nl",
     header: &["Windows IP-configuratie"],
@@ -270,8 +271,9 @@ const NL: Language = Language {
     no: &["nee"],
 };
 
-/// Polish, `(Preferowane)`: Windows XP and 10 outputs; `Lista przeszukiwania sufiksów DNS`,
-/// `Stan nośnika`, `Autokonfiguracja adresu IPv4` and `Karta bezprzewodowej sieci LAN` (not seen).
+/// Polish: a Windows XP output in a forum post, Windows 10 `Adres IPv4`; `Lista przeszukiwania
+/// sufiksów DNS`, `Stan nośnika`, `Autokonfiguracja adresu IPv4`, `Karta bezprzewodowej sieci LAN`
+/// and the state `(Preferowane)` (not seen).
 const PL: Language = Language {
     tag: "pl",
     header: &["Konfiguracja IP systemu Windows"],
@@ -324,7 +326,8 @@ const RU: Language = Language {
     no: &["Нет"],
 };
 
-/// Japanese, `(優先)`: Windows 10/11 outputs in GitHub repositories and tests.
+/// Japanese, `(優先)`: Windows 10/11 outputs in GitHub repositories and tests; `DHCP サーバー`
+/// (not seen).
 const JA: Language = Language {
     tag: "ja",
     header: &["Windows IP 構成"],
@@ -377,8 +380,8 @@ const ZH_CN: Language = Language {
     no: &["否"],
 };
 
-/// Traditional Chinese, `(偏好選項)`: Windows 10 outputs in GitHub notes; `媒體狀態` and
-/// `自動設定 IPv4 位址` (not seen).
+/// Traditional Chinese, `(偏好選項)`: Windows 10 outputs in GitHub notes; `媒體狀態`,
+/// `自動設定 IPv4 位址` and `DHCP 伺服器` (not seen).
 const ZH_TW: Language = Language {
     tag: "zh-TW",
     header: &["Windows IP 設定"],
@@ -404,8 +407,8 @@ const ZH_TW: Language = Language {
     no: &["否"],
 };
 
-/// Korean, `(기본 설정)`: Windows 10/11 outputs in GitHub scripts and notes; `미디어 상태`,
-/// `자동 구성 IPv4 주소` and `무선 LAN 어댑터` (not seen).
+/// Korean, `(기본 설정)`: Windows 10/11 outputs in GitHub scripts and notes; `DNS 접미사 검색
+/// 목록`, `미디어 상태`, `자동 구성 IPv4 주소`, `무선 LAN 어댑터` and `DHCP 서버` (not seen).
 const KO: Language = Language {
     tag: "ko",
     header: &["Windows IP 구성"],
