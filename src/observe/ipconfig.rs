@@ -94,20 +94,12 @@ fn split_label(line: &str) -> Option<Split<'_>> {
     let mut chars = line.char_indices().peekable();
     let (colon, after) = loop {
         let (i, c) = chars.next()?;
-        let ends = chars.peek().is_none_or(|(_, next)| next.is_whitespace());
-        if c == '\u{ff1a}' || (c == ':' && ends) {
+        let full_width = c == '\u{ff1a}';
+        if full_width || (c == ':' && chars.peek().is_none_or(|(_, n)| n.is_whitespace())) {
             break (i, i + c.len_utf8());
         }
     };
     let left = line.get(..colon)?;
-    if left
-        .trim()
-        .trim_end_matches(['.', '\u{ff0e}'])
-        .trim()
-        .is_empty()
-    {
-        return None;
-    }
     let rest = line.get(after..).unwrap_or("");
     let lead = rest.len() - rest.trim_start().len();
     Some(Split {

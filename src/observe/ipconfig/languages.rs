@@ -497,6 +497,9 @@ static LOOKUP: LazyLock<Lookup> = LazyLock::new(|| {
 /// Lower case, `’` as `'`, full-width `．` and `：` as `.` and `:`, every run of white space (or
 /// control characters) as one space, without dot leaders, a trailing colon or outer spaces.
 pub(super) fn normalize(text: &str) -> String {
+    if text.is_ascii() {
+        return normalize_ascii(text);
+    }
     let mut out = String::with_capacity(text.len());
     let mut gap = false;
     for c in text.chars() {
@@ -514,17 +517,46 @@ pub(super) fn normalize(text: &str) -> String {
             out.push(' ');
             gap = false;
         }
-        out.extend(c.to_lowercase());
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
     }
     let end = out.trim_end_matches(['.', ':', ' ']).len();
     out.truncate(end);
     out
 }
 
-/// The report's first line (`Windows IP Configuration`) in any language.
+/// [`normalize`] for the common case, byte by byte.
+fn normalize_ascii(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    let mut gap = false;
+    for &b in text.as_bytes() {
+        if b.is_ascii_whitespace() || b.is_ascii_control() {
+            gap = !out.is_empty();
+            continue;
+        }
+        if gap {
+            out.push(b' ');
+            gap = false;
+        }
+        out.push(b.to_ascii_lowercase());
+    }
+    while out.last().is_some_and(|b| matches!(b, b'.' | b':' | b' ')) {
+        out.pop();
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The report's first line (`Windows IP Configuration`) in any language. Every language keeps
+/// the word `Windows`, so lines without it are passed over without a closer look.
 pub(super) fn is_header(line: &str) -> bool {
-    let line = normalize(line);
-    !line.is_empty() && LOOKUP.headers.contains(&line)
+    let names_windows = line
+        .as_bytes()
+        .windows(7)
+        .any(|w| w.eq_ignore_ascii_case(b"windows"));
+    names_windows && LOOKUP.headers.contains(&normalize(line))
 }
 
 /// What a label (the text before its colon, dot leaders and all) means, in any language.
@@ -623,6 +655,9 @@ mod tests {
             Some(DhcpEnabled)
         );
         assert_eq!(label("PRIMARY DNS SUFFIX"), Some(PrimarySuffix));
+        // The byte-by-byte path and the general one agree.
+        let ascii = " Connection-specific\tDNS  Suffix . . :\r";
+        assert_eq!(normalize(ascii), normalize(&format!("{ascii}\u{a0}")));
         assert_eq!(label("Primary"), None);
         assert_eq!(label(""), None);
         assert!(is_header("  windows ip configuration \r"));
