@@ -494,8 +494,9 @@ static LOOKUP: LazyLock<Lookup> = LazyLock::new(|| {
     lookup
 });
 
-/// Lower case, `’` as `'`, full-width `．` and `：` as `.` and `:`, every run of white space (or
-/// control characters) as one space, without dot leaders, a trailing colon or outer spaces.
+/// Lower case, `’` as `'`, full-width `．` and `：` as `.` and `:`, every run of white space
+/// (control characters, byte-order marks and zero-width spaces too) as one space, without dot
+/// leaders, a trailing colon or outer spaces.
 pub(super) fn normalize(text: &str) -> String {
     if text.is_ascii() {
         return normalize_ascii(text);
@@ -509,7 +510,7 @@ pub(super) fn normalize(text: &str) -> String {
             '\u{ff1a}' => ':',
             c => c,
         };
-        if c.is_whitespace() || c.is_control() {
+        if c.is_whitespace() || c.is_control() || matches!(c, '\u{feff}' | '\u{200b}') {
             gap = !out.is_empty();
             continue;
         }
@@ -645,6 +646,7 @@ mod tests {
         );
         assert_eq!(label("Nom de l'hôte . . . . . . . . . . "), Some(HostName));
         assert_eq!(label("Nom\u{a0}de l\u{2019}hôte\u{202f}."), Some(HostName));
+        assert!(is_header("\u{feff}Windows IP 配置"));
         assert_eq!(label("IPv4 アドレス．．．．"), Some(Ipv4));
         assert_eq!(
             label("连接特定的\u{3000}DNS\u{3000}后缀 . . ："),
