@@ -43,6 +43,22 @@ pub const IPCONFIG_FR: &str = fixture!("ipconfig-fr.txt");
 /// English desktop on a dock: a PPP VPN adapter first, the dock's USB Ethernet before the
 /// onboard Intel Ethernet (the ME's MAC, static address), a Teredo tunnel.
 pub const IPCONFIG_DOCK: &str = fixture!("ipconfig-dock.txt");
+/// Simplified Chinese, CRLF: a Hyper-V `vEthernet` with an address, a disconnected WLAN with a
+/// stale suffix (`媒体已断开连接`), the connected Ethernet; `是`/`否`, `(首选)`, a default gateway
+/// continued on the next line.
+pub const IPCONFIG_ZH_CN: &str = fixture!("ipconfig-zh-CN.txt");
+/// Japanese laptop: a disconnected Ethernet with a stale suffix, a VirtualBox adapter and an
+/// OpenVPN "unknown adapter" with addresses before the connected Wi-Fi; `(優先)`, labels ending
+/// `.:`, and full-width colons (`：`) where an editor rewrote two of them.
+pub const IPCONFIG_JA: &str = fixture!("ipconfig-ja.txt");
+/// Russian, CRLF: a disconnected wireless adapter first, then the Ethernet; `Да`/`Нет`,
+/// `(Основной)`, `Основной шлюз` (gateway) beside `Основной DNS-суффикс` (primary suffix).
+pub const IPCONFIG_RU: &str = fixture!("ipconfig-ru.txt");
+/// Spanish: a disconnected USB Ethernet with a stale suffix, the connected Wi-Fi;
+/// `sí`/`no`, `(Preferido)`, `Vínculo: dirección IPv6 local` with a colon inside its label.
+pub const IPCONFIG_ES: &str = fixture!("ipconfig-es.txt");
+/// Korean: the connected Ethernet, a disconnected Wi-Fi; `예`/`아니요`, `(기본 설정)`.
+pub const IPCONFIG_KO: &str = fixture!("ipconfig-ko.txt");
 /// A discovery report in another layout: claimed only under the custom mapping its tests use.
 pub const DISCOVERY_CUSTOM: &str = fixture!("discovery-custom.xml");
 pub const DISCOVERY: &str = fixture!("discovery.xml");

@@ -1,101 +1,20 @@
 //! Windows `ipconfig /all` reports, one device per file: the host block (host name, primary DNS
 //! suffix), then one block per adapter. Only the chosen adapter's connection-specific suffix is
-//! an option 15 observation; the primary suffix is kept apart. English, German and French labels
-//! are read from one table.
+//! an option 15 observation; the primary suffix is kept apart. Labels are matched by meaning in
+//! any of the languages [`languages`] knows, whatever their padding: dot leaders, full-width
+//! colons, non-breaking spaces and CRLF line ends.
+
+mod languages;
 
 use super::agent_fields as fields;
 use super::model::{Host, Origin, Parsed};
+use languages::{AdapterKind, Label};
 use std::net::Ipv4Addr;
 use std::path::Path;
 
 /// Label lines are indented a few spaces; continuation lines (more DNS servers, more search
 /// suffixes) are aligned with the value column, far to the right.
 const CONTINUATION_INDENT: usize = 16;
-
-/// The report's first line in each language, lower case.
-const HEADERS: &[&str] = &[
-    "windows ip configuration",
-    "windows-ip-konfiguration",
-    "windows ip-konfiguration",
-    "configuration ip de windows",
-];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Label {
-    HostName,
-    PrimarySuffix,
-    SearchList,
-    MediaState,
-    ConnectionSuffix,
-    Description,
-    PhysicalAddress,
-    DhcpEnabled,
-    Ipv4,
-    AutoIpv4,
-}
-
-impl Label {
-    fn in_host_block(self) -> bool {
-        matches!(
-            self,
-            Label::HostName | Label::PrimarySuffix | Label::SearchList
-        )
-    }
-}
-
-/// Labels in lower case, dots and padding removed, `’` written as `'`.
-const LABELS: &[(&str, Label)] = &[
-    ("host name", Label::HostName),
-    ("primary dns suffix", Label::PrimarySuffix),
-    ("dns suffix search list", Label::SearchList),
-    ("media state", Label::MediaState),
-    ("connection-specific dns suffix", Label::ConnectionSuffix),
-    ("description", Label::Description),
-    ("physical address", Label::PhysicalAddress),
-    ("dhcp enabled", Label::DhcpEnabled),
-    ("ipv4 address", Label::Ipv4),
-    ("ip address", Label::Ipv4),
-    ("autoconfiguration ipv4 address", Label::AutoIpv4),
-    ("autoconfiguration ip address", Label::AutoIpv4),
-    ("hostname", Label::HostName),
-    ("primäres dns-suffix", Label::PrimarySuffix),
-    ("dns-suffixsuchliste", Label::SearchList),
-    ("medienstatus", Label::MediaState),
-    (
-        "verbindungsspezifisches dns-suffix",
-        Label::ConnectionSuffix,
-    ),
-    ("beschreibung", Label::Description),
-    ("physische adresse", Label::PhysicalAddress),
-    ("physikalische adresse", Label::PhysicalAddress),
-    ("dhcp aktiviert", Label::DhcpEnabled),
-    ("ipv4-adresse", Label::Ipv4),
-    ("ip-adresse", Label::Ipv4),
-    ("autokonfigurations-ipv4-adresse", Label::AutoIpv4),
-    ("nom de l'hôte", Label::HostName),
-    ("suffixe dns principal", Label::PrimarySuffix),
-    ("liste de recherche du suffixe dns", Label::SearchList),
-    ("liste de recherche de suffixes dns", Label::SearchList),
-    ("statut du média", Label::MediaState),
-    ("suffixe dns propre à la connexion", Label::ConnectionSuffix),
-    ("adresse physique", Label::PhysicalAddress),
-    ("dhcp activé", Label::DhcpEnabled),
-    ("adresse ipv4", Label::Ipv4),
-    ("adresse ip", Label::Ipv4),
-    ("adresse ipv4 de configuration automatique", Label::AutoIpv4),
-];
-
-/// `Yes` / `No` in each language; anything else goes to [`fields::boolean`].
-const YES: &[&str] = &["yes", "ja", "oui"];
-const NO: &[&str] = &["no", "nein", "non"];
-
-/// How wired Ethernet adapter blocks start, lower case.
-const WIRED_HEADERS: &[&str] = &[
-    "ethernet adapter",
-    "ethernet-adapter",
-    "ethernetadapter",
-    "carte ethernet",
-];
 
 /// Words in an adapter's name or description that mark it as virtual.
 const VIRTUAL_WORDS: &[&str] = &[
@@ -118,13 +37,12 @@ pub fn sniff(text: &str) -> bool {
     let head = super::sources::sniff_head(text);
     let mut seen: Vec<Label> = Vec::new();
     for line in head.lines() {
-        let line = line.trim_start_matches('\u{feff}');
-        if is_header(line) {
+        if languages::is_header(line) {
             return true;
         }
         if let Some(split) = split_label(line)
-            && split.dotted
-            && let Some(label) = lookup(&split.label)
+            && split.dotted()
+            && let Some(label) = split.label
             && !seen.contains(&label)
         {
             seen.push(label);
@@ -141,7 +59,8 @@ pub fn parse(path: &Path, text: &str) -> Parsed {
 
 /// Read one `ipconfig /all` report. The adapter taken is, in order: the connected adapter with
 /// the ME's MAC and an IPv4 address; the first connected physical Ethernet adapter with an IPv4
-/// address; the first connected physical adapter of any kind; the first connected virtual one.
+/// address; the first connected physical wireless one; the first connected physical adapter of
+/// any other kind (PPP, VPN); the first connected virtual one.
 pub fn parse_with_mac(path: &Path, text: &str, me_mac: Option<&str>) -> Parsed {
     let mut parsed = Parsed::default();
     let report = read(path, text, &mut parsed);
@@ -158,61 +77,62 @@ pub fn parse_with_mac(path: &Path, text: &str, me_mac: Option<&str>) -> Parsed {
     parsed
 }
 
-fn is_header(line: &str) -> bool {
-    let t = line.trim().to_lowercase();
-    HEADERS.contains(&t.as_str())
-}
-
-fn lookup(label: &str) -> Option<Label> {
-    LABELS.iter().find(|(l, _)| *l == label).map(|(_, k)| *k)
-}
-
 /// A `Label . . . : value` line taken apart.
 struct Split<'a> {
-    /// Lower case, padding dots removed, `’` as `'`.
-    label: String,
-    /// The label was padded with dots, as ipconfig pads it.
-    dotted: bool,
+    /// What the label means; `None` for labels scslint does not read.
+    label: Option<Label>,
+    /// The label as written, padding and all.
+    left: &'a str,
     /// Byte offset of the value in the line.
     at: usize,
     value: &'a str,
 }
 
-/// Split at the first colon followed by white space or the line end (IPv6 addresses and lease
-/// times hold colons too, but never one followed by a space).
+/// Split at the first full-width colon, or the first colon followed by white space or the line
+/// end (IPv6 addresses and lease times hold colons too, but never one followed by a space).
 fn split_label(line: &str) -> Option<Split<'_>> {
     let mut chars = line.char_indices().peekable();
-    let colon = loop {
+    let (colon, after) = loop {
         let (i, c) = chars.next()?;
-        if c == ':' && chars.peek().is_none_or(|(_, next)| next.is_whitespace()) {
-            break i;
+        let full_width = c == '\u{ff1a}';
+        if full_width || (c == ':' && chars.peek().is_none_or(|(_, n)| n.is_whitespace())) {
+            break (i, i + c.len_utf8());
         }
     };
     let left = line.get(..colon)?;
-    let name = left
-        .trim()
-        .trim_end_matches(|c: char| c == '.' || c.is_whitespace());
-    if name.is_empty() {
-        return None;
-    }
-    let rest = line.get(colon + 1..).unwrap_or("");
+    let rest = line.get(after..).unwrap_or("");
     let lead = rest.len() - rest.trim_start().len();
-    let trimmed_left = left.trim_end();
     Some(Split {
-        label: name.to_lowercase().replace('\u{2019}', "'"),
-        dotted: left.contains(". .")
-            || trimmed_left.ends_with(" .")
-            || trimmed_left.ends_with(". "),
-        at: colon + 1 + lead,
+        label: languages::label(left),
+        left,
+        at: after + lead,
         value: rest.trim(),
     })
+}
+
+impl Split<'_> {
+    /// The label was padded with dot leaders, as ipconfig pads it (`Host Name . . . . `,
+    /// `Description. . . `); `Host Name` is not.
+    fn dotted(&self) -> bool {
+        let plain: String = self
+            .left
+            .chars()
+            .map(|c| match c {
+                '\u{ff0e}' => '.',
+                c if c.is_whitespace() => ' ',
+                c => c,
+            })
+            .collect();
+        let plain = plain.trim_end();
+        plain.contains(". .") || plain.ends_with(" .")
+    }
 }
 
 /// One adapter block, its values already checked.
 #[derive(Debug, Default)]
 struct Adapter {
     name: String,
-    wired: bool,
+    kind: AdapterKind,
     description: Option<String>,
     mac: Option<String>,
     disconnected: bool,
@@ -223,13 +143,20 @@ struct Adapter {
 
 impl Adapter {
     fn new(header: &str) -> Adapter {
-        let name = header.trim().trim_end_matches(':').trim().to_owned();
-        let lower = name.to_lowercase();
+        let name = header
+            .trim()
+            .trim_end_matches([':', '\u{ff1a}'])
+            .trim()
+            .to_owned();
         Adapter {
-            wired: WIRED_HEADERS.iter().any(|h| lower.starts_with(h)),
+            kind: languages::adapter_kind(&name),
             name,
             ..Adapter::default()
         }
+    }
+
+    fn is_physical(&self, kind: AdapterKind) -> bool {
+        self.kind == kind && !self.is_virtual()
     }
 
     fn is_virtual(&self) -> bool {
@@ -288,7 +215,7 @@ fn read(path: &Path, text: &str, parsed: &mut Parsed) -> Report {
             continue;
         }
         report.first_line.get_or_insert(number);
-        if is_header(line) {
+        if languages::is_header(line) {
             if report.header_line.is_some() {
                 let message = "a second `ipconfig /all` report starts here; one device per file, so the rest of the file is not read";
                 fields::problem(parsed, path, number, 1, message.into());
@@ -301,7 +228,7 @@ fn read(path: &Path, text: &str, parsed: &mut Parsed) -> Report {
         report.last_line = number;
         let indent = line.chars().take_while(|c| c.is_whitespace()).count();
         if indent == 0 {
-            if line.trim_end().ends_with(':') {
+            if line.trim_end().ends_with([':', '\u{ff1a}']) {
                 report.adapters.push(Adapter::new(line));
             }
             continue;
@@ -310,11 +237,15 @@ fn read(path: &Path, text: &str, parsed: &mut Parsed) -> Report {
             continue;
         }
         if let Some(split) = split_label(line)
-            && let Some(label) = lookup(&split.label)
+            && let Some(label) = split.label
         {
             let column = line.get(..split.at).map_or(1, |s| s.chars().count() + 1);
             let value = Value {
-                text: split.value,
+                text: if is_masked(split.value) {
+                    ""
+                } else {
+                    split.value
+                },
                 line: number,
                 column,
             };
@@ -322,6 +253,12 @@ fn read(path: &Path, text: &str, parsed: &mut Parsed) -> Report {
         }
     }
     report
+}
+
+/// A value someone masked before sharing the report (`***`, `EE-28-**-**-**-**`): read as
+/// absent, not as a broken value.
+fn is_masked(value: &str) -> bool {
+    value.contains("**")
 }
 
 /// A value as written with its 1-based position.
@@ -395,14 +332,19 @@ fn read_value(path: &Path, report: &mut Report, label: Label, value: &Value, par
                 adapter.ipv4 = address;
             }
         }
-        Label::HostName | Label::PrimarySuffix | Label::SearchList => {}
+        Label::HostName
+        | Label::PrimarySuffix
+        | Label::SearchList
+        | Label::SubnetMask
+        | Label::DefaultGateway
+        | Label::DhcpServer => {}
     }
 }
 
-/// `10.1.4.20(Preferred)`, `10.1.4.20(Bevorzugt)`, `10.1.4.20(préféré)`: the address without
-/// its state.
+/// `10.1.4.20(Preferred)`, `10.1.4.20(Bevorzugt)`, `10.1.4.20(首选)`, `10.1.4.20 (기본 설정)`:
+/// the address without its state, in whatever language and parentheses.
 fn address(raw: &str) -> Result<Option<Ipv4Addr>, String> {
-    let bare = raw.split('(').next().unwrap_or(raw);
+    let bare = raw.split(['(', '\u{ff08}']).next().unwrap_or(raw);
     fields::ipv4(bare)
 }
 
@@ -431,14 +373,8 @@ fn yes_no(raw: &str) -> Result<Option<bool>, String> {
     let Some(t) = fields::text(raw) else {
         return Ok(None);
     };
-    let lower = t.to_lowercase();
-    if YES.contains(&lower.as_str()) {
-        return Ok(Some(true));
-    }
-    if NO.contains(&lower.as_str()) {
-        return Ok(Some(false));
-    }
-    fields::boolean(&t)
+    languages::yes_no(&t)
+        .or_else(|| fields::boolean(&t))
         .map(Some)
         .ok_or_else(|| format!("`{t}` is not Yes or No"))
 }
@@ -448,7 +384,8 @@ fn choose<'a>(adapters: &'a [Adapter], me_mac: Option<&str>) -> Option<&'a Adapt
     let usable = || adapters.iter().filter(|a| a.usable());
     usable()
         .find(|a| me_mac.is_some() && a.mac.as_deref() == me_mac)
-        .or_else(|| usable().find(|a| a.wired && !a.is_virtual()))
+        .or_else(|| usable().find(|a| a.is_physical(AdapterKind::Ethernet)))
+        .or_else(|| usable().find(|a| a.is_physical(AdapterKind::Wireless)))
         .or_else(|| usable().find(|a| !a.is_virtual()))
         .or_else(|| usable().next())
 }
@@ -459,7 +396,11 @@ fn fallback<'a>(adapters: &'a [Adapter], me_mac: Option<&str>) -> Option<&'a Ada
     adapters
         .iter()
         .find(|a| me_mac.is_some() && a.mac.as_deref() == me_mac)
-        .or_else(|| adapters.iter().find(|a| a.wired && !a.is_virtual()))
+        .or_else(|| {
+            adapters
+                .iter()
+                .find(|a| a.is_physical(AdapterKind::Ethernet))
+        })
 }
 
 fn build_host(
@@ -786,5 +727,319 @@ mod tests {
         let headless = fx::IPCONFIG.replacen("Windows IP Configuration", "", 1);
         assert!(sniff(&headless));
         assert!(!sniff("Host Name: x\nPrimary Dns Suffix: y\n"));
+    }
+    /// The fields a localised fixture must give, with the adapter's suffix and addresses.
+    struct Expected {
+        hostname: &'static str,
+        primary: &'static str,
+        suffix: &'static str,
+        ip: &'static str,
+        mac: &'static str,
+    }
+
+    fn assert_reads(text: &str, want: &Expected) {
+        assert!(sniff(text));
+        let parsed = read(text);
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let host = only_host(&parsed);
+        assert_eq!(host.origin, Some(Origin::new("reports/ipconfig.txt", 2)));
+        assert_eq!(host.hostname.as_deref(), Some(want.hostname));
+        assert_eq!(host.primary_suffix.as_deref(), Some(want.primary));
+        assert_eq!(host.suffix.as_deref(), Some(want.suffix));
+        assert_eq!(host.os_ip, ip(want.ip));
+        assert_eq!(host.mac.as_deref(), Some(want.mac));
+        assert_eq!((host.link_up, host.os_dhcp), (Some(true), Some(true)));
+    }
+
+    const ZH_CN: Expected = Expected {
+        hostname: "SH-WS-0207",
+        primary: "ad.example.cn",
+        suffix: "sh.example.cn",
+        ip: "10.52.7.41",
+        mac: "3c:52:82:4d:5e:6f",
+    };
+
+    #[test]
+    fn chinese_report_takes_the_ethernet_not_hyper_v_or_the_stale_wlan() {
+        assert_reads(fx::IPCONFIG_ZH_CN, &ZH_CN);
+    }
+
+    #[test]
+    fn japanese_laptop_takes_the_wifi_over_a_vpn_adapter() {
+        // The Ethernet is disconnected (its tokyo suffix is stale), VirtualBox is virtual, and the
+        // OpenVPN adapter is listed before the Wi-Fi: a wireless adapter beats an unknown one.
+        // Two of the Wi-Fi's labels end in full-width colons.
+        assert_reads(
+            fx::IPCONFIG_JA,
+            &Expected {
+                hostname: "TKY-NB-1142",
+                primary: "corp.example.jp",
+                suffix: "wlan.example.jp",
+                ip: "10.71.20.33",
+                mac: "8c:04:ba:0a:0b:0c",
+            },
+        );
+    }
+
+    #[test]
+    fn russian_report_tells_the_gateway_from_the_primary_suffix() {
+        assert_reads(
+            fx::IPCONFIG_RU,
+            &Expected {
+                hostname: "MSK-WS-0318",
+                primary: "ad.example.ru",
+                suffix: "msk.example.ru",
+                ip: "10.12.30.18",
+                mac: "50:eb:f6:12:34:56",
+            },
+        );
+    }
+
+    #[test]
+    fn spanish_report_passes_over_a_label_with_a_colon_inside() {
+        assert_reads(
+            fx::IPCONFIG_ES,
+            &Expected {
+                hostname: "MAD-WS-0077",
+                primary: "ad.example.es",
+                suffix: "wifi.example.es",
+                ip: "10.40.8.19",
+                mac: "04:6c:59:11:22:33",
+            },
+        );
+    }
+
+    #[test]
+    fn korean_report_reads_a_state_with_a_space_after_the_address() {
+        assert_reads(
+            fx::IPCONFIG_KO,
+            &Expected {
+                hostname: "SEL-WS-0510",
+                primary: "ad.example.kr",
+                suffix: "seoul.example.kr",
+                ip: "10.8.6.21",
+                mac: "f4:f1:9e:10:20:30",
+            },
+        );
+    }
+
+    #[test]
+    fn a_disconnected_adapter_stays_disconnected_in_every_language() {
+        // Disconnect the one connected adapter of each report: no suffix may be left, least of
+        // all the stale one a disconnected adapter still shows.
+        let cases = [
+            (
+                fx::IPCONFIG_ZH_CN,
+                "   连接特定的 DNS 后缀 . . . . . . . : sh",
+                "   媒体状态  . . . . . . . . . . . . : 媒体已断开连接\r\n",
+            ),
+            (
+                fx::IPCONFIG_RU,
+                "   DNS-суффикс подключения . . . . . : msk",
+                "   Состояние среды. . . . . . . . : Среда передачи недоступна.\r\n",
+            ),
+            (
+                fx::IPCONFIG_KO,
+                "   연결별 DNS 접미사. . . . : seoul",
+                "   미디어 상태 . . . . . . . . : 미디어 연결 끊김\n",
+            ),
+        ];
+        for (text, before, media) in cases {
+            let at = text.find(before).unwrap();
+            let cut = format!("{}{media}{}", &text[..at], &text[at..]);
+            let was = only_host(&read(text)).os_ip;
+            let parsed = read(&cut);
+            let host = only_host(&parsed);
+            // Only a virtual adapter without a suffix, or nothing, is left connected.
+            assert_eq!(host.suffix, None, "{before}");
+            assert_ne!(host.os_ip, was, "{before}");
+        }
+    }
+
+    #[test]
+    fn every_language_reads_a_minimal_report() {
+        // header, connection-specific suffix label, IPv4 label with the word for "preferred",
+        // Ethernet adapter header, DHCP Enabled label with "yes": as each Windows prints them.
+        let languages = [
+            (
+                "Windows IP Configuration",
+                "Connection-specific DNS Suffix  . ",
+                "IPv4 Address. . . . . . . . . . . : 10.1.4.20(Preferred)",
+                "Ethernet adapter Ethernet",
+                "DHCP Enabled. . . . . . . . . . . : Yes",
+            ),
+            (
+                "Windows-IP-Konfiguration",
+                "Verbindungsspezifisches DNS-Suffix",
+                "IPv4-Adresse  . . . . . . . . . . : 10.1.4.20(Bevorzugt)",
+                "Ethernet-Adapter Ethernet",
+                "DHCP aktiviert. . . . . . . . . . : Ja",
+            ),
+            (
+                "Configuration IP de Windows",
+                "Suffixe DNS propre à la connexion. . . ",
+                "Adresse IPv4. . . . . . . . . . . . . .: 10.1.4.20(préféré)",
+                "Carte Ethernet Ethernet ",
+                "DHCP activé. . . . . . . . . . . . . . : Oui",
+            ),
+            (
+                "Configuración IP de Windows",
+                "Sufijo DNS específico para la conexión. . ",
+                "Dirección IPv4. . . . . . . . . . . . . . : 10.1.4.20(Preferido)",
+                "Adaptador de Ethernet Ethernet",
+                "DHCP habilitado . . . . . . . . . . . . . : sí",
+            ),
+            (
+                "Configurazione IP di Windows",
+                "Suffisso DNS specifico per connessione",
+                "Indirizzo IPv4. . . . . . . . . . . . : 10.1.4.20(Preferenziale)",
+                "Scheda Ethernet Ethernet",
+                "DHCP abilitato. . . . . . . . . . . . : Sì",
+            ),
+            (
+                "Configuração de IP do Windows",
+                "Sufixo DNS específico de conexão. . . . . . ",
+                "Endereço IPv4. . . . . . . .  . . . . . . . : 10.1.4.20(Preferencial)",
+                "Adaptador Ethernet Ethernet",
+                "DHCP Habilitado . . . . . . . . . . . . . . : Sim",
+            ),
+            (
+                "Windows IP-configuratie",
+                "Verbindingsspec. DNS-achtervoegsel",
+                "IPv4-adres. . . . . . . . . . . . : 10.1.4.20(voorkeur)",
+                "Ethernet-adapter Ethernet",
+                "DHCP ingeschakeld . . . . . . . . : ja",
+            ),
+            (
+                "Konfiguracja IP systemu Windows",
+                "Sufiks DNS konkretnego połączenia ",
+                "Adres IPv4. . . . . . . . . . . . : 10.1.4.20(Preferowane)",
+                "Karta Ethernet Ethernet",
+                "DHCP włączone . . . . . . . . . . : Tak",
+            ),
+            (
+                "Настройка протокола IP для Windows",
+                "DNS-суффикс подключения . . . . . ",
+                "IPv4-адрес. . . . . . . . . . . . : 10.1.4.20(Основной)",
+                "Адаптер Ethernet Ethernet",
+                "DHCP включен. . . . . . . . . . . : Да",
+            ),
+            (
+                "Windows IP 構成",
+                "接続固有の DNS サフィックス . . . . .",
+                "IPv4 アドレス . . . . . . . . . . . .: 10.1.4.20(優先)",
+                "イーサネット アダプター イーサネット",
+                "DHCP 有効 . . . . . . . . . . . . . .: はい",
+            ),
+            (
+                "Windows IP 配置",
+                "连接特定的 DNS 后缀 . . . . . . . ",
+                "IPv4 地址 . . . . . . . . . . . . : 10.1.4.20(首选)",
+                "以太网适配器 以太网",
+                "DHCP 已启用 . . . . . . . . . . . : 是",
+            ),
+            (
+                "Windows IP 設定",
+                "連線特定 DNS 尾碼 . . . . . . . . ",
+                "IPv4 位址 . . . . . . . . . . . . : 10.1.4.20(偏好選項)",
+                "乙太網路卡 乙太網路",
+                "DHCP 已啟用 . . . . . . . . . . . : 是",
+            ),
+            (
+                "Windows IP 구성",
+                "연결별 DNS 접미사. . . . ",
+                "IPv4 주소 . . . . . . . . . : 10.1.4.20(기본 설정)",
+                "이더넷 어댑터 이더넷",
+                "DHCP 사용 . . . . . . . . . : 예",
+            ),
+        ];
+        for (header, suffix, ipv4, adapter, dhcp) in languages {
+            let text = format!(
+                "\r\n{header}\r\n\r\n{adapter}:\r\n\r\n   {suffix}: corp.example.com\r\n   {dhcp}\r\n   {ipv4}\r\n"
+            );
+            assert!(sniff(&text), "{header}");
+            let parsed = read(&text);
+            assert!(
+                parsed.problems.is_empty(),
+                "{header}: {:?}",
+                parsed.problems
+            );
+            let host = only_host(&parsed);
+            assert_eq!(host.suffix.as_deref(), Some("corp.example.com"), "{header}");
+            assert_eq!(
+                (host.os_ip, host.os_dhcp),
+                (ip("10.1.4.20"), Some(true)),
+                "{header}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_language_it_does_not_know_is_not_read() {
+        // Turkish: no table, so no label is understood and no host is invented.
+        let text = "\r\nWindows IP Yapılandırması\r\n\r\nEthernet bağdaştırıcısı Ethernet:\r\n\r\n   Bağlantıya özgü DNS Soneki . . . . : corp.example.com\r\n   IPv4 Adresi. . . . . . . . . . . . : 10.1.4.20(Tercih Edilen)\r\n";
+        assert!(!sniff(text));
+        let parsed = read(text);
+        assert!(parsed.hosts.is_empty());
+        assert!(
+            parsed
+                .problems
+                .iter()
+                .all(|p| !p.message.contains("corp.example.com"))
+        );
+    }
+
+    #[test]
+    fn spacing_colons_and_line_ends_do_not_matter() {
+        let variants = [
+            // LF instead of CRLF.
+            fx::IPCONFIG_ZH_CN.replace("\r\n", "\n"),
+            // Old Mac-style lone line ends are not a thing ipconfig writes; CR before LF twice is.
+            fx::IPCONFIG_ZH_CN.replace("\r\n", "\r\r\n"),
+            // Full-width colons everywhere a colon ends a label.
+            fx::IPCONFIG_ZH_CN
+                .replace(" : ", " ： ")
+                .replace(" :\r", " ：\r"),
+            // Non-breaking and ideographic spaces inside labels and around the colon.
+            fx::IPCONFIG_ZH_CN
+                .replace("连接特定的 DNS 后缀", "连接特定的\u{a0}DNS\u{3000}后缀")
+                .replace("IPv4 地址 . . .", "IPv4\u{a0}地址\u{a0}.\u{a0}.\u{a0}.")
+                .replace(" : ", "\u{a0}: "),
+            // No dot leaders at all, as some tools that re-print ipconfig write it.
+            fx::IPCONFIG_ZH_CN.replace(" .", "").replace(". ", " "),
+        ];
+        for (i, text) in variants.iter().enumerate() {
+            let parsed = read(text);
+            let host = only_host(&parsed);
+            assert_eq!(host.suffix.as_deref(), Some(ZH_CN.suffix), "variant {i}");
+            assert_eq!(host.os_ip, ip(ZH_CN.ip), "variant {i}");
+            assert_eq!(
+                host.primary_suffix.as_deref(),
+                Some(ZH_CN.primary),
+                "variant {i}"
+            );
+            assert_eq!(host.os_dhcp, Some(true), "variant {i}");
+        }
+    }
+
+    #[test]
+    fn masked_values_are_absent_not_broken() {
+        // Values masked with asterisks before a report was shared read as if empty.
+        let text = fx::IPCONFIG_RU
+            .replacen("MSK-WS-0318", "***", 1)
+            .replacen("50-EB-F6-12-34-56", "50-EB-F6-**-**-**", 1)
+            .replacen("msk.example.ru", "***.example.ru", 1);
+        let parsed = read(&text);
+        assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+        let host = only_host(&parsed);
+        assert_eq!(
+            (host.hostname.as_deref(), host.mac.as_deref()),
+            (None, None)
+        );
+        assert_eq!(host.suffix, None);
+        assert_eq!(host.os_ip, ip("10.12.30.18"));
+        // A value that is wrong rather than masked is still a problem.
+        let broken = fx::IPCONFIG_RU.replacen("50-EB-F6-12-34-56", "50-EB-F6-*-*", 1);
+        assert_eq!(positions(&read(&broken)), [(24, 40)]);
     }
 }

@@ -55,6 +55,11 @@ pub fn samples() -> Vec<Sample> {
         owned(Ipconfig, fixture!("agents/ipconfig-de.txt")),
         owned(Ipconfig, fixture!("agents/ipconfig-fr.txt")),
         owned(Ipconfig, fixture!("agents/ipconfig-dock.txt")),
+        owned(Ipconfig, fixture!("agents/ipconfig-zh-CN.txt")),
+        owned(Ipconfig, fixture!("agents/ipconfig-ja.txt")),
+        owned(Ipconfig, fixture!("agents/ipconfig-ru.txt")),
+        owned(Ipconfig, fixture!("agents/ipconfig-es.txt")),
+        owned(Ipconfig, fixture!("agents/ipconfig-ko.txt")),
         owned(Discovery, fixture!("agents/discovery.xml")),
         // Claimed only under the custom mapping its own tests configure.
         unowned(fixture!("agents/discovery-custom.xml")),
@@ -73,6 +78,7 @@ pub fn samples() -> Vec<Sample> {
         // A Kea include: a list of subnets, not a configuration of its own.
         unowned(fixture!("dhcp/subnets.json")),
         owned(WindowsDhcp, fixture!("dhcp/netsh-dump.txt")),
+        owned(WindowsDhcp, fixture!("dhcp/netsh-dump-de.txt")),
         owned(WindowsDhcp, fixture!("dhcp/export-dhcpserver.xml")),
         owned(Amtinfo, fixture!("dhcp/foreign/amtinfo.txt")),
         // A client's lease file: dhcpd.conf syntax, but no server configuration.

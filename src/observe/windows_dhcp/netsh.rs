@@ -3,6 +3,10 @@
 //! matter here are skipped. Read: `add scope`, `Scope … add iprange`, `set optionvalue 15`,
 //! `Scope … set optionvalue 15`, `Scope … add reservedip` and `Scope … set reservedoptionvalue
 //! … 15`. IPv6 (`v6`) and multicast (`mscope`) lines are skipped.
+//!
+//! Localised servers translate the dump's comments (`#  Add Scope …` becomes `#  Bereich …
+//! hinzufügen`), option and class names, but never the commands: the file is recognised and read
+//! by its commands alone, option 15 by its code, so a dump reads the same in any language.
 
 use super::{Server, Setting};
 use crate::observe::dhcp_common;
@@ -396,10 +400,50 @@ fn is_code15(token: &Token) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::super::parse;
-    use super::super::tests::{DUMP, row, scopes};
-    use crate::observe::reader_tests::problems;
+    use super::super::tests::{DUMP, Row, row, scopes};
+    use super::super::{parse, sniff};
+    use crate::observe::reader_tests::{problems, utf16};
+    use crate::source::SourceFile;
     use std::path::Path;
+
+    /// A dump from a German server: translated comments, option and class names, umlauts in
+    /// scope names, CRLF line ends.
+    const DUMP_DE: &str = include_str!("../../../tests/fixtures/dhcp/netsh-dump-de.txt");
+
+    fn german_rows() -> Vec<Row> {
+        vec![
+            row("server default", Some("firma.example.de"), &[], 21),
+            row(
+                "user-class Labor-Rechner",
+                Some("labor.firma.example.de"),
+                &[],
+                22,
+            ),
+            row(
+                "scope 10.20.1.0 (Büro Erdgeschoss)",
+                Some("eg.firma.example.de"),
+                &["10.20.1.20-10.20.1.240"],
+                35,
+            ),
+            row(
+                "host drucker-eg",
+                Some("geraete.firma.example.de"),
+                &["10.20.1.30/32"],
+                37,
+            ),
+            row(
+                "scope 10.20.2.0 (Gäste-WLAN)",
+                Some("firma.example.de"),
+                &["10.20.2.10-10.20.2.250"],
+                42,
+            ),
+        ]
+    }
+
+    /// Scopes without their lines, to compare dumps whose comments differ.
+    fn unplaced(rows: Vec<Row>) -> Vec<Row> {
+        rows.into_iter().map(|(n, s, r, _)| (n, s, r, 0)).collect()
+    }
 
     fn dump(text: &str) -> crate::observe::model::Parsed {
         parse(Path::new("dump.txt"), text)
@@ -634,5 +678,57 @@ Dhcp Server \\dc2 v6 add scope 2001:db8:: "v6" ""
             ]
         );
         assert_eq!(problems(&p), vec![]);
+    }
+    #[test]
+    fn a_german_dump_reads_like_an_english_one() {
+        assert!(sniff(DUMP_DE));
+        let p = dump(DUMP_DE);
+        assert_eq!(problems(&p), vec![]);
+        // The vendor-class value and the option 15 line that was commented out are not read.
+        assert_eq!(scopes(&p), german_rows());
+    }
+
+    #[test]
+    fn comments_in_any_language_or_none_change_nothing() {
+        let without: String = DUMP_DE
+            .split_inclusive('\n')
+            .filter(|line| !line.trim_start().starts_with('#'))
+            .collect();
+        let chinese = DUMP_DE
+            .replace(
+                "Serveroptionswerte werden konfiguriert",
+                "正在配置服务器选项值",
+            )
+            .replace("Bereich 10.20.1.0 hinzufügen", "添加作用域 10.20.1.0")
+            .replace("DHCP-Serverkonfiguration", "DHCP 服务器配置");
+        let want = unplaced(german_rows());
+        for text in [without.as_str(), chinese.as_str()] {
+            assert!(sniff(text));
+            let p = dump(text);
+            assert_eq!(problems(&p), vec![]);
+            assert_eq!(unplaced(scopes(&p)), want);
+        }
+        // The comments alone, commands removed, are no dump at all.
+        let comments: String = DUMP_DE
+            .split_inclusive('\n')
+            .filter(|line| !line.starts_with("Dhcp Server"))
+            .collect();
+        assert!(!sniff(&comments));
+        let p = dump(&comments);
+        assert!(p.scopes.is_empty());
+        assert!(
+            p.problems[0]
+                .message
+                .contains("not a `netsh dhcp server dump`")
+        );
+    }
+
+    #[test]
+    fn a_german_dump_saved_by_windows_powershell_reads_once_decoded() {
+        let source = SourceFile::decode("dump.txt", &utf16(DUMP_DE, true)).unwrap();
+        assert!(sniff(&source.text));
+        let p = dump(&source.text);
+        assert_eq!(problems(&p), vec![]);
+        assert_eq!(scopes(&p), german_rows());
     }
 }
