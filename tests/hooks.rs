@@ -152,6 +152,87 @@ fn the_hook_refuses_a_profile_that_breaks_sl100_and_commits_the_fix() {
     assert!(text(&out.stderr).contains("SL100"), "{}", text(&out.stderr));
 }
 
+/// An ordinary repository: Python, web, INI, YAML and TOML files beside the profiles. With the
+/// hook installed every commit of them goes through; only a profile's mistake stops one.
+#[test]
+fn a_repository_of_ordinary_files_commits_cleanly_with_the_hook() {
+    let repo = repo();
+    let d = repo.path();
+    assert!(run(d, &["hook", "install"]).status.success());
+    write(
+        d,
+        "pyproject.toml",
+        "[project]\nname = \"rollout-tools\"\nversion = \"0.1.0\"\n\n[tool.ruff]\nline-length = 100\n",
+    );
+    write(
+        d,
+        "setup.cfg",
+        "[metadata]\nname = rollout-tools\n[options]\npackages = find:\n",
+    );
+    write(
+        d,
+        "tools/report.py",
+        "import json\n\nprint(json.dumps({\"ok\": True}))\n",
+    );
+    write(d, "tools/settings.ini", "[server]\nport = 8080\n");
+    write(
+        d,
+        "web/package.json",
+        "{\n  \"name\": \"dashboard\",\n  \"private\": true\n}\n",
+    );
+    write(
+        d,
+        "web/tsconfig.json",
+        "{ \"compilerOptions\": { \"strict\": true }, }\n",
+    );
+    write(
+        d,
+        "web/index.html",
+        "<!doctype html>\n<html><body><p>{{ title }}</p></body></html>\n",
+    );
+    write(
+        d,
+        "web/page.html.j2",
+        "{% for p in pages %}<a>{{ p }}</a>{% endfor %}\n",
+    );
+    write(
+        d,
+        "web/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>\n",
+    );
+    write(
+        d,
+        ".github/workflows/ci.yaml",
+        "name: ci\non: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n",
+    );
+    write(
+        d,
+        "deploy/values.yaml",
+        "replicas: 2\nimage:\n  tag: \"1.2\"\n",
+    );
+    write(d, "profiles/pc0423.xml", PROFILE);
+    git_ok(d, &["add", "."]);
+    let out = commit(d, "tools, web and a profile");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert_eq!(commits(d), 2);
+    // Broken ordinary files are not profiles either.
+    write(d, "web/package.json", "{ \"name\": ");
+    write(d, "pyproject.toml", "[project\nname = \n");
+    git_ok(d, &["add", "."]);
+    assert!(commit(d, "work in progress").status.success());
+    // A profile's mistake still stops the commit.
+    write(d, "profiles/pc0423.xml", &broken());
+    git_ok(d, &["add", "."]);
+    let out = commit(d, "AD root");
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("SL100") || text(&out.stdout).contains("SL100"));
+}
+
 #[test]
 fn staged_checks_print_one_line_per_finding_unless_a_format_is_given() {
     let repo = repo();

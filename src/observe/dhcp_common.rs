@@ -269,7 +269,10 @@ mod tests {
         let other = dir.path().join("other");
         std::fs::write(&other, "root:secret:0:0\n").unwrap();
         let e = inc.enter(&other).unwrap_err();
-        assert!(e.contains("is not a x configuration") && !e.contains("secret"), "{e}");
+        assert!(
+            e.contains("is not a x configuration") && !e.contains("secret"),
+            "{e}"
+        );
         let mut inc = Includes::new(&root, any());
         inc.bytes = MAX_INCLUDED_BYTES;
         let e = inc.enter(&other).unwrap_err();
