@@ -28,6 +28,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 fn main() -> ExitCode {
+    ignore_file_size_signal();
     let cli = Cli::parse();
     let color = cli.color.when();
     match cli.command {
@@ -41,6 +42,18 @@ fn main() -> ExitCode {
         Command::Init(args) => init(args),
         Command::Completions { shell } => print(&scslint::shell::completions(shell)),
         Command::Man { subcommand } => man(subcommand.as_deref()),
+    }
+}
+
+/// Under a file-size limit (`ulimit -f`), a write past it raises SIGXFSZ, which kills the
+/// process; ignored, the write fails with EFBIG instead and the run reports it and exits 2, the
+/// old file intact.
+fn ignore_file_size_signal() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to SIG_IGN before any thread starts installs no
+    // handler code and races with nothing.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
     }
 }
 

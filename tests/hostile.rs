@@ -382,3 +382,209 @@ fn oversized_names_and_lines_are_capped_and_reported() {
     assert!(r.stderr.contains("over the 64 KiB"), "{}", r.stderr);
     assert!(r.stdout.contains("a.example"), "{}", r.stdout);
 }
+
+/// A snapshot large enough that writing it takes a moment: `n` networks.
+fn big_snapshot(n: usize) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        s.push_str(&format!(
+            "[[network]]\nname = \"net{i:05}\"\nsuffix = \"site{i}.corp.example\"\ntrust = \"enterprise\"\nhosts = {i}\n\n"
+        ));
+    }
+    s
+}
+
+/// The networks a snapshot file holds, or `None` when it is not a whole snapshot.
+fn networks_in(path: &Path) -> Option<usize> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let value: toml::Value = toml::from_str(&text).ok()?;
+    Some(value.get("network")?.as_array()?.len())
+}
+
+/// Pseudo-random delays without a crate: the clock's nanoseconds through an LCG.
+fn delays(n: usize, max_ms: u64) -> Vec<Duration> {
+    let mut x = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64;
+    (0..n)
+        .map(|_| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            Duration::from_millis((x >> 33) % max_ms)
+        })
+        .collect()
+}
+
+/// `collect -o` and `check --write-baseline` killed with SIGKILL at random moments: the target
+/// is always the old file or a complete new one.
+#[test]
+fn killed_writers_leave_the_old_file_or_a_complete_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "in.toml", &big_snapshot(20_000));
+    write(dir.path(), "out.toml", &big_snapshot(3));
+    let bin = assert_cmd::cargo::cargo_bin("scslint");
+    for delay in delays(12, 400) {
+        let mut child = std::process::Command::new(&bin)
+            .current_dir(dir.path())
+            .args(["collect", "in.toml", "-o", "out.toml", "-q"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let _ = child.wait();
+        let n = networks_in(&dir.path().join("out.toml"));
+        assert!(
+            n == Some(3) || n == Some(20_000),
+            "after {delay:?}: out.toml holds {n:?} networks"
+        );
+    }
+
+    write(dir.path(), "ad.xml", AD_ROOT);
+    let old = "{\"version\": 1, \"findings\": []}\n";
+    write(dir.path(), "baseline.json", old);
+    for delay in delays(8, 300) {
+        let mut child = std::process::Command::new(&bin)
+            .current_dir(dir.path())
+            .args([
+                "check",
+                "ad.xml",
+                "--no-config",
+                "--observed",
+                "in.toml",
+                "--write-baseline",
+                "baseline.json",
+                "-q",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill();
+        let _ = child.wait();
+        let text = std::fs::read_to_string(dir.path().join("baseline.json")).unwrap();
+        let parsed: Result<serde_json::Value, _> = serde_json::from_str(&text);
+        assert!(
+            parsed.is_ok(),
+            "after {delay:?}: a partial baseline: {text:.200}"
+        );
+    }
+}
+
+/// Two `collect -o` to the same file at once: one complete snapshot results.
+#[test]
+fn concurrent_writers_leave_one_complete_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.toml", &big_snapshot(5_000));
+    write(dir.path(), "b.toml", &big_snapshot(7_000));
+    let bin = assert_cmd::cargo::cargo_bin("scslint");
+    for _ in 0..3 {
+        let spawn = |input: &str| {
+            std::process::Command::new(&bin)
+                .current_dir(dir.path())
+                .args(["collect", input, "-o", "out.toml", "-q"])
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        };
+        let (mut a, mut b) = (spawn("a.toml"), spawn("b.toml"));
+        assert!(a.wait().unwrap().success() && b.wait().unwrap().success());
+        let n = networks_in(&dir.path().join("out.toml"));
+        assert!(n == Some(5_000) || n == Some(7_000), "{n:?}");
+    }
+}
+
+/// A target folder that runs out of space, one where writes past a file-size limit fail, and a
+/// read-only one: a clear error, exit 2, the old file intact and no temporary file left behind.
+/// The tmpfs needs root (mount); without it that part is skipped.
+#[test]
+fn full_disk_size_limit_and_read_only_folders_fail_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "in.toml", &big_snapshot(5_000));
+    let old = big_snapshot(2);
+
+    // A file-size limit of 16 KiB (ulimit -f counts 1 KiB blocks here).
+    write(dir.path(), "out.toml", &old);
+    let bin = assert_cmd::cargo::cargo_bin("scslint");
+    let out = std::process::Command::new("sh")
+        .current_dir(dir.path())
+        .arg("-c")
+        .arg(format!(
+            "ulimit -f 16 && exec '{}' collect in.toml -o out.toml -q",
+            bin.display()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot write out.toml"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("out.toml")).unwrap(),
+        old
+    );
+    assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+
+    let small = dir.path().join("small");
+    std::fs::create_dir(&small).unwrap();
+    let mounted = std::process::Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&small)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!("skipped the full-disk and read-only parts: cannot mount a tmpfs here");
+        return;
+    }
+    let unmount = Unmount(small.clone());
+    std::fs::write(small.join("out.toml"), &old).unwrap();
+    let r = run(
+        dir.path(),
+        &["collect", "in.toml", "-o", "small/out.toml", "-q"],
+    );
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot write"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(small.join("out.toml")).unwrap(),
+        old
+    );
+    assert_eq!(leftovers(&small), Vec::<String>::new());
+
+    let remounted = std::process::Command::new("mount")
+        .args(["-o", "remount,ro"])
+        .arg(&small)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(remounted);
+    let r = run(
+        dir.path(),
+        &["collect", "in.toml", "-o", "small/out.toml", "-q"],
+    );
+    assert_eq!(r.status, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("Read-only"), "{}", r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(small.join("out.toml")).unwrap(),
+        old
+    );
+    drop(unmount);
+}
+
+/// Files in `dir` other than the inputs and outputs the tests write.
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".scslint-new"))
+        .collect()
+}
+
+struct Unmount(PathBuf);
+
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
