@@ -948,3 +948,101 @@ fn tls_trouble_names_an_me_only_on_evidence_of_one() {
         "{message}"
     );
 }
+
+/// Hostile peers on loopback: a slowloris that never ends its headers, an endless chunked body, a
+/// 10 MB `Server:` header, garbage on the TLS port and garbage RMCP. Each probe ends within its
+/// budget (5 x --timeout, as for a silent peer) and within 2 GiB of address space (a runaway
+/// buffer would abort the run).
+#[test]
+fn hostile_peers_end_within_the_budget_and_bounded_memory() {
+    let slow = Duration::from_millis(50);
+    let huge_server = {
+        let mut r = b"HTTP/1.1 401 Unauthorized\r\nServer: ".to_vec();
+        r.extend(std::iter::repeat_n(b'A', 10 * 1024 * 1024));
+        r.extend(b"\r\nContent-Length: 0\r\n\r\n");
+        r
+    };
+    let chunk = {
+        let mut c = b"4000\r\n".to_vec();
+        c.extend(std::iter::repeat_n(b'<', 0x4000));
+        c.extend(b"\r\n");
+        c
+    };
+    let garbage: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    let device = Device::new(free_loopback_ip())
+        .rmcp_raw(garbage[..200].to_vec())
+        .rmcp_port(0)
+        .stream(
+            16992,
+            b"HTTP/1.1 200 OK\r\nX-Slow: ".to_vec(),
+            b"a".to_vec(),
+            slow,
+        )
+        .raw(16993, garbage.clone())
+        .stream(
+            16994,
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec(),
+            chunk,
+            Duration::ZERO,
+        )
+        .raw(16995, huge_server)
+        .start();
+    let bin = assert_cmd::cargo::cargo_bin("scslint");
+    let started = Instant::now();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -v 2097152 && exec '{}' probe --no-config --format json --timeout 2 --rmcp-port {} --ports 16992,16993,16994,16995 {}",
+            bin.display(),
+            device.rmcp_addr().port(),
+            device.ip()
+        ))
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(12), "{took:?}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}); stderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_conforms("probe.schema.json", &report);
+    let t = &report["targets"][0];
+    assert_eq!(t["ports"]["16992"], "open", "{t:#}");
+    assert_ne!(t["verdict"], "unreachable", "{t:#}");
+
+    // The same against the HTTP port alone, once for each kind of endless answer.
+    for (name, device) in [
+        (
+            "endless chunked body",
+            Device::new(free_loopback_ip()).rmcp_silent().rmcp_port(0).stream(
+                16992,
+                b"HTTP/1.1 200 OK\r\nServer: Intel(R) Active Management Technology 16.1.25\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec(),
+                b"1\r\na\r\n".to_vec(),
+                Duration::ZERO,
+            ),
+        ),
+        (
+            "10 MB Server header",
+            Device::new(free_loopback_ip()).rmcp_silent().rmcp_port(0).raw(
+                16992,
+                [
+                    b"HTTP/1.1 200 OK\r\nServer: ".to_vec(),
+                    vec![b'B'; 10 * 1024 * 1024],
+                    b"\r\n\r\n".to_vec(),
+                ]
+                .concat(),
+            ),
+        ),
+    ] {
+        let device = device.start();
+        let started = Instant::now();
+        let run = probe(&device, &["--ports", "16992", &device.ip().to_string()]);
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(12), "{name}: {took:?}");
+        assert_eq!(run.report["targets"][0]["ports"]["16992"], "open", "{name}");
+    }
+}

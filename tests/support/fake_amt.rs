@@ -289,7 +289,12 @@ enum PortMode {
     Redirection,
     Silent,
     Raw(Vec<u8>),
-    Flood(Vec<u8>),
+    /// `prefix`, then `block` again and again with `pause` between writes, until stopped.
+    Stream {
+        prefix: Vec<u8>,
+        block: Vec<u8>,
+        pause: Duration,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -474,8 +479,19 @@ impl Device {
     }
 
     /// TCP `port` waits for the first bytes, sends `prefix`, then bytes without end.
-    pub fn flood(mut self, port: u16, prefix: Vec<u8>) -> Self {
-        self.cfg.ports.insert(port, PortMode::Flood(prefix));
+    pub fn flood(self, port: u16, prefix: Vec<u8>) -> Self {
+        self.stream(port, prefix, vec![b'a'; 16 * 1024], Duration::ZERO)
+    }
+
+    /// TCP `port` waits for the first bytes, sends `prefix`, then `block` again and again with
+    /// `pause` between writes, without end: a flood, a slowloris, an endless chunked body.
+    pub fn stream(mut self, port: u16, prefix: Vec<u8>, block: Vec<u8>, pause: Duration) -> Self {
+        let mode = PortMode::Stream {
+            prefix,
+            block,
+            pause,
+        };
+        self.cfg.ports.insert(port, mode);
         self
     }
 
@@ -787,9 +803,13 @@ fn serve_connection(mut stream: TcpStream, mode: &PortMode, inner: &Inner) {
             read_first(&mut stream);
             let _ = stream.write_all(reply);
         }
-        PortMode::Flood(prefix) => {
+        PortMode::Stream {
+            prefix,
+            block,
+            pause,
+        } => {
             read_first(&mut stream);
-            flood(&mut stream, prefix, inner);
+            endless(&mut stream, prefix, block, *pause, inner);
         }
         PortMode::Silent => {}
     }
@@ -804,12 +824,15 @@ fn read_first(stream: &mut TcpStream) {
     let _ = stream.set_read_timeout(Some(IDLE));
 }
 
-fn flood(stream: &mut TcpStream, prefix: &[u8], inner: &Inner) {
+fn endless(stream: &mut TcpStream, prefix: &[u8], block: &[u8], pause: Duration, inner: &Inner) {
     if stream.write_all(prefix).is_err() {
         return;
     }
-    let block = [b'a'; 16 * 1024];
-    while !inner.stopped() && stream.write_all(&block).is_ok() {}
+    while !inner.stopped() && stream.write_all(block).is_ok() {
+        if !pause.is_zero() {
+            std::thread::sleep(pause);
+        }
+    }
 }
 
 /// Send FIN, then read what the client still sends (briefly), so unread input does not turn
