@@ -156,9 +156,10 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 3.0, value_parser = parse_seconds)]
     pub timeout: f64,
 
-    /// Targets probed at once.
-    #[arg(long, value_name = "N", default_value_t = 256, value_parser = clap::value_parser!(u16).range(1..=4096))]
-    pub concurrency: u16,
+    /// Targets probed at once. Default: as many as the open-file limit allows (each target holds
+    /// up to six sockets), at most 1024.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=4096))]
+    pub concurrency: Option<u16>,
 
     /// New targets started per second (no limit by default).
     #[arg(long, value_name = "PER_SECOND", value_parser = clap::value_parser!(u32).range(1..))]

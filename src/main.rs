@@ -505,7 +505,9 @@ fn probe(args: ProbeArgs, color: ColorWhen) -> ExitCode {
     }
     let options = probe::Options {
         timeout: Duration::from_secs_f64(args.timeout),
-        concurrency: usize::from(args.concurrency),
+        concurrency: args
+            .concurrency
+            .map_or_else(probe::default_concurrency, usize::from),
         rate: args.rate,
         ports_only: args.ports_only,
         ports: probe::tcp_ports(&args.ports, args.ports_only),

@@ -559,6 +559,39 @@ async fn live(
     live
 }
 
+/// Sockets one target may hold at once: the four TCP ports, RMCP, and one spare.
+const SOCKETS_PER_TARGET: u64 = 6;
+/// Descriptors kept back for the rest of the process (files, DNS, the runtime).
+const RESERVED_FILES: u64 = 64;
+
+/// Targets probed at once when `--concurrency` is not given: what the open-file limit allows,
+/// between 1 and 1024.
+pub fn default_concurrency() -> usize {
+    concurrency_for(open_file_limit().unwrap_or(1024))
+}
+
+/// Targets that fit an open-file limit of `limit` descriptors.
+fn concurrency_for(limit: u64) -> usize {
+    let n = limit.saturating_sub(RESERVED_FILES) / SOCKETS_PER_TARGET;
+    n.clamp(1, 1024) as usize
+}
+
+#[cfg(unix)]
+fn open_file_limit() -> Option<u64> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes one rlimit into the struct it is given, and nothing else.
+    let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0;
+    ok.then_some(limit.rlim_cur as u64)
+}
+
+#[cfg(not(unix))]
+fn open_file_limit() -> Option<u64> {
+    None
+}
+
 /// Probe every target under the concurrency limit and rate, in target order. Ctrl-C (or
 /// `stop`) stops starting new targets; those in flight finish their current steps.
 pub fn run_all(
@@ -618,6 +651,14 @@ pub fn run_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn concurrency_follows_the_open_file_limit() {
+        assert_eq!(concurrency_for(1024), 160);
+        assert_eq!(concurrency_for(40), 1);
+        assert_eq!(concurrency_for(1 << 20), 1024);
+        assert!((1..=1024).contains(&default_concurrency()));
+    }
 
     fn report(ports: &[(u16, PortState)], rmcp: bool) -> Report {
         let mut r = Report::new(&Target::default());
