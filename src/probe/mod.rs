@@ -584,6 +584,8 @@ fn open_file_limit() -> Option<u64> {
     };
     // SAFETY: getrlimit writes one rlimit into the struct it is given, and nothing else.
     let ok = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0;
+    // rlim_t is u64 on Linux but not on every Unix.
+    #[allow(clippy::unnecessary_cast)]
     ok.then_some(limit.rlim_cur as u64)
 }
 
