@@ -1,5 +1,7 @@
 //! Shell completions and man pages, generated from the clap definitions in cli.rs so they never
-//! drift from the real options.
+//! drift from the real options; the man pages add the sections clap cannot derive.
+
+mod man_sections;
 
 use crate::cli::Cli;
 use clap::CommandFactory;
@@ -33,6 +35,7 @@ pub fn man_page_names() -> Vec<String> {
 pub fn man_page(subcommand: Option<&str>) -> Option<String> {
     let mut cmd = Cli::command();
     cmd.build();
+    let name = subcommand.map(|n| n.replace(' ', "-"));
     let page = match subcommand {
         None => cmd,
         Some(name) => {
@@ -45,18 +48,73 @@ pub fn man_page(subcommand: Option<&str>) -> Option<String> {
             sub
         }
     };
-    let title = match subcommand {
+    let title = match &name {
         None => "SCSLINT".to_owned(),
-        Some(name) => format!("SCSLINT-{}", name.replace(' ', "-").to_uppercase()),
+        Some(name) => format!("SCSLINT-{}", name.to_uppercase()),
     };
+    let has_options = page.get_arguments().any(|a| !a.is_hide_set());
+    let has_subcommands = page.has_subcommands();
+    let has_after_help = page.get_after_long_help().is_some() || page.get_after_help().is_some();
     let man = clap_mangen::Man::new(page)
         .title(title)
         .section("1")
         .source(format!("scslint {}", env!("CARGO_PKG_VERSION")))
         .manual("scslint manual");
+    // clap_mangen's own sections in its order, with ours between the derived ones and VERSION
+    // (man-pages(7): EXIT STATUS, ENVIRONMENT, FILES come after OPTIONS).
+    type Part = fn(&clap_mangen::Man, &mut dyn std::io::Write) -> std::io::Result<()>;
+    let mut parts: Vec<Part> = vec![
+        clap_mangen::Man::render_title,
+        clap_mangen::Man::render_name_section,
+        clap_mangen::Man::render_synopsis_section,
+        clap_mangen::Man::render_description_section,
+    ];
+    if has_options {
+        parts.push(clap_mangen::Man::render_options_section);
+    }
+    if has_subcommands {
+        parts.push(clap_mangen::Man::render_subcommands_section);
+    }
+    if has_after_help {
+        parts.push(clap_mangen::Man::render_extra_section);
+    }
+    let mut rendered = Vec::new();
+    for part in parts {
+        let mut out = Vec::new();
+        part(&man, &mut out).ok()?;
+        rendered.push(String::from_utf8_lossy(&out).into_owned());
+    }
+    rendered.push(render_sections(&man_sections::sections(name.as_deref())));
     let mut out = Vec::new();
-    man.render(&mut out).ok()?;
-    Some(String::from_utf8_lossy(&out).into_owned())
+    man.render_version_section(&mut out).ok()?;
+    rendered.push(String::from_utf8_lossy(&out).into_owned());
+    Some(join_roff(&rendered))
+}
+
+/// Our sections as roff: a heading each, then one tagged paragraph per entry.
+fn render_sections(sections: &[man_sections::Section]) -> String {
+    use clap_mangen::roff::{Roff, bold, roman};
+    let mut roff = Roff::new();
+    for section in sections {
+        roff.control("SH", [section.title]);
+        for (term, text) in &section.entries {
+            roff.control("TP", []);
+            roff.text([bold(*term)]);
+            roff.text([roman(*text)]);
+        }
+    }
+    roff.render()
+}
+
+/// Pieces rendered one by one, joined into one document: each starts with the same preamble
+/// (the apostrophe string definition), which the document needs once.
+fn join_roff(pieces: &[String]) -> String {
+    let preamble = clap_mangen::roff::Roff::new().render();
+    let mut page = preamble.clone();
+    for piece in pieces {
+        page.push_str(piece.strip_prefix(preamble.as_str()).unwrap_or(piece));
+    }
+    page
 }
 
 #[cfg(test)]
