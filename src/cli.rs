@@ -311,7 +311,8 @@ pub struct CollectArgs {
 /// How check and collect report their findings.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReportArgs {
-    /// Output format of the findings. Default: human, or concise with --staged.
+    /// Output format of the findings. Default: human (for `check --staged`, the git hook:
+    /// concise).
     #[arg(
         long,
         visible_alias = "output-format",

@@ -233,7 +233,8 @@ pub fn read(doc: &Document, source: &Source, mapping: &ScsMapping, explicit: boo
 
     // A known root with nothing of a profile under it: another document that shares the root's
     // name, unless the user named it.
-    if nothing_mapped && !explicit {
+    let list_present = !domains.is_empty() || has_container(doc, &f.home_domains);
+    if nothing_mapped && !list_present && !explicit {
         return FileOutcome::default();
     }
     let mut profile = Profile::new(
@@ -242,7 +243,6 @@ pub fn read(doc: &Document, source: &Source, mapping: &ScsMapping, explicit: boo
         source,
         root.tag_span.clone(),
     );
-    let list_present = !domains.is_empty() || has_container(doc, &f.home_domains);
     if !list_present {
         // No home-domain path matched: the list may be there under other element names, so the
         // profile is not judged as if it had none.
