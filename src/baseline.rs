@@ -3,8 +3,8 @@
 //! the findings it lists and reports only new ones. The file is described by
 //! schemas/baseline.schema.json.
 
-use crate::check::Outcome;
 use crate::diagnostic::{Finding, Severity};
+use crate::outcome::Outcome;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
@@ -164,8 +164,8 @@ pub fn write(path: &Path, findings: &[Finding]) -> std::io::Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::Summary;
     use crate::diagnostic::Code;
+    use crate::outcome::Summary;
 
     fn finding(code: Code, line: usize, message: &str) -> Finding {
         Finding::at_file(code, "p/hq.xml".into(), line, 1, message)

@@ -8,6 +8,7 @@ use crate::envdetect::Algorithm;
 use crate::external::ExternalSuffixes;
 use crate::observe::dns_facts::{DnsCheck, DnsFacts, Wanted};
 use crate::observe::{Network, collect};
+use crate::outcome::{NetworkRules, Outcome, Summary, leveled, tally};
 use crate::profile::{self, Profile};
 use crate::rules::{self, Context};
 use crate::source::display_path;
@@ -31,52 +32,6 @@ pub struct CheckOptions {
     pub skip_unrecognised: bool,
     /// Named files and folders that `exclude` patterns match are left out too.
     pub force_exclude: bool,
-}
-
-/// What a run without observed networks says once, in its summary.
-pub const NETWORK_RULES_SKIPPED: &str = "network rules skipped: no observed networks (give them with --observed FILE, [observed] paths in scslint.toml, or write a snapshot with `scslint collect`)";
-
-/// Whether the network rules (SL100-SL104) ran: only with observed networks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum NetworkRules {
-    Run,
-    Skipped,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Summary {
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
-    pub files: usize,
-    pub profiles: usize,
-    pub networks: usize,
-    /// Host observations read from agent reports and snapshots.
-    pub hosts: usize,
-    pub unreadable: usize,
-    /// Findings silenced by inline suppressions and `[[ignore]]` entries.
-    pub suppressed: usize,
-    /// Findings left out because `--baseline` lists them.
-    pub baselined: usize,
-    /// `check` only: whether the network rules ran (they need observed networks).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub network_rules: Option<NetworkRules>,
-}
-
-#[derive(Debug)]
-pub struct Outcome {
-    pub findings: Vec<Finding>,
-    pub summary: Summary,
-    /// Every profile checked, as (profile name, path as displayed), in reading order.
-    pub checked: Vec<(String, PathBuf)>,
-}
-
-impl Outcome {
-    /// True when some input could not be read or parsed (exit status 2).
-    pub fn had_input_problems(&self) -> bool {
-        self.summary.unreadable > 0
-    }
 }
 
 /// One input: a file from the command line or a walk, or a staged copy.
@@ -439,45 +394,4 @@ fn home_domains<'a>(profiles: impl Iterator<Item = &'a Profile>) -> Wanted {
 fn is_config_file(path: &Path) -> bool {
     path.file_name()
         .is_some_and(|n| n == crate::config::FILE_NAME)
-}
-
-/// Apply configured levels (input problems keep theirs), count, and sort.
-pub fn finish(findings: Vec<Finding>, summary: Summary, config: &Config) -> Outcome {
-    tally(leveled(findings, config), summary)
-}
-
-/// The findings at the levels `config` gives them; those switched off are dropped. Input problems
-/// keep theirs.
-fn leveled(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
-    findings
-        .into_iter()
-        .filter_map(|mut f| {
-            if !f.code.is_input_problem() {
-                f.severity = config.level_for(f.code, f.severity)?;
-            }
-            Some(f)
-        })
-        .collect()
-}
-
-/// Sort the findings and count them into `summary`.
-fn tally(mut kept: Vec<Finding>, mut summary: Summary) -> Outcome {
-    kept.sort_by_cached_key(Finding::sort_key);
-    let mut unreadable_paths = BTreeSet::new();
-    for f in &kept {
-        if f.code.is_input_problem() {
-            unreadable_paths.insert(f.path());
-        }
-        match f.severity {
-            crate::diagnostic::Severity::Error => summary.errors += 1,
-            crate::diagnostic::Severity::Warning => summary.warnings += 1,
-            crate::diagnostic::Severity::Info => summary.infos += 1,
-        }
-    }
-    summary.unreadable = unreadable_paths.len();
-    Outcome {
-        findings: kept,
-        summary,
-        checked: Vec::new(),
-    }
 }

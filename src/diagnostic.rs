@@ -184,7 +184,7 @@ impl Location {
         }
     }
 
-    pub fn origin(origin: &crate::observe::model::Origin) -> Location {
+    pub fn origin(origin: &crate::source::Origin) -> Location {
         Location::File {
             path: origin.path.clone(),
             line: origin.line,

@@ -223,6 +223,51 @@ pub fn shared_right_labels(a: &str, b: &str) -> usize {
         .count()
 }
 
+/// Trim, drop one trailing dot, and treat an empty value as absent: how every reader stores a
+/// suffix it saw.
+pub fn clean_suffix(raw: &str) -> Option<String> {
+    let t = raw.trim().trim_matches('"').trim();
+    let t = t.strip_suffix('.').unwrap_or(t);
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+/// Where a device's FQDN takes its domain from: an Intel SCS profile's FQDN setting.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum FqdnSource {
+    /// Host name + primary DNS suffix: what Intel SCS uses unless the profile says otherwise.
+    #[default]
+    PrimarySuffix,
+    /// Host name + the wired (on-board LAN) adapter's connection-specific suffix.
+    ConnectionSuffix,
+    /// Host name + a suffix the profile names.
+    Suffix(String),
+}
+
+impl FqdnSource {
+    /// A profile's FQDN source as written (`HostNamePrimaryDnsSuffix`, `OnBoardLanDnsSuffix`,
+    /// `corp.example.com`); text that names no other source is the default.
+    pub fn parse(text: &str) -> FqdnSource {
+        let t = text.trim();
+        let words: String = t
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if t.contains('.') && !t.contains(char::is_whitespace) {
+            clean_suffix(t).map_or(FqdnSource::PrimarySuffix, FqdnSource::Suffix)
+        } else if words.contains("primary") {
+            FqdnSource::PrimarySuffix
+        } else if ["connection", "onboard", "lan"]
+            .iter()
+            .any(|w| words.contains(w))
+        {
+            FqdnSource::ConnectionSuffix
+        } else {
+            FqdnSource::PrimarySuffix
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

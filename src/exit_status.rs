@@ -2,8 +2,8 @@
 //! when a finding at or above the fail level remains, else 0. `--exit-zero` turns the 1 into 0,
 //! never the 2: a run that could not read its input did not check it.
 
-use crate::check::Outcome;
 use crate::diagnostic::Severity;
+use crate::outcome::Outcome;
 
 /// What the run asks of the exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,9 +44,9 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Summary, finish};
     use crate::config::Config;
     use crate::diagnostic::{Code, Finding};
+    use crate::outcome::{Summary, finish};
 
     fn outcome(codes: &[Code]) -> Outcome {
         let findings = codes

@@ -16,6 +16,7 @@ pub mod init;
 pub mod inspect;
 pub mod load;
 pub mod observe;
+pub mod outcome;
 pub mod probe;
 pub mod profile;
 pub mod report;

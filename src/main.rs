@@ -3,7 +3,7 @@
 
 use clap::Parser;
 use scslint::baseline::Baseline;
-use scslint::check::{CheckOptions, Outcome, Summary, finish, run};
+use scslint::check::{CheckOptions, run};
 use scslint::cli::{
     CheckArgs, Cli, CollectArgs, Command, ConfigArgs, DnsArgs, ExitArgs, Format, HookAction,
     InitArgs, InspectArgs, ProbeArgs, ReportArgs,
@@ -15,6 +15,7 @@ use scslint::external::ExternalSuffixes;
 use scslint::observe::collect;
 use scslint::observe::dns::DnsOptions;
 use scslint::observe::dns_facts::DnsCheck;
+use scslint::outcome::{Outcome, Summary, finish};
 use scslint::probe::{self, plan};
 use scslint::report::paths::RepoPaths;
 use scslint::report::terminal::{ColorWhen, Stream, Style};

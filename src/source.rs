@@ -5,6 +5,33 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// Where an observation came from: a file and a 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Origin {
+    pub path: PathBuf,
+    pub line: usize,
+}
+
+impl Origin {
+    pub fn new(path: impl Into<PathBuf>, line: usize) -> Self {
+        Origin {
+            path: path.into(),
+            line,
+        }
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}",
+            self.path.to_string_lossy().replace('\\', "/"),
+            self.line
+        )
+    }
+}
+
 /// A byte range into a [`SourceFile`]'s text.
 pub type Span = Range<usize>;
 

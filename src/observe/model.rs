@@ -3,34 +3,9 @@
 
 use std::fmt;
 use std::net::Ipv4Addr;
-use std::path::PathBuf;
 
-/// Where an observation came from: a file and a 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Origin {
-    pub path: PathBuf,
-    pub line: usize,
-}
-
-impl Origin {
-    pub fn new(path: impl Into<PathBuf>, line: usize) -> Self {
-        Origin {
-            path: path.into(),
-            line,
-        }
-    }
-}
-
-impl fmt::Display for Origin {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}:{}",
-            self.path.to_string_lossy().replace('\\', "/"),
-            self.line
-        )
-    }
-}
+pub use crate::dns_name::{FqdnSource, clean_suffix};
+pub use crate::source::Origin;
 
 /// An inclusive IPv4 address range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -203,43 +178,6 @@ impl Host {
     }
 }
 
-/// Where a device's FQDN takes its domain from: an Intel SCS profile's FQDN setting.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum FqdnSource {
-    /// Host name + primary DNS suffix: what Intel SCS uses unless the profile says otherwise.
-    #[default]
-    PrimarySuffix,
-    /// Host name + the wired (on-board LAN) adapter's connection-specific suffix.
-    ConnectionSuffix,
-    /// Host name + a suffix the profile names.
-    Suffix(String),
-}
-
-impl FqdnSource {
-    /// A profile's FQDN source as written (`HostNamePrimaryDnsSuffix`, `OnBoardLanDnsSuffix`,
-    /// `corp.example.com`); text that names no other source is the default.
-    pub fn parse(text: &str) -> FqdnSource {
-        let t = text.trim();
-        let words: String = t
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if t.contains('.') && !t.contains(char::is_whitespace) {
-            clean_suffix(t).map_or(FqdnSource::PrimarySuffix, FqdnSource::Suffix)
-        } else if words.contains("primary") {
-            FqdnSource::PrimarySuffix
-        } else if ["connection", "onboard", "lan"]
-            .iter()
-            .any(|w| words.contains(w))
-        {
-            FqdnSource::ConnectionSuffix
-        } else {
-            FqdnSource::PrimarySuffix
-        }
-    }
-}
-
 impl Host {
     /// The device's FQDN as Intel SCS builds it: the host name with the suffix `source` names
     /// (the primary DNS suffix by default, never option 15 unless the profile says so). A host
@@ -300,14 +238,6 @@ impl Parsed {
             message: message.into(),
         });
     }
-}
-
-/// Trim, drop one trailing dot, and treat an empty value as absent: how every reader stores a
-/// suffix it saw.
-pub fn clean_suffix(raw: &str) -> Option<String> {
-    let t = raw.trim().trim_matches('"').trim();
-    let t = t.strip_suffix('.').unwrap_or(t);
-    (!t.is_empty()).then(|| t.to_owned())
 }
 
 #[cfg(test)]

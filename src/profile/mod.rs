@@ -267,10 +267,10 @@ impl Profile {
 
     /// Where the device FQDN takes its domain from: the primary DNS suffix unless the profile's
     /// FQDN setting names another source.
-    pub fn device_fqdn_source(&self) -> crate::observe::model::FqdnSource {
+    pub fn device_fqdn_source(&self) -> crate::dns_name::FqdnSource {
         self.fqdn_source
             .as_ref()
-            .map(|s| crate::observe::model::FqdnSource::parse(&s.value))
+            .map(|s| crate::dns_name::FqdnSource::parse(&s.value))
             .unwrap_or_default()
     }
 

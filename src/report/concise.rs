@@ -4,8 +4,8 @@
 use super::escape_text;
 use super::human::summary_line;
 use super::terminal::Style;
-use crate::check::Outcome;
 use crate::diagnostic::{Finding, Severity};
+use crate::outcome::Outcome;
 
 fn line(f: &Finding, style: Style) -> String {
     let path = f.path();
@@ -47,9 +47,9 @@ pub fn render(outcome: &Outcome, style: Style, quiet: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Summary, finish};
     use crate::config::Config;
     use crate::diagnostic::Code;
+    use crate::outcome::{Summary, finish};
 
     #[test]
     fn one_escaped_line_per_finding_then_the_summary() {

@@ -8,8 +8,8 @@
 
 use super::escape_text;
 use super::paths::RepoPaths;
-use crate::check::Outcome;
 use crate::diagnostic::{Finding, Location, Severity};
+use crate::outcome::Outcome;
 
 /// Escape the message of a workflow command.
 fn data(s: &str) -> String {
@@ -73,9 +73,9 @@ pub fn render(outcome: &Outcome, paths: &RepoPaths) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Summary, finish};
     use crate::config::Config;
     use crate::diagnostic::Code;
+    use crate::outcome::{Summary, finish};
     use std::path::Path;
 
     #[test]

@@ -5,8 +5,8 @@
 use super::escape_text;
 use super::excerpt::{self, Excerpt};
 use super::terminal::Style;
-use crate::check::{Outcome, Summary};
 use crate::diagnostic::{Finding, Location, Severity};
+use crate::outcome::{Outcome, Summary};
 use crate::source::{Source, Span};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use std::fmt;
@@ -276,8 +276,8 @@ pub fn summary_line(s: &Summary) -> String {
     if s.baselined > 0 {
         line.push_str(&format!("; {} in the baseline", s.baselined));
     }
-    if s.network_rules == Some(crate::check::NetworkRules::Skipped) {
-        line.push_str(&format!("; {}", crate::check::NETWORK_RULES_SKIPPED));
+    if s.network_rules == Some(crate::outcome::NetworkRules::Skipped) {
+        line.push_str(&format!("; {}", crate::outcome::NETWORK_RULES_SKIPPED));
     }
     line
 }

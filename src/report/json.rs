@@ -1,15 +1,15 @@
 //! `--format json`: `{"version": 1, "diagnostics": [...], "summary": {...}}`, described by
 //! schemas/report.schema.json.
 
-use crate::check::Outcome;
 use crate::diagnostic::Finding;
+use crate::outcome::Outcome;
 use serde::Serialize;
 
 #[derive(Serialize)]
 struct Report<'a> {
     version: u32,
     diagnostics: Vec<Diagnostic>,
-    summary: &'a crate::check::Summary,
+    summary: &'a crate::outcome::Summary,
 }
 
 #[derive(Serialize)]

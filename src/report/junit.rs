@@ -7,8 +7,8 @@
 //! counts are test cases, as JUnit counts them.
 
 use super::json::path_text;
-use crate::check::Outcome;
 use crate::diagnostic::{Finding, Severity};
+use crate::outcome::Outcome;
 use quick_xml::Writer;
 use quick_xml::escape::partial_escape;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
@@ -217,9 +217,9 @@ pub fn render(outcome: &Outcome, fail_level: Severity) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Summary, finish};
     use crate::config::Config;
     use crate::diagnostic::Code;
+    use crate::outcome::{Summary, finish};
 
     fn outcome() -> Outcome {
         let findings = vec![

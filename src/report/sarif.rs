@@ -5,8 +5,8 @@
 
 use super::fingerprint;
 use super::paths::{RepoPaths, uri_reference};
-use crate::check::Outcome;
 use crate::diagnostic::{Code, Finding, Location, Severity};
+use crate::outcome::Outcome;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeSet;
 
@@ -196,8 +196,8 @@ pub fn render(outcome: &Outcome, paths: &RepoPaths) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::{Summary, finish};
     use crate::config::Config;
+    use crate::outcome::{Summary, finish};
     use crate::source::{Encoding, SourceFile};
     use std::path::Path;
 

@@ -4,8 +4,8 @@
 //! (schemas/statistics.schema.json).
 
 use super::human::summary_line;
-use crate::check::{Outcome, Summary};
 use crate::diagnostic::Code;
+use crate::outcome::{Outcome, Summary};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -71,9 +71,9 @@ pub fn render_json(outcome: &Outcome) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::finish;
     use crate::config::Config;
     use crate::diagnostic::Finding;
+    use crate::outcome::finish;
 
     #[test]
     fn most_frequent_first_then_by_code() {

@@ -37,8 +37,7 @@ pub fn check(ctx: &ProbeContext, out: &mut Vec<Finding>) {
         Code::SL303,
         format!(
             "`{}` answers on 16992 as `{}`, not as an Intel ME",
-            ctx.report.target,
-            crate::report::escape_text(server)
+            ctx.report.target, server
         ),
     ));
 }

@@ -36,7 +36,7 @@ pub fn check(ctx: &ProbeContext, out: &mut Vec<Finding>) {
         }) => (
             vec![format!(
                 "the handshake on 16993 fails after a good connect ({}): TLS incompatible, {}",
-                crate::report::escape_text(reason),
+                reason,
                 match ctx.report.me_evidence() {
                     Some(evidence) => format!("and {evidence} shows an Intel ME there, not down"),
                     None => "and nothing the probe saw shows whether an Intel ME or something else accepts there".to_owned(),
@@ -57,7 +57,7 @@ pub fn check(ctx: &ProbeContext, out: &mut Vec<Finding>) {
         {
             problems.push(format!(
                 "the certificate (`{}`) does not name `{fqdn}`",
-                crate::report::escape_text(&cert.subject)
+                cert.subject
             ));
         }
     }

@@ -496,10 +496,22 @@ impl Device {
     }
 
     /// Bind everything and serve in the background; panics when a socket cannot be bound.
+    /// A port another test holds for a moment (a probe's socket, a device being dropped) is
+    /// waited for briefly before giving up.
     pub fn start(self) -> Running {
         let ip = self.cfg.ip;
-        self.try_start()
-            .unwrap_or_else(|e| panic!("fake AMT on {ip} did not start: {e}"))
+        let mut last = None;
+        for _ in 0..40 {
+            match self.clone().try_start() {
+                Ok(running) => return running,
+                Err(e) if e.kind() == io::ErrorKind::AddrInUse => {
+                    last = Some(e);
+                    thread::sleep(Duration::from_millis(50));
+                }
+                Err(e) => panic!("fake AMT on {ip} did not start: {e}"),
+            }
+        }
+        panic!("fake AMT on {ip} did not start: {last:?}")
     }
 
     /// Bind everything and serve in the background.
