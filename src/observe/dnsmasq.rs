@@ -21,8 +21,10 @@
 //! `encap:`, `vi-encap:` and `vendor:` options are sub-options, never option 15. The tag dnsmasq
 //! sets from the interface a request arrives on is not known from the configuration and is not
 //! used. Scopes: every IPv4 `dhcp-range` (`proxy` ranges send no options and are skipped; a
-//! `static` range covers its netmask's subnet, or nothing without one), named by its addresses;
-//! every ranged `domain=` whose range is not exactly a `dhcp-range`'s (`domain RANGE`); a
+//! `static` range covers its netmask's subnet, or nothing without one), named by its addresses,
+//! and cut where ranged `domain=` lines name only part of it (`dhcp-range A-B, domain RANGE`
+//! holds the addresses that line gives its domain); every ranged `domain=` that names addresses
+//! no `dhcp-range` hands out (`domain RANGE`, with the addresses where it is the line used); a
 //! `dhcp-host` with an IPv4 address whose option 15 differs from the scope holding that address
 //! (`host NAME`); a tagged option 15 that decides none of these (`tag NAME`, no ranges); and
 //! `server default` for what an untagged client gets. Each scope's origin is the line that
@@ -919,7 +921,7 @@ fn shorten(text: &str) -> String {
 // Scopes
 
 /// Where a client's option 15 comes from.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Choice {
     Option(usize),
     Domain(usize),
@@ -940,6 +942,47 @@ fn pick_option(opts: &[Opt15], first: &[&str], context: &[&str]) -> Option<usize
         .or_else(|| later_first().find(|&i| is(i, &|o| !o.tagged())))
 }
 
+/// `span` cut where the ranged `domain=` lines holding its addresses change: consecutive pieces,
+/// each with the line dnsmasq uses there (the later of those holding it; `None` where none
+/// does). A sweep over the lines' ends, so many lines cost little.
+fn domain_pieces(domains: &[RangedDomain], span: Ipv4Range) -> Vec<(Ipv4Range, Option<usize>)> {
+    let lo = u64::from(u32::from(span.start));
+    let end = u64::from(u32::from(span.end)) + 1;
+    // (address, starts holding it, line): a line stops holding one past its last address.
+    let mut events: Vec<(u64, bool, usize)> = Vec::new();
+    for (i, d) in domains.iter().enumerate() {
+        let first = u64::from(u32::from(d.range.start)).max(lo);
+        let past = (u64::from(u32::from(d.range.end)) + 1).min(end);
+        if first < past {
+            events.push((first, true, i));
+            events.push((past, false, i));
+        }
+    }
+    events.sort_unstable();
+    let addr = |n: u64| Ipv4Addr::from(u32::try_from(n).unwrap_or(u32::MAX));
+    let mut holding = std::collections::BTreeSet::new();
+    let mut pieces: Vec<(Ipv4Range, Option<usize>)> = Vec::new();
+    let mut next_event = events.iter().peekable();
+    let mut at = lo;
+    while at < end {
+        while let Some(&(_, starts, i)) = next_event.next_if(|e| e.0 <= at) {
+            if starts {
+                holding.insert(i);
+            } else {
+                holding.remove(&i);
+            }
+        }
+        let until = next_event.peek().map_or(end, |e| e.0.min(end));
+        let winner = holding.last().copied();
+        match pieces.last_mut() {
+            Some((range, w)) if *w == winner => range.end = addr(until - 1),
+            _ => pieces.push((Ipv4Range::new(addr(at), addr(until - 1)), winner)),
+        }
+        at = until;
+    }
+    pieces
+}
+
 struct Resolver<'a> {
     cfg: &'a Config,
     /// Which option lines decided some scope.
@@ -947,22 +990,28 @@ struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
-    fn choose(&mut self, first: &[&str], context: &[&str], span: Ipv4Range) -> Choice {
-        if let Some(i) = pick_option(&self.cfg.options, first, context) {
-            if let Some(u) = self.used.get_mut(i) {
-                *u = true;
-            }
-            return Choice::Option(i);
+    /// The `dhcp-option` line for option 15 a client with these tags gets, if any.
+    fn option(&mut self, first: &[&str], context: &[&str]) -> Option<Choice> {
+        let i = pick_option(&self.cfg.options, first, context)?;
+        if let Some(u) = self.used.get_mut(i) {
+            *u = true;
         }
-        let holding = self
-            .cfg
-            .domains
-            .iter()
-            .rposition(|d| d.range.contains(span.start) && d.range.contains(span.end));
-        match (holding, &self.cfg.global_domain) {
-            (Some(i), _) => Choice::Domain(i),
-            (None, Some(_)) => Choice::Global,
-            (None, None) => Choice::Nothing,
+        Some(Choice::Option(i))
+    }
+
+    /// What `domain=` gives a client at `ip`: the later ranged line holding it, else the global
+    /// one.
+    fn domain_at(&self, ip: Ipv4Addr) -> Choice {
+        match self.cfg.domains.iter().rposition(|d| d.range.contains(ip)) {
+            Some(i) => Choice::Domain(i),
+            None => self.global_or_nothing(),
+        }
+    }
+
+    fn global_or_nothing(&self) -> Choice {
+        match self.cfg.global_domain {
+            Some(_) => Choice::Global,
+            None => Choice::Nothing,
         }
     }
 
@@ -984,15 +1033,39 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// The option 15 of a client in `range` (or none) carrying `extra` tags of its own.
-    fn for_client(&mut self, range: Option<&DhcpRange>, extra: &[&str], span: Ipv4Range) -> Choice {
+    /// The `dhcp-option` a client in `range` (or none) carrying `extra` tags of its own gets.
+    fn option_for(&mut self, range: Option<&DhcpRange>, extra: &[&str]) -> Option<Choice> {
         let mut first: Vec<&str> = extra.to_vec();
         let mut context = Vec::new();
         if let Some(r) = range {
             first.extend(r.filter_names());
             context.extend(r.set.as_deref());
         }
-        self.choose(&first, &context, span)
+        self.option(&first, &context)
+    }
+
+    /// The parts of `span` and where their option 15 comes from: one part when a `dhcp-option`
+    /// decides, else one per `domain=` line naming some of its addresses (pieces of the same
+    /// line together), in address order.
+    fn parts(
+        &mut self,
+        range: Option<&DhcpRange>,
+        span: Ipv4Range,
+    ) -> Vec<(Choice, Vec<Ipv4Range>)> {
+        if let Some(choice) = self.option_for(range, &[]) {
+            return vec![(choice, vec![span])];
+        }
+        let mut parts: Vec<(Choice, Vec<Ipv4Range>)> = Vec::new();
+        for (piece, winner) in domain_pieces(&self.cfg.domains, span) {
+            let choice = winner.map_or_else(|| self.global_or_nothing(), Choice::Domain);
+            match parts.iter_mut().find(|(c, _)| *c == choice) {
+                Some((_, pieces)) => pieces.push(piece),
+                None => parts.push((choice, vec![piece])),
+            }
+        }
+        // The range's own part (global domain or none) first, then the ranged lines.
+        parts.sort_by_key(|(choice, _)| matches!(choice, Choice::Domain(_)));
+        parts
     }
 }
 
@@ -1019,6 +1092,24 @@ fn range_overlapping(cfg: &Config, span: Ipv4Range) -> Option<&DhcpRange> {
         .min_by_key(|r| r.span().size())
 }
 
+/// Whether `piece` holds an address that no `dhcp-range` hands out.
+fn beyond_ranges(cfg: &Config, piece: Ipv4Range) -> bool {
+    let mut held: Vec<Ipv4Range> = cfg.ranges.iter().filter_map(|r| r.addresses).collect();
+    held.sort_unstable();
+    let mut next = u64::from(u32::from(piece.start));
+    let end = u64::from(u32::from(piece.end));
+    for r in held {
+        if u64::from(u32::from(r.start)) > next {
+            break;
+        }
+        next = next.max(u64::from(u32::from(r.end)) + 1);
+        if next > end {
+            return false;
+        }
+    }
+    true
+}
+
 fn scopes(cfg: &Config) -> Vec<Scope> {
     let mut res = Resolver {
         cfg,
@@ -1027,8 +1118,9 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
     let mut names = Names::default();
     let mut out = Vec::new();
 
-    let everywhere = Ipv4Range::new(Ipv4Addr::UNSPECIFIED, Ipv4Addr::BROADCAST);
-    let global_choice = res.choose(&[], &[], everywhere);
+    let global_choice = res
+        .option(&[], &[])
+        .unwrap_or_else(|| res.global_or_nothing());
     let global = res.suffix(global_choice);
     if let (Some(value), Some(origin)) = (&global, res.origin(global_choice)) {
         out.push(Scope {
@@ -1041,29 +1133,61 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
     }
 
     for r in &cfg.ranges {
-        let choice = res.for_client(Some(r), &[], r.span());
         let label = r
             .addresses
             .map_or_else(|| r.start.to_string(), |a| a.to_string());
-        out.push(Scope {
-            name: names.unique(format!("dhcp-range {label}")),
-            suffix: res.suffix(choice),
-            search_v6: Vec::new(),
-            ranges: r.addresses.into_iter().collect(),
-            origin: r.origin.clone(),
-        });
+        let Some(addresses) = r.addresses else {
+            let choice = res
+                .option_for(Some(r), &[])
+                .unwrap_or_else(|| res.domain_at(r.start));
+            out.push(Scope {
+                name: names.unique(format!("dhcp-range {label}")),
+                suffix: res.suffix(choice),
+                search_v6: Vec::new(),
+                ranges: Vec::new(),
+                origin: r.origin.clone(),
+            });
+            continue;
+        };
+        let parts = res.parts(Some(r), addresses);
+        let split = parts.len() > 1;
+        for (choice, pieces) in parts {
+            let (name, origin) = match (split, choice) {
+                (true, Choice::Domain(i)) => {
+                    let d = cfg.domains.get(i);
+                    let named = d.map_or_else(String::new, |d| format!(", domain {}", d.range));
+                    let origin = d.map_or_else(|| r.origin.clone(), |d| d.origin.clone());
+                    (format!("dhcp-range {label}{named}"), origin)
+                }
+                _ => (format!("dhcp-range {label}"), r.origin.clone()),
+            };
+            out.push(Scope {
+                name: names.unique(name),
+                suffix: res.suffix(choice),
+                search_v6: Vec::new(),
+                ranges: if split { pieces } else { vec![addresses] },
+                origin,
+            });
+        }
     }
 
-    for d in &cfg.domains {
-        if cfg.ranges.iter().any(|r| r.addresses == Some(d.range)) {
+    for (i, d) in cfg.domains.iter().enumerate() {
+        let held: Vec<Ipv4Range> = domain_pieces(&cfg.domains, d.range)
+            .into_iter()
+            .filter(|(_, w)| *w == Some(i))
+            .map(|(piece, _)| piece)
+            .collect();
+        if !held.iter().any(|p| beyond_ranges(cfg, *p)) {
             continue;
         }
-        let choice = res.for_client(range_overlapping(cfg, d.range), &[], d.range);
+        let choice = res
+            .option_for(range_overlapping(cfg, d.range), &[])
+            .unwrap_or(Choice::Domain(i));
         out.push(Scope {
             name: names.unique(format!("domain {}", d.range)),
             suffix: res.suffix(choice),
             search_v6: Vec::new(),
-            ranges: vec![d.range],
+            ranges: held,
             origin: d.origin.clone(),
         });
     }
@@ -1072,12 +1196,18 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
     for h in &cfg.hosts {
         let sets: Vec<&str> = h.sets.iter().map(String::as_str).collect();
         let span = Ipv4Range::new(h.ip, h.ip);
-        let choice = res.for_client(range_of(cfg, h.ip), &sets, span);
+        let choice = res
+            .option_for(range_of(cfg, h.ip), &sets)
+            .unwrap_or_else(|| res.domain_at(h.ip));
         let suffix = res.suffix(choice);
         let parent = out
             .iter()
-            .filter(|s| s.ranges.iter().any(|r| r.contains(h.ip)))
-            .min_by_key(|s| s.ranges.iter().map(Ipv4Range::size).min())
+            .filter_map(|s| {
+                let holding = s.ranges.iter().filter(|r| r.contains(h.ip));
+                holding.map(Ipv4Range::size).min().map(|size| (s, size))
+            })
+            .min_by_key(|(_, size)| *size)
+            .map(|(s, _)| s)
             .map_or_else(|| global.clone(), |s| s.suffix.clone());
         if !same(&suffix, &parent) {
             host_scopes.push(Scope {
@@ -1268,7 +1398,7 @@ mod tests {
     }
 
     #[test]
-    fn ranged_domains_need_to_hold_the_whole_range() {
+    fn ranged_domains_hold_exactly_the_addresses_they_name() {
         let p = inline(
             "domain=global.example\n\
              domain=part.example,10.0.0.0,10.0.0.15\n\
@@ -1277,14 +1407,56 @@ mod tests {
              dhcp-range=10.0.0.10,10.0.0.20\n\
              dhcp-range=10.0.1.10,10.0.1.20\n",
         );
+        assert!(p.problems.is_empty(), "{:?}", problem_lines(&p));
         assert_eq!(
             summary(&p)[1..],
             [
-                "dhcp-range 10.0.0.10-10.0.0.20 | global.example | 10.0.0.10-10.0.0.20 | dnsmasq.conf:5",
+                // Part of the range is named by a domain line, the rest gets the global one.
+                "dhcp-range 10.0.0.10-10.0.0.20 | global.example | 10.0.0.16-10.0.0.20 | dnsmasq.conf:5",
+                "dhcp-range 10.0.0.10-10.0.0.20, domain 10.0.0.0/28 | part.example | 10.0.0.10-10.0.0.15 | dnsmasq.conf:2",
+                // The later line wins for the one address it names, inside the range too.
                 "dhcp-range 10.0.1.10-10.0.1.20 | all.example | 10.0.1.10-10.0.1.20 | dnsmasq.conf:6",
                 "domain 10.0.0.0/28 | part.example | 10.0.0.0/28 | dnsmasq.conf:2",
-                "domain 10.0.1.0/24 | all.example | 10.0.1.0/24 | dnsmasq.conf:3",
+                "domain 10.0.1.0/24 | all.example | 10.0.1.0-10.0.1.4 10.0.1.6-10.0.1.255 | dnsmasq.conf:3",
                 "domain 10.0.1.5/32 | one.example | 10.0.1.5/32 | dnsmasq.conf:4",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_later_domain_line_takes_the_addresses_it_shares_with_an_earlier_one() {
+        let p = inline(
+            "domain=early.example,10.0.0.0,10.0.0.15\n\
+             domain=late.example,10.0.0.8,10.0.0.31\n\
+             dhcp-range=10.0.0.4,10.0.0.11\n",
+        );
+        assert!(p.problems.is_empty(), "{:?}", problem_lines(&p));
+        assert_eq!(
+            summary(&p),
+            [
+                "dhcp-range 10.0.0.4-10.0.0.11, domain 10.0.0.0/28 | early.example | 10.0.0.4/30 | dnsmasq.conf:1",
+                "dhcp-range 10.0.0.4-10.0.0.11, domain 10.0.0.8-10.0.0.31 | late.example | 10.0.0.8/30 | dnsmasq.conf:2",
+                "domain 10.0.0.0/28 | early.example | 10.0.0.0/29 | dnsmasq.conf:1",
+                "domain 10.0.0.8-10.0.0.31 | late.example | 10.0.0.8-10.0.0.31 | dnsmasq.conf:2",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_domain_line_holding_a_whole_range_leaves_it_one_scope() {
+        let p = inline(
+            "domain=global.example\n\
+             domain=lan.example,10.0.0.0/24\n\
+             domain=same.example,10.0.1.10,10.0.1.20\n\
+             dhcp-range=10.0.0.10,10.0.0.20\n\
+             dhcp-range=10.0.1.10,10.0.1.20\n",
+        );
+        assert_eq!(
+            summary(&p)[1..],
+            [
+                "dhcp-range 10.0.0.10-10.0.0.20 | lan.example | 10.0.0.10-10.0.0.20 | dnsmasq.conf:4",
+                "dhcp-range 10.0.1.10-10.0.1.20 | same.example | 10.0.1.10-10.0.1.20 | dnsmasq.conf:5",
+                "domain 10.0.0.0/24 | lan.example | 10.0.0.0/24 | dnsmasq.conf:2",
             ]
         );
     }

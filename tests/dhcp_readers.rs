@@ -1,0 +1,176 @@
+//! `scslint collect` on DHCP server configurations written in the forms their programs' own
+//! documentation gives (dnsmasq(8); dhcpd.conf(5), dhcp-options(5) and dhcp-eval(5); the Kea
+//! Administrator Reference Manual), end to end from the built binary: which option 15 and which
+//! option 24 each address range is observed to get.
+
+mod support;
+
+use serde_json::Value;
+use support::{assert_conforms, scslint, toml_text_as_json, write};
+
+/// One `[[network]]` of the snapshot: name, option 15 (`-` for none), option 24 and ranges.
+#[derive(Debug, PartialEq, Eq)]
+struct Net(String, String, Vec<String>, Vec<String>);
+
+struct Collected {
+    status: i32,
+    networks: Vec<Net>,
+    /// The messages of the findings that say some input could not be read.
+    unreadable: Vec<String>,
+}
+
+impl Collected {
+    /// The networks whose name starts with `prefix`.
+    fn named(&self, prefix: &str) -> Vec<&Net> {
+        self.networks
+            .iter()
+            .filter(|n| n.0.starts_with(prefix))
+            .collect()
+    }
+
+    /// The option 15 of the network a host at `ip` joins: the narrowest range holding it.
+    fn suffix_at(&self, ip: &str) -> Option<&str> {
+        let ip: std::net::Ipv4Addr = ip.parse().unwrap();
+        let size = |r: &str| -> Option<u64> {
+            let (a, b) = match r.split_once('/') {
+                Some((a, len)) => {
+                    let net: ipnet::Ipv4Net = format!("{a}/{len}").parse().ok()?;
+                    (net.network(), net.broadcast())
+                }
+                None => {
+                    let (a, b) = r.split_once('-')?;
+                    (a.parse().ok()?, b.parse().ok()?)
+                }
+            };
+            (a <= ip && ip <= b).then(|| u64::from(u32::from(b)) - u64::from(u32::from(a)))
+        };
+        self.networks
+            .iter()
+            .filter_map(|n| n.3.iter().filter_map(|r| size(r)).min().map(|s| (n, s)))
+            .min_by_key(|(_, s)| *s)
+            .map(|(n, _)| n.1.as_str())
+    }
+}
+
+/// Write `files` into a temporary folder and run `collect` on the first of them.
+fn collect(files: &[(&str, &str)]) -> Collected {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        write(dir.path(), name, text);
+    }
+    let out_path = dir.path().join("observed.toml");
+    let out = scslint()
+        .current_dir(dir.path())
+        .arg("collect")
+        .arg(files[0].0)
+        .arg("-o")
+        .arg(&out_path)
+        .args(["--format", "json", "--no-config"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_conforms("report.schema.json", &report);
+    let unreadable = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "SL051")
+        .map(|d| d["message"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let snapshot = toml_text_as_json(&std::fs::read_to_string(&out_path).unwrap());
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|s| s.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let networks = snapshot["network"]
+        .as_array()
+        .map(|nets| {
+            nets.iter()
+                .map(|n| {
+                    Net(
+                        n["name"].as_str().unwrap_or_default().to_owned(),
+                        n["suffix"].as_str().unwrap_or("-").to_owned(),
+                        strings(&n["domain_search_v6"]),
+                        strings(&n["ranges"]),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Collected {
+        status: out.status.code().unwrap(),
+        networks,
+        unreadable,
+    }
+}
+
+fn net(name: &str, suffix: &str, ranges: &[&str]) -> Net {
+    Net(
+        name.to_owned(),
+        suffix.to_owned(),
+        Vec::new(),
+        ranges.iter().map(|r| r.to_string()).collect(),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// dnsmasq(8)
+
+#[test]
+fn dnsmasq_domain_ranges_name_exactly_their_addresses() {
+    let c = collect(&[(
+        "dnsmasq.conf",
+        "domain=corp.example\n\
+         domain=lab.corp.example,10.0.0.0,10.0.0.15\n\
+         dhcp-range=10.0.0.10,10.0.0.20\n",
+    )]);
+    assert_eq!(c.status, 0, "{:?}", c.unreadable);
+    // Firing: the part of the range a ranged `domain=` names gets that domain.
+    assert_eq!(c.suffix_at("10.0.0.12"), Some("lab.corp.example"));
+    // Quiet: the rest of the same range keeps the global domain.
+    assert_eq!(c.suffix_at("10.0.0.18"), Some("corp.example"));
+    assert_eq!(
+        c.named("dhcp-range"),
+        [
+            &net(
+                "dhcp-range 10.0.0.10-10.0.0.20",
+                "corp.example",
+                &["10.0.0.16-10.0.0.20"]
+            ),
+            &net(
+                "dhcp-range 10.0.0.10-10.0.0.20, domain 10.0.0.0/28",
+                "lab.corp.example",
+                &["10.0.0.10-10.0.0.15"]
+            ),
+        ]
+    );
+}
+
+#[test]
+fn dnsmasq_a_domain_holding_the_whole_range_leaves_it_whole() {
+    let c = collect(&[(
+        "dnsmasq.conf",
+        "domain=corp.example\n\
+         domain=lab.corp.example,10.0.0.0/24,local\n\
+         dhcp-range=10.0.0.10,10.0.0.20\n",
+    )]);
+    assert_eq!(
+        c.named("dhcp-range"),
+        [&net(
+            "dhcp-range 10.0.0.10-10.0.0.20",
+            "lab.corp.example",
+            &["10.0.0.10-10.0.0.20"]
+        )]
+    );
+}
