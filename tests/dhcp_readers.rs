@@ -174,3 +174,20 @@ fn dnsmasq_a_domain_holding_the_whole_range_leaves_it_whole() {
         )]
     );
 }
+
+#[test]
+fn dnsmasq_a_domain_for_an_interface_is_read_not_refused() {
+    let c = collect(&[(
+        "dnsmasq.conf",
+        "domain=lan.example,br-lan\ndhcp-range=10.0.0.10,10.0.0.20\n",
+    )]);
+    assert_eq!(c.status, 0, "{:?}", c.unreadable);
+    assert_eq!(
+        c.named("domain interface"),
+        [&net("domain interface br-lan", "lan.example", &[])]
+    );
+    // A mistyped address is still reported.
+    let typo = collect(&[("dnsmasq.conf", "domain=lan.example,10.0.0.\n")]);
+    assert_eq!(typo.status, 2);
+    assert!(typo.unreadable[0].contains("`10.0.0.` is not an IPv4 address"));
+}

@@ -24,7 +24,9 @@
 //! `static` range covers its netmask's subnet, or nothing without one), named by its addresses,
 //! and cut where ranged `domain=` lines name only part of it (`dhcp-range A-B, domain RANGE`
 //! holds the addresses that line gives its domain); every ranged `domain=` that names addresses
-//! no `dhcp-range` hands out (`domain RANGE`, with the addresses where it is the line used); a
+//! no `dhcp-range` hands out (`domain RANGE`, with the addresses where it is the line used);
+//! every `domain=NAME,INTERFACE` (`domain interface NAME`, no ranges: the interface's subnets
+//! are not in the configuration); a
 //! `dhcp-host` with an IPv4 address whose option 15 differs from the scope holding that address
 //! (`host NAME`); a tagged option 15 that decides none of these (`tag NAME`, no ranges); and
 //! `server default` for what an untagged client gets. Each scope's origin is the line that
@@ -388,6 +390,8 @@ struct DhcpHost {
 struct Config {
     global_domain: Option<Setting>,
     domains: Vec<RangedDomain>,
+    /// `domain=NAME,INTERFACE`: the domain of the subnets on an interface, by interface name.
+    interface_domains: Vec<(String, Setting)>,
     options: Vec<Opt15>,
     /// `dhcp-option=option6:domain-search,…` lines.
     options_v6: Vec<Opt15>,
@@ -488,7 +492,8 @@ impl Reader {
         }
     }
 
-    /// `domain=NAME[,START,END|,IP/LEN|,IP][,local]`.
+    /// `domain=NAME[,START,END|,IP/LEN|,IP][,local]`, or `domain=NAME,INTERFACE` (dnsmasq's
+    /// option.c takes a word that is no address for the subnets of that interface).
     fn domain(&mut self, path: &Path, d: &Directive) {
         let Some(name) = d.fields.first() else {
             self.problem(path, d.line, d.key_col, "`domain` without a value; ignored");
@@ -516,6 +521,13 @@ impl Reader {
             return;
         };
         if first.text.contains(':') {
+            return;
+        }
+        if rest.len() == 1 && is_interface_name(&first.text) {
+            let setting = Setting { value, origin };
+            self.cfg
+                .interface_domains
+                .push((first.text.clone(), setting));
             return;
         }
         match domain_range(&rest) {
@@ -857,6 +869,14 @@ fn domain_range(fields: &[&Field]) -> Result<Ipv4Range, (usize, String)> {
     Ok(Ipv4Range::new(start, end))
 }
 
+/// An interface name (`eth0`, `br-lan`, `eth0.100`) rather than a mistyped IPv4 address.
+fn is_interface_name(t: &str) -> bool {
+    !t.is_empty()
+        && !t.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
+}
+
 /// dnsmasq treats a first `dhcp-range` field made only of these characters as the start address.
 fn looks_like_address(t: &str) -> bool {
     t.chars()
@@ -1192,6 +1212,18 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
         });
     }
 
+    // The subnets of an interface are not in the configuration: a scope without ranges.
+    for (interface, d) in &cfg.interface_domains {
+        let choice = res.option_for(None, &[]);
+        out.push(Scope {
+            name: names.unique(format!("domain interface {interface}")),
+            suffix: choice.map_or_else(|| Some(d.value.clone()), |c| res.suffix(c)),
+            search_v6: Vec::new(),
+            ranges: Vec::new(),
+            origin: d.origin.clone(),
+        });
+    }
+
     let mut host_scopes = Vec::new();
     for h in &cfg.hosts {
         let sets: Vec<&str> = h.sets.iter().map(String::as_str).collect();
@@ -1457,6 +1489,32 @@ mod tests {
                 "dhcp-range 10.0.0.10-10.0.0.20 | lan.example | 10.0.0.10-10.0.0.20 | dnsmasq.conf:4",
                 "dhcp-range 10.0.1.10-10.0.1.20 | same.example | 10.0.1.10-10.0.1.20 | dnsmasq.conf:5",
                 "domain 10.0.0.0/24 | lan.example | 10.0.0.0/24 | dnsmasq.conf:2",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_domain_for_an_interface_is_a_scope_without_ranges() {
+        let p = inline(
+            "domain=global.example\n\
+             domain=lan.example,br-lan\n\
+             domain=vlan.example,eth0.100\n\
+             domain=typo.example,10.0.0.\n\
+             dhcp-range=10.0.0.10,10.0.0.20\n",
+        );
+        assert_eq!(
+            problem_lines(&p),
+            [
+                "dnsmasq.conf:4:21 `10.0.0.` is not an IPv4 address or prefix; the domain line is ignored"
+            ]
+        );
+        assert_eq!(
+            summary(&p),
+            [
+                "server default | global.example |  | dnsmasq.conf:1",
+                "dhcp-range 10.0.0.10-10.0.0.20 | global.example | 10.0.0.10-10.0.0.20 | dnsmasq.conf:5",
+                "domain interface br-lan | lan.example |  | dnsmasq.conf:2",
+                "domain interface eth0.100 | vlan.example |  | dnsmasq.conf:3",
             ]
         );
     }
