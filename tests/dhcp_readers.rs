@@ -191,3 +191,18 @@ fn dnsmasq_a_domain_for_an_interface_is_read_not_refused() {
     assert_eq!(typo.status, 2);
     assert!(typo.unreadable[0].contains("`10.0.0.` is not an IPv4 address"));
 }
+
+#[test]
+fn dnsmasq_dhcp_host_clients_carry_the_known_tag() {
+    let c = collect(&[(
+        "dnsmasq.conf",
+        "domain=corp.example\n\
+         dhcp-range=10.0.0.10,10.0.0.20,255.255.255.0\n\
+         dhcp-option=tag:known,15,static.corp.example\n\
+         dhcp-host=aa:bb:cc:dd:ee:ff,kiosk,10.0.0.5\n",
+    )]);
+    // Firing: the host given by dhcp-host gets the option for known clients.
+    assert_eq!(c.suffix_at("10.0.0.5"), Some("static.corp.example"));
+    // Quiet: clients of the range are unknown and keep the domain.
+    assert_eq!(c.suffix_at("10.0.0.12"), Some("corp.example"));
+}

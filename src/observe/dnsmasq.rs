@@ -11,9 +11,9 @@
 //! Which option 15 a client gets, as dnsmasq decides it (option.c, dhcp-common.c
 //! `option_filter`, rfc2131.c; DOMAIN.md calls the precedence inferred):
 //! 1. a `dhcp-option` / `dhcp-option-force` for `15` or `option:domain-name` whose tags all match
-//!    the client's tags. Tags from the client's `dhcp-host set:` and the range's `tag:` filters
-//!    win over the range's own `set:` tag; a tagged line wins over an untagged one; among equals
-//!    the later line wins. An empty value sends an empty option 15 (no suffix) and, like every
+//!    the client's tags. Tags from the client's `dhcp-host set:` (and `known`, which a client
+//!    matching a `dhcp-host` carries) and the range's `tag:` filters win over the range's own
+//!    `set:` tag; a tagged line wins over an untagged one; among equals the later line wins. An empty value sends an empty option 15 (no suffix) and, like every
 //!    matching `dhcp-option`, stops `domain=` from being sent;
 //! 2. else the `domain=` whose address range holds the client's address (the later line wins);
 //! 3. else the last `domain=` without a range.
@@ -1226,7 +1226,8 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
 
     let mut host_scopes = Vec::new();
     for h in &cfg.hosts {
-        let sets: Vec<&str> = h.sets.iter().map(String::as_str).collect();
+        // A client that matches a `dhcp-host` also carries the tag `known` (dnsmasq(8)).
+        let sets: Vec<&str> = h.sets.iter().map(String::as_str).chain(["known"]).collect();
         let span = Ipv4Range::new(h.ip, h.ip);
         let choice = res
             .option_for(range_of(cfg, h.ip), &sets)
@@ -1555,6 +1556,26 @@ mod tests {
                 "dhcp-range 10.0.0.10-10.0.0.20 | lan.example | 10.0.0.10-10.0.0.20 | dnsmasq.conf:1",
                 "host vip-pc | vip.example | 10.0.0.15/32 | dnsmasq.conf:3",
                 "host 10.0.0.17 | vip.example | 10.0.0.17/32 | dnsmasq.conf:6",
+            ]
+        );
+    }
+
+    #[test]
+    fn hosts_carry_the_known_tag() {
+        let p = inline(
+            "domain=global.example\n\
+             dhcp-range=10.0.0.10,10.0.0.20,255.255.255.0\n\
+             dhcp-option=tag:known,15,known.example\n\
+             dhcp-option=tag:!known,15,unknown.example\n\
+             dhcp-host=aa:bb:cc:dd:ee:ff,kiosk,10.0.0.5\n",
+        );
+        assert!(p.problems.is_empty(), "{:?}", problem_lines(&p));
+        assert_eq!(
+            summary(&p),
+            [
+                "server default | unknown.example |  | dnsmasq.conf:4",
+                "dhcp-range 10.0.0.10-10.0.0.20 | unknown.example | 10.0.0.10-10.0.0.20 | dnsmasq.conf:2",
+                "host kiosk | known.example | 10.0.0.5/32 | dnsmasq.conf:5",
             ]
         );
     }
