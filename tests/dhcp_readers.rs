@@ -206,3 +206,20 @@ fn dnsmasq_dhcp_host_clients_carry_the_known_tag() {
     // Quiet: clients of the range are unknown and keep the domain.
     assert_eq!(c.suffix_at("10.0.0.12"), Some("corp.example"));
 }
+
+#[test]
+fn dnsmasq_tag_if_lines_decide_option_15() {
+    let c = collect(&[(
+        "dnsmasq.conf",
+        "dhcp-range=set:wired,10.0.0.10,10.0.0.20\n\
+         dhcp-range=set:wifi,10.0.1.10,10.0.1.20\n\
+         tag-if=set:corp,tag:wired\n\
+         dhcp-option=15,guest.example\n\
+         dhcp-option=tag:corp,15,corp.example\n",
+    )]);
+    assert_eq!(c.status, 0, "{:?}", c.unreadable);
+    // Firing: the wired range's tag sets `corp` through tag-if.
+    assert_eq!(c.suffix_at("10.0.0.12"), Some("corp.example"));
+    // Quiet: the Wi-Fi range's tag sets nothing.
+    assert_eq!(c.suffix_at("10.0.1.12"), Some("guest.example"));
+}

@@ -13,8 +13,11 @@
 //! 1. a `dhcp-option` / `dhcp-option-force` for `15` or `option:domain-name` whose tags all match
 //!    the client's tags. Tags from the client's `dhcp-host set:` (and `known`, which a client
 //!    matching a `dhcp-host` carries) and the range's `tag:` filters win over the range's own
-//!    `set:` tag; a tagged line wins over an untagged one; among equals the later line wins. An empty value sends an empty option 15 (no suffix) and, like every
-//!    matching `dhcp-option`, stops `domain=` from being sent;
+//!    `set:` tag; a tagged line wins over an untagged one; among equals the later line wins.
+//!    `tag-if=set:…,tag:…` lines add their tags to both sets, run in order (a trailing `*` in a
+//!    condition matches any ending, as dnsmasq(8) allows there). An empty value sends an empty
+//!    option 15 (no suffix) and, like every matching `dhcp-option`, stops `domain=` from being
+//!    sent;
 //! 2. else the `domain=` whose address range holds the client's address (the later line wins);
 //! 3. else the last `domain=` without a range.
 //!
@@ -398,6 +401,41 @@ struct Config {
     ranges: Vec<DhcpRange>,
     ranges_v6: Vec<DhcpRange6>,
     hosts: Vec<DhcpHost>,
+    tag_ifs: Vec<TagIf>,
+}
+
+impl Config {
+    /// `tags` and what the `tag-if` lines set from them, the lines run in order (a line sees the
+    /// tags the lines before it set).
+    fn run_tag_ifs<'a>(&'a self, tags: &[&'a str]) -> Vec<&'a str> {
+        let mut out = tags.to_vec();
+        for t in &self.tag_ifs {
+            if t.applies(&out) {
+                out.extend(t.sets.iter().map(String::as_str));
+            }
+        }
+        out
+    }
+}
+
+/// `tag-if=set:T[,set:T…][,tag:T…]`: sets its tags when every `tag:` condition holds.
+#[derive(Debug)]
+struct TagIf {
+    sets: Vec<String>,
+    conditions: Vec<Tag>,
+}
+
+impl TagIf {
+    /// Every condition holds in `set`; a condition's trailing `*` matches any ending there.
+    fn applies(&self, set: &[&str]) -> bool {
+        self.conditions.iter().all(|c| {
+            let present = match c.name.strip_suffix('*') {
+                Some(prefix) => set.iter().any(|t| t.starts_with(prefix)),
+                None => set.contains(&c.name.as_str()),
+            };
+            present != c.negated
+        })
+    }
 }
 
 struct Reader {
@@ -486,6 +524,7 @@ impl Reader {
             "dhcp-option" | "dhcp-option-force" => self.option(path, d),
             "dhcp-range" => self.range(path, d),
             "dhcp-host" => self.host(path, d),
+            "tag-if" => self.tag_if(path, d),
             "conf-file" => self.conf_file(path, d),
             "conf-dir" => self.conf_dir(path, d),
             _ => {}
@@ -763,6 +802,33 @@ impl Reader {
         });
     }
 
+    /// `tag-if=set:T[,set:T…][,tag:T…]`, the forms in any order.
+    fn tag_if(&mut self, path: &Path, d: &Directive) {
+        let mut line = TagIf {
+            sets: Vec::new(),
+            conditions: Vec::new(),
+        };
+        for f in &d.fields {
+            if let Some(name) = f.text.strip_prefix("set:").filter(|n| !n.is_empty()) {
+                line.sets.push(name.to_owned());
+            } else if let Some(tag) = f.text.strip_prefix("tag:").and_then(Tag::parse) {
+                line.conditions.push(tag);
+            } else {
+                let msg = format!(
+                    "`{}` in `tag-if` is neither `set:TAG` nor `tag:TAG`; the line is ignored",
+                    f.text
+                );
+                self.problem(path, d.line, f.col, msg);
+                return;
+            }
+        }
+        if line.sets.is_empty() {
+            self.problem(path, d.line, d.key_col, "`tag-if` sets no tag; ignored");
+            return;
+        }
+        self.cfg.tag_ifs.push(line);
+    }
+
     fn conf_file(&mut self, path: &Path, d: &Directive) {
         let Some(first) = d.fields.first().filter(|f| !f.text.is_empty()) else {
             return;
@@ -951,9 +1017,13 @@ enum Choice {
 
 /// The `dhcp-option` for 15 dnsmasq sends: tagged lines matching `first` (host tags, range
 /// filters) before those that need the range's own `context` tag, then untagged lines; the later
-/// line first in each step.
-fn pick_option(opts: &[Opt15], first: &[&str], context: &[&str]) -> Option<usize> {
-    let all: Vec<&str> = first.iter().chain(context).copied().collect();
+/// line first in each step. Both tag sets get what the `tag-if` lines set, as `option_filter`
+/// runs them on each.
+fn pick_option(cfg: &Config, opts: &[Opt15], first: &[&str], context: &[&str]) -> Option<usize> {
+    let with_context: Vec<&str> = first.iter().chain(context).copied().collect();
+    let all = cfg.run_tag_ifs(&with_context);
+    let first = cfg.run_tag_ifs(first);
+    let first = first.as_slice();
     let later_first = || (0..opts.len()).rev();
     let is = |i: usize, f: &dyn Fn(&Opt15) -> bool| opts.get(i).is_some_and(f);
     later_first()
@@ -1012,7 +1082,7 @@ struct Resolver<'a> {
 impl<'a> Resolver<'a> {
     /// The `dhcp-option` line for option 15 a client with these tags gets, if any.
     fn option(&mut self, first: &[&str], context: &[&str]) -> Option<Choice> {
-        let i = pick_option(&self.cfg.options, first, context)?;
+        let i = pick_option(self.cfg, &self.cfg.options, first, context)?;
         if let Some(u) = self.used.get_mut(i) {
             *u = true;
         }
@@ -1255,7 +1325,7 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
     out.extend(host_scopes);
 
     let search = |first: &[&str], context: &[&str]| {
-        pick_option(&cfg.options_v6, first, context)
+        pick_option(cfg, &cfg.options_v6, first, context)
             .and_then(|i| cfg.options_v6.get(i))
             .map(|o| {
                 (
@@ -1576,6 +1646,39 @@ mod tests {
                 "server default | unknown.example |  | dnsmasq.conf:4",
                 "dhcp-range 10.0.0.10-10.0.0.20 | unknown.example | 10.0.0.10-10.0.0.20 | dnsmasq.conf:2",
                 "host kiosk | known.example | 10.0.0.5/32 | dnsmasq.conf:5",
+            ]
+        );
+    }
+
+    #[test]
+    fn tag_if_lines_set_tags_in_order() {
+        let p = inline(
+            "dhcp-range=set:wired,10.0.0.10,10.0.0.20\n\
+             dhcp-range=set:wifi,10.0.1.10,10.0.1.20\n\
+             dhcp-range=set:ppp0,10.0.2.10,10.0.2.20\n\
+             tag-if=set:corp,tag:wired\n\
+             tag-if=tag:corp,set:hq,tag:!guest\n\
+             tag-if=set:dialup,tag:ppp*\n\
+             dhcp-option=15,default.example\n\
+             dhcp-option=tag:hq,15,hq.example\n\
+             dhcp-option=tag:dialup,15,dialup.example\n",
+        );
+        assert!(p.problems.is_empty(), "{:?}", problem_lines(&p));
+        assert_eq!(
+            summary(&p),
+            [
+                "server default | default.example |  | dnsmasq.conf:7",
+                "dhcp-range 10.0.0.10-10.0.0.20 | hq.example | 10.0.0.10-10.0.0.20 | dnsmasq.conf:1",
+                "dhcp-range 10.0.1.10-10.0.1.20 | default.example | 10.0.1.10-10.0.1.20 | dnsmasq.conf:2",
+                "dhcp-range 10.0.2.10-10.0.2.20 | dialup.example | 10.0.2.10-10.0.2.20 | dnsmasq.conf:3",
+            ]
+        );
+        let bad = inline("tag-if=tag:x\ntag-if=set:y,other\n");
+        assert_eq!(
+            problem_lines(&bad),
+            [
+                "dnsmasq.conf:1:1 `tag-if` sets no tag; ignored",
+                "dnsmasq.conf:2:14 `other` in `tag-if` is neither `set:TAG` nor `tag:TAG`; the line is ignored",
             ]
         );
     }
