@@ -223,3 +223,22 @@ fn dnsmasq_tag_if_lines_decide_option_15() {
     // Quiet: the Wi-Fi range's tag sets nothing.
     assert_eq!(c.suffix_at("10.0.1.12"), Some("guest.example"));
 }
+
+#[test]
+fn dnsmasq_option_files_are_read() {
+    let c = collect(&[
+        (
+            "dnsmasq.conf",
+            "domain=corp.example\n\
+             dhcp-optsfile=dhcp-opts\n\
+             dhcp-range=set:lab,10.0.0.10,10.0.0.20\n\
+             dhcp-range=set:office,10.0.1.10,10.0.1.20\n",
+        ),
+        ("dhcp-opts", "tag:lab,option:domain-name,lab.corp.example\n"),
+    ]);
+    assert_eq!(c.status, 0, "{:?}", c.unreadable);
+    // Firing: the option given in the options file decides the lab range.
+    assert_eq!(c.suffix_at("10.0.0.12"), Some("lab.corp.example"));
+    // Quiet: it names only the lab tag.
+    assert_eq!(c.suffix_at("10.0.1.12"), Some("corp.example"));
+}

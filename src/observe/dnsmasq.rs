@@ -7,6 +7,9 @@
 //! have no leading `--` in a file; such lines are reported and ignored. `conf-file=` and
 //! `conf-dir=DIR[,.ext][,*.ext]` are followed (relative paths from the folder of the naming
 //! file, folder entries in name order, `~`, `.`-leading and `#…#` names skipped as dnsmasq does).
+//! `dhcp-optsfile=` / `dhcp-optsdir=` and `dhcp-hostsfile=` / `dhcp-hostsdir=` files (or a
+//! folder's files, in name order) are read after the whole configuration, as dnsmasq reads them:
+//! each line is the value of a `dhcp-option` or a `dhcp-host`.
 //!
 //! Which option 15 a client gets, as dnsmasq decides it (option.c, dhcp-common.c
 //! `option_filter`, rfc2131.c; DOMAIN.md calls the precedence inferred):
@@ -130,8 +133,10 @@ pub fn parse(path: &Path, text: &str) -> Parsed {
         includes: Includes::new(path),
         parsed: Parsed::default(),
         cfg: Config::default(),
+        banks: Vec::new(),
     };
     reader.read_file(path, text);
+    reader.read_banks();
     let mut parsed = reader.parsed;
     parsed.scopes = scopes(&reader.cfg);
     parsed
@@ -442,6 +447,17 @@ struct Reader {
     includes: Includes,
     parsed: Parsed,
     cfg: Config,
+    /// `dhcp-optsfile` / `dhcp-hostsfile` (and `…dir`) lines, read once the configuration is.
+    banks: Vec<Bank>,
+}
+
+/// A file or folder of `dhcp-option` or `dhcp-host` values, one per line, named by `key`.
+struct Bank {
+    /// The option each line is the value of: `dhcp-option` or `dhcp-host`.
+    key: &'static str,
+    path: std::path::PathBuf,
+    from: Origin,
+    col: usize,
 }
 
 impl Reader {
@@ -457,7 +473,69 @@ impl Reader {
         }
     }
 
-    fn directive(&mut self, path: &Path, line: usize, raw: &str) -> Option<Directive> {
+    /// Read what the `dhcp-optsfile`, `dhcp-optsdir`, `dhcp-hostsfile` and `dhcp-hostsdir` lines
+    /// name, after the configuration as dnsmasq does: each line is the value of a `dhcp-option`
+    /// or `dhcp-host`; a folder's files are read in name order.
+    fn read_banks(&mut self) {
+        for bank in std::mem::take(&mut self.banks) {
+            let files = if bank.path.is_dir() {
+                match list_dir(&bank.path) {
+                    Ok(names) => names
+                        .into_iter()
+                        .filter(|n| !always_skipped(&n.to_string_lossy()))
+                        .map(|n| bank.path.join(n))
+                        .collect(),
+                    Err(e) => {
+                        let msg = format!(
+                            "cannot read folder `{}`: {e}; not read",
+                            bank.path.to_string_lossy().replace('\\', "/")
+                        );
+                        report(&mut self.parsed, bank.from.clone(), bank.col, msg);
+                        continue;
+                    }
+                }
+            } else {
+                vec![bank.path.clone()]
+            };
+            for file in files {
+                match self.includes.enter(&file) {
+                    Ok(text) => {
+                        for (i, raw) in text.lines().enumerate() {
+                            if let Some(d) = self.bank_line(&file, i + 1, raw, bank.key) {
+                                self.apply(&file, &d);
+                            }
+                        }
+                        self.includes.leave();
+                    }
+                    Err(msg) => {
+                        let msg = if msg.starts_with("cannot read") {
+                            format!("{msg}; not read")
+                        } else {
+                            msg
+                        };
+                        report(&mut self.parsed, bank.from.clone(), bank.col, msg);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A line of a `dhcp-optsfile` or `dhcp-hostsfile`: the value of a `key` line.
+    fn bank_line(&mut self, path: &Path, line: usize, raw: &str, key: &str) -> Option<Directive> {
+        let cells = self.cells(path, line, raw)?;
+        let cells = trim(&cells);
+        let first = cells.first()?;
+        Some(Directive {
+            key: key.to_owned(),
+            key_col: first.col,
+            fields: split_fields(cells, first.col),
+            line,
+        })
+    }
+
+    /// The characters of a line with quotes and comments handled; `None` (and a problem) when
+    /// it holds control characters or a quote left open.
+    fn cells(&mut self, path: &Path, line: usize, raw: &str) -> Option<Vec<Cell>> {
         if let Some(col) = raw
             .chars()
             .position(|c| c.is_control() && !c.is_whitespace())
@@ -470,8 +548,8 @@ impl Reader {
             );
             return None;
         }
-        let cells = match lex_line(raw) {
-            Ok(cells) => cells,
+        match lex_line(raw) {
+            Ok(cells) => Some(cells),
             Err(col) => {
                 self.problem(
                     path,
@@ -479,9 +557,13 @@ impl Reader {
                     col,
                     "quote not closed on this line; line ignored",
                 );
-                return None;
+                None
             }
-        };
+        }
+    }
+
+    fn directive(&mut self, path: &Path, line: usize, raw: &str) -> Option<Directive> {
+        let cells = self.cells(path, line, raw)?;
         let cells = trim(&cells);
         let first = cells.first()?;
         let eq = cells.iter().position(|c| c.ch == '=' && !c.quoted);
@@ -525,6 +607,8 @@ impl Reader {
             "dhcp-range" => self.range(path, d),
             "dhcp-host" => self.host(path, d),
             "tag-if" => self.tag_if(path, d),
+            "dhcp-optsfile" | "dhcp-optsdir" => self.bank(path, d, "dhcp-option"),
+            "dhcp-hostsfile" | "dhcp-hostsdir" => self.bank(path, d, "dhcp-host"),
             "conf-file" => self.conf_file(path, d),
             "conf-dir" => self.conf_dir(path, d),
             _ => {}
@@ -799,6 +883,27 @@ impl Reader {
             name: name.unwrap_or_else(|| ip.to_string()),
             sets,
             origin: Origin::new(path, d.line),
+        });
+    }
+
+    /// `dhcp-optsfile=PATH` and the like: remembered, read after the configuration.
+    fn bank(&mut self, path: &Path, d: &Directive, key: &'static str) {
+        let Some(first) = d.fields.first().filter(|f| !f.text.is_empty()) else {
+            let msg = format!("`{}` without a file or folder; ignored", d.key);
+            self.problem(path, d.line, d.key_col, msg);
+            return;
+        };
+        let target = d
+            .fields
+            .iter()
+            .map(|f| f.text.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        self.banks.push(Bank {
+            key,
+            path: dhcp_common::resolve(path, &target),
+            from: Origin::new(path, d.line),
+            col: first.col,
         });
     }
 
@@ -1896,6 +2001,53 @@ mod tests {
         assert!(found[2].starts_with("dnsmasq.conf:4:10 cannot read configuration folder `"));
         assert!(found[3].starts_with("x.conf:1:10 ") && found[3].contains("includes itself"));
         assert_eq!(p.scopes.len(), 3);
+    }
+
+    #[test]
+    fn option_and_host_files_are_read_after_the_configuration() {
+        let dir = tempfile::tempdir().unwrap();
+        let main = write(
+            dir.path(),
+            "dnsmasq.conf",
+            "dhcp-optsfile=opts.txt\n\
+             dhcp-hostsdir=hosts.d\n\
+             dhcp-optsdir=missing.d\n\
+             dhcp-range=set:lab,10.0.0.10,10.0.0.20,255.255.255.0\n\
+             dhcp-option=tag:lab,15,main.example\n\
+             dhcp-option=tag:vip,15,vip.example\n",
+        );
+        write(
+            dir.path(),
+            "opts.txt",
+            "# read after dnsmasq.conf: the later line for tag lab\n\
+             tag:lab,option:domain-name,lab.example   # comment\n",
+        );
+        write(
+            dir.path(),
+            "hosts.d/10-vip",
+            "aa:bb:cc:dd:ee:ff,set:vip,vip-pc,10.0.0.15\n",
+        );
+        write(
+            dir.path(),
+            "hosts.d/.hidden",
+            "aa:bb:cc:dd:ee:01,set:vip,x,10.0.0.16\n",
+        );
+        let p = parse_file(&main, parse);
+        let found = problem_lines(&p);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("dnsmasq.conf:3:14 cannot read"),
+            "{found:?}"
+        );
+        assert!(found[0].contains("missing.d") && found[0].ends_with("; not read"));
+        assert_eq!(
+            summary(&p),
+            [
+                "dhcp-range 10.0.0.10-10.0.0.20 | lab.example | 10.0.0.10-10.0.0.20 | dnsmasq.conf:4",
+                "host vip-pc | vip.example | 10.0.0.15/32 | 10-vip:1",
+                "tag lab | main.example |  | dnsmasq.conf:5",
+            ]
+        );
     }
 
     #[test]
