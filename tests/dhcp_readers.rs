@@ -242,3 +242,14 @@ fn dnsmasq_option_files_are_read() {
     // Quiet: it names only the lab tag.
     assert_eq!(c.suffix_at("10.0.1.12"), Some("corp.example"));
 }
+
+#[test]
+fn dnsmasq_an_option_repeated_later_for_the_same_tag_is_not_observed() {
+    let c = collect(&[(
+        "dnsmasq.conf",
+        "dhcp-option=tag:phone,15,old.example\n\
+         dhcp-option=tag:phone,15,voice.example\n",
+    )]);
+    // The later line is what every client tagged `phone` gets; the earlier one reaches nobody.
+    assert_eq!(c.named("tag"), [&net("tag phone", "voice.example", &[])]);
+}

@@ -1465,10 +1465,20 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
 
     for (i, o) in cfg.options.iter().enumerate() {
         let decided = res.used.get(i).copied().unwrap_or(true);
-        if decided || !o.tagged() || o.value.is_none() {
+        let tags: Vec<String> = o.tags.iter().map(Tag::shown).collect();
+        // A later line for the same tags is the one dnsmasq sends to every client of them.
+        let shadowed = cfg.options.iter().skip(i + 1).any(|later| {
+            let mut theirs: Vec<String> = later.tags.iter().map(Tag::shown).collect();
+            let mut ours = tags.clone();
+            theirs.sort_unstable();
+            ours.sort_unstable();
+            theirs.dedup();
+            ours.dedup();
+            theirs == ours
+        });
+        if decided || shadowed || !o.tagged() || o.value.is_none() {
             continue;
         }
-        let tags: Vec<String> = o.tags.iter().map(Tag::shown).collect();
         out.push(Scope {
             name: names.unique(format!("tag {}", tags.join("+"))),
             suffix: o.value.clone(),
@@ -1789,6 +1799,24 @@ mod tests {
     }
 
     #[test]
+    fn a_tagged_option_repeated_later_for_the_same_tags_is_no_scope() {
+        let p = inline(
+            "dhcp-option=tag:phone,15,old.example\n\
+             dhcp-option=tag:phone,15,new.example\n\
+             dhcp-option=tag:a,tag:b,15,ab.example\n\
+             dhcp-option=tag:b,15,b.example\n",
+        );
+        assert_eq!(
+            summary(&p),
+            [
+                "tag phone | new.example |  | dnsmasq.conf:2",
+                "tag a+b | ab.example |  | dnsmasq.conf:3",
+                "tag b | b.example |  | dnsmasq.conf:4",
+            ]
+        );
+    }
+
+    #[test]
     fn other_options_are_never_option_15() {
         let p = inline(
             "domain-needed\n\
@@ -2045,7 +2073,6 @@ mod tests {
             [
                 "dhcp-range 10.0.0.10-10.0.0.20 | lab.example | 10.0.0.10-10.0.0.20 | dnsmasq.conf:4",
                 "host vip-pc | vip.example | 10.0.0.15/32 | 10-vip:1",
-                "tag lab | main.example |  | dnsmasq.conf:5",
             ]
         );
     }
