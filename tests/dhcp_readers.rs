@@ -253,3 +253,28 @@ fn dnsmasq_an_option_repeated_later_for_the_same_tag_is_not_observed() {
     // The later line is what every client tagged `phone` gets; the earlier one reaches nobody.
     assert_eq!(c.named("tag"), [&net("tag phone", "voice.example", &[])]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// dhcpd.conf(5), dhcp-options(5), dhcp-eval(5)
+
+#[test]
+fn dhcpd_a_host_takes_its_subnets_value_over_the_shared_networks() {
+    let c = collect(&[(
+        "dhcpd.conf",
+        "shared-network hq {\n\
+           option domain-name \"hq.example\";\n\
+           subnet 10.0.0.0 netmask 255.255.255.0 { option domain-name \"lan.hq.example\"; }\n\
+           host printer { hardware ethernet 00:11:22:33:44:55; fixed-address 10.0.0.5; }\n\
+           group {\n\
+             option domain-name \"kiosk.hq.example\";\n\
+             host kiosk { hardware ethernet 00:11:22:33:44:66; fixed-address 10.0.0.6; }\n\
+           }\n\
+         }\n",
+    )]);
+    assert_eq!(c.status, 0, "{:?}", c.unreadable);
+    // Quiet: the shared network around both the host and its subnet yields to the subnet.
+    assert_eq!(c.suffix_at("10.0.0.5"), Some("lan.hq.example"));
+    assert!(c.named("host printer").is_empty(), "{:?}", c.networks);
+    // Firing: a group around the host alone wins over the subnet.
+    assert_eq!(c.suffix_at("10.0.0.6"), Some("kiosk.hq.example"));
+}

@@ -5,7 +5,8 @@
 //! from the folder of the including file). Option 15 is resolved on the finished tree, because
 //! dhcpd applies a scope's statements wherever they stand in it. Inner scopes override outer ones:
 //! global → `shared-network` / `group` → `subnet` → `pool`. A host takes its own value, else the
-//! one of the groups it is declared in, else the one of the subnet holding its fixed address.
+//! one of the groups it is declared in that do not also enclose the subnet holding its fixed
+//! address (dhcpd runs those once, as the subnet's), else the subnet's.
 //!
 //! Scopes: every `subnet`; a `pool` or `host` whose option 15 differs from what it would
 //! otherwise get; a `class` / `subclass` that sets one (no ranges); `server default` for a global
@@ -846,17 +847,31 @@ enum Entry<'a> {
     Host {
         name: String,
         own: Option<&'a Setting>,
-        /// The nearest option 15 of the groups, shared networks or subnets it is declared in.
-        declared: Option<&'a Setting>,
+        /// The groups, shared networks and subnets it is declared in, innermost first.
+        declared: Vec<Enclosing<'a>>,
         ranges: Vec<Ipv4Range>,
         opened: Origin,
     },
 }
 
+/// A declaration enclosing others: which one (its address in the tree) and its own option 15.
+#[derive(Clone, Copy)]
+struct Enclosing<'a> {
+    id: *const Node,
+    own: Option<&'a Setting>,
+}
+
+/// A subnet: its addresses, its effective option 15 and the declarations it is one of or in.
+struct SubnetEntry<'a> {
+    range: Ipv4Range,
+    effective: Option<&'a Setting>,
+    chain: Vec<*const Node>,
+}
+
 struct Walk<'a> {
     global: Option<&'a Setting>,
     entries: Vec<Entry<'a>>,
-    subnets: Vec<(Ipv4Range, Option<&'a Setting>)>,
+    subnets: Vec<SubnetEntry<'a>>,
 }
 
 impl<'a> Walk<'a> {
@@ -864,11 +879,21 @@ impl<'a> Walk<'a> {
         &mut self,
         node: &'a Node,
         inherited: Option<&'a Setting>,
-        declared: Option<&'a Setting>,
+        enclosing: &[Enclosing<'a>],
         prefix: &str,
     ) {
+        let mut inner = enclosing.to_vec();
+        if !matches!(node.kind, Kind::Root) {
+            inner.insert(
+                0,
+                Enclosing {
+                    id: node,
+                    own: node.own.as_ref(),
+                },
+            );
+        }
         for child in &node.children {
-            self.node(child, inherited, declared, prefix);
+            self.node(child, inherited, &inner, prefix);
         }
     }
 
@@ -876,18 +901,17 @@ impl<'a> Walk<'a> {
         &mut self,
         node: &'a Node,
         inherited: Option<&'a Setting>,
-        declared: Option<&'a Setting>,
+        enclosing: &[Enclosing<'a>],
         prefix: &str,
     ) {
         let own = node.own.as_ref();
         let effective = own.or(inherited);
         match &node.kind {
-            Kind::Root => self.children(node, effective, None, prefix),
+            Kind::Root | Kind::Group => self.children(node, effective, enclosing, prefix),
             Kind::SharedNetwork(name) => {
                 let prefix = format!("{prefix}{}, ", labelled("shared-network", name));
-                self.children(node, effective, own.or(declared), &prefix);
+                self.children(node, effective, enclosing, &prefix);
             }
-            Kind::Group => self.children(node, effective, own.or(declared), prefix),
             Kind::Subnet(Some(range)) => {
                 let name = format!("{prefix}subnet {range}");
                 self.entries.push(Entry::Scope {
@@ -896,8 +920,14 @@ impl<'a> Walk<'a> {
                     ranges: vec![*range],
                     origin: own.map_or_else(|| node.opened.clone(), |s| s.origin.clone()),
                 });
-                self.subnets.push((*range, effective));
-                self.children(node, effective, own.or(declared), &format!("{name}, "));
+                let mut chain: Vec<*const Node> = enclosing.iter().map(|e| e.id).collect();
+                chain.push(node);
+                self.subnets.push(SubnetEntry {
+                    range: *range,
+                    effective,
+                    chain,
+                });
+                self.children(node, effective, enclosing, &format!("{name}, "));
             }
             Kind::Pool => {
                 if let Some(own) = own
@@ -918,7 +948,7 @@ impl<'a> Walk<'a> {
             Kind::Host(name) => self.entries.push(Entry::Host {
                 name: labelled("host", name),
                 own,
-                declared,
+                declared: enclosing.to_vec(),
                 ranges: node.ranges.clone(),
                 opened: node.opened.clone(),
             }),
@@ -936,33 +966,39 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// The effective option 15 of the narrowest subnet holding `ip`; `None` when none does.
-    fn subnet_of(&self, ip: Ipv4Addr) -> Option<Option<&'a Setting>> {
+    /// The narrowest subnet holding `ip`.
+    fn subnet_of(&self, ip: Ipv4Addr) -> Option<&SubnetEntry<'a>> {
         self.subnets
             .iter()
-            .filter(|(r, _)| r.contains(ip))
-            .min_by_key(|(r, _)| r.size())
-            .map(|(_, s)| *s)
+            .filter(|s| s.range.contains(ip))
+            .min_by_key(|s| s.range.size())
     }
 
-    /// A host is a scope of its own only when its option 15 differs from what it would get
-    /// without its own statement and its declaring groups.
+    /// What a host gets, and whether that makes it a scope of its own: only when its option 15
+    /// differs from what it would get without its own statement and its declaring groups.
+    ///
+    /// dhcpd runs the statements of the subnet holding the fixed address (and of what encloses
+    /// that subnet), then those of the host's own declaration and of the declarations enclosing
+    /// it up to, not including, the first one that also encloses that subnet
+    /// (`execute_statements_in_scope` with the subnet as the limiting scope): a shared network
+    /// around both counts once, as the subnet's, so the subnet's value wins over it.
     fn host(
         &self,
         own: Option<&'a Setting>,
-        declared: Option<&'a Setting>,
+        declared: &[Enclosing<'a>],
         ranges: &[Ipv4Range],
         opened: &Origin,
     ) -> Option<(Option<&'a Setting>, Origin)> {
-        let by_address = ranges.first().and_then(|r| self.subnet_of(r.start));
-        let parent = match by_address {
-            Some(subnet) => subnet,
-            None => declared.or(self.global),
+        let subnet = ranges.first().and_then(|r| self.subnet_of(r.start));
+        let own_groups = declared
+            .iter()
+            .take_while(|e| subnet.is_none_or(|s| !s.chain.contains(&e.id)))
+            .find_map(|e| e.own);
+        let parent = match subnet {
+            Some(s) => s.effective,
+            None => own_groups.or(self.global),
         };
-        let effective = own.or(declared).or(match by_address {
-            Some(subnet) => subnet,
-            None => self.global,
-        });
+        let effective = own.or(own_groups).or(parent);
         if same(effective, parent) {
             return None;
         }
@@ -1025,7 +1061,7 @@ fn scopes(root: &Node) -> Vec<Scope> {
         entries: Vec::new(),
         subnets: Vec::new(),
     };
-    walk.node(root, None, None, "");
+    walk.node(root, None, &[], "");
     let mut names = Names::default();
     let mut out = Vec::new();
     if let Some(g) = global {
@@ -1058,7 +1094,7 @@ fn scopes(root: &Node) -> Vec<Scope> {
                 ranges,
                 opened,
             } => {
-                let Some((suffix, origin)) = walk.host(*own, *declared, ranges, opened) else {
+                let Some((suffix, origin)) = walk.host(*own, declared, ranges, opened) else {
                     continue;
                 };
                 Scope {
@@ -1264,6 +1300,33 @@ mod tests {
                 "server default | company.example |  | dhcpd.conf:1",
                 "host named | own.example |  | dhcpd.conf:2",
                 "host outside | out.example | 192.0.2.7/32 | dhcpd.conf:4",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_host_in_a_shared_network_takes_its_subnets_value_not_the_networks() {
+        let p = inline(
+            "shared-network hq {\n\
+             \x20 option domain-name \"hq.example\";\n\
+             \x20 subnet 10.0.0.0 netmask 255.255.255.0 { option domain-name \"lan.example\"; }\n\
+             \x20 host printer { fixed-address 10.0.0.5; }\n\
+             \x20 group {\n\
+             \x20   option domain-name \"kiosk.example\";\n\
+             \x20   host kiosk { fixed-address 10.0.0.6; }\n\
+             \x20 }\n\
+             \x20 group { host plain { fixed-address 10.0.0.7; } }\n\
+             }\n",
+        );
+        assert!(p.problems.is_empty(), "{:?}", problem_lines(&p));
+        // The shared network encloses the subnet too: dhcpd runs it once, as the subnet's, so
+        // the printer and the plain host get the subnet's value and are no scopes of their own;
+        // the kiosk's group encloses only the host, so its value wins.
+        assert_eq!(
+            summary(&p),
+            [
+                "shared-network hq, subnet 10.0.0.0/24 | lan.example | 10.0.0.0/24 | dhcpd.conf:3",
+                "host kiosk | kiosk.example | 10.0.0.6/32 | dhcpd.conf:7",
             ]
         );
     }
