@@ -278,3 +278,20 @@ fn dhcpd_a_host_takes_its_subnets_value_over_the_shared_networks() {
     // Firing: a group around the host alone wins over the subnet.
     assert_eq!(c.suffix_at("10.0.0.6"), Some("kiosk.hq.example"));
 }
+
+#[test]
+fn dhcpd_option_domain_name_set_from_an_expression() {
+    let c = collect(&[(
+        "dhcpd.conf",
+        "subnet 10.0.0.0 netmask 255.255.255.0 { option domain-name = \"lan.example\"; }\n\
+         subnet 10.0.1.0 netmask 255.255.255.0 { option domain-name = 6c:61:62:2e:65:78; }\n\
+         subnet 10.0.2.0 netmask 255.255.255.0 { option domain-name \"plain.example\"; }\n",
+    )]);
+    assert_eq!(c.status, 0, "{:?}", c.unreadable);
+    // Firing: a string and a hex list set through `=` are read as the text they give.
+    assert_eq!(c.suffix_at("10.0.0.1"), Some("lan.example"));
+    assert_eq!(c.suffix_at("10.0.1.1"), Some("lab.ex"));
+    // Quiet: the plain form is read as before, and nothing reads `=` as a domain.
+    assert_eq!(c.suffix_at("10.0.2.1"), Some("plain.example"));
+    assert!(c.networks.iter().all(|n| n.1 != "="), "{:?}", c.networks);
+}

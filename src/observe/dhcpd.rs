@@ -13,6 +13,9 @@
 //! one. Conditional blocks (`if` / `elsif` / `else`) and other blocks (`failover`, `key`, `zone`,
 //! `on` …) are skipped without a problem. Option 15 is one text value: quoted, or an unquoted name
 //! as ISC dhcpd also accepts; a value holding spaces is kept as written for the caller to judge.
+//! `option domain-name = EXPRESSION;` (dhcp-options(5)) is read when the expression is a quoted
+//! string or a colon-separated list of hexadecimal octets (dhcp-eval(5)); other expressions are
+//! evaluated per client and reported.
 //!
 //! DHCPv6 (`dhcpd -6`, dhcpd.conf(5) and dhcp-options(5)): every `subnet6` is a scope named
 //! `subnet6 PREFIX`, without IPv4 ranges, with the option 24 it hands out
@@ -188,7 +191,7 @@ impl Cursor<'_> {
 }
 
 fn is_punct(c: char) -> bool {
-    matches!(c, '{' | '}' | ';' | ',' | '"' | '#')
+    matches!(c, '{' | '}' | ';' | ',' | '"' | '#' | '=')
 }
 
 fn tokenize(text: &str, path: &Path, parsed: &mut Parsed) -> Vec<Token> {
@@ -230,6 +233,11 @@ fn tokenize(text: &str, path: &Path, parsed: &mut Parsed) -> Vec<Token> {
                     ';' => Tok::Semi,
                     _ => Tok::Comma,
                 }
+            }
+            // dhcpd's lexer reads `=` on its own (`option domain-name = "…";`).
+            '=' => {
+                cur.bump();
+                Tok::Word("=".into())
             }
             c if c.is_whitespace() => {
                 cur.bump();
@@ -713,6 +721,9 @@ impl Reader {
             self.problem(path, name, "`option domain-name` has no value; ignored");
             return;
         };
+        if value.is_word("=") {
+            return self.domain_name_expression(stmt, path, node);
+        }
         let Some(raw) = value.text() else {
             return;
         };
@@ -720,14 +731,54 @@ impl Reader {
             let msg = "`option domain-name` takes one string; only the first is read";
             self.problem(path, extra, msg);
         }
+        self.set_domain_name(raw, value, path, first.line, node);
+    }
+
+    /// `option domain-name = EXPRESSION;` (dhcp-options(5), dhcp-eval(5)): a quoted string or a
+    /// colon-separated list of hexadecimal octets is read; any other expression is computed for
+    /// each client and reported.
+    fn domain_name_expression(&mut self, stmt: &[Token], path: &Path, node: &mut Node) {
+        let (Some(first), Some(eq)) = (stmt.first(), stmt.get(2)) else {
+            return;
+        };
+        let expression = stmt.get(3..).unwrap_or(&[]);
+        let text = match expression {
+            [value] => match &value.tok {
+                Tok::Str(s) => Some(s.clone()),
+                Tok::Word(w) => hex_octets(w).and_then(|b| String::from_utf8(b).ok()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(text) = text else {
+            let at = expression.first().unwrap_or(eq);
+            let msg = format!(
+                "`option domain-name = {}` is an expression dhcpd evaluates for each client; not read",
+                describe(expression)
+            );
+            self.problem(path, at, msg);
+            return;
+        };
+        let at = expression.first().unwrap_or(eq);
+        self.set_domain_name(text.trim_end_matches('\0'), at, path, first.line, node);
+    }
+
+    fn set_domain_name(
+        &mut self,
+        raw: &str,
+        at: &Token,
+        path: &Path,
+        line: usize,
+        node: &mut Node,
+    ) {
         match clean_suffix(raw) {
             Some(value) => {
                 node.own = Some(Setting {
                     value,
-                    origin: Origin::new(path, first.line),
+                    origin: Origin::new(path, line),
                 })
             }
-            None => self.problem(path, value, "`option domain-name` is empty; ignored"),
+            None => self.problem(path, at, "`option domain-name` is empty; ignored"),
         }
     }
 
@@ -738,6 +789,12 @@ impl Reader {
         };
         let args = stmt.get(2..).unwrap_or(&[]);
         if args.first().is_some_and(|t| t.is_word("code")) {
+            return;
+        }
+        if let Some(eq) = args.first().filter(|t| t.is_word("=")) {
+            let msg = "`option dhcp6.domain-search = …` sets the option's encoded bytes from an \
+                       expression; not read";
+            self.problem(path, eq, msg);
             return;
         }
         let text: Vec<&str> = args.iter().filter_map(Token::text).collect();
@@ -789,6 +846,20 @@ impl Reader {
             node.ranges.push(Ipv4Range::new(a, b));
         }
     }
+}
+
+/// A colon-separated list of hexadecimal octets (`63:6f:72:70`, one or two digits each) as
+/// bytes; `None` for anything else.
+fn hex_octets(word: &str) -> Option<Vec<u8>> {
+    if !word.contains(':') {
+        return None;
+    }
+    word.split(':')
+        .map(|octet| {
+            let ok = (1..=2).contains(&octet.len()) && octet.bytes().all(|b| b.is_ascii_hexdigit());
+            ok.then(|| u8::from_str_radix(octet, 16).ok()).flatten()
+        })
+        .collect()
 }
 
 /// Make sure an include failure says what was done about it.
@@ -1247,6 +1318,34 @@ mod tests {
             [
                 "subnet 10.0.0.0/24 | corp.example | 10.0.0.0/24 | dhcpd.conf:2",
                 "subnet 10.0.1.0/24 | a.example | 10.0.1.0/24 | dhcpd.conf:4",
+            ]
+        );
+    }
+
+    #[test]
+    fn expressions_give_strings_and_hex_lists_and_nothing_else() {
+        let p = inline(
+            "subnet 10.0.0.0 netmask 255.255.255.0 { option domain-name = \"expr.example\"; }\n\
+             subnet 10.0.1.0 netmask 255.255.255.0 { option domain-name=63:6f:72:70:2e:65:78:0; }\n\
+             subnet 10.0.2.0 netmask 255.255.255.0 {\n\
+             \x20 option domain-name \"fixed.example\";\n\
+             \x20 option domain-name = concat(\"a\", \".example\");\n\
+             }\n\
+             option dhcp6.domain-search = 04:63:6f:72:70:00;\n",
+        );
+        assert_eq!(
+            problem_lines(&p),
+            [
+                "dhcpd.conf:5:24 `option domain-name = concat( \"a\" , \".example\" )` is an expression dhcpd evaluates for each client; not read",
+                "dhcpd.conf:7:28 `option dhcp6.domain-search = …` sets the option's encoded bytes from an expression; not read",
+            ]
+        );
+        assert_eq!(
+            summary(&p),
+            [
+                "subnet 10.0.0.0/24 | expr.example | 10.0.0.0/24 | dhcpd.conf:1",
+                "subnet 10.0.1.0/24 | corp.ex | 10.0.1.0/24 | dhcpd.conf:2",
+                "subnet 10.0.2.0/24 | fixed.example | 10.0.2.0/24 | dhcpd.conf:4",
             ]
         );
     }
