@@ -295,3 +295,18 @@ fn dhcpd_option_domain_name_set_from_an_expression() {
     assert_eq!(c.suffix_at("10.0.2.1"), Some("plain.example"));
     assert!(c.networks.iter().all(|n| n.1 != "="), "{:?}", c.networks);
 }
+
+#[test]
+fn dhcpd_supersede_and_default_forms() {
+    let c = collect(&[(
+        "dhcpd.conf",
+        "option domain-name \"corp.example\";\n\
+         subnet 10.0.0.0 netmask 255.255.255.0 { supersede domain-name \"lab.corp.example\"; }\n\
+         subnet 10.0.1.0 netmask 255.255.255.0 { default domain-name \"guest.example\"; }\n",
+    )]);
+    assert_eq!(c.status, 0, "{:?}", c.unreadable);
+    // Firing: `supersede` sets the subnet's option 15 as `option` does.
+    assert_eq!(c.suffix_at("10.0.0.9"), Some("lab.corp.example"));
+    // Quiet: `default` leaves the value the global scope already set.
+    assert_eq!(c.suffix_at("10.0.1.9"), Some("corp.example"));
+}

@@ -15,7 +15,10 @@
 //! as ISC dhcpd also accepts; a value holding spaces is kept as written for the caller to judge.
 //! `option domain-name = EXPRESSION;` (dhcp-options(5)) is read when the expression is a quoted
 //! string or a colon-separated list of hexadecimal octets (dhcp-eval(5)); other expressions are
-//! evaluated per client and reported.
+//! evaluated per client and reported. The executable-statement forms dhcpd's parser shares with
+//! dhclient are read too: `supersede domain-name …;` as `option`, and `default domain-name …;`,
+//! which sets the option only where no scope run before it (an outer one) did; `prepend` and
+//! `append` join data at run time and are reported.
 //!
 //! DHCPv6 (`dhcpd -6`, dhcpd.conf(5) and dhcp-options(5)): every `subnet6` is a scope named
 //! `subnet6 PREFIX`, without IPv4 ranges, with the option 24 it hands out
@@ -326,6 +329,8 @@ fn read_digits(cur: &mut Cursor, radix: u32, max: usize, mut value: u32) -> u32 
 struct Setting {
     value: String,
     origin: Origin,
+    /// Set by `default`: applies only where no scope run before set the option.
+    default: bool,
 }
 
 /// A scope's own DHCPv6 option 24: the domain search list.
@@ -333,6 +338,42 @@ struct Setting {
 struct SearchSetting {
     values: Vec<String>,
     origin: Origin,
+    /// Set by `default`, as for [`Setting`].
+    default: bool,
+}
+
+/// A scope's own value of an option, set by `option` / `supersede` or by `default`.
+trait OwnValue {
+    fn is_default(&self) -> bool;
+}
+
+impl OwnValue for Setting {
+    fn is_default(&self) -> bool {
+        self.default
+    }
+}
+
+impl OwnValue for SearchSetting {
+    fn is_default(&self) -> bool {
+        self.default
+    }
+}
+
+/// The value after a scope's statement runs on `before`, what the scopes run earlier (outer ones)
+/// left: `option` and `supersede` replace it, `default` sets it only when nothing did.
+fn after<'a, T: OwnValue>(own: Option<&'a T>, before: Option<&'a T>) -> Option<&'a T> {
+    match own {
+        Some(own) if own.is_default() => before.or(Some(own)),
+        Some(own) => Some(own),
+        None => before,
+    }
+}
+
+/// How a statement sets an option: `option` and `supersede` alike, or `default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Setter {
+    Supersede,
+    Default,
 }
 
 #[derive(Debug)]
@@ -652,7 +693,9 @@ impl Reader {
         };
         match keyword.to_ascii_lowercase().as_str() {
             "include" => self.include(stmt, path, node, depth),
-            "option" => self.option(stmt, path, node),
+            "option" | "supersede" => self.option(stmt, path, node, Setter::Supersede),
+            "default" => self.option(stmt, path, node, Setter::Default),
+            "prepend" | "append" => self.joined_option(stmt, path),
             "range" => self.range(stmt, path, node),
             "range6" => {
                 if let Kind::Pool6(label @ None) = &mut node.kind {
@@ -701,14 +744,33 @@ impl Reader {
         }
     }
 
+    /// `prepend` / `append` of option 15 or 24: joined to the value at run time; reported.
+    fn joined_option(&mut self, stmt: &[Token], path: &Path) {
+        let (Some(first), Some(name)) = (stmt.first(), stmt.get(1)) else {
+            return;
+        };
+        if ["domain-name", "dhcp.domain-name", "dhcp6.domain-search"]
+            .iter()
+            .any(|n| name.is_word(n))
+        {
+            let msg = format!(
+                "`{} {}` joins data to the option when a client is answered; not read",
+                first.shown(),
+                name.shown()
+            );
+            self.problem(path, first, msg);
+        }
+    }
+
     /// `option domain-name "…";` (also `dhcp.domain-name`) and `option dhcp6.domain-search "…",
-    /// "…";`; definitions (`code 15 = …`) and every other option are ignored.
-    fn option(&mut self, stmt: &[Token], path: &Path, node: &mut Node) {
+    /// "…";`, and the same after `supersede` or `default`; definitions (`code 15 = …`) and every
+    /// other option are ignored.
+    fn option(&mut self, stmt: &[Token], path: &Path, node: &mut Node, setter: Setter) {
         let (Some(first), Some(name)) = (stmt.first(), stmt.get(1)) else {
             return;
         };
         if name.is_word("dhcp6.domain-search") {
-            return self.domain_search(stmt, path, node);
+            return self.domain_search(stmt, path, node, setter);
         }
         if !(name.is_word("domain-name") || name.is_word("dhcp.domain-name")) {
             return;
@@ -722,7 +784,7 @@ impl Reader {
             return;
         };
         if value.is_word("=") {
-            return self.domain_name_expression(stmt, path, node);
+            return self.domain_name_expression(stmt, path, node, setter);
         }
         let Some(raw) = value.text() else {
             return;
@@ -731,13 +793,19 @@ impl Reader {
             let msg = "`option domain-name` takes one string; only the first is read";
             self.problem(path, extra, msg);
         }
-        self.set_domain_name(raw, value, path, first.line, node);
+        self.set_domain_name(raw, value, path, first.line, node, setter);
     }
 
     /// `option domain-name = EXPRESSION;` (dhcp-options(5), dhcp-eval(5)): a quoted string or a
     /// colon-separated list of hexadecimal octets is read; any other expression is computed for
     /// each client and reported.
-    fn domain_name_expression(&mut self, stmt: &[Token], path: &Path, node: &mut Node) {
+    fn domain_name_expression(
+        &mut self,
+        stmt: &[Token],
+        path: &Path,
+        node: &mut Node,
+        setter: Setter,
+    ) {
         let (Some(first), Some(eq)) = (stmt.first(), stmt.get(2)) else {
             return;
         };
@@ -760,7 +828,8 @@ impl Reader {
             return;
         };
         let at = expression.first().unwrap_or(eq);
-        self.set_domain_name(text.trim_end_matches('\0'), at, path, first.line, node);
+        let text = text.trim_end_matches('\0');
+        self.set_domain_name(text, at, path, first.line, node, setter);
     }
 
     fn set_domain_name(
@@ -770,20 +839,24 @@ impl Reader {
         path: &Path,
         line: usize,
         node: &mut Node,
+        setter: Setter,
     ) {
-        match clean_suffix(raw) {
-            Some(value) => {
-                node.own = Some(Setting {
-                    value,
-                    origin: Origin::new(path, line),
-                })
-            }
-            None => self.problem(path, at, "`option domain-name` is empty; ignored"),
+        let Some(value) = clean_suffix(raw) else {
+            self.problem(path, at, "`option domain-name` is empty; ignored");
+            return;
+        };
+        // A `default` after a value set earlier in the same scope finds it set.
+        if setter == Setter::Supersede || node.own.is_none() {
+            node.own = Some(Setting {
+                value,
+                origin: Origin::new(path, line),
+                default: setter == Setter::Default,
+            });
         }
     }
 
     /// `option dhcp6.domain-search "a.example", "b.example";`: a comma-separated list of names.
-    fn domain_search(&mut self, stmt: &[Token], path: &Path, node: &mut Node) {
+    fn domain_search(&mut self, stmt: &[Token], path: &Path, node: &mut Node, setter: Setter) {
         let (Some(first), Some(name)) = (stmt.first(), stmt.get(1)) else {
             return;
         };
@@ -804,10 +877,13 @@ impl Reader {
             self.problem(path, args.first().unwrap_or(name), msg);
             return;
         }
-        node.own_v6 = Some(SearchSetting {
-            values,
-            origin: Origin::new(path, first.line),
-        });
+        if setter == Setter::Supersede || node.own_v6.is_none() {
+            node.own_v6 = Some(SearchSetting {
+                values,
+                origin: Origin::new(path, first.line),
+                default: setter == Setter::Default,
+            });
+        }
     }
 
     /// `range [dynamic-bootp] LOW [HIGH];`
@@ -976,7 +1052,7 @@ impl<'a> Walk<'a> {
         prefix: &str,
     ) {
         let own = node.own.as_ref();
-        let effective = own.or(inherited);
+        let effective = after(own, inherited);
         match &node.kind {
             Kind::Root | Kind::Group => self.children(node, effective, enclosing, prefix),
             Kind::SharedNetwork(name) => {
@@ -985,11 +1061,12 @@ impl<'a> Walk<'a> {
             }
             Kind::Subnet(Some(range)) => {
                 let name = format!("{prefix}subnet {range}");
+                let decided_here = own.filter(|o| effective.is_some_and(|e| std::ptr::eq(e, *o)));
                 self.entries.push(Entry::Scope {
                     name: name.clone(),
                     suffix: effective,
                     ranges: vec![*range],
-                    origin: own.map_or_else(|| node.opened.clone(), |s| s.origin.clone()),
+                    origin: decided_here.map_or_else(|| node.opened.clone(), |s| s.origin.clone()),
                 });
                 let mut chain: Vec<*const Node> = enclosing.iter().map(|e| e.id).collect();
                 chain.push(node);
@@ -1002,7 +1079,7 @@ impl<'a> Walk<'a> {
             }
             Kind::Pool => {
                 if let Some(own) = own
-                    && !same(Some(own), inherited)
+                    && !same(effective, inherited)
                 {
                     let label = match node.ranges.first() {
                         Some(r) => format!("pool {r}"),
@@ -1010,7 +1087,7 @@ impl<'a> Walk<'a> {
                     };
                     self.entries.push(Entry::Scope {
                         name: format!("{prefix}{label}"),
-                        suffix: Some(own),
+                        suffix: effective,
                         ranges: node.ranges.clone(),
                         origin: own.origin.clone(),
                     });
@@ -1061,15 +1138,15 @@ impl<'a> Walk<'a> {
         opened: &Origin,
     ) -> Option<(Option<&'a Setting>, Origin)> {
         let subnet = ranges.first().and_then(|r| self.subnet_of(r.start));
-        let own_groups = declared
+        let run: Vec<&Enclosing<'a>> = declared
             .iter()
             .take_while(|e| subnet.is_none_or(|s| !s.chain.contains(&e.id)))
-            .find_map(|e| e.own);
-        let parent = match subnet {
-            Some(s) => s.effective,
-            None => own_groups.or(self.global),
-        };
-        let effective = own.or(own_groups).or(parent);
+            .collect();
+        let before = subnet.map_or(self.global, |s| s.effective);
+        // The enclosing declarations run outermost first, after the subnet's.
+        let groups = run.iter().rev().fold(before, |v, e| after(e.own, v));
+        let parent = if subnet.is_some() { before } else { groups };
+        let effective = after(own, groups);
         if same(effective, parent) {
             return None;
         }
@@ -1093,7 +1170,7 @@ fn v6_scopes<'a>(
     out: &mut Vec<(String, Option<&'a SearchSetting>, Origin)>,
 ) {
     let own = node.own_v6.as_ref();
-    let effective = own.or(inherited);
+    let effective = after(own, inherited);
     let origin = || own.map_or_else(|| node.opened.clone(), |s| s.origin.clone());
     match &node.kind {
         Kind::Root | Kind::Group => {
@@ -1115,11 +1192,11 @@ fn v6_scopes<'a>(
                 v6_scopes(child, effective, &prefix, out);
             }
         }
-        Kind::Pool6(label) if own.is_some() && !same_list(own, inherited) => {
+        Kind::Pool6(label) if own.is_some() && !same_list(effective, inherited) => {
             let label = label
                 .as_deref()
                 .map_or("pool6".into(), |r| format!("pool6 {r}"));
-            out.push((format!("{prefix}{label}"), own, origin()));
+            out.push((format!("{prefix}{label}"), effective, origin()));
         }
         _ => {}
     }
@@ -1346,6 +1423,43 @@ mod tests {
                 "subnet 10.0.0.0/24 | expr.example | 10.0.0.0/24 | dhcpd.conf:1",
                 "subnet 10.0.1.0/24 | corp.ex | 10.0.1.0/24 | dhcpd.conf:2",
                 "subnet 10.0.2.0/24 | fixed.example | 10.0.2.0/24 | dhcpd.conf:4",
+            ]
+        );
+    }
+
+    #[test]
+    fn supersede_replaces_and_default_fills_only_what_is_unset() {
+        let p = inline(
+            "default domain-name \"fallback.example\";\n\
+             subnet 10.0.0.0 netmask 255.255.255.0 { }\n\
+             subnet 10.0.1.0 netmask 255.255.255.0 { supersede domain-name \"sup.example\"; }\n\
+             shared-network hq {\n\
+             \x20 option domain-name \"hq.example\";\n\
+             \x20 subnet 10.0.2.0 netmask 255.255.255.0 { default domain-name \"late.example\"; }\n\
+             \x20 subnet 10.0.3.0 netmask 255.255.255.0 {\n\
+             \x20   default domain-name \"d.example\";\n\
+             \x20   option domain-name \"o.example\";\n\
+             \x20   default domain-name \"d2.example\";\n\
+             \x20 }\n\
+             }\n\
+             subnet 10.0.4.0 netmask 255.255.255.0 { append domain-name \" x\"; }\n",
+        );
+        assert_eq!(
+            problem_lines(&p),
+            [
+                "dhcpd.conf:13:41 `append domain-name` joins data to the option when a client is answered; not read"
+            ]
+        );
+        assert_eq!(
+            summary(&p),
+            [
+                "server default | fallback.example |  | dhcpd.conf:1",
+                "subnet 10.0.0.0/24 | fallback.example | 10.0.0.0/24 | dhcpd.conf:2",
+                "subnet 10.0.1.0/24 | sup.example | 10.0.1.0/24 | dhcpd.conf:3",
+                // The shared network's value is set before the subnet's `default` runs.
+                "shared-network hq, subnet 10.0.2.0/24 | hq.example | 10.0.2.0/24 | dhcpd.conf:6",
+                "shared-network hq, subnet 10.0.3.0/24 | o.example | 10.0.3.0/24 | dhcpd.conf:9",
+                "subnet 10.0.4.0/24 | fallback.example | 10.0.4.0/24 | dhcpd.conf:13",
             ]
         );
     }
