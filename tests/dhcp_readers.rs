@@ -310,3 +310,26 @@ fn dhcpd_supersede_and_default_forms() {
     // Quiet: `default` leaves the value the global scope already set.
     assert_eq!(c.suffix_at("10.0.1.9"), Some("corp.example"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Kea Administrator Reference Manual
+
+#[test]
+fn kea_never_send_is_sticky() {
+    let c = collect(&[(
+        "kea-dhcp4.conf",
+        r#"{ "Dhcp4": {
+  "shared-networks": [ { "name": "guest",
+    "option-data": [ { "name": "domain-name", "never-send": true } ],
+    "subnet4": [ { "id": 1, "subnet": "10.1.0.0/24",
+      "option-data": [ { "name": "domain-name", "data": "guest.example" } ] } ] } ],
+  "subnet4": [ { "id": 2, "subnet": "10.2.0.0/24",
+    "option-data": [ { "name": "domain-name", "data": "corp.example" } ] } ]
+} }"#,
+    )]);
+    assert_eq!(c.status, 0, "{:?}", c.unreadable);
+    // Firing: never-send on the shared network stops the subnet's own value.
+    assert_eq!(c.suffix_at("10.1.0.9"), Some("-"));
+    // Quiet: a subnet outside it hands out its value.
+    assert_eq!(c.suffix_at("10.2.0.9"), Some("corp.example"));
+}

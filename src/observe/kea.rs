@@ -4,7 +4,8 @@
 //! One scope per `subnet4` entry with its effective option 15 (`domain-name`, code 15) after
 //! inheritance: global, shared network, subnet, pool, reservation. Pools and reservations that set
 //! a different value of their own, client classes that set one and a global value get scopes of
-//! their own.
+//! their own. `never-send` is sticky, as the ARM says: once set at some level, the option is not
+//! sent below it whatever the levels below give.
 //!
 //! The `Dhcp6` section (in the same file or its own) gives one scope per `subnet6` entry with its
 //! effective DHCPv6 option 24 (`domain-search`, code 24: a comma-separated list) after inheritance:
@@ -505,6 +506,30 @@ impl Setting {
     }
 }
 
+impl Setting {
+    /// `never-send`: the option is not sent.
+    fn is_never_send(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// What a level hands out: its own value over the one it inherits, except that a `never-send`
+/// anywhere up the chain stays (the ARM: the flag is sticky and does not follow the usual
+/// inheritance rules).
+fn effective<'s>(own: Option<&'s Setting>, inherited: Option<&'s Setting>) -> Option<&'s Setting> {
+    match (own, inherited) {
+        (_, Some(up)) if up.is_never_send() => Some(up),
+        (Some(own), _) => Some(own),
+        (None, up) => up,
+    }
+}
+
+/// A level with a value of its own is a scope of its own only when it changes what the level
+/// above hands out.
+fn changes(own: &Setting, inherited: Option<&Setting>) -> bool {
+    !same_values(effective(Some(own), inherited), inherited)
+}
+
 fn same_values(a: Option<&Setting>, b: Option<&Setting>) -> bool {
     let a = a.map_or(&[][..], |s| &s.values);
     let b = b.map_or(&[][..], |s| &s.values);
@@ -540,10 +565,10 @@ impl Walk<'_> {
         ranges: Vec<Ipv4Range>,
         opening: usize,
     ) {
-        let effective = own.or(inherited);
+        let effective = effective(own, inherited);
         let origin = match own {
-            Some(own) => own.origin.clone(),
-            None => self.expanded.origin(opening),
+            Some(own) if effective.is_some_and(|e| std::ptr::eq(e, own)) => own.origin.clone(),
+            _ => self.expanded.origin(opening),
         };
         let (suffix, search_v6) = match self.option {
             DomainOption::Name => (effective.and_then(|s| s.suffix().cloned()), Vec::new()),
@@ -615,7 +640,11 @@ impl Walk<'_> {
                 .get_string("name")
                 .map_or_else(|| "?".to_owned(), |n| n.value.to_string());
             for subnet in self.objects(network, "subnet6") {
-                self.subnet6(subnet, Some(&name), own.as_ref().or(global.as_ref()));
+                self.subnet6(
+                    subnet,
+                    Some(&name),
+                    effective(own.as_ref(), global.as_ref()),
+                );
             }
         }
         for subnet in self.objects(dhcp6, "subnet6") {
@@ -660,13 +689,13 @@ impl Walk<'_> {
             Vec::new(),
             prop.range.start,
         );
-        let effective = own.as_ref().or(parent);
+        let effective = effective(own.as_ref(), parent);
         for pool in self.objects(subnet, "pools") {
             if !self.complete(pool) {
                 continue;
             }
             let own = self.own_option(pool);
-            if let Some(own) = own.filter(|own| !same_values(Some(own), effective)) {
+            if let Some(own) = own.filter(|own| changes(own, effective)) {
                 let range = pool.get_string("pool").map_or("?", |p| p.value.trim());
                 let pool_name = format!("{name}, pool {range}");
                 self.emit(
@@ -748,7 +777,7 @@ impl Walk<'_> {
 
     fn shared_network(&mut self, network: &Object, global: Option<&Setting>) {
         let own = self.own_option(network);
-        let effective = own.as_ref().or(global);
+        let effective = effective(own.as_ref(), global);
         let name = match network.get_string("name") {
             Some(name) => name.value.to_string(),
             None => {
@@ -769,7 +798,7 @@ impl Walk<'_> {
             return;
         }
         let own = self.own_option(subnet);
-        let effective = own.as_ref().or(parent);
+        let effective = effective(own.as_ref(), parent);
         let Some(prop) = subnet.get("subnet") else {
             self.problem(
                 subnet.range.start,
@@ -842,7 +871,7 @@ impl Walk<'_> {
             );
             return;
         };
-        if let Some(own) = own.filter(|own| !same_values(Some(own), parent)) {
+        if let Some(own) = own.filter(|own| changes(own, parent)) {
             let name = format!("{subnet}, pool {range}");
             self.emit(name, Some(&own), parent, vec![range], prop.range.start);
         }
@@ -854,7 +883,7 @@ impl Walk<'_> {
         }
         let Some(own) = self
             .own_option(reservation)
-            .filter(|own| !same_values(Some(own), parent))
+            .filter(|own| changes(own, parent))
         else {
             return;
         };
@@ -1187,6 +1216,44 @@ mod tests {
         assert!(found[0].3.contains("not hex-encoded text"), "{found:?}");
         assert_eq!((found[1].1, found[1].2), (11, 24));
         assert!(found[1].3.contains("set twice"), "{found:?}");
+    }
+
+    #[test]
+    fn never_send_is_sticky_down_the_chain() {
+        let p = inline(
+            r#"{ "Dhcp4": {
+  "shared-networks": [ { "name": "guest",
+    "option-data": [ { "name": "domain-name", "never-send": true } ],
+    "subnet4": [ { "subnet": "10.1.0.0/24",
+      "option-data": [ { "name": "domain-name", "data": "sub.example" } ],
+      "pools": [ { "pool": "10.1.0.10 - 10.1.0.20",
+        "option-data": [ { "name": "domain-name", "data": "pool.example" } ] } ],
+      "reservations": [ { "hostname": "pc", "ip-address": "10.1.0.5",
+        "option-data": [ { "code": 15, "data": "pc.example" } ] } ] } ] } ],
+  "subnet4": [ { "subnet": "10.2.0.0/24",
+    "option-data": [ { "name": "domain-name", "data": "open.example" } ] } ]
+} }"#,
+        );
+        assert_eq!(problems(&p), vec![]);
+        assert_eq!(
+            scopes(&p),
+            vec![
+                scope(
+                    "shared-network guest, subnet 10.1.0.0/24",
+                    None,
+                    &["10.1.0.0/24"],
+                    "kea.conf",
+                    4
+                ),
+                scope(
+                    "subnet 10.2.0.0/24",
+                    Some("open.example"),
+                    &["10.2.0.0/24"],
+                    "kea.conf",
+                    11
+                ),
+            ]
+        );
     }
 
     #[test]
