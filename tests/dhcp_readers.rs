@@ -333,3 +333,32 @@ fn kea_never_send_is_sticky() {
     // Quiet: a subnet outside it hands out its value.
     assert_eq!(c.suffix_at("10.2.0.9"), Some("corp.example"));
 }
+
+#[test]
+fn kea_a_class_value_ranks_below_the_subnets() {
+    let config = |subnet_option: &str| {
+        format!(
+            r#"{{ "Dhcp4": {{
+  "client-classes": [ {{ "name": "voip", "test": "option[60].text == 'phone'",
+    "option-data": [ {{ "name": "domain-name", "data": "voice.example" }} ] }} ],
+  "subnet4": [ {{ "id": 1, "subnet": "10.1.0.0/24" {subnet_option} }} ]
+}} }}"#
+        )
+    };
+    // Quiet: the subnet sets option 15 itself, which wins over the class for its members too.
+    let covered = collect(&[(
+        "kea-dhcp4.conf",
+        &config(r#", "option-data": [ { "name": "domain-name", "data": "corp.example" } ]"#),
+    )]);
+    assert!(
+        covered.named("client-class").is_empty(),
+        "{:?}",
+        covered.networks
+    );
+    // Firing: the subnet leaves it unset, so the class's members get the class's value.
+    let open = collect(&[("kea-dhcp4.conf", &config(""))]);
+    assert_eq!(
+        open.named("client-class"),
+        [&net("client-class voip", "voice.example", &[])]
+    );
+}

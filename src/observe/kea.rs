@@ -5,7 +5,9 @@
 //! inheritance: global, shared network, subnet, pool, reservation. Pools and reservations that set
 //! a different value of their own, client classes that set one and a global value get scopes of
 //! their own. `never-send` is sticky, as the ARM says: once set at some level, the option is not
-//! sent below it whatever the levels below give.
+//! sent below it whatever the levels below give. A class's value ranks below the shared
+//! network's and above the global one (host reservation, pool, subnet, shared network, class,
+//! global): a class is a scope only when some subnet leaves the option to those levels.
 //!
 //! The `Dhcp6` section (in the same file or its own) gives one scope per `subnet6` entry with its
 //! effective DHCPv6 option 24 (`domain-search`, code 24: a comma-separated list) after inheritance:
@@ -714,8 +716,9 @@ impl Walk<'_> {
         if let Some(setting) = global.as_ref().filter(|s| s.suffix().is_some()) {
             self.emit("server default".into(), Some(setting), None, Vec::new(), 0);
         }
+        let reaches = self.leaves_to_classes(dhcp4, "subnet4");
         for class in self.objects(dhcp4, "client-classes") {
-            self.client_class(class);
+            self.client_class(class, global.as_ref(), reaches);
         }
         for network in self.objects(dhcp4, "shared-networks") {
             self.shared_network(network, global.as_ref());
@@ -756,13 +759,41 @@ impl Walk<'_> {
         out
     }
 
-    fn client_class(&mut self, class: &Object) {
+    /// Whether the `option-data` of `obj` names this walk's option (a value or `never-send`).
+    fn sets_option(&self, obj: &Object) -> bool {
+        let Some(Value::Array(list)) = obj.get("option-data").map(|p| &p.value) else {
+            return false;
+        };
+        list.elements
+            .iter()
+            .filter_map(Value::as_object)
+            .any(|e| self.option.is(e))
+    }
+
+    /// Whether some subnet leaves the option to the levels below the shared network, where a
+    /// client class's value comes before the global one: the ARM's precedence is host
+    /// reservation, pool, subnet, shared network, class, global.
+    fn leaves_to_classes(&self, section: &Object, subnets: &str) -> bool {
+        let open = |o: &Object| !self.sets_option(o);
+        listed(section, subnets).into_iter().any(open)
+            || listed(section, "shared-networks")
+                .into_iter()
+                .filter(|n| open(n))
+                .any(|n| listed(n, subnets).into_iter().any(open))
+    }
+
+    /// A client class's value, a scope without ranges, when it can reach some client: a subnet
+    /// that leaves the option to the global level gives the class's members the class's value.
+    fn client_class(&mut self, class: &Object, global: Option<&Setting>, reaches: bool) {
         if !self.complete(class) {
             return;
         }
         let Some(own) = self.own_option(class).filter(|s| s.suffix().is_some()) else {
             return;
         };
+        if !reaches || effective(Some(&own), global).is_none_or(Setting::is_never_send) {
+            return;
+        }
         match class.get_string("name") {
             Some(name) => {
                 let name = format!("client-class {}", name.value);
@@ -999,6 +1030,14 @@ impl Walk<'_> {
             values,
             origin: self.expanded.origin(at),
         })
+    }
+}
+
+/// The objects in array `key` of `obj`, without a word about anything else there.
+fn listed<'o, 'a>(obj: &'o Object<'a>, key: &str) -> Vec<&'o Object<'a>> {
+    match obj.get(key).map(|p| &p.value) {
+        Some(Value::Array(a)) => a.elements.iter().filter_map(Value::as_object).collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -1252,6 +1291,40 @@ mod tests {
                     "kea.conf",
                     11
                 ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_class_value_counts_only_where_no_subnet_level_sets_one() {
+        let classes = r#"
+  "client-classes": [ { "name": "lab", "test": "substring(option[60].hex,0,3) == 'lab'",
+    "option-data": [ { "name": "domain-name", "data": "lab.example" } ] } ],"#;
+        let set = |subnet_option: &str| {
+            inline(&format!(
+                r#"{{ "Dhcp4": {{ {classes}
+  "option-data": [ {{ "name": "domain-name", "data": "corp.example" }} ],
+  "shared-networks": [ {{ "name": "hq", "subnet4": [ {{ "subnet": "10.1.0.0/24" {subnet_option} }} ] }} ]
+}} }}"#
+            ))
+        };
+        let names =
+            |p: &Parsed| -> Vec<String> { p.scopes.iter().map(|s| s.name.clone()).collect() };
+        // Every subnet sets option 15 itself: the class's value reaches no client.
+        let covered = set(r#", "option-data": [ { "code": 15, "data": "hq.example" } ]"#);
+        assert_eq!(problems(&covered), vec![]);
+        assert_eq!(
+            names(&covered),
+            ["server default", "shared-network hq, subnet 10.1.0.0/24"]
+        );
+        // The subnet leaves it to the global level: the class's members get the class's value.
+        let open = set("");
+        assert_eq!(
+            names(&open),
+            [
+                "server default",
+                "client-class lab",
+                "shared-network hq, subnet 10.1.0.0/24"
             ]
         );
     }
