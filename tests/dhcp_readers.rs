@@ -362,3 +362,49 @@ fn kea_a_class_value_ranks_below_the_subnets() {
         [&net("client-class voip", "voice.example", &[])]
     );
 }
+
+#[test]
+fn kea_binary_option_data_in_the_forms_the_arm_gives() {
+    let c = collect(&[(
+        "kea-dhcp4.conf",
+        r#"{ "Dhcp4": { "subnet4": [
+  { "id": 1, "subnet": "10.1.0.0/24",
+    "option-data": [ { "code": 15, "csv-format": false, "data": "'quoted.example'" } ] },
+  { "id": 2, "subnet": "10.2.0.0/24",
+    "option-data": [ { "code": 15, "csv-format": false, "data": "6c 61 62 2e 65 78" } ] },
+  { "id": 3, "subnet": "10.3.0.0/24",
+    "option-data": [ { "code": 15, "data": "'quoted.example'" } ] }
+] } }"#,
+    )]);
+    assert_eq!(c.status, 0, "{:?}", c.unreadable);
+    // Firing: with csv-format false, a single-quoted string is its text, hex octets their bytes.
+    assert_eq!(c.suffix_at("10.1.0.9"), Some("quoted.example"));
+    assert_eq!(c.suffix_at("10.2.0.9"), Some("lab.ex"));
+    // Quiet: in CSV format the quotes are part of the text, as Kea sends it.
+    assert_eq!(c.suffix_at("10.3.0.9"), Some("'quoted.example'"));
+}
+
+#[test]
+fn kea_binary_option_24_data_is_dns_wire_format() {
+    let c = collect(&[(
+        "kea-dhcp6.conf",
+        r#"{ "Dhcp6": { "subnet6": [
+  { "id": 1, "subnet": "2001:db8:1::/64",
+    "option-data": [ { "code": 24, "csv-format": false, "data": "04636f7270076578616d706c6500" } ] },
+  { "id": 2, "subnet": "2001:db8:2::/64",
+    "option-data": [ { "name": "domain-search", "data": "corp.example" } ] }
+] } }"#,
+    )]);
+    assert_eq!(c.status, 0, "{:?}", c.unreadable);
+    let search = |name: &str| c.named(name).first().map(|n| n.2.clone());
+    // Firing: the wire-format bytes are read as the names they encode.
+    assert_eq!(
+        search("subnet6 2001:db8:1::/64"),
+        Some(vec!["corp.example".to_owned()])
+    );
+    // Quiet: the CSV form gives the same list.
+    assert_eq!(
+        search("subnet6 2001:db8:2::/64"),
+        Some(vec!["corp.example".to_owned()])
+    );
+}

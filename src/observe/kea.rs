@@ -14,6 +14,10 @@
 //! global, shared network, subnet, pool (a pool with a list of its own gets its own scope), as the
 //! Kea ARM's DHCPv6 chapter describes option scoping. `subnet6` scopes have no IPv4 ranges. The
 //! other Kea daemons' sections are skipped.
+//!
+//! Data given with `"csv-format": false` is read as Kea's option-data parser reads it (a
+//! single-quoted string, or hexadecimal octets in the forms the ARM lists): option 15's bytes
+//! are its text, option 24's are names in DNS wire format.
 
 use super::dhcp_common::{self, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
@@ -483,6 +487,18 @@ impl DomainOption {
         match entry.get_string("name") {
             Some(n) => n.value == name,
             None => entry.get_number("code").is_some_and(|c| c.value == code),
+        }
+    }
+
+    /// The text of the option's binary data: option 15's bytes are its text (trailing NULs
+    /// dropped); option 24's are names in DNS wire format, given back comma-separated.
+    fn binary_text(self, bytes: Vec<u8>) -> Option<String> {
+        match self {
+            DomainOption::Name => {
+                let text = String::from_utf8(bytes).ok()?;
+                Some(text.trim_end_matches('\0').to_owned())
+            }
+            DomainOption::Search => wire_names(&bytes).map(|names| names.join(",")),
         }
     }
 
@@ -1005,13 +1021,18 @@ impl Walk<'_> {
         };
         let hex = entry.get_boolean("csv-format").is_some_and(|b| !b.value);
         let text = if hex {
-            match decode_hex_text(&raw.value) {
+            let text = decode_binary(&raw.value).and_then(|b| self.option.binary_text(b));
+            match text {
                 Some(text) => text,
                 None => {
+                    let what = match self.option {
+                        DomainOption::Name => "text",
+                        DomainOption::Search => "names in DNS wire format",
+                    };
                     self.problem(
                         at,
                         format!(
-                            "{label} \"data\" `{}` is not hex-encoded text (\"csv-format\": false); ignored",
+                            "{label} \"data\" `{}` is not a quoted string or hex-encoded {what} (\"csv-format\": false); ignored",
                             raw.value
                         ),
                     );
@@ -1041,27 +1062,67 @@ fn listed<'o, 'a>(obj: &'o Object<'a>, key: &str) -> Vec<&'o Object<'a>> {
     }
 }
 
-/// Kea's hex `data` (`"0x6c6162"`, `"6C 61 62"`, `"6c:61:62"`) as UTF-8 text, NUL padding dropped.
-fn decode_hex_text(data: &str) -> Option<String> {
+/// Kea's binary `data` (`"csv-format": false`) as bytes, read as Kea's option-data parser reads
+/// it: a single-quoted string is its text (`"'lab.com'"`); otherwise hexadecimal octets separated
+/// by colons or by spaces, one or two digits each (`"6c:61:62"`, `"6c 61 62"`, `"c:a"`), or one
+/// run of digits with or without `0x` (`"0x6c6162"`), an odd count taking a leading zero.
+fn decode_binary(data: &str) -> Option<Vec<u8>> {
     let data = data.trim();
-    let data = data
+    if let Some(text) = data
+        .strip_prefix('\'')
+        .and_then(|rest| rest.strip_suffix('\''))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        return Some(text.as_bytes().to_vec());
+    }
+    let octet = |o: &str| -> Option<u8> {
+        let ok = (1..=2).contains(&o.len()) && o.bytes().all(|b| b.is_ascii_hexdigit());
+        ok.then(|| u8::from_str_radix(o, 16).ok()).flatten()
+    };
+    for separator in [':', ' '] {
+        if data.contains(separator) {
+            return data.split(separator).map(octet).collect();
+        }
+    }
+    let digits = data
         .strip_prefix("0x")
         .or_else(|| data.strip_prefix("0X"))
         .unwrap_or(data);
-    let digits: Vec<u8> = data.bytes().filter(|b| !matches!(b, b' ' | b':')).collect();
-    let bytes = digits
+    let padded = if digits.len() % 2 == 1 {
+        format!("0{digits}")
+    } else {
+        digits.to_owned()
+    };
+    padded
+        .as_bytes()
         .chunks(2)
-        .map(|pair| match pair {
-            [hi, lo] => {
-                let hi = char::from(*hi).to_digit(16)?;
-                let lo = char::from(*lo).to_digit(16)?;
-                u8::try_from(hi * 16 + lo).ok()
-            }
-            _ => None,
-        })
-        .collect::<Option<Vec<u8>>>()?;
-    let text = String::from_utf8(bytes).ok()?;
-    Some(text.trim_end_matches('\0').to_owned())
+        .map(|pair| std::str::from_utf8(pair).ok().and_then(octet))
+        .collect()
+}
+
+/// Domain names in DNS wire format (length-prefixed labels, each name ended by a zero length),
+/// as option 24 carries them; `None` when the bytes are not such names.
+fn wire_names(bytes: &[u8]) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
+    let mut rest = bytes;
+    while let Some((&len, tail)) = rest.split_first() {
+        if len == 0 {
+            names.push(labels.join("."));
+            labels.clear();
+            rest = tail;
+            continue;
+        }
+        // Longer lengths are compression pointers, which configured data does not use.
+        if len > 63 {
+            return None;
+        }
+        let label = tail.get(..usize::from(len))?;
+        labels.push(String::from_utf8(label.to_vec()).ok()?);
+        rest = tail.get(usize::from(len)..)?;
+    }
+    labels.is_empty().then_some(names)
 }
 
 #[cfg(test)]
@@ -1222,7 +1283,7 @@ mod tests {
     { "subnet": "10.2.0.0/24",
       "option-data": [ { "code": 15, "csv-format": false, "data": "0x6c61622e636f6d00" } ] },
     { "subnet": "10.3.0.0/24",
-      "option-data": [ { "code": 15, "csv-format": false, "data": "6c:61:6" },
+      "option-data": [ { "code": 15, "csv-format": false, "data": "6c:61:6g" },
                        { "code": 15, "data": "first.com" },
                        { "code": 15, "data": "second.com" } ] }
   ]
@@ -1252,9 +1313,60 @@ mod tests {
         let found = problems(&p);
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!((found[0].1, found[0].2), (9, 67));
-        assert!(found[0].3.contains("not hex-encoded text"), "{found:?}");
+        assert!(
+            found[0]
+                .3
+                .contains("not a quoted string or hex-encoded text"),
+            "{found:?}"
+        );
         assert_eq!((found[1].1, found[1].2), (11, 24));
         assert!(found[1].3.contains("set twice"), "{found:?}");
+    }
+
+    #[test]
+    fn binary_data_in_every_form_the_parser_takes() {
+        let text = |data: &str| decode_binary(data).and_then(|b| DomainOption::Name.binary_text(b));
+        for data in [
+            "6c:61:62:2e:65:78",
+            "6c 61 62 2e 65 78",
+            "0x6c61622e6578",
+            "6c61622e6578",
+            "'lab.ex'",
+            " ' lab.ex ' ",
+        ] {
+            assert_eq!(text(data).as_deref(), Some("lab.ex"), "{data}");
+        }
+        // One-digit octets and an odd run of digits, as Kea reads them.
+        assert_eq!(decode_binary("a:b:c"), Some(vec![10, 11, 12]));
+        assert_eq!(decode_binary("abc"), Some(vec![0x0a, 0xbc]));
+        for bad in ["6c:61:6g", "6c::61", "6c 611", "0xzz", "''"] {
+            assert_eq!(text(bad), None, "{bad}");
+        }
+        // Option 24: names in DNS wire format.
+        let search =
+            |data: &str| decode_binary(data).and_then(|b| DomainOption::Search.binary_text(b));
+        assert_eq!(
+            search("04636f7270076578616d706c650003 6c 61 62 00").as_deref(),
+            None,
+            "separators are not mixed"
+        );
+        assert_eq!(
+            search("04:63:6f:72:70:07:65:78:61:6d:70:6c:65:00:03:6c:61:62:00").as_deref(),
+            Some("corp.example,lab")
+        );
+        assert_eq!(search("04:63:6f:72:70").as_deref(), None, "unterminated");
+        assert_eq!(search("c0:0c").as_deref(), None, "compression pointer");
+    }
+
+    #[test]
+    fn option_24_binary_data_is_names_in_wire_format() {
+        let p = inline(
+            r#"{ "Dhcp6": { "subnet6": [ { "subnet": "2001:db8:1::/64",
+  "option-data": [ { "code": 24, "csv-format": false,
+    "data": "04636f7270076578616d706c6500036c616200" } ] } ] } }"#,
+        );
+        assert_eq!(problems(&p), vec![]);
+        assert_eq!(p.scopes[0].search_v6, ["corp.example", "lab"]);
     }
 
     #[test]
