@@ -408,3 +408,31 @@ fn kea_binary_option_24_data_is_dns_wire_format() {
         Some(vec!["corp.example".to_owned()])
     );
 }
+
+#[test]
+fn kea_dhcp6_reservations_with_their_own_option_24() {
+    let c = collect(&[(
+        "kea-dhcp6.conf",
+        r#"{ "Dhcp6": {
+  "option-data": [ { "name": "domain-search", "data": "corp.example" } ],
+  "subnet6": [ { "id": 1, "subnet": "2001:db8:1::/64",
+    "reservations": [
+      { "hostname": "lab-pc", "duid": "01:02:03:04",
+        "option-data": [ { "name": "domain-search", "data": "lab.corp.example" } ] },
+      { "hostname": "plain-pc", "duid": "01:02:03:05" } ] } ]
+} }"#,
+    )]);
+    assert_eq!(c.status, 0, "{:?}", c.unreadable);
+    // Firing: a reservation with a list of its own is observed with it.
+    assert_eq!(
+        c.named("host"),
+        [&Net(
+            "host lab-pc".into(),
+            "-".into(),
+            vec!["lab.corp.example".into()],
+            vec![]
+        )]
+    );
+    // Quiet: one without a list of its own is no network of its own.
+    assert!(c.named("host plain-pc").is_empty());
+}

@@ -12,7 +12,8 @@
 //! The `Dhcp6` section (in the same file or its own) gives one scope per `subnet6` entry with its
 //! effective DHCPv6 option 24 (`domain-search`, code 24: a comma-separated list) after inheritance:
 //! global, shared network, subnet, pool (a pool with a list of its own gets its own scope), as the
-//! Kea ARM's DHCPv6 chapter describes option scoping. `subnet6` scopes have no IPv4 ranges. The
+//! Kea ARM's DHCPv6 chapter describes option scoping; reservations and client classes with a list
+//! of their own are scopes as in `Dhcp4`. `subnet6` scopes have no IPv4 ranges. The
 //! other Kea daemons' sections are skipped.
 //!
 //! Data given with `"csv-format": false` is read as Kea's option-data parser reads it (a
@@ -652,6 +653,10 @@ impl Walk<'_> {
                 0,
             );
         }
+        let reaches = self.leaves_to_classes(dhcp6, "subnet6");
+        for class in self.objects(dhcp6, "client-classes") {
+            self.client_class(class, global.as_ref(), reaches);
+        }
         for network in self.objects(dhcp6, "shared-networks") {
             let own = self.own_option(network);
             let name = network
@@ -667,6 +672,9 @@ impl Walk<'_> {
         }
         for subnet in self.objects(dhcp6, "subnet6") {
             self.subnet6(subnet, None, global.as_ref());
+        }
+        for reservation in self.objects(dhcp6, "reservations") {
+            self.reservation(reservation, global.as_ref());
         }
     }
 
@@ -724,6 +732,9 @@ impl Walk<'_> {
                     pool.range.start,
                 );
             }
+        }
+        for reservation in self.objects(subnet, "reservations") {
+            self.reservation(reservation, effective);
         }
     }
 
@@ -815,10 +826,11 @@ impl Walk<'_> {
                 let name = format!("client-class {}", name.value);
                 self.emit(name, Some(&own), None, Vec::new(), class.range.start);
             }
-            None => self.problem(
-                class.range.start,
-                "a client class sets option 15 but has no `name`; ignored",
-            ),
+            None => {
+                let label = self.option.label();
+                let msg = format!("a client class sets {label} but has no `name`; ignored");
+                self.problem(class.range.start, msg);
+            }
         }
     }
 
@@ -952,6 +964,7 @@ impl Walk<'_> {
             "ip-address",
             "hw-address",
             "client-id",
+            "duid",
             "circuit-id",
             "flex-id",
         ]
@@ -1367,6 +1380,45 @@ mod tests {
         );
         assert_eq!(problems(&p), vec![]);
         assert_eq!(p.scopes[0].search_v6, ["corp.example", "lab"]);
+    }
+
+    #[test]
+    fn dhcp6_reservations_and_classes_with_option_24() {
+        let p = inline(
+            r#"{ "Dhcp6": {
+  "option-data": [ { "name": "domain-search", "data": "corp.example" } ],
+  "client-classes": [ { "name": "lab", "test": "member('ALL')",
+    "option-data": [ { "code": 24, "data": "lab.example" } ] } ],
+  "subnet6": [ { "subnet": "2001:db8:1::/64",
+    "reservations": [
+      { "duid": "01:02:03:04", "ip-addresses": [ "2001:db8:1::10" ],
+        "option-data": [ { "name": "domain-search", "data": "host.example, corp.example" } ] },
+      { "hostname": "same", "option-data": [ { "code": 24, "data": "corp.example" } ] } ] } ],
+  "reservations": [ { "hw-address": "aa:bb:cc:dd:ee:ff",
+    "option-data": [ { "code": 24, "data": "global-host.example" } ] } ]
+} }"#,
+        );
+        assert_eq!(problems(&p), vec![]);
+        let got: Vec<(&str, Vec<&str>)> = p
+            .scopes
+            .iter()
+            .map(|s| {
+                (
+                    s.name.as_str(),
+                    s.search_v6.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("server default (DHCPv6)", vec!["corp.example"]),
+                ("client-class lab", vec!["lab.example"]),
+                ("subnet6 2001:db8:1::/64", vec!["corp.example"]),
+                ("host 01:02:03:04", vec!["host.example", "corp.example"]),
+                ("host aa:bb:cc:dd:ee:ff", vec!["global-host.example"]),
+            ]
+        );
     }
 
     #[test]
