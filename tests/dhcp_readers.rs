@@ -436,3 +436,21 @@ fn kea_dhcp6_reservations_with_their_own_option_24() {
     // Quiet: one without a list of its own is no network of its own.
     assert!(c.named("host plain-pc").is_empty());
 }
+
+#[test]
+fn kea_a_reservation_wins_over_its_pool() {
+    let c = collect(&[(
+        "kea-dhcp4.conf",
+        r#"{ "Dhcp4": { "subnet4": [ { "id": 1, "subnet": "10.1.0.0/24",
+  "option-data": [ { "name": "domain-name", "data": "corp.example" } ],
+  "pools": [ { "pool": "10.1.0.100 - 10.1.0.199",
+    "option-data": [ { "name": "domain-name", "data": "guest.example" } ] } ],
+  "reservations": [ { "hostname": "printer", "ip-address": "10.1.0.150",
+    "option-data": [ { "name": "domain-name", "data": "corp.example" } ] } ] } ] } }"#,
+    )]);
+    assert_eq!(c.status, 0, "{:?}", c.unreadable);
+    // Firing: the reserved address in the guest pool gets the reservation's value.
+    assert_eq!(c.suffix_at("10.1.0.150"), Some("corp.example"));
+    // Quiet: the rest of the pool gets the pool's.
+    assert_eq!(c.suffix_at("10.1.0.151"), Some("guest.example"));
+}

@@ -535,7 +535,7 @@ impl Setting {
 /// What a level hands out: its own value over the one it inherits, except that a `never-send`
 /// anywhere up the chain stays (the ARM: the flag is sticky and does not follow the usual
 /// inheritance rules).
-fn effective<'s>(own: Option<&'s Setting>, inherited: Option<&'s Setting>) -> Option<&'s Setting> {
+fn handed_out<'s>(own: Option<&'s Setting>, inherited: Option<&'s Setting>) -> Option<&'s Setting> {
     match (own, inherited) {
         (_, Some(up)) if up.is_never_send() => Some(up),
         (Some(own), _) => Some(own),
@@ -546,7 +546,7 @@ fn effective<'s>(own: Option<&'s Setting>, inherited: Option<&'s Setting>) -> Op
 /// A level with a value of its own is a scope of its own only when it changes what the level
 /// above hands out.
 fn changes(own: &Setting, inherited: Option<&Setting>) -> bool {
-    !same_values(effective(Some(own), inherited), inherited)
+    !same_values(handed_out(Some(own), inherited), inherited)
 }
 
 fn same_values(a: Option<&Setting>, b: Option<&Setting>) -> bool {
@@ -584,7 +584,7 @@ impl Walk<'_> {
         ranges: Vec<Ipv4Range>,
         opening: usize,
     ) {
-        let effective = effective(own, inherited);
+        let effective = handed_out(own, inherited);
         let origin = match own {
             Some(own) if effective.is_some_and(|e| std::ptr::eq(e, own)) => own.origin.clone(),
             _ => self.expanded.origin(opening),
@@ -666,7 +666,7 @@ impl Walk<'_> {
                 self.subnet6(
                     subnet,
                     Some(&name),
-                    effective(own.as_ref(), global.as_ref()),
+                    handed_out(own.as_ref(), global.as_ref()),
                 );
             }
         }
@@ -715,7 +715,7 @@ impl Walk<'_> {
             Vec::new(),
             prop.range.start,
         );
-        let effective = effective(own.as_ref(), parent);
+        let effective = handed_out(own.as_ref(), parent);
         for pool in self.objects(subnet, "pools") {
             if !self.complete(pool) {
                 continue;
@@ -818,7 +818,7 @@ impl Walk<'_> {
         let Some(own) = self.own_option(class).filter(|s| s.suffix().is_some()) else {
             return;
         };
-        if !reaches || effective(Some(&own), global).is_none_or(Setting::is_never_send) {
+        if !reaches || handed_out(Some(&own), global).is_none_or(Setting::is_never_send) {
             return;
         }
         match class.get_string("name") {
@@ -836,7 +836,7 @@ impl Walk<'_> {
 
     fn shared_network(&mut self, network: &Object, global: Option<&Setting>) {
         let own = self.own_option(network);
-        let effective = effective(own.as_ref(), global);
+        let effective = handed_out(own.as_ref(), global);
         let name = match network.get_string("name") {
             Some(name) => name.value.to_string(),
             None => {
@@ -857,7 +857,7 @@ impl Walk<'_> {
             return;
         }
         let own = self.own_option(subnet);
-        let effective = effective(own.as_ref(), parent);
+        let effective = handed_out(own.as_ref(), parent);
         let Some(prop) = subnet.get("subnet") else {
             self.problem(
                 subnet.range.start,
@@ -879,11 +879,27 @@ impl Walk<'_> {
             vec![range],
             prop.range.start,
         );
-        for pool in self.objects(subnet, "pools") {
-            self.pool(pool, &name, effective);
-        }
+        let pools: Vec<(Ipv4Range, Setting)> = self
+            .objects(subnet, "pools")
+            .into_iter()
+            .filter_map(|pool| self.pool(pool, &name, effective))
+            .collect();
         for reservation in self.objects(subnet, "reservations") {
-            self.reservation(reservation, effective);
+            // A reserved address in a pool with a value of its own is compared with the pool's.
+            let ip = reservation
+                .get_string("ip-address")
+                .and_then(|ip| dhcp_common::ipv4(&ip.value));
+            let pool = ip.and_then(|ip| {
+                pools
+                    .iter()
+                    .filter(|(range, _)| range.contains(ip))
+                    .min_by_key(|(range, _)| range.size())
+            });
+            let parent = match pool {
+                Some((_, own)) => handed_out(Some(own), effective),
+                None => effective,
+            };
+            self.reservation(reservation, parent);
         }
     }
 
@@ -910,14 +926,20 @@ impl Walk<'_> {
         range
     }
 
-    fn pool(&mut self, pool: &Object, subnet: &str, parent: Option<&Setting>) {
+    /// A pool; its range and own value when that changes what its subnet hands out.
+    fn pool(
+        &mut self,
+        pool: &Object,
+        subnet: &str,
+        parent: Option<&Setting>,
+    ) -> Option<(Ipv4Range, Setting)> {
         if !self.complete(pool) {
-            return;
+            return None;
         }
         let own = self.own_option(pool);
         let Some(prop) = pool.get("pool") else {
             self.problem(pool.range.start, "a pool has no \"pool\" range; ignored");
-            return;
+            return None;
         };
         let text = prop.value.as_string_lit().map(|s| s.value.as_ref());
         let Some(range) = text.and_then(Ipv4Range::parse) else {
@@ -928,12 +950,12 @@ impl Walk<'_> {
                     "pool `{shown}` is neither `first - last` nor an IPv4 network; the pool is ignored"
                 ),
             );
-            return;
+            return None;
         };
-        if let Some(own) = own.filter(|own| changes(own, parent)) {
-            let name = format!("{subnet}, pool {range}");
-            self.emit(name, Some(&own), parent, vec![range], prop.range.start);
-        }
+        let own = own.filter(|own| changes(own, parent))?;
+        let name = format!("{subnet}, pool {range}");
+        self.emit(name, Some(&own), parent, vec![range], prop.range.start);
+        Some((range, own))
     }
 
     fn reservation(&mut self, reservation: &Object, parent: Option<&Setting>) {
@@ -1419,6 +1441,34 @@ mod tests {
                 ("host aa:bb:cc:dd:ee:ff", vec!["global-host.example"]),
             ]
         );
+    }
+
+    #[test]
+    fn a_reservation_in_a_pool_is_compared_with_the_pools_value() {
+        let p = inline(
+            r#"{ "Dhcp4": { "subnet4": [ { "subnet": "10.1.0.0/24",
+  "option-data": [ { "name": "domain-name", "data": "corp.example" } ],
+  "pools": [ { "pool": "10.1.0.100 - 10.1.0.199",
+    "option-data": [ { "name": "domain-name", "data": "guest.example" } ] } ],
+  "reservations": [
+    { "hostname": "in-pool", "ip-address": "10.1.0.150",
+      "option-data": [ { "name": "domain-name", "data": "corp.example" } ] },
+    { "hostname": "outside", "ip-address": "10.1.0.20",
+      "option-data": [ { "name": "domain-name", "data": "corp.example" } ] } ] } ] } }"#,
+        );
+        assert_eq!(problems(&p), vec![]);
+        let names: Vec<&str> = p.scopes.iter().map(|s| s.name.as_str()).collect();
+        // The reservation in the pool keeps the subnet's value against the pool's: a scope; the
+        // one outside any pool repeats the subnet's value: none.
+        assert_eq!(
+            names,
+            [
+                "subnet 10.1.0.0/24",
+                "subnet 10.1.0.0/24, pool 10.1.0.100-10.1.0.199",
+                "host in-pool"
+            ]
+        );
+        assert_eq!(p.scopes[2].suffix.as_deref(), Some("corp.example"));
     }
 
     #[test]
