@@ -454,3 +454,25 @@ fn kea_a_reservation_wins_over_its_pool() {
     // Quiet: the rest of the pool gets the pool's.
     assert_eq!(c.suffix_at("10.1.0.151"), Some("guest.example"));
 }
+
+#[test]
+fn kea_global_reservations_count_only_where_subnets_look_them_up() {
+    let config = |flag: &str| {
+        format!(
+            r#"{{ "Dhcp4": {{ {flag}
+  "reservations": [ {{ "hw-address": "aa:bb:cc:dd:ee:ff",
+    "option-data": [ {{ "name": "domain-name", "data": "roaming.example" }} ] }} ],
+  "subnet4": [ {{ "id": 1, "subnet": "10.1.0.0/24" }} ]
+}} }}"#
+        )
+    };
+    // Quiet: by default (reservations-global false) no client gets the global reservation.
+    let default = collect(&[("kea-dhcp4.conf", &config(""))]);
+    assert!(default.named("host").is_empty(), "{:?}", default.networks);
+    // Firing: with global reservations looked up, it is a network of its own.
+    let on = collect(&[("kea-dhcp4.conf", &config(r#""reservations-global": true,"#))]);
+    assert_eq!(
+        on.named("host"),
+        [&net("host aa:bb:cc:dd:ee:ff", "roaming.example", &[])]
+    );
+}

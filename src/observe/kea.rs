@@ -8,6 +8,9 @@
 //! sent below it whatever the levels below give. A class's value ranks below the shared
 //! network's and above the global one (host reservation, pool, subnet, shared network, class,
 //! global): a class is a scope only when some subnet leaves the option to those levels.
+//! Reservations count where the server looks them up: a subnet's own unless it sets
+//! `"reservations-in-subnet": false`, the global ones only for subnets with
+//! `"reservations-global": true` (both inherited; the older `reservation-mode` is read too).
 //!
 //! The `Dhcp6` section (in the same file or its own) gives one scope per `subnet6` entry with its
 //! effective DHCPv6 option 24 (`domain-search`, code 24: a comma-separated list) after inheritance:
@@ -91,6 +94,8 @@ pub fn parse(path: &Path, text: &str) -> Parsed {
             parsed: &mut parsed,
             names: Names::default(),
             option: DomainOption::Name,
+            lookup: Lookup::default(),
+            global_lookup: false,
         };
         walk.root(root);
     }
@@ -564,6 +569,51 @@ struct Walk<'a> {
     names: Names,
     /// The option the section being walked hands out.
     option: DomainOption,
+    /// Where host reservations are looked up at the level being walked.
+    lookup: Lookup,
+    /// Some subnet looks global reservations up.
+    global_lookup: bool,
+}
+
+/// Where the server looks host reservations up (`reservations-global`, default false, and
+/// `reservations-in-subnet`, default true, inherited global → shared network → subnet; the older
+/// `reservation-mode` at the same level yields to them).
+#[derive(Debug, Clone, Copy)]
+struct Lookup {
+    global: bool,
+    in_subnet: bool,
+}
+
+impl Default for Lookup {
+    fn default() -> Self {
+        Lookup {
+            global: false,
+            in_subnet: true,
+        }
+    }
+}
+
+impl Lookup {
+    /// The lookup at a level below, given what it sets.
+    fn under(self, level: &Object) -> Lookup {
+        let mut l = self;
+        match level
+            .get_string("reservation-mode")
+            .map(|m| m.value.to_string())
+        {
+            Some(m) if m == "disabled" => (l.global, l.in_subnet) = (false, false),
+            Some(m) if m == "global" => (l.global, l.in_subnet) = (true, false),
+            Some(m) if m == "all" || m == "out-of-pool" => (l.global, l.in_subnet) = (false, true),
+            _ => {}
+        }
+        if let Some(b) = level.get_boolean("reservations-global") {
+            l.global = b.value;
+        }
+        if let Some(b) = level.get_boolean("reservations-in-subnet") {
+            l.in_subnet = b.value;
+        }
+        l
+    }
 }
 
 impl Walk<'_> {
@@ -657,11 +707,13 @@ impl Walk<'_> {
         for class in self.objects(dhcp6, "client-classes") {
             self.client_class(class, global.as_ref(), reaches);
         }
+        let section = self.enter(dhcp6);
         for network in self.objects(dhcp6, "shared-networks") {
             let own = self.own_option(network);
             let name = network
                 .get_string("name")
                 .map_or_else(|| "?".to_owned(), |n| n.value.to_string());
+            let above = self.enter(network);
             for subnet in self.objects(network, "subnet6") {
                 self.subnet6(
                     subnet,
@@ -669,13 +721,39 @@ impl Walk<'_> {
                     handed_out(own.as_ref(), global.as_ref()),
                 );
             }
+            self.lookup = above;
         }
         for subnet in self.objects(dhcp6, "subnet6") {
             self.subnet6(subnet, None, global.as_ref());
         }
-        for reservation in self.objects(dhcp6, "reservations") {
-            self.reservation(reservation, global.as_ref());
+        self.lookup = section;
+        self.global_reservations(dhcp6, global.as_ref());
+    }
+
+    /// Walk into a level: its reservation lookup applies below it. Returns the one to restore.
+    fn enter(&mut self, level: &Object) -> Lookup {
+        let above = self.lookup;
+        self.lookup = above.under(level);
+        above
+    }
+
+    /// The section's own reservations, looked up only by subnets with `reservations-global`.
+    fn global_reservations(&mut self, section: &Object, global: Option<&Setting>) {
+        let reservations = self.objects(section, "reservations");
+        if self.global_lookup {
+            for reservation in reservations {
+                self.reservation(reservation, global);
+            }
         }
+        self.global_lookup = false;
+    }
+
+    /// A subnet's reservations, when it looks reservations up in subnets; notes whether it looks
+    /// global ones up.
+    fn subnet_lookup(&mut self, subnet: &Object) -> bool {
+        let here = self.lookup.under(subnet);
+        self.global_lookup |= here.global;
+        here.in_subnet
     }
 
     fn subnet6(&mut self, subnet: &Object, shared: Option<&str>, parent: Option<&Setting>) {
@@ -733,8 +811,10 @@ impl Walk<'_> {
                 );
             }
         }
-        for reservation in self.objects(subnet, "reservations") {
-            self.reservation(reservation, effective);
+        if self.subnet_lookup(subnet) {
+            for reservation in self.objects(subnet, "reservations") {
+                self.reservation(reservation, effective);
+            }
         }
     }
 
@@ -747,15 +827,17 @@ impl Walk<'_> {
         for class in self.objects(dhcp4, "client-classes") {
             self.client_class(class, global.as_ref(), reaches);
         }
+        let section = self.enter(dhcp4);
         for network in self.objects(dhcp4, "shared-networks") {
+            let above = self.enter(network);
             self.shared_network(network, global.as_ref());
+            self.lookup = above;
         }
         for subnet in self.objects(dhcp4, "subnet4") {
             self.subnet(subnet, None, global.as_ref());
         }
-        for reservation in self.objects(dhcp4, "reservations") {
-            self.reservation(reservation, global.as_ref());
-        }
+        self.lookup = section;
+        self.global_reservations(dhcp4, global.as_ref());
     }
 
     /// The objects in array `key` of `obj`; anything else there is a problem.
@@ -884,7 +966,11 @@ impl Walk<'_> {
             .into_iter()
             .filter_map(|pool| self.pool(pool, &name, effective))
             .collect();
+        let in_subnet = self.subnet_lookup(subnet);
         for reservation in self.objects(subnet, "reservations") {
+            if !in_subnet {
+                break;
+            }
             // A reserved address in a pool with a value of its own is compared with the pool's.
             let ip = reservation
                 .get_string("ip-address")
@@ -1407,7 +1493,7 @@ mod tests {
     #[test]
     fn dhcp6_reservations_and_classes_with_option_24() {
         let p = inline(
-            r#"{ "Dhcp6": {
+            r#"{ "Dhcp6": { "reservations-global": true,
   "option-data": [ { "name": "domain-search", "data": "corp.example" } ],
   "client-classes": [ { "name": "lab", "test": "member('ALL')",
     "option-data": [ { "code": 24, "data": "lab.example" } ] } ],
@@ -1884,7 +1970,7 @@ mod tests {
     #[test]
     fn global_reservations_inherit_from_the_global_level() {
         let p = inline(
-            r#"{ "Dhcp4": {
+            r#"{ "Dhcp4": { "reservations-global": true,
   "option-data": [ { "name": "domain-name", "data": "company.com" } ],
   "reservations": [
     { "hw-address": "00:11:22:33:44:55", "option-data": [ { "code": 15, "data": "mobile.company.com" } ] },
@@ -1892,13 +1978,21 @@ mod tests {
       "option-data": [ { "code": 15, "data": "bad-ip.company.com" } ] },
     { "hostname": "same", "ip-address": "10.0.0.7",
       "option-data": [ { "code": 15, "data": "COMPANY.com" } ] }
-  ]
+  ],
+  "subnet4": [ { "subnet": "10.0.0.0/24" } ]
 } }"#,
         );
         assert_eq!(
             scopes(&p),
             vec![
                 scope("server default", Some("company.com"), &[], "kea.conf", 2),
+                scope(
+                    "subnet 10.0.0.0/24",
+                    Some("company.com"),
+                    &["10.0.0.0/24"],
+                    "kea.conf",
+                    10
+                ),
                 scope(
                     "host 00:11:22:33:44:55",
                     Some("mobile.company.com"),
@@ -1919,6 +2013,45 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!((found[0].1, found[0].2), (5, 56));
         assert!(found[0].3.contains("`10.0.0.x` is not an IPv4 address"));
+    }
+
+    #[test]
+    fn reservations_count_only_where_the_server_looks_them_up() {
+        let config = |global_flag: &str, subnet_flag: &str| {
+            inline(&format!(
+                r#"{{ "Dhcp4": {{ {global_flag}
+  "reservations": [ {{ "hostname": "roaming", "option-data": [ {{ "code": 15, "data": "roam.example" }} ] }} ],
+  "subnet4": [ {{ "subnet": "10.0.0.0/24" {subnet_flag},
+    "reservations": [ {{ "hostname": "local", "ip-address": "10.0.0.5",
+      "option-data": [ {{ "code": 15, "data": "local.example" }} ] }} ] }} ]
+}} }}"#
+            ))
+        };
+        let hosts = |p: &Parsed| -> Vec<String> {
+            p.scopes
+                .iter()
+                .filter(|s| s.name.starts_with("host"))
+                .map(|s| s.name.clone())
+                .collect()
+        };
+        // By default subnet reservations are looked up and global ones are not.
+        assert_eq!(hosts(&config("", "")), ["host local"]);
+        assert_eq!(
+            hosts(&config(r#""reservations-global": true,"#, "")),
+            ["host local", "host roaming"]
+        );
+        // The older reservation-mode, and a subnet's own flags over the global ones.
+        assert_eq!(
+            hosts(&config(r#""reservation-mode": "global","#, "")),
+            ["host roaming"]
+        );
+        assert_eq!(
+            hosts(&config(
+                r#""reservations-global": true,"#,
+                r#", "reservations-global": false, "reservations-in-subnet": false"#
+            )),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
