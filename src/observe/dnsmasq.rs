@@ -44,7 +44,8 @@
 //! the option 24 it hands out: the `dhcp-option=option6:domain-search,…` (or `option6:24`) picked
 //! by the same tag rules as option 15 above. `ra-only` ranges do no DHCPv6 and are skipped. An
 //! untagged option 24 is also `server default (DHCPv6)`. `domain=` is a DHCPv4 option 15 source
-//! only here; what dnsmasq derives from it for DHCPv6 is not modelled.
+//! only: dnsmasq's DHCPv6 server (rfc3315.c) puts the domain into the client FQDN option, never
+//! into option 24, so `domain=` lines with IPv6 ranges are read past.
 
 use super::dhcp_common::{self, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
