@@ -22,6 +22,7 @@ const SYSTEM_FOLDERS: [&str; 3] = ["/proc", "/sys", "/dev"];
 
 /// What an included file must look like to be read: the reader's own kind, so that a
 /// diagnostic never quotes bytes of a file that is not a configuration (`/etc/shadow`).
+#[derive(Clone, Copy)]
 pub struct Fragment {
     /// "dhcpd configuration", "dnsmasq configuration", "Kea configuration".
     pub kind: &'static str,
@@ -49,6 +50,12 @@ impl Includes {
     /// Read an included file and make it the innermost one; pair with [`Includes::leave`]. The
     /// error quotes the file's name only, never its content.
     pub fn enter(&mut self, path: &Path) -> Result<String, String> {
+        self.enter_as(path, self.fragment)
+    }
+
+    /// [`Includes::enter`] for a file of another shape than the configuration's own (a
+    /// dnsmasq hosts file, say).
+    pub fn enter_as(&mut self, path: &Path, fragment: Fragment) -> Result<String, String> {
         let shown = path.to_string_lossy().replace('\\', "/");
         if self.chain.len() > MAX_INCLUDE_DEPTH {
             return Err(format!(
@@ -82,10 +89,10 @@ impl Includes {
         }
         let text = read_text(path).map_err(|e| format!("cannot read included `{shown}`: {e}"))?;
         self.bytes += text.len() as u64;
-        if !(self.fragment.looks_like)(&text) {
+        if !(fragment.looks_like)(&text) {
             return Err(format!(
                 "`{shown}` is not a {}; not read, and nothing of it is shown",
-                self.fragment.kind
+                fragment.kind
             ));
         }
         self.files += 1;

@@ -5,13 +5,20 @@
 //! from the folder of the including file). Option 15 is resolved on the finished tree, because
 //! dhcpd applies a scope's statements wherever they stand in it. Inner scopes override outer ones:
 //! global → `shared-network` / `group` → `subnet` → `pool`. A host takes its own value, else the
-//! one of the groups it is declared in, else the one of the subnet holding its fixed address.
+//! one of the groups it is declared in that do not also enclose the subnet holding its fixed
+//! address (dhcpd runs those once, as the subnet's), else the subnet's.
 //!
 //! Scopes: every `subnet`; a `pool` or `host` whose option 15 differs from what it would
 //! otherwise get; a `class` / `subclass` that sets one (no ranges); `server default` for a global
 //! one. Conditional blocks (`if` / `elsif` / `else`) and other blocks (`failover`, `key`, `zone`,
 //! `on` …) are skipped without a problem. Option 15 is one text value: quoted, or an unquoted name
 //! as ISC dhcpd also accepts; a value holding spaces is kept as written for the caller to judge.
+//! `option domain-name = EXPRESSION;` (dhcp-options(5)) is read when the expression is a quoted
+//! string or a colon-separated list of hexadecimal octets (dhcp-eval(5)); other expressions are
+//! evaluated per client and reported. The executable-statement forms dhcpd's parser shares with
+//! dhclient are read too: `supersede domain-name …;` as `option`, and `default domain-name …;`,
+//! which sets the option only where no scope run before it (an outer one) did; `prepend` and
+//! `append` join data at run time and are reported.
 //!
 //! DHCPv6 (`dhcpd -6`, dhcpd.conf(5) and dhcp-options(5)): every `subnet6` is a scope named
 //! `subnet6 PREFIX`, without IPv4 ranges, with the option 24 it hands out
@@ -213,7 +220,7 @@ impl Cursor<'_> {
 }
 
 fn is_punct(c: char) -> bool {
-    matches!(c, '{' | '}' | ';' | ',' | '"' | '#')
+    matches!(c, '{' | '}' | ';' | ',' | '"' | '#' | '=')
 }
 
 fn tokenize(text: &str, path: &Path, parsed: &mut Parsed) -> Vec<Token> {
@@ -255,6 +262,11 @@ fn tokenize(text: &str, path: &Path, parsed: &mut Parsed) -> Vec<Token> {
                     ';' => Tok::Semi,
                     _ => Tok::Comma,
                 }
+            }
+            // dhcpd's lexer reads `=` on its own (`option domain-name = "…";`).
+            '=' => {
+                cur.bump();
+                Tok::Word("=".into())
             }
             c if c.is_whitespace() => {
                 cur.bump();
@@ -343,6 +355,8 @@ fn read_digits(cur: &mut Cursor, radix: u32, max: usize, mut value: u32) -> u32 
 struct Setting {
     value: String,
     origin: Origin,
+    /// Set by `default`: applies only where no scope run before set the option.
+    default: bool,
 }
 
 /// A scope's own DHCPv6 option 24: the domain search list.
@@ -350,6 +364,42 @@ struct Setting {
 struct SearchSetting {
     values: Vec<String>,
     origin: Origin,
+    /// Set by `default`, as for [`Setting`].
+    default: bool,
+}
+
+/// A scope's own value of an option, set by `option` / `supersede` or by `default`.
+trait OwnValue {
+    fn is_default(&self) -> bool;
+}
+
+impl OwnValue for Setting {
+    fn is_default(&self) -> bool {
+        self.default
+    }
+}
+
+impl OwnValue for SearchSetting {
+    fn is_default(&self) -> bool {
+        self.default
+    }
+}
+
+/// The value after a scope's statement runs on `before`, what the scopes run earlier (outer ones)
+/// left: `option` and `supersede` replace it, `default` sets it only when nothing did.
+fn after<'a, T: OwnValue>(own: Option<&'a T>, before: Option<&'a T>) -> Option<&'a T> {
+    match own {
+        Some(own) if own.is_default() => before.or(Some(own)),
+        Some(own) => Some(own),
+        None => before,
+    }
+}
+
+/// How a statement sets an option: `option` and `supersede` alike, or `default`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Setter {
+    Supersede,
+    Default,
 }
 
 #[derive(Debug)]
@@ -669,7 +719,9 @@ impl Reader {
         };
         match keyword.to_ascii_lowercase().as_str() {
             "include" => self.include(stmt, path, node, depth),
-            "option" => self.option(stmt, path, node),
+            "option" | "supersede" => self.option(stmt, path, node, Setter::Supersede),
+            "default" => self.option(stmt, path, node, Setter::Default),
+            "prepend" | "append" => self.joined_option(stmt, path),
             "range" => self.range(stmt, path, node),
             "range6" => {
                 if let Kind::Pool6(label @ None) = &mut node.kind {
@@ -718,14 +770,33 @@ impl Reader {
         }
     }
 
+    /// `prepend` / `append` of option 15 or 24: joined to the value at run time; reported.
+    fn joined_option(&mut self, stmt: &[Token], path: &Path) {
+        let (Some(first), Some(name)) = (stmt.first(), stmt.get(1)) else {
+            return;
+        };
+        if ["domain-name", "dhcp.domain-name", "dhcp6.domain-search"]
+            .iter()
+            .any(|n| name.is_word(n))
+        {
+            let msg = format!(
+                "`{} {}` joins data to the option when a client is answered; not read",
+                first.shown(),
+                name.shown()
+            );
+            self.problem(path, first, msg);
+        }
+    }
+
     /// `option domain-name "…";` (also `dhcp.domain-name`) and `option dhcp6.domain-search "…",
-    /// "…";`; definitions (`code 15 = …`) and every other option are ignored.
-    fn option(&mut self, stmt: &[Token], path: &Path, node: &mut Node) {
+    /// "…";`, and the same after `supersede` or `default`; definitions (`code 15 = …`) and every
+    /// other option are ignored.
+    fn option(&mut self, stmt: &[Token], path: &Path, node: &mut Node, setter: Setter) {
         let (Some(first), Some(name)) = (stmt.first(), stmt.get(1)) else {
             return;
         };
         if name.is_word("dhcp6.domain-search") {
-            return self.domain_search(stmt, path, node);
+            return self.domain_search(stmt, path, node, setter);
         }
         if !(name.is_word("domain-name") || name.is_word("dhcp.domain-name")) {
             return;
@@ -738,6 +809,9 @@ impl Reader {
             self.problem(path, name, "`option domain-name` has no value; ignored");
             return;
         };
+        if value.is_word("=") {
+            return self.domain_name_expression(stmt, path, node, setter);
+        }
         let Some(raw) = value.text() else {
             return;
         };
@@ -745,24 +819,81 @@ impl Reader {
             let msg = "`option domain-name` takes one string; only the first is read";
             self.problem(path, extra, msg);
         }
-        match clean_suffix(raw) {
-            Some(value) => {
-                node.own = Some(Setting {
-                    value,
-                    origin: Origin::new(path, first.line),
-                })
-            }
-            None => self.problem(path, value, "`option domain-name` is empty; ignored"),
+        self.set_domain_name(raw, value, path, first.line, node, setter);
+    }
+
+    /// `option domain-name = EXPRESSION;` (dhcp-options(5), dhcp-eval(5)): a quoted string or a
+    /// colon-separated list of hexadecimal octets is read; any other expression is computed for
+    /// each client and reported.
+    fn domain_name_expression(
+        &mut self,
+        stmt: &[Token],
+        path: &Path,
+        node: &mut Node,
+        setter: Setter,
+    ) {
+        let (Some(first), Some(eq)) = (stmt.first(), stmt.get(2)) else {
+            return;
+        };
+        let expression = stmt.get(3..).unwrap_or(&[]);
+        let text = match expression {
+            [value] => match &value.tok {
+                Tok::Str(s) => Some(s.clone()),
+                Tok::Word(w) => hex_octets(w).and_then(|b| String::from_utf8(b).ok()),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(text) = text else {
+            let at = expression.first().unwrap_or(eq);
+            let msg = format!(
+                "`option domain-name = {}` is an expression dhcpd evaluates for each client; not read",
+                describe(expression)
+            );
+            self.problem(path, at, msg);
+            return;
+        };
+        let at = expression.first().unwrap_or(eq);
+        let text = text.trim_end_matches('\0');
+        self.set_domain_name(text, at, path, first.line, node, setter);
+    }
+
+    fn set_domain_name(
+        &mut self,
+        raw: &str,
+        at: &Token,
+        path: &Path,
+        line: usize,
+        node: &mut Node,
+        setter: Setter,
+    ) {
+        let Some(value) = clean_suffix(raw) else {
+            self.problem(path, at, "`option domain-name` is empty; ignored");
+            return;
+        };
+        // A `default` after a value set earlier in the same scope finds it set.
+        if setter == Setter::Supersede || node.own.is_none() {
+            node.own = Some(Setting {
+                value,
+                origin: Origin::new(path, line),
+                default: setter == Setter::Default,
+            });
         }
     }
 
     /// `option dhcp6.domain-search "a.example", "b.example";`: a comma-separated list of names.
-    fn domain_search(&mut self, stmt: &[Token], path: &Path, node: &mut Node) {
+    fn domain_search(&mut self, stmt: &[Token], path: &Path, node: &mut Node, setter: Setter) {
         let (Some(first), Some(name)) = (stmt.first(), stmt.get(1)) else {
             return;
         };
         let args = stmt.get(2..).unwrap_or(&[]);
         if args.first().is_some_and(|t| t.is_word("code")) {
+            return;
+        }
+        if let Some(eq) = args.first().filter(|t| t.is_word("=")) {
+            let msg = "`option dhcp6.domain-search = …` sets the option's encoded bytes from an \
+                       expression; not read";
+            self.problem(path, eq, msg);
             return;
         }
         let text: Vec<&str> = args.iter().filter_map(Token::text).collect();
@@ -772,10 +903,13 @@ impl Reader {
             self.problem(path, args.first().unwrap_or(name), msg);
             return;
         }
-        node.own_v6 = Some(SearchSetting {
-            values,
-            origin: Origin::new(path, first.line),
-        });
+        if setter == Setter::Supersede || node.own_v6.is_none() {
+            node.own_v6 = Some(SearchSetting {
+                values,
+                origin: Origin::new(path, first.line),
+                default: setter == Setter::Default,
+            });
+        }
     }
 
     /// `range [dynamic-bootp] LOW [HIGH];`
@@ -814,6 +948,20 @@ impl Reader {
             node.ranges.push(Ipv4Range::new(a, b));
         }
     }
+}
+
+/// A colon-separated list of hexadecimal octets (`63:6f:72:70`, one or two digits each) as
+/// bytes; `None` for anything else.
+fn hex_octets(word: &str) -> Option<Vec<u8>> {
+    if !word.contains(':') {
+        return None;
+    }
+    word.split(':')
+        .map(|octet| {
+            let ok = (1..=2).contains(&octet.len()) && octet.bytes().all(|b| b.is_ascii_hexdigit());
+            ok.then(|| u8::from_str_radix(octet, 16).ok()).flatten()
+        })
+        .collect()
 }
 
 /// Make sure an include failure says what was done about it.
@@ -872,17 +1020,31 @@ enum Entry<'a> {
     Host {
         name: String,
         own: Option<&'a Setting>,
-        /// The nearest option 15 of the groups, shared networks or subnets it is declared in.
-        declared: Option<&'a Setting>,
+        /// The groups, shared networks and subnets it is declared in, innermost first.
+        declared: Vec<Enclosing<'a>>,
         ranges: Vec<Ipv4Range>,
         opened: Origin,
     },
 }
 
+/// A declaration enclosing others: which one (its address in the tree) and its own option 15.
+#[derive(Clone, Copy)]
+struct Enclosing<'a> {
+    id: *const Node,
+    own: Option<&'a Setting>,
+}
+
+/// A subnet: its addresses, its effective option 15 and the declarations it is one of or in.
+struct SubnetEntry<'a> {
+    range: Ipv4Range,
+    effective: Option<&'a Setting>,
+    chain: Vec<*const Node>,
+}
+
 struct Walk<'a> {
     global: Option<&'a Setting>,
     entries: Vec<Entry<'a>>,
-    subnets: Vec<(Ipv4Range, Option<&'a Setting>)>,
+    subnets: Vec<SubnetEntry<'a>>,
 }
 
 impl<'a> Walk<'a> {
@@ -890,11 +1052,21 @@ impl<'a> Walk<'a> {
         &mut self,
         node: &'a Node,
         inherited: Option<&'a Setting>,
-        declared: Option<&'a Setting>,
+        enclosing: &[Enclosing<'a>],
         prefix: &str,
     ) {
+        let mut inner = enclosing.to_vec();
+        if !matches!(node.kind, Kind::Root) {
+            inner.insert(
+                0,
+                Enclosing {
+                    id: node,
+                    own: node.own.as_ref(),
+                },
+            );
+        }
         for child in &node.children {
-            self.node(child, inherited, declared, prefix);
+            self.node(child, inherited, &inner, prefix);
         }
     }
 
@@ -902,32 +1074,38 @@ impl<'a> Walk<'a> {
         &mut self,
         node: &'a Node,
         inherited: Option<&'a Setting>,
-        declared: Option<&'a Setting>,
+        enclosing: &[Enclosing<'a>],
         prefix: &str,
     ) {
         let own = node.own.as_ref();
-        let effective = own.or(inherited);
+        let effective = after(own, inherited);
         match &node.kind {
-            Kind::Root => self.children(node, effective, None, prefix),
+            Kind::Root | Kind::Group => self.children(node, effective, enclosing, prefix),
             Kind::SharedNetwork(name) => {
                 let prefix = format!("{prefix}{}, ", labelled("shared-network", name));
-                self.children(node, effective, own.or(declared), &prefix);
+                self.children(node, effective, enclosing, &prefix);
             }
-            Kind::Group => self.children(node, effective, own.or(declared), prefix),
             Kind::Subnet(Some(range)) => {
                 let name = format!("{prefix}subnet {range}");
+                let decided_here = own.filter(|o| effective.is_some_and(|e| std::ptr::eq(e, *o)));
                 self.entries.push(Entry::Scope {
                     name: name.clone(),
                     suffix: effective,
                     ranges: vec![*range],
-                    origin: own.map_or_else(|| node.opened.clone(), |s| s.origin.clone()),
+                    origin: decided_here.map_or_else(|| node.opened.clone(), |s| s.origin.clone()),
                 });
-                self.subnets.push((*range, effective));
-                self.children(node, effective, own.or(declared), &format!("{name}, "));
+                let mut chain: Vec<*const Node> = enclosing.iter().map(|e| e.id).collect();
+                chain.push(node);
+                self.subnets.push(SubnetEntry {
+                    range: *range,
+                    effective,
+                    chain,
+                });
+                self.children(node, effective, enclosing, &format!("{name}, "));
             }
             Kind::Pool => {
                 if let Some(own) = own
-                    && !same(Some(own), inherited)
+                    && !same(effective, inherited)
                 {
                     let label = match node.ranges.first() {
                         Some(r) => format!("pool {r}"),
@@ -935,7 +1113,7 @@ impl<'a> Walk<'a> {
                     };
                     self.entries.push(Entry::Scope {
                         name: format!("{prefix}{label}"),
-                        suffix: Some(own),
+                        suffix: effective,
                         ranges: node.ranges.clone(),
                         origin: own.origin.clone(),
                     });
@@ -944,7 +1122,7 @@ impl<'a> Walk<'a> {
             Kind::Host(name) => self.entries.push(Entry::Host {
                 name: labelled("host", name),
                 own,
-                declared,
+                declared: enclosing.to_vec(),
                 ranges: node.ranges.clone(),
                 opened: node.opened.clone(),
             }),
@@ -962,33 +1140,39 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// The effective option 15 of the narrowest subnet holding `ip`; `None` when none does.
-    fn subnet_of(&self, ip: Ipv4Addr) -> Option<Option<&'a Setting>> {
+    /// The narrowest subnet holding `ip`.
+    fn subnet_of(&self, ip: Ipv4Addr) -> Option<&SubnetEntry<'a>> {
         self.subnets
             .iter()
-            .filter(|(r, _)| r.contains(ip))
-            .min_by_key(|(r, _)| r.size())
-            .map(|(_, s)| *s)
+            .filter(|s| s.range.contains(ip))
+            .min_by_key(|s| s.range.size())
     }
 
-    /// A host is a scope of its own only when its option 15 differs from what it would get
-    /// without its own statement and its declaring groups.
+    /// What a host gets, and whether that makes it a scope of its own: only when its option 15
+    /// differs from what it would get without its own statement and its declaring groups.
+    ///
+    /// dhcpd runs the statements of the subnet holding the fixed address (and of what encloses
+    /// that subnet), then those of the host's own declaration and of the declarations enclosing
+    /// it up to, not including, the first one that also encloses that subnet
+    /// (`execute_statements_in_scope` with the subnet as the limiting scope): a shared network
+    /// around both counts once, as the subnet's, so the subnet's value wins over it.
     fn host(
         &self,
         own: Option<&'a Setting>,
-        declared: Option<&'a Setting>,
+        declared: &[Enclosing<'a>],
         ranges: &[Ipv4Range],
         opened: &Origin,
     ) -> Option<(Option<&'a Setting>, Origin)> {
-        let by_address = ranges.first().and_then(|r| self.subnet_of(r.start));
-        let parent = match by_address {
-            Some(subnet) => subnet,
-            None => declared.or(self.global),
-        };
-        let effective = own.or(declared).or(match by_address {
-            Some(subnet) => subnet,
-            None => self.global,
-        });
+        let subnet = ranges.first().and_then(|r| self.subnet_of(r.start));
+        let run: Vec<&Enclosing<'a>> = declared
+            .iter()
+            .take_while(|e| subnet.is_none_or(|s| !s.chain.contains(&e.id)))
+            .collect();
+        let before = subnet.map_or(self.global, |s| s.effective);
+        // The enclosing declarations run outermost first, after the subnet's.
+        let groups = run.iter().rev().fold(before, |v, e| after(e.own, v));
+        let parent = if subnet.is_some() { before } else { groups };
+        let effective = after(own, groups);
         if same(effective, parent) {
             return None;
         }
@@ -1012,7 +1196,7 @@ fn v6_scopes<'a>(
     out: &mut Vec<(String, Option<&'a SearchSetting>, Origin)>,
 ) {
     let own = node.own_v6.as_ref();
-    let effective = own.or(inherited);
+    let effective = after(own, inherited);
     let origin = || own.map_or_else(|| node.opened.clone(), |s| s.origin.clone());
     match &node.kind {
         Kind::Root | Kind::Group => {
@@ -1034,11 +1218,11 @@ fn v6_scopes<'a>(
                 v6_scopes(child, effective, &prefix, out);
             }
         }
-        Kind::Pool6(label) if own.is_some() && !same_list(own, inherited) => {
+        Kind::Pool6(label) if own.is_some() && !same_list(effective, inherited) => {
             let label = label
                 .as_deref()
                 .map_or("pool6".into(), |r| format!("pool6 {r}"));
-            out.push((format!("{prefix}{label}"), own, origin()));
+            out.push((format!("{prefix}{label}"), effective, origin()));
         }
         _ => {}
     }
@@ -1051,7 +1235,7 @@ fn scopes(root: &Node) -> Vec<Scope> {
         entries: Vec::new(),
         subnets: Vec::new(),
     };
-    walk.node(root, None, None, "");
+    walk.node(root, None, &[], "");
     let mut names = Names::default();
     let mut out = Vec::new();
     if let Some(g) = global {
@@ -1084,7 +1268,7 @@ fn scopes(root: &Node) -> Vec<Scope> {
                 ranges,
                 opened,
             } => {
-                let Some((suffix, origin)) = walk.host(*own, *declared, ranges, opened) else {
+                let Some((suffix, origin)) = walk.host(*own, declared, ranges, opened) else {
                     continue;
                 };
                 Scope {
@@ -1242,6 +1426,71 @@ mod tests {
     }
 
     #[test]
+    fn expressions_give_strings_and_hex_lists_and_nothing_else() {
+        let p = inline(
+            "subnet 10.0.0.0 netmask 255.255.255.0 { option domain-name = \"expr.example\"; }\n\
+             subnet 10.0.1.0 netmask 255.255.255.0 { option domain-name=63:6f:72:70:2e:65:78:0; }\n\
+             subnet 10.0.2.0 netmask 255.255.255.0 {\n\
+             \x20 option domain-name \"fixed.example\";\n\
+             \x20 option domain-name = concat(\"a\", \".example\");\n\
+             }\n\
+             option dhcp6.domain-search = 04:63:6f:72:70:00;\n",
+        );
+        assert_eq!(
+            problem_lines(&p),
+            [
+                "dhcpd.conf:5:24 `option domain-name = concat( \"a\" , \".example\" )` is an expression dhcpd evaluates for each client; not read",
+                "dhcpd.conf:7:28 `option dhcp6.domain-search = …` sets the option's encoded bytes from an expression; not read",
+            ]
+        );
+        assert_eq!(
+            summary(&p),
+            [
+                "subnet 10.0.0.0/24 | expr.example | 10.0.0.0/24 | dhcpd.conf:1",
+                "subnet 10.0.1.0/24 | corp.ex | 10.0.1.0/24 | dhcpd.conf:2",
+                "subnet 10.0.2.0/24 | fixed.example | 10.0.2.0/24 | dhcpd.conf:4",
+            ]
+        );
+    }
+
+    #[test]
+    fn supersede_replaces_and_default_fills_only_what_is_unset() {
+        let p = inline(
+            "default domain-name \"fallback.example\";\n\
+             subnet 10.0.0.0 netmask 255.255.255.0 { }\n\
+             subnet 10.0.1.0 netmask 255.255.255.0 { supersede domain-name \"sup.example\"; }\n\
+             shared-network hq {\n\
+             \x20 option domain-name \"hq.example\";\n\
+             \x20 subnet 10.0.2.0 netmask 255.255.255.0 { default domain-name \"late.example\"; }\n\
+             \x20 subnet 10.0.3.0 netmask 255.255.255.0 {\n\
+             \x20   default domain-name \"d.example\";\n\
+             \x20   option domain-name \"o.example\";\n\
+             \x20   default domain-name \"d2.example\";\n\
+             \x20 }\n\
+             }\n\
+             subnet 10.0.4.0 netmask 255.255.255.0 { append domain-name \" x\"; }\n",
+        );
+        assert_eq!(
+            problem_lines(&p),
+            [
+                "dhcpd.conf:13:41 `append domain-name` joins data to the option when a client is answered; not read"
+            ]
+        );
+        assert_eq!(
+            summary(&p),
+            [
+                "server default | fallback.example |  | dhcpd.conf:1",
+                "subnet 10.0.0.0/24 | fallback.example | 10.0.0.0/24 | dhcpd.conf:2",
+                "subnet 10.0.1.0/24 | sup.example | 10.0.1.0/24 | dhcpd.conf:3",
+                // The shared network's value is set before the subnet's `default` runs.
+                "shared-network hq, subnet 10.0.2.0/24 | hq.example | 10.0.2.0/24 | dhcpd.conf:6",
+                "shared-network hq, subnet 10.0.3.0/24 | o.example | 10.0.3.0/24 | dhcpd.conf:9",
+                "subnet 10.0.4.0/24 | fallback.example | 10.0.4.0/24 | dhcpd.conf:13",
+            ]
+        );
+    }
+
+    #[test]
     fn a_global_option_after_the_subnets_still_applies() {
         let p = inline(
             "subnet 10.0.0.0 netmask 255.255.255.0 { }\n\
@@ -1290,6 +1539,33 @@ mod tests {
                 "server default | company.example |  | dhcpd.conf:1",
                 "host named | own.example |  | dhcpd.conf:2",
                 "host outside | out.example | 192.0.2.7/32 | dhcpd.conf:4",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_host_in_a_shared_network_takes_its_subnets_value_not_the_networks() {
+        let p = inline(
+            "shared-network hq {\n\
+             \x20 option domain-name \"hq.example\";\n\
+             \x20 subnet 10.0.0.0 netmask 255.255.255.0 { option domain-name \"lan.example\"; }\n\
+             \x20 host printer { fixed-address 10.0.0.5; }\n\
+             \x20 group {\n\
+             \x20   option domain-name \"kiosk.example\";\n\
+             \x20   host kiosk { fixed-address 10.0.0.6; }\n\
+             \x20 }\n\
+             \x20 group { host plain { fixed-address 10.0.0.7; } }\n\
+             }\n",
+        );
+        assert!(p.problems.is_empty(), "{:?}", problem_lines(&p));
+        // The shared network encloses the subnet too: dhcpd runs it once, as the subnet's, so
+        // the printer and the plain host get the subnet's value and are no scopes of their own;
+        // the kiosk's group encloses only the host, so its value wins.
+        assert_eq!(
+            summary(&p),
+            [
+                "shared-network hq, subnet 10.0.0.0/24 | lan.example | 10.0.0.0/24 | dhcpd.conf:3",
+                "host kiosk | kiosk.example | 10.0.0.6/32 | dhcpd.conf:7",
             ]
         );
     }

@@ -7,22 +7,32 @@
 //! have no leading `--` in a file; such lines are reported and ignored. `conf-file=` and
 //! `conf-dir=DIR[,.ext][,*.ext]` are followed (relative paths from the folder of the naming
 //! file, folder entries in name order, `~`, `.`-leading and `#…#` names skipped as dnsmasq does).
+//! `dhcp-optsfile=` / `dhcp-optsdir=` and `dhcp-hostsfile=` / `dhcp-hostsdir=` files (or a
+//! folder's files, in name order) are read after the whole configuration, as dnsmasq reads them:
+//! each line is the value of a `dhcp-option` or a `dhcp-host`.
 //!
 //! Which option 15 a client gets, as dnsmasq decides it (option.c, dhcp-common.c
 //! `option_filter`, rfc2131.c; DOMAIN.md calls the precedence inferred):
 //! 1. a `dhcp-option` / `dhcp-option-force` for `15` or `option:domain-name` whose tags all match
-//!    the client's tags. Tags from the client's `dhcp-host set:` and the range's `tag:` filters
-//!    win over the range's own `set:` tag; a tagged line wins over an untagged one; among equals
-//!    the later line wins. An empty value sends an empty option 15 (no suffix) and, like every
-//!    matching `dhcp-option`, stops `domain=` from being sent;
+//!    the client's tags. Tags from the client's `dhcp-host set:` (and `known`, which a client
+//!    matching a `dhcp-host` carries) and the range's `tag:` filters win over the range's own
+//!    `set:` tag; a tagged line wins over an untagged one; among equals the later line wins.
+//!    `tag-if=set:…,tag:…` lines add their tags to both sets, run in order (a trailing `*` in a
+//!    condition matches any ending, as dnsmasq(8) allows there). An empty value sends an empty
+//!    option 15 (no suffix) and, like every matching `dhcp-option`, stops `domain=` from being
+//!    sent;
 //! 2. else the `domain=` whose address range holds the client's address (the later line wins);
 //! 3. else the last `domain=` without a range.
 //!
 //! `encap:`, `vi-encap:` and `vendor:` options are sub-options, never option 15. The tag dnsmasq
 //! sets from the interface a request arrives on is not known from the configuration and is not
 //! used. Scopes: every IPv4 `dhcp-range` (`proxy` ranges send no options and are skipped; a
-//! `static` range covers its netmask's subnet, or nothing without one), named by its addresses;
-//! every ranged `domain=` whose range is not exactly a `dhcp-range`'s (`domain RANGE`); a
+//! `static` range covers its netmask's subnet, or nothing without one), named by its addresses,
+//! and cut where ranged `domain=` lines name only part of it (`dhcp-range A-B, domain RANGE`
+//! holds the addresses that line gives its domain); every ranged `domain=` that names addresses
+//! no `dhcp-range` hands out (`domain RANGE`, with the addresses where it is the line used);
+//! every `domain=NAME,INTERFACE` (`domain interface NAME`, no ranges: the interface's subnets
+//! are not in the configuration); a
 //! `dhcp-host` with an IPv4 address whose option 15 differs from the scope holding that address
 //! (`host NAME`); a tagged option 15 that decides none of these (`tag NAME`, no ranges); and
 //! `server default` for what an untagged client gets. Each scope's origin is the line that
@@ -34,7 +44,8 @@
 //! the option 24 it hands out: the `dhcp-option=option6:domain-search,…` (or `option6:24`) picked
 //! by the same tag rules as option 15 above. `ra-only` ranges do no DHCPv6 and are skipped. An
 //! untagged option 24 is also `server default (DHCPv6)`. `domain=` is a DHCPv4 option 15 source
-//! only here; what dnsmasq derives from it for DHCPv6 is not modelled.
+//! only: dnsmasq's DHCPv6 server (rfc3315.c) puts the domain into the client FQDN option, never
+//! into option 24, so `domain=` lines with IPv6 ranges are read past.
 
 use super::dhcp_common::{self, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
@@ -129,8 +140,10 @@ pub fn parse(path: &Path, text: &str) -> Parsed {
         ),
         parsed: Parsed::default(),
         cfg: Config::default(),
+        banks: Vec::new(),
     };
     reader.read_file(path, text);
+    reader.read_banks();
     let mut parsed = reader.parsed;
     parsed.scopes = scopes(&reader.cfg);
     parsed
@@ -144,6 +157,23 @@ fn looks_like_fragment(text: &str) -> bool {
         .find(|l| !l.is_empty() && !l.starts_with('#'))
         .is_none_or(|line| is_key(line.split_once('=').map_or(line, |(k, _)| k).trim()))
 }
+
+/// Whether an options or hosts file (`dhcp-optsfile`, `dhcp-hostsfile`) looks like one: its
+/// first line that is not a comment is comma-separated fields, the first without spaces or `=`.
+fn looks_like_bank(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .is_none_or(|line| {
+            line.split_once(',')
+                .is_some_and(|(first, _)| !first.is_empty() && !first.contains([' ', '\t', '=']))
+        })
+}
+
+const BANK: dhcp_common::Fragment = dhcp_common::Fragment {
+    kind: "dnsmasq options or hosts file",
+    looks_like: looks_like_bank,
+};
 
 /// Longer than any option line (dnsmasq's own line buffer is far smaller); a longer line is
 /// reported and skipped, not lexed character by character.
@@ -405,18 +435,66 @@ struct DhcpHost {
 struct Config {
     global_domain: Option<Setting>,
     domains: Vec<RangedDomain>,
+    /// `domain=NAME,INTERFACE`: the domain of the subnets on an interface, by interface name.
+    interface_domains: Vec<(String, Setting)>,
     options: Vec<Opt15>,
     /// `dhcp-option=option6:domain-search,…` lines.
     options_v6: Vec<Opt15>,
     ranges: Vec<DhcpRange>,
     ranges_v6: Vec<DhcpRange6>,
     hosts: Vec<DhcpHost>,
+    tag_ifs: Vec<TagIf>,
+}
+
+impl Config {
+    /// `tags` and what the `tag-if` lines set from them, the lines run in order (a line sees the
+    /// tags the lines before it set).
+    fn run_tag_ifs<'a>(&'a self, tags: &[&'a str]) -> Vec<&'a str> {
+        let mut out = tags.to_vec();
+        for t in &self.tag_ifs {
+            if t.applies(&out) {
+                out.extend(t.sets.iter().map(String::as_str));
+            }
+        }
+        out
+    }
+}
+
+/// `tag-if=set:T[,set:T…][,tag:T…]`: sets its tags when every `tag:` condition holds.
+#[derive(Debug)]
+struct TagIf {
+    sets: Vec<String>,
+    conditions: Vec<Tag>,
+}
+
+impl TagIf {
+    /// Every condition holds in `set`; a condition's trailing `*` matches any ending there.
+    fn applies(&self, set: &[&str]) -> bool {
+        self.conditions.iter().all(|c| {
+            let present = match c.name.strip_suffix('*') {
+                Some(prefix) => set.iter().any(|t| t.starts_with(prefix)),
+                None => set.contains(&c.name.as_str()),
+            };
+            present != c.negated
+        })
+    }
 }
 
 struct Reader {
     includes: Includes,
     parsed: Parsed,
     cfg: Config,
+    /// `dhcp-optsfile` / `dhcp-hostsfile` (and `…dir`) lines, read once the configuration is.
+    banks: Vec<Bank>,
+}
+
+/// A file or folder of `dhcp-option` or `dhcp-host` values, one per line, named by `key`.
+struct Bank {
+    /// The option each line is the value of: `dhcp-option` or `dhcp-host`.
+    key: &'static str,
+    path: std::path::PathBuf,
+    from: Origin,
+    col: usize,
 }
 
 impl Reader {
@@ -432,7 +510,69 @@ impl Reader {
         }
     }
 
-    fn directive(&mut self, path: &Path, line: usize, raw: &str) -> Option<Directive> {
+    /// Read what the `dhcp-optsfile`, `dhcp-optsdir`, `dhcp-hostsfile` and `dhcp-hostsdir` lines
+    /// name, after the configuration as dnsmasq does: each line is the value of a `dhcp-option`
+    /// or `dhcp-host`; a folder's files are read in name order.
+    fn read_banks(&mut self) {
+        for bank in std::mem::take(&mut self.banks) {
+            let files = if bank.path.is_dir() {
+                match list_dir(&bank.path) {
+                    Ok(names) => names
+                        .into_iter()
+                        .filter(|n| !always_skipped(&n.to_string_lossy()))
+                        .map(|n| bank.path.join(n))
+                        .collect(),
+                    Err(e) => {
+                        let msg = format!(
+                            "cannot read folder `{}`: {e}; not read",
+                            bank.path.to_string_lossy().replace('\\', "/")
+                        );
+                        report(&mut self.parsed, bank.from.clone(), bank.col, msg);
+                        continue;
+                    }
+                }
+            } else {
+                vec![bank.path.clone()]
+            };
+            for file in files {
+                match self.includes.enter_as(&file, BANK) {
+                    Ok(text) => {
+                        for (i, raw) in text.lines().enumerate() {
+                            if let Some(d) = self.bank_line(&file, i + 1, raw, bank.key) {
+                                self.apply(&file, &d);
+                            }
+                        }
+                        self.includes.leave();
+                    }
+                    Err(msg) => {
+                        let msg = if msg.starts_with("cannot read") {
+                            format!("{msg}; not read")
+                        } else {
+                            msg
+                        };
+                        report(&mut self.parsed, bank.from.clone(), bank.col, msg);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A line of a `dhcp-optsfile` or `dhcp-hostsfile`: the value of a `key` line.
+    fn bank_line(&mut self, path: &Path, line: usize, raw: &str, key: &str) -> Option<Directive> {
+        let cells = self.cells(path, line, raw)?;
+        let cells = trim(&cells);
+        let first = cells.first()?;
+        Some(Directive {
+            key: key.to_owned(),
+            key_col: first.col,
+            fields: split_fields(cells, first.col),
+            line,
+        })
+    }
+
+    /// The characters of a line with quotes and comments handled; `None` (and a problem) when
+    /// it holds control characters or a quote left open.
+    fn cells(&mut self, path: &Path, line: usize, raw: &str) -> Option<Vec<Cell>> {
         if raw.len() > MAX_LINE_BYTES {
             let msg = format!(
                 "the line is {} long, over the {} a dnsmasq option line can reasonably be; ignored",
@@ -454,8 +594,8 @@ impl Reader {
             );
             return None;
         }
-        let cells = match lex_line(raw) {
-            Ok(cells) => cells,
+        match lex_line(raw) {
+            Ok(cells) => Some(cells),
             Err(col) => {
                 self.problem(
                     path,
@@ -463,9 +603,13 @@ impl Reader {
                     col,
                     "quote not closed on this line; line ignored",
                 );
-                return None;
+                None
             }
-        };
+        }
+    }
+
+    fn directive(&mut self, path: &Path, line: usize, raw: &str) -> Option<Directive> {
+        let cells = self.cells(path, line, raw)?;
         let cells = trim(&cells);
         let first = cells.first()?;
         let eq = cells.iter().position(|c| c.ch == '=' && !c.quoted);
@@ -508,13 +652,17 @@ impl Reader {
             "dhcp-option" | "dhcp-option-force" => self.option(path, d),
             "dhcp-range" => self.range(path, d),
             "dhcp-host" => self.host(path, d),
+            "tag-if" => self.tag_if(path, d),
+            "dhcp-optsfile" | "dhcp-optsdir" => self.bank(path, d, "dhcp-option"),
+            "dhcp-hostsfile" | "dhcp-hostsdir" => self.bank(path, d, "dhcp-host"),
             "conf-file" => self.conf_file(path, d),
             "conf-dir" => self.conf_dir(path, d),
             _ => {}
         }
     }
 
-    /// `domain=NAME[,START,END|,IP/LEN|,IP][,local]`.
+    /// `domain=NAME[,START,END|,IP/LEN|,IP][,local]`, or `domain=NAME,INTERFACE` (dnsmasq's
+    /// option.c takes a word that is no address for the subnets of that interface).
     fn domain(&mut self, path: &Path, d: &Directive) {
         let Some(name) = d.fields.first() else {
             self.problem(path, d.line, d.key_col, "`domain` without a value; ignored");
@@ -542,6 +690,13 @@ impl Reader {
             return;
         };
         if first.text.contains(':') {
+            return;
+        }
+        if rest.len() == 1 && is_interface_name(&first.text) {
+            let setting = Setting { value, origin };
+            self.cfg
+                .interface_domains
+                .push((first.text.clone(), setting));
             return;
         }
         match domain_range(&rest) {
@@ -777,6 +932,54 @@ impl Reader {
         });
     }
 
+    /// `dhcp-optsfile=PATH` and the like: remembered, read after the configuration.
+    fn bank(&mut self, path: &Path, d: &Directive, key: &'static str) {
+        let Some(first) = d.fields.first().filter(|f| !f.text.is_empty()) else {
+            let msg = format!("`{}` without a file or folder; ignored", d.key);
+            self.problem(path, d.line, d.key_col, msg);
+            return;
+        };
+        let target = d
+            .fields
+            .iter()
+            .map(|f| f.text.as_str())
+            .collect::<Vec<_>>()
+            .join(",");
+        self.banks.push(Bank {
+            key,
+            path: dhcp_common::resolve(path, &target),
+            from: Origin::new(path, d.line),
+            col: first.col,
+        });
+    }
+
+    /// `tag-if=set:T[,set:T…][,tag:T…]`, the forms in any order.
+    fn tag_if(&mut self, path: &Path, d: &Directive) {
+        let mut line = TagIf {
+            sets: Vec::new(),
+            conditions: Vec::new(),
+        };
+        for f in &d.fields {
+            if let Some(name) = f.text.strip_prefix("set:").filter(|n| !n.is_empty()) {
+                line.sets.push(name.to_owned());
+            } else if let Some(tag) = f.text.strip_prefix("tag:").and_then(Tag::parse) {
+                line.conditions.push(tag);
+            } else {
+                let msg = format!(
+                    "`{}` in `tag-if` is neither `set:TAG` nor `tag:TAG`; the line is ignored",
+                    f.text
+                );
+                self.problem(path, d.line, f.col, msg);
+                return;
+            }
+        }
+        if line.sets.is_empty() {
+            self.problem(path, d.line, d.key_col, "`tag-if` sets no tag; ignored");
+            return;
+        }
+        self.cfg.tag_ifs.push(line);
+    }
+
     fn conf_file(&mut self, path: &Path, d: &Directive) {
         let Some(first) = d.fields.first().filter(|f| !f.text.is_empty()) else {
             return;
@@ -883,6 +1086,14 @@ fn domain_range(fields: &[&Field]) -> Result<Ipv4Range, (usize, String)> {
     Ok(Ipv4Range::new(start, end))
 }
 
+/// An interface name (`eth0`, `br-lan`, `eth0.100`) rather than a mistyped IPv4 address.
+fn is_interface_name(t: &str) -> bool {
+    !t.is_empty()
+        && !t.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '@'))
+}
+
 /// dnsmasq treats a first `dhcp-range` field made only of these characters as the start address.
 fn looks_like_address(t: &str) -> bool {
     t.chars()
@@ -947,7 +1158,7 @@ fn shorten(text: &str) -> String {
 // Scopes
 
 /// Where a client's option 15 comes from.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Choice {
     Option(usize),
     Domain(usize),
@@ -957,15 +1168,60 @@ enum Choice {
 
 /// The `dhcp-option` for 15 dnsmasq sends: tagged lines matching `first` (host tags, range
 /// filters) before those that need the range's own `context` tag, then untagged lines; the later
-/// line first in each step.
-fn pick_option(opts: &[Opt15], first: &[&str], context: &[&str]) -> Option<usize> {
-    let all: Vec<&str> = first.iter().chain(context).copied().collect();
+/// line first in each step. Both tag sets get what the `tag-if` lines set, as `option_filter`
+/// runs them on each.
+fn pick_option(cfg: &Config, opts: &[Opt15], first: &[&str], context: &[&str]) -> Option<usize> {
+    let with_context: Vec<&str> = first.iter().chain(context).copied().collect();
+    let all = cfg.run_tag_ifs(&with_context);
+    let first = cfg.run_tag_ifs(first);
+    let first = first.as_slice();
     let later_first = || (0..opts.len()).rev();
     let is = |i: usize, f: &dyn Fn(&Opt15) -> bool| opts.get(i).is_some_and(f);
     later_first()
         .find(|&i| is(i, &|o| o.tagged() && o.matches(first) && o.matches(&all)))
         .or_else(|| later_first().find(|&i| is(i, &|o| o.tagged() && o.matches(&all))))
         .or_else(|| later_first().find(|&i| is(i, &|o| !o.tagged())))
+}
+
+/// `span` cut where the ranged `domain=` lines holding its addresses change: consecutive pieces,
+/// each with the line dnsmasq uses there (the later of those holding it; `None` where none
+/// does). A sweep over the lines' ends, so many lines cost little.
+fn domain_pieces(domains: &[RangedDomain], span: Ipv4Range) -> Vec<(Ipv4Range, Option<usize>)> {
+    let lo = u64::from(u32::from(span.start));
+    let end = u64::from(u32::from(span.end)) + 1;
+    // (address, starts holding it, line): a line stops holding one past its last address.
+    let mut events: Vec<(u64, bool, usize)> = Vec::new();
+    for (i, d) in domains.iter().enumerate() {
+        let first = u64::from(u32::from(d.range.start)).max(lo);
+        let past = (u64::from(u32::from(d.range.end)) + 1).min(end);
+        if first < past {
+            events.push((first, true, i));
+            events.push((past, false, i));
+        }
+    }
+    events.sort_unstable();
+    let addr = |n: u64| Ipv4Addr::from(u32::try_from(n).unwrap_or(u32::MAX));
+    let mut holding = std::collections::BTreeSet::new();
+    let mut pieces: Vec<(Ipv4Range, Option<usize>)> = Vec::new();
+    let mut next_event = events.iter().peekable();
+    let mut at = lo;
+    while at < end {
+        while let Some(&(_, starts, i)) = next_event.next_if(|e| e.0 <= at) {
+            if starts {
+                holding.insert(i);
+            } else {
+                holding.remove(&i);
+            }
+        }
+        let until = next_event.peek().map_or(end, |e| e.0.min(end));
+        let winner = holding.last().copied();
+        match pieces.last_mut() {
+            Some((range, w)) if *w == winner => range.end = addr(until - 1),
+            _ => pieces.push((Ipv4Range::new(addr(at), addr(until - 1)), winner)),
+        }
+        at = until;
+    }
+    pieces
 }
 
 struct Resolver<'a> {
@@ -975,22 +1231,28 @@ struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
-    fn choose(&mut self, first: &[&str], context: &[&str], span: Ipv4Range) -> Choice {
-        if let Some(i) = pick_option(&self.cfg.options, first, context) {
-            if let Some(u) = self.used.get_mut(i) {
-                *u = true;
-            }
-            return Choice::Option(i);
+    /// The `dhcp-option` line for option 15 a client with these tags gets, if any.
+    fn option(&mut self, first: &[&str], context: &[&str]) -> Option<Choice> {
+        let i = pick_option(self.cfg, &self.cfg.options, first, context)?;
+        if let Some(u) = self.used.get_mut(i) {
+            *u = true;
         }
-        let holding = self
-            .cfg
-            .domains
-            .iter()
-            .rposition(|d| d.range.contains(span.start) && d.range.contains(span.end));
-        match (holding, &self.cfg.global_domain) {
-            (Some(i), _) => Choice::Domain(i),
-            (None, Some(_)) => Choice::Global,
-            (None, None) => Choice::Nothing,
+        Some(Choice::Option(i))
+    }
+
+    /// What `domain=` gives a client at `ip`: the later ranged line holding it, else the global
+    /// one.
+    fn domain_at(&self, ip: Ipv4Addr) -> Choice {
+        match self.cfg.domains.iter().rposition(|d| d.range.contains(ip)) {
+            Some(i) => Choice::Domain(i),
+            None => self.global_or_nothing(),
+        }
+    }
+
+    fn global_or_nothing(&self) -> Choice {
+        match self.cfg.global_domain {
+            Some(_) => Choice::Global,
+            None => Choice::Nothing,
         }
     }
 
@@ -1012,15 +1274,39 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// The option 15 of a client in `range` (or none) carrying `extra` tags of its own.
-    fn for_client(&mut self, range: Option<&DhcpRange>, extra: &[&str], span: Ipv4Range) -> Choice {
+    /// The `dhcp-option` a client in `range` (or none) carrying `extra` tags of its own gets.
+    fn option_for(&mut self, range: Option<&DhcpRange>, extra: &[&str]) -> Option<Choice> {
         let mut first: Vec<&str> = extra.to_vec();
         let mut context = Vec::new();
         if let Some(r) = range {
             first.extend(r.filter_names());
             context.extend(r.set.as_deref());
         }
-        self.choose(&first, &context, span)
+        self.option(&first, &context)
+    }
+
+    /// The parts of `span` and where their option 15 comes from: one part when a `dhcp-option`
+    /// decides, else one per `domain=` line naming some of its addresses (pieces of the same
+    /// line together), in address order.
+    fn parts(
+        &mut self,
+        range: Option<&DhcpRange>,
+        span: Ipv4Range,
+    ) -> Vec<(Choice, Vec<Ipv4Range>)> {
+        if let Some(choice) = self.option_for(range, &[]) {
+            return vec![(choice, vec![span])];
+        }
+        let mut parts: Vec<(Choice, Vec<Ipv4Range>)> = Vec::new();
+        for (piece, winner) in domain_pieces(&self.cfg.domains, span) {
+            let choice = winner.map_or_else(|| self.global_or_nothing(), Choice::Domain);
+            match parts.iter_mut().find(|(c, _)| *c == choice) {
+                Some((_, pieces)) => pieces.push(piece),
+                None => parts.push((choice, vec![piece])),
+            }
+        }
+        // The range's own part (global domain or none) first, then the ranged lines.
+        parts.sort_by_key(|(choice, _)| matches!(choice, Choice::Domain(_)));
+        parts
     }
 }
 
@@ -1047,6 +1333,24 @@ fn range_overlapping(cfg: &Config, span: Ipv4Range) -> Option<&DhcpRange> {
         .min_by_key(|r| r.span().size())
 }
 
+/// Whether `piece` holds an address that no `dhcp-range` hands out.
+fn beyond_ranges(cfg: &Config, piece: Ipv4Range) -> bool {
+    let mut held: Vec<Ipv4Range> = cfg.ranges.iter().filter_map(|r| r.addresses).collect();
+    held.sort_unstable();
+    let mut next = u64::from(u32::from(piece.start));
+    let end = u64::from(u32::from(piece.end));
+    for r in held {
+        if u64::from(u32::from(r.start)) > next {
+            break;
+        }
+        next = next.max(u64::from(u32::from(r.end)) + 1);
+        if next > end {
+            return false;
+        }
+    }
+    true
+}
+
 fn scopes(cfg: &Config) -> Vec<Scope> {
     let mut res = Resolver {
         cfg,
@@ -1055,8 +1359,9 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
     let mut names = Names::default();
     let mut out = Vec::new();
 
-    let everywhere = Ipv4Range::new(Ipv4Addr::UNSPECIFIED, Ipv4Addr::BROADCAST);
-    let global_choice = res.choose(&[], &[], everywhere);
+    let global_choice = res
+        .option(&[], &[])
+        .unwrap_or_else(|| res.global_or_nothing());
     let global = res.suffix(global_choice);
     if let (Some(value), Some(origin)) = (&global, res.origin(global_choice)) {
         out.push(Scope {
@@ -1069,43 +1374,94 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
     }
 
     for r in &cfg.ranges {
-        let choice = res.for_client(Some(r), &[], r.span());
         let label = r
             .addresses
             .map_or_else(|| r.start.to_string(), |a| a.to_string());
-        out.push(Scope {
-            name: names.unique(format!("dhcp-range {label}")),
-            suffix: res.suffix(choice),
-            search_v6: Vec::new(),
-            ranges: r.addresses.into_iter().collect(),
-            origin: r.origin.clone(),
-        });
+        let Some(addresses) = r.addresses else {
+            let choice = res
+                .option_for(Some(r), &[])
+                .unwrap_or_else(|| res.domain_at(r.start));
+            out.push(Scope {
+                name: names.unique(format!("dhcp-range {label}")),
+                suffix: res.suffix(choice),
+                search_v6: Vec::new(),
+                ranges: Vec::new(),
+                origin: r.origin.clone(),
+            });
+            continue;
+        };
+        let parts = res.parts(Some(r), addresses);
+        let split = parts.len() > 1;
+        for (choice, pieces) in parts {
+            let (name, origin) = match (split, choice) {
+                (true, Choice::Domain(i)) => {
+                    let d = cfg.domains.get(i);
+                    let named = d.map_or_else(String::new, |d| format!(", domain {}", d.range));
+                    let origin = d.map_or_else(|| r.origin.clone(), |d| d.origin.clone());
+                    (format!("dhcp-range {label}{named}"), origin)
+                }
+                _ => (format!("dhcp-range {label}"), r.origin.clone()),
+            };
+            out.push(Scope {
+                name: names.unique(name),
+                suffix: res.suffix(choice),
+                search_v6: Vec::new(),
+                ranges: if split { pieces } else { vec![addresses] },
+                origin,
+            });
+        }
     }
 
-    for d in &cfg.domains {
-        if cfg.ranges.iter().any(|r| r.addresses == Some(d.range)) {
+    for (i, d) in cfg.domains.iter().enumerate() {
+        let held: Vec<Ipv4Range> = domain_pieces(&cfg.domains, d.range)
+            .into_iter()
+            .filter(|(_, w)| *w == Some(i))
+            .map(|(piece, _)| piece)
+            .collect();
+        if !held.iter().any(|p| beyond_ranges(cfg, *p)) {
             continue;
         }
-        let choice = res.for_client(range_overlapping(cfg, d.range), &[], d.range);
+        let choice = res
+            .option_for(range_overlapping(cfg, d.range), &[])
+            .unwrap_or(Choice::Domain(i));
         out.push(Scope {
             name: names.unique(format!("domain {}", d.range)),
             suffix: res.suffix(choice),
             search_v6: Vec::new(),
-            ranges: vec![d.range],
+            ranges: held,
+            origin: d.origin.clone(),
+        });
+    }
+
+    // The subnets of an interface are not in the configuration: a scope without ranges.
+    for (interface, d) in &cfg.interface_domains {
+        let choice = res.option_for(None, &[]);
+        out.push(Scope {
+            name: names.unique(format!("domain interface {interface}")),
+            suffix: choice.map_or_else(|| Some(d.value.clone()), |c| res.suffix(c)),
+            search_v6: Vec::new(),
+            ranges: Vec::new(),
             origin: d.origin.clone(),
         });
     }
 
     let mut host_scopes = Vec::new();
     for h in &cfg.hosts {
-        let sets: Vec<&str> = h.sets.iter().map(String::as_str).collect();
+        // A client that matches a `dhcp-host` also carries the tag `known` (dnsmasq(8)).
+        let sets: Vec<&str> = h.sets.iter().map(String::as_str).chain(["known"]).collect();
         let span = Ipv4Range::new(h.ip, h.ip);
-        let choice = res.for_client(range_of(cfg, h.ip), &sets, span);
+        let choice = res
+            .option_for(range_of(cfg, h.ip), &sets)
+            .unwrap_or_else(|| res.domain_at(h.ip));
         let suffix = res.suffix(choice);
         let parent = out
             .iter()
-            .filter(|s| s.ranges.iter().any(|r| r.contains(h.ip)))
-            .min_by_key(|s| s.ranges.iter().map(Ipv4Range::size).min())
+            .filter_map(|s| {
+                let holding = s.ranges.iter().filter(|r| r.contains(h.ip));
+                holding.map(Ipv4Range::size).min().map(|size| (s, size))
+            })
+            .min_by_key(|(_, size)| *size)
+            .map(|(s, _)| s)
             .map_or_else(|| global.clone(), |s| s.suffix.clone());
         if !same(&suffix, &parent) {
             host_scopes.push(Scope {
@@ -1120,7 +1476,7 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
     out.extend(host_scopes);
 
     let search = |first: &[&str], context: &[&str]| {
-        pick_option(&cfg.options_v6, first, context)
+        pick_option(cfg, &cfg.options_v6, first, context)
             .and_then(|i| cfg.options_v6.get(i))
             .map(|o| {
                 (
@@ -1155,10 +1511,20 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
 
     for (i, o) in cfg.options.iter().enumerate() {
         let decided = res.used.get(i).copied().unwrap_or(true);
-        if decided || !o.tagged() || o.value.is_none() {
+        let tags: Vec<String> = o.tags.iter().map(Tag::shown).collect();
+        // A later line for the same tags is the one dnsmasq sends to every client of them.
+        let shadowed = cfg.options.iter().skip(i + 1).any(|later| {
+            let mut theirs: Vec<String> = later.tags.iter().map(Tag::shown).collect();
+            let mut ours = tags.clone();
+            theirs.sort_unstable();
+            ours.sort_unstable();
+            theirs.dedup();
+            ours.dedup();
+            theirs == ours
+        });
+        if decided || shadowed || !o.tagged() || o.value.is_none() {
             continue;
         }
-        let tags: Vec<String> = o.tags.iter().map(Tag::shown).collect();
         out.push(Scope {
             name: names.unique(format!("tag {}", tags.join("+"))),
             suffix: o.value.clone(),
@@ -1296,7 +1662,7 @@ mod tests {
     }
 
     #[test]
-    fn ranged_domains_need_to_hold_the_whole_range() {
+    fn ranged_domains_hold_exactly_the_addresses_they_name() {
         let p = inline(
             "domain=global.example\n\
              domain=part.example,10.0.0.0,10.0.0.15\n\
@@ -1305,14 +1671,82 @@ mod tests {
              dhcp-range=10.0.0.10,10.0.0.20\n\
              dhcp-range=10.0.1.10,10.0.1.20\n",
         );
+        assert!(p.problems.is_empty(), "{:?}", problem_lines(&p));
         assert_eq!(
             summary(&p)[1..],
             [
-                "dhcp-range 10.0.0.10-10.0.0.20 | global.example | 10.0.0.10-10.0.0.20 | dnsmasq.conf:5",
+                // Part of the range is named by a domain line, the rest gets the global one.
+                "dhcp-range 10.0.0.10-10.0.0.20 | global.example | 10.0.0.16-10.0.0.20 | dnsmasq.conf:5",
+                "dhcp-range 10.0.0.10-10.0.0.20, domain 10.0.0.0/28 | part.example | 10.0.0.10-10.0.0.15 | dnsmasq.conf:2",
+                // The later line wins for the one address it names, inside the range too.
                 "dhcp-range 10.0.1.10-10.0.1.20 | all.example | 10.0.1.10-10.0.1.20 | dnsmasq.conf:6",
                 "domain 10.0.0.0/28 | part.example | 10.0.0.0/28 | dnsmasq.conf:2",
-                "domain 10.0.1.0/24 | all.example | 10.0.1.0/24 | dnsmasq.conf:3",
+                "domain 10.0.1.0/24 | all.example | 10.0.1.0-10.0.1.4 10.0.1.6-10.0.1.255 | dnsmasq.conf:3",
                 "domain 10.0.1.5/32 | one.example | 10.0.1.5/32 | dnsmasq.conf:4",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_later_domain_line_takes_the_addresses_it_shares_with_an_earlier_one() {
+        let p = inline(
+            "domain=early.example,10.0.0.0,10.0.0.15\n\
+             domain=late.example,10.0.0.8,10.0.0.31\n\
+             dhcp-range=10.0.0.4,10.0.0.11\n",
+        );
+        assert!(p.problems.is_empty(), "{:?}", problem_lines(&p));
+        assert_eq!(
+            summary(&p),
+            [
+                "dhcp-range 10.0.0.4-10.0.0.11, domain 10.0.0.0/28 | early.example | 10.0.0.4/30 | dnsmasq.conf:1",
+                "dhcp-range 10.0.0.4-10.0.0.11, domain 10.0.0.8-10.0.0.31 | late.example | 10.0.0.8/30 | dnsmasq.conf:2",
+                "domain 10.0.0.0/28 | early.example | 10.0.0.0/29 | dnsmasq.conf:1",
+                "domain 10.0.0.8-10.0.0.31 | late.example | 10.0.0.8-10.0.0.31 | dnsmasq.conf:2",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_domain_line_holding_a_whole_range_leaves_it_one_scope() {
+        let p = inline(
+            "domain=global.example\n\
+             domain=lan.example,10.0.0.0/24\n\
+             domain=same.example,10.0.1.10,10.0.1.20\n\
+             dhcp-range=10.0.0.10,10.0.0.20\n\
+             dhcp-range=10.0.1.10,10.0.1.20\n",
+        );
+        assert_eq!(
+            summary(&p)[1..],
+            [
+                "dhcp-range 10.0.0.10-10.0.0.20 | lan.example | 10.0.0.10-10.0.0.20 | dnsmasq.conf:4",
+                "dhcp-range 10.0.1.10-10.0.1.20 | same.example | 10.0.1.10-10.0.1.20 | dnsmasq.conf:5",
+                "domain 10.0.0.0/24 | lan.example | 10.0.0.0/24 | dnsmasq.conf:2",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_domain_for_an_interface_is_a_scope_without_ranges() {
+        let p = inline(
+            "domain=global.example\n\
+             domain=lan.example,br-lan\n\
+             domain=vlan.example,eth0.100\n\
+             domain=typo.example,10.0.0.\n\
+             dhcp-range=10.0.0.10,10.0.0.20\n",
+        );
+        assert_eq!(
+            problem_lines(&p),
+            [
+                "dnsmasq.conf:4:21 `10.0.0.` is not an IPv4 address or prefix; the domain line is ignored"
+            ]
+        );
+        assert_eq!(
+            summary(&p),
+            [
+                "server default | global.example |  | dnsmasq.conf:1",
+                "dhcp-range 10.0.0.10-10.0.0.20 | global.example | 10.0.0.10-10.0.0.20 | dnsmasq.conf:5",
+                "domain interface br-lan | lan.example |  | dnsmasq.conf:2",
+                "domain interface eth0.100 | vlan.example |  | dnsmasq.conf:3",
             ]
         );
     }
@@ -1353,6 +1787,77 @@ mod tests {
                 "dhcp-range 10.0.0.10-10.0.0.20 | lan.example | 10.0.0.10-10.0.0.20 | dnsmasq.conf:1",
                 "host vip-pc | vip.example | 10.0.0.15/32 | dnsmasq.conf:3",
                 "host 10.0.0.17 | vip.example | 10.0.0.17/32 | dnsmasq.conf:6",
+            ]
+        );
+    }
+
+    #[test]
+    fn hosts_carry_the_known_tag() {
+        let p = inline(
+            "domain=global.example\n\
+             dhcp-range=10.0.0.10,10.0.0.20,255.255.255.0\n\
+             dhcp-option=tag:known,15,known.example\n\
+             dhcp-option=tag:!known,15,unknown.example\n\
+             dhcp-host=aa:bb:cc:dd:ee:ff,kiosk,10.0.0.5\n",
+        );
+        assert!(p.problems.is_empty(), "{:?}", problem_lines(&p));
+        assert_eq!(
+            summary(&p),
+            [
+                "server default | unknown.example |  | dnsmasq.conf:4",
+                "dhcp-range 10.0.0.10-10.0.0.20 | unknown.example | 10.0.0.10-10.0.0.20 | dnsmasq.conf:2",
+                "host kiosk | known.example | 10.0.0.5/32 | dnsmasq.conf:5",
+            ]
+        );
+    }
+
+    #[test]
+    fn tag_if_lines_set_tags_in_order() {
+        let p = inline(
+            "dhcp-range=set:wired,10.0.0.10,10.0.0.20\n\
+             dhcp-range=set:wifi,10.0.1.10,10.0.1.20\n\
+             dhcp-range=set:ppp0,10.0.2.10,10.0.2.20\n\
+             tag-if=set:corp,tag:wired\n\
+             tag-if=tag:corp,set:hq,tag:!guest\n\
+             tag-if=set:dialup,tag:ppp*\n\
+             dhcp-option=15,default.example\n\
+             dhcp-option=tag:hq,15,hq.example\n\
+             dhcp-option=tag:dialup,15,dialup.example\n",
+        );
+        assert!(p.problems.is_empty(), "{:?}", problem_lines(&p));
+        assert_eq!(
+            summary(&p),
+            [
+                "server default | default.example |  | dnsmasq.conf:7",
+                "dhcp-range 10.0.0.10-10.0.0.20 | hq.example | 10.0.0.10-10.0.0.20 | dnsmasq.conf:1",
+                "dhcp-range 10.0.1.10-10.0.1.20 | default.example | 10.0.1.10-10.0.1.20 | dnsmasq.conf:2",
+                "dhcp-range 10.0.2.10-10.0.2.20 | dialup.example | 10.0.2.10-10.0.2.20 | dnsmasq.conf:3",
+            ]
+        );
+        let bad = inline("tag-if=tag:x\ntag-if=set:y,other\n");
+        assert_eq!(
+            problem_lines(&bad),
+            [
+                "dnsmasq.conf:1:1 `tag-if` sets no tag; ignored",
+                "dnsmasq.conf:2:14 `other` in `tag-if` is neither `set:TAG` nor `tag:TAG`; the line is ignored",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_tagged_option_repeated_later_for_the_same_tags_is_no_scope() {
+        let p = inline(
+            "dhcp-option=tag:phone,15,old.example\n\
+             dhcp-option=tag:phone,15,new.example\n\
+             dhcp-option=tag:a,tag:b,15,ab.example\n\
+             dhcp-option=tag:b,15,b.example\n",
+        );
+        assert_eq!(
+            summary(&p),
+            [
+                "tag phone | new.example |  | dnsmasq.conf:2",
+                "tag a+b | ab.example |  | dnsmasq.conf:3",
+                "tag b | b.example |  | dnsmasq.conf:4",
             ]
         );
     }
@@ -1570,6 +2075,74 @@ mod tests {
         assert!(found[2].starts_with("dnsmasq.conf:4:10 cannot read configuration folder `"));
         assert!(found[3].starts_with("x.conf:1:10 ") && found[3].contains("includes itself"));
         assert_eq!(p.scopes.len(), 3);
+    }
+
+    #[test]
+    fn a_hosts_file_that_is_not_one_is_refused_without_quoting_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let main = write(dir.path(), "dnsmasq.conf", "dhcp-hostsfile=secret\n");
+        write(
+            dir.path(),
+            "secret",
+            "root:x:0:0:root:/root:/bin/bash\nroot password hunter2, do not share\n",
+        );
+        let p = parse_file(&main, parse);
+        let found = problem_lines(&p);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("dnsmasq.conf:1:16 `")
+                && found[0].ends_with(
+                    "is not a dnsmasq options or hosts file; not read, and nothing of it is shown"
+                ),
+            "{found:?}"
+        );
+        assert!(!found[0].contains("root:x") && !found[0].contains("hunter2"));
+    }
+
+    #[test]
+    fn option_and_host_files_are_read_after_the_configuration() {
+        let dir = tempfile::tempdir().unwrap();
+        let main = write(
+            dir.path(),
+            "dnsmasq.conf",
+            "dhcp-optsfile=opts.txt\n\
+             dhcp-hostsdir=hosts.d\n\
+             dhcp-optsdir=missing.d\n\
+             dhcp-range=set:lab,10.0.0.10,10.0.0.20,255.255.255.0\n\
+             dhcp-option=tag:lab,15,main.example\n\
+             dhcp-option=tag:vip,15,vip.example\n",
+        );
+        write(
+            dir.path(),
+            "opts.txt",
+            "# read after dnsmasq.conf: the later line for tag lab\n\
+             tag:lab,option:domain-name,lab.example   # comment\n",
+        );
+        write(
+            dir.path(),
+            "hosts.d/10-vip",
+            "aa:bb:cc:dd:ee:ff,set:vip,vip-pc,10.0.0.15\n",
+        );
+        write(
+            dir.path(),
+            "hosts.d/.hidden",
+            "aa:bb:cc:dd:ee:01,set:vip,x,10.0.0.16\n",
+        );
+        let p = parse_file(&main, parse);
+        let found = problem_lines(&p);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("dnsmasq.conf:3:14 cannot read"),
+            "{found:?}"
+        );
+        assert!(found[0].contains("missing.d") && found[0].ends_with("; not read"));
+        assert_eq!(
+            summary(&p),
+            [
+                "dhcp-range 10.0.0.10-10.0.0.20 | lab.example | 10.0.0.10-10.0.0.20 | dnsmasq.conf:4",
+                "host vip-pc | vip.example | 10.0.0.15/32 | 10-vip:1",
+            ]
+        );
     }
 
     #[test]

@@ -4,13 +4,24 @@
 //! One scope per `subnet4` entry with its effective option 15 (`domain-name`, code 15) after
 //! inheritance: global, shared network, subnet, pool, reservation. Pools and reservations that set
 //! a different value of their own, client classes that set one and a global value get scopes of
-//! their own.
+//! their own. `never-send` is sticky, as the ARM says: once set at some level, the option is not
+//! sent below it whatever the levels below give. A class's value ranks below the shared
+//! network's and above the global one (host reservation, pool, subnet, shared network, class,
+//! global): a class is a scope only when some subnet leaves the option to those levels.
+//! Reservations count where the server looks them up: a subnet's own unless it sets
+//! `"reservations-in-subnet": false`, the global ones only for subnets with
+//! `"reservations-global": true` (both inherited; the older `reservation-mode` is read too).
 //!
 //! The `Dhcp6` section (in the same file or its own) gives one scope per `subnet6` entry with its
 //! effective DHCPv6 option 24 (`domain-search`, code 24: a comma-separated list) after inheritance:
 //! global, shared network, subnet, pool (a pool with a list of its own gets its own scope), as the
-//! Kea ARM's DHCPv6 chapter describes option scoping. `subnet6` scopes have no IPv4 ranges. The
+//! Kea ARM's DHCPv6 chapter describes option scoping; reservations and client classes with a list
+//! of their own are scopes as in `Dhcp4`. `subnet6` scopes have no IPv4 ranges. The
 //! other Kea daemons' sections are skipped.
+//!
+//! Data given with `"csv-format": false` is read as Kea's option-data parser reads it (a
+//! single-quoted string, or hexadecimal octets in the forms the ARM lists): option 15's bytes
+//! are its text, option 24's are names in DNS wire format.
 
 use super::dhcp_common::{self, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
@@ -83,6 +94,8 @@ pub fn parse(path: &Path, text: &str) -> Parsed {
             parsed: &mut parsed,
             names: Names::default(),
             option: DomainOption::Name,
+            lookup: Lookup::default(),
+            global_lookup: false,
         };
         walk.root(root);
     }
@@ -503,6 +516,18 @@ impl DomainOption {
         }
     }
 
+    /// The text of the option's binary data: option 15's bytes are its text (trailing NULs
+    /// dropped); option 24's are names in DNS wire format, given back comma-separated.
+    fn binary_text(self, bytes: Vec<u8>) -> Option<String> {
+        match self {
+            DomainOption::Name => {
+                let text = String::from_utf8(bytes).ok()?;
+                Some(text.trim_end_matches('\0').to_owned())
+            }
+            DomainOption::Search => wire_names(&bytes).map(|names| names.join(",")),
+        }
+    }
+
     /// The domains the option's text carries; empty when it carries none.
     fn values(self, text: &str) -> Vec<String> {
         match self {
@@ -525,6 +550,30 @@ impl Setting {
     }
 }
 
+impl Setting {
+    /// `never-send`: the option is not sent.
+    fn is_never_send(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// What a level hands out: its own value over the one it inherits, except that a `never-send`
+/// anywhere up the chain stays (the ARM: the flag is sticky and does not follow the usual
+/// inheritance rules).
+fn handed_out<'s>(own: Option<&'s Setting>, inherited: Option<&'s Setting>) -> Option<&'s Setting> {
+    match (own, inherited) {
+        (_, Some(up)) if up.is_never_send() => Some(up),
+        (Some(own), _) => Some(own),
+        (None, up) => up,
+    }
+}
+
+/// A level with a value of its own is a scope of its own only when it changes what the level
+/// above hands out.
+fn changes(own: &Setting, inherited: Option<&Setting>) -> bool {
+    !same_values(handed_out(Some(own), inherited), inherited)
+}
+
 fn same_values(a: Option<&Setting>, b: Option<&Setting>) -> bool {
     let a = a.map_or(&[][..], |s| &s.values);
     let b = b.map_or(&[][..], |s| &s.values);
@@ -540,6 +589,51 @@ struct Walk<'a> {
     names: Names,
     /// The option the section being walked hands out.
     option: DomainOption,
+    /// Where host reservations are looked up at the level being walked.
+    lookup: Lookup,
+    /// Some subnet looks global reservations up.
+    global_lookup: bool,
+}
+
+/// Where the server looks host reservations up (`reservations-global`, default false, and
+/// `reservations-in-subnet`, default true, inherited global → shared network → subnet; the older
+/// `reservation-mode` at the same level yields to them).
+#[derive(Debug, Clone, Copy)]
+struct Lookup {
+    global: bool,
+    in_subnet: bool,
+}
+
+impl Default for Lookup {
+    fn default() -> Self {
+        Lookup {
+            global: false,
+            in_subnet: true,
+        }
+    }
+}
+
+impl Lookup {
+    /// The lookup at a level below, given what it sets.
+    fn under(self, level: &Object) -> Lookup {
+        let mut l = self;
+        match level
+            .get_string("reservation-mode")
+            .map(|m| m.value.to_string())
+        {
+            Some(m) if m == "disabled" => (l.global, l.in_subnet) = (false, false),
+            Some(m) if m == "global" => (l.global, l.in_subnet) = (true, false),
+            Some(m) if m == "all" || m == "out-of-pool" => (l.global, l.in_subnet) = (false, true),
+            _ => {}
+        }
+        if let Some(b) = level.get_boolean("reservations-global") {
+            l.global = b.value;
+        }
+        if let Some(b) = level.get_boolean("reservations-in-subnet") {
+            l.in_subnet = b.value;
+        }
+        l
+    }
 }
 
 impl Walk<'_> {
@@ -560,10 +654,10 @@ impl Walk<'_> {
         ranges: Vec<Ipv4Range>,
         opening: usize,
     ) {
-        let effective = own.or(inherited);
+        let effective = handed_out(own, inherited);
         let origin = match own {
-            Some(own) => own.origin.clone(),
-            None => self.expanded.origin(opening),
+            Some(own) if effective.is_some_and(|e| std::ptr::eq(e, own)) => own.origin.clone(),
+            _ => self.expanded.origin(opening),
         };
         let (suffix, search_v6) = match self.option {
             DomainOption::Name => (effective.and_then(|s| s.suffix().cloned()), Vec::new()),
@@ -629,18 +723,57 @@ impl Walk<'_> {
                 0,
             );
         }
+        let reaches = self.leaves_to_classes(dhcp6, "subnet6");
+        for class in self.objects(dhcp6, "client-classes") {
+            self.client_class(class, global.as_ref(), reaches);
+        }
+        let section = self.enter(dhcp6);
         for network in self.objects(dhcp6, "shared-networks") {
             let own = self.own_option(network);
             let name = network
                 .get_string("name")
                 .map_or_else(|| "?".to_owned(), |n| n.value.to_string());
+            let above = self.enter(network);
             for subnet in self.objects(network, "subnet6") {
-                self.subnet6(subnet, Some(&name), own.as_ref().or(global.as_ref()));
+                self.subnet6(
+                    subnet,
+                    Some(&name),
+                    handed_out(own.as_ref(), global.as_ref()),
+                );
             }
+            self.lookup = above;
         }
         for subnet in self.objects(dhcp6, "subnet6") {
             self.subnet6(subnet, None, global.as_ref());
         }
+        self.lookup = section;
+        self.global_reservations(dhcp6, global.as_ref());
+    }
+
+    /// Walk into a level: its reservation lookup applies below it. Returns the one to restore.
+    fn enter(&mut self, level: &Object) -> Lookup {
+        let above = self.lookup;
+        self.lookup = above.under(level);
+        above
+    }
+
+    /// The section's own reservations, looked up only by subnets with `reservations-global`.
+    fn global_reservations(&mut self, section: &Object, global: Option<&Setting>) {
+        let reservations = self.objects(section, "reservations");
+        if self.global_lookup {
+            for reservation in reservations {
+                self.reservation(reservation, global);
+            }
+        }
+        self.global_lookup = false;
+    }
+
+    /// A subnet's reservations, when it looks reservations up in subnets; notes whether it looks
+    /// global ones up.
+    fn subnet_lookup(&mut self, subnet: &Object) -> bool {
+        let here = self.lookup.under(subnet);
+        self.global_lookup |= here.global;
+        here.in_subnet
     }
 
     fn subnet6(&mut self, subnet: &Object, shared: Option<&str>, parent: Option<&Setting>) {
@@ -680,13 +813,13 @@ impl Walk<'_> {
             Vec::new(),
             prop.range.start,
         );
-        let effective = own.as_ref().or(parent);
+        let effective = handed_out(own.as_ref(), parent);
         for pool in self.objects(subnet, "pools") {
             if !self.complete(pool) {
                 continue;
             }
             let own = self.own_option(pool);
-            if let Some(own) = own.filter(|own| !same_values(Some(own), effective)) {
+            if let Some(own) = own.filter(|own| changes(own, effective)) {
                 let range = pool.get_string("pool").map_or("?", |p| p.value.trim());
                 let pool_name = format!("{name}, pool {range}");
                 self.emit(
@@ -698,6 +831,11 @@ impl Walk<'_> {
                 );
             }
         }
+        if self.subnet_lookup(subnet) {
+            for reservation in self.objects(subnet, "reservations") {
+                self.reservation(reservation, effective);
+            }
+        }
     }
 
     fn dhcp4(&mut self, dhcp4: &Object) {
@@ -705,18 +843,21 @@ impl Walk<'_> {
         if let Some(setting) = global.as_ref().filter(|s| s.suffix().is_some()) {
             self.emit("server default".into(), Some(setting), None, Vec::new(), 0);
         }
+        let reaches = self.leaves_to_classes(dhcp4, "subnet4");
         for class in self.objects(dhcp4, "client-classes") {
-            self.client_class(class);
+            self.client_class(class, global.as_ref(), reaches);
         }
+        let section = self.enter(dhcp4);
         for network in self.objects(dhcp4, "shared-networks") {
+            let above = self.enter(network);
             self.shared_network(network, global.as_ref());
+            self.lookup = above;
         }
         for subnet in self.objects(dhcp4, "subnet4") {
             self.subnet(subnet, None, global.as_ref());
         }
-        for reservation in self.objects(dhcp4, "reservations") {
-            self.reservation(reservation, global.as_ref());
-        }
+        self.lookup = section;
+        self.global_reservations(dhcp4, global.as_ref());
     }
 
     /// The objects in array `key` of `obj`; anything else there is a problem.
@@ -747,28 +888,57 @@ impl Walk<'_> {
         out
     }
 
-    fn client_class(&mut self, class: &Object) {
+    /// Whether the `option-data` of `obj` names this walk's option (a value or `never-send`).
+    fn sets_option(&self, obj: &Object) -> bool {
+        let Some(Value::Array(list)) = obj.get("option-data").map(|p| &p.value) else {
+            return false;
+        };
+        list.elements
+            .iter()
+            .filter_map(Value::as_object)
+            .any(|e| self.option.is(e))
+    }
+
+    /// Whether some subnet leaves the option to the levels below the shared network, where a
+    /// client class's value comes before the global one: the ARM's precedence is host
+    /// reservation, pool, subnet, shared network, class, global.
+    fn leaves_to_classes(&self, section: &Object, subnets: &str) -> bool {
+        let open = |o: &Object| !self.sets_option(o);
+        listed(section, subnets).into_iter().any(open)
+            || listed(section, "shared-networks")
+                .into_iter()
+                .filter(|n| open(n))
+                .any(|n| listed(n, subnets).into_iter().any(open))
+    }
+
+    /// A client class's value, a scope without ranges, when it can reach some client: a subnet
+    /// that leaves the option to the global level gives the class's members the class's value.
+    fn client_class(&mut self, class: &Object, global: Option<&Setting>, reaches: bool) {
         if !self.complete(class) {
             return;
         }
         let Some(own) = self.own_option(class).filter(|s| s.suffix().is_some()) else {
             return;
         };
+        if !reaches || handed_out(Some(&own), global).is_none_or(Setting::is_never_send) {
+            return;
+        }
         match class.get_string("name") {
             Some(name) => {
                 let name = format!("client-class {}", name.value);
                 self.emit(name, Some(&own), None, Vec::new(), class.range.start);
             }
-            None => self.problem(
-                class.range.start,
-                "a client class sets option 15 but has no `name`; ignored",
-            ),
+            None => {
+                let label = self.option.label();
+                let msg = format!("a client class sets {label} but has no `name`; ignored");
+                self.problem(class.range.start, msg);
+            }
         }
     }
 
     fn shared_network(&mut self, network: &Object, global: Option<&Setting>) {
         let own = self.own_option(network);
-        let effective = own.as_ref().or(global);
+        let effective = handed_out(own.as_ref(), global);
         let name = match network.get_string("name") {
             Some(name) => name.value.to_string(),
             None => {
@@ -789,7 +959,7 @@ impl Walk<'_> {
             return;
         }
         let own = self.own_option(subnet);
-        let effective = own.as_ref().or(parent);
+        let effective = handed_out(own.as_ref(), parent);
         let Some(prop) = subnet.get("subnet") else {
             self.problem(
                 subnet.range.start,
@@ -811,11 +981,31 @@ impl Walk<'_> {
             vec![range],
             prop.range.start,
         );
-        for pool in self.objects(subnet, "pools") {
-            self.pool(pool, &name, effective);
-        }
+        let pools: Vec<(Ipv4Range, Setting)> = self
+            .objects(subnet, "pools")
+            .into_iter()
+            .filter_map(|pool| self.pool(pool, &name, effective))
+            .collect();
+        let in_subnet = self.subnet_lookup(subnet);
         for reservation in self.objects(subnet, "reservations") {
-            self.reservation(reservation, effective);
+            if !in_subnet {
+                break;
+            }
+            // A reserved address in a pool with a value of its own is compared with the pool's.
+            let ip = reservation
+                .get_string("ip-address")
+                .and_then(|ip| dhcp_common::ipv4(&ip.value));
+            let pool = ip.and_then(|ip| {
+                pools
+                    .iter()
+                    .filter(|(range, _)| range.contains(ip))
+                    .min_by_key(|(range, _)| range.size())
+            });
+            let parent = match pool {
+                Some((_, own)) => handed_out(Some(own), effective),
+                None => effective,
+            };
+            self.reservation(reservation, parent);
         }
     }
 
@@ -842,14 +1032,20 @@ impl Walk<'_> {
         range
     }
 
-    fn pool(&mut self, pool: &Object, subnet: &str, parent: Option<&Setting>) {
+    /// A pool; its range and own value when that changes what its subnet hands out.
+    fn pool(
+        &mut self,
+        pool: &Object,
+        subnet: &str,
+        parent: Option<&Setting>,
+    ) -> Option<(Ipv4Range, Setting)> {
         if !self.complete(pool) {
-            return;
+            return None;
         }
         let own = self.own_option(pool);
         let Some(prop) = pool.get("pool") else {
             self.problem(pool.range.start, "a pool has no \"pool\" range; ignored");
-            return;
+            return None;
         };
         let text = prop.value.as_string_lit().map(|s| s.value.as_ref());
         let Some(range) = text.and_then(Ipv4Range::parse) else {
@@ -860,12 +1056,12 @@ impl Walk<'_> {
                     "pool `{shown}` is neither `first - last` nor an IPv4 network; the pool is ignored"
                 ),
             );
-            return;
+            return None;
         };
-        if let Some(own) = own.filter(|own| !same_values(Some(own), parent)) {
-            let name = format!("{subnet}, pool {range}");
-            self.emit(name, Some(&own), parent, vec![range], prop.range.start);
-        }
+        let own = own.filter(|own| changes(own, parent))?;
+        let name = format!("{subnet}, pool {range}");
+        self.emit(name, Some(&own), parent, vec![range], prop.range.start);
+        Some((range, own))
     }
 
     fn reservation(&mut self, reservation: &Object, parent: Option<&Setting>) {
@@ -874,7 +1070,7 @@ impl Walk<'_> {
         }
         let Some(own) = self
             .own_option(reservation)
-            .filter(|own| !same_values(Some(own), parent))
+            .filter(|own| changes(own, parent))
         else {
             return;
         };
@@ -896,6 +1092,7 @@ impl Walk<'_> {
             "ip-address",
             "hw-address",
             "client-id",
+            "duid",
             "circuit-id",
             "flex-id",
         ]
@@ -965,13 +1162,18 @@ impl Walk<'_> {
         };
         let hex = entry.get_boolean("csv-format").is_some_and(|b| !b.value);
         let text = if hex {
-            match decode_hex_text(&raw.value) {
+            let text = decode_binary(&raw.value).and_then(|b| self.option.binary_text(b));
+            match text {
                 Some(text) => text,
                 None => {
+                    let what = match self.option {
+                        DomainOption::Name => "text",
+                        DomainOption::Search => "names in DNS wire format",
+                    };
                     self.problem(
                         at,
                         format!(
-                            "{label} \"data\" `{}` is not hex-encoded text (\"csv-format\": false); ignored",
+                            "{label} \"data\" `{}` is not a quoted string or hex-encoded {what} (\"csv-format\": false); ignored",
                             raw.value
                         ),
                     );
@@ -993,27 +1195,75 @@ impl Walk<'_> {
     }
 }
 
-/// Kea's hex `data` (`"0x6c6162"`, `"6C 61 62"`, `"6c:61:62"`) as UTF-8 text, NUL padding dropped.
-fn decode_hex_text(data: &str) -> Option<String> {
+/// The objects in array `key` of `obj`, without a word about anything else there.
+fn listed<'o, 'a>(obj: &'o Object<'a>, key: &str) -> Vec<&'o Object<'a>> {
+    match obj.get(key).map(|p| &p.value) {
+        Some(Value::Array(a)) => a.elements.iter().filter_map(Value::as_object).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Kea's binary `data` (`"csv-format": false`) as bytes, read as Kea's option-data parser reads
+/// it: a single-quoted string is its text (`"'lab.com'"`); otherwise hexadecimal octets separated
+/// by colons or by spaces, one or two digits each (`"6c:61:62"`, `"6c 61 62"`, `"c:a"`), or one
+/// run of digits with or without `0x` (`"0x6c6162"`), an odd count taking a leading zero.
+fn decode_binary(data: &str) -> Option<Vec<u8>> {
     let data = data.trim();
-    let data = data
+    if let Some(text) = data
+        .strip_prefix('\'')
+        .and_then(|rest| rest.strip_suffix('\''))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        return Some(text.as_bytes().to_vec());
+    }
+    let octet = |o: &str| -> Option<u8> {
+        let ok = (1..=2).contains(&o.len()) && o.bytes().all(|b| b.is_ascii_hexdigit());
+        ok.then(|| u8::from_str_radix(o, 16).ok()).flatten()
+    };
+    for separator in [':', ' '] {
+        if data.contains(separator) {
+            return data.split(separator).map(octet).collect();
+        }
+    }
+    let digits = data
         .strip_prefix("0x")
         .or_else(|| data.strip_prefix("0X"))
         .unwrap_or(data);
-    let digits: Vec<u8> = data.bytes().filter(|b| !matches!(b, b' ' | b':')).collect();
-    let bytes = digits
+    let padded = if digits.len() % 2 == 1 {
+        format!("0{digits}")
+    } else {
+        digits.to_owned()
+    };
+    padded
+        .as_bytes()
         .chunks(2)
-        .map(|pair| match pair {
-            [hi, lo] => {
-                let hi = char::from(*hi).to_digit(16)?;
-                let lo = char::from(*lo).to_digit(16)?;
-                u8::try_from(hi * 16 + lo).ok()
-            }
-            _ => None,
-        })
-        .collect::<Option<Vec<u8>>>()?;
-    let text = String::from_utf8(bytes).ok()?;
-    Some(text.trim_end_matches('\0').to_owned())
+        .map(|pair| std::str::from_utf8(pair).ok().and_then(octet))
+        .collect()
+}
+
+/// Domain names in DNS wire format (length-prefixed labels, each name ended by a zero length),
+/// as option 24 carries them; `None` when the bytes are not such names.
+fn wire_names(bytes: &[u8]) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
+    let mut rest = bytes;
+    while let Some((&len, tail)) = rest.split_first() {
+        if len == 0 {
+            names.push(labels.join("."));
+            labels.clear();
+            rest = tail;
+            continue;
+        }
+        // Longer lengths are compression pointers, which configured data does not use.
+        if len > 63 {
+            return None;
+        }
+        let label = tail.get(..usize::from(len))?;
+        labels.push(String::from_utf8(label.to_vec()).ok()?);
+        rest = tail.get(usize::from(len)..)?;
+    }
+    labels.is_empty().then_some(names)
 }
 
 #[cfg(test)]
@@ -1174,7 +1424,7 @@ mod tests {
     { "subnet": "10.2.0.0/24",
       "option-data": [ { "code": 15, "csv-format": false, "data": "0x6c61622e636f6d00" } ] },
     { "subnet": "10.3.0.0/24",
-      "option-data": [ { "code": 15, "csv-format": false, "data": "6c:61:6" },
+      "option-data": [ { "code": 15, "csv-format": false, "data": "6c:61:6g" },
                        { "code": 15, "data": "first.com" },
                        { "code": 15, "data": "second.com" } ] }
   ]
@@ -1204,9 +1454,199 @@ mod tests {
         let found = problems(&p);
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!((found[0].1, found[0].2), (9, 67));
-        assert!(found[0].3.contains("not hex-encoded text"), "{found:?}");
+        assert!(
+            found[0]
+                .3
+                .contains("not a quoted string or hex-encoded text"),
+            "{found:?}"
+        );
         assert_eq!((found[1].1, found[1].2), (11, 24));
         assert!(found[1].3.contains("set twice"), "{found:?}");
+    }
+
+    #[test]
+    fn binary_data_in_every_form_the_parser_takes() {
+        let text = |data: &str| decode_binary(data).and_then(|b| DomainOption::Name.binary_text(b));
+        for data in [
+            "6c:61:62:2e:65:78",
+            "6c 61 62 2e 65 78",
+            "0x6c61622e6578",
+            "6c61622e6578",
+            "'lab.ex'",
+            " ' lab.ex ' ",
+        ] {
+            assert_eq!(text(data).as_deref(), Some("lab.ex"), "{data}");
+        }
+        // One-digit octets and an odd run of digits, as Kea reads them.
+        assert_eq!(decode_binary("a:b:c"), Some(vec![10, 11, 12]));
+        assert_eq!(decode_binary("abc"), Some(vec![0x0a, 0xbc]));
+        for bad in ["6c:61:6g", "6c::61", "6c 611", "0xzz", "''"] {
+            assert_eq!(text(bad), None, "{bad}");
+        }
+        // Option 24: names in DNS wire format.
+        let search =
+            |data: &str| decode_binary(data).and_then(|b| DomainOption::Search.binary_text(b));
+        assert_eq!(
+            search("04636f7270076578616d706c650003 6c 61 62 00").as_deref(),
+            None,
+            "separators are not mixed"
+        );
+        assert_eq!(
+            search("04:63:6f:72:70:07:65:78:61:6d:70:6c:65:00:03:6c:61:62:00").as_deref(),
+            Some("corp.example,lab")
+        );
+        assert_eq!(search("04:63:6f:72:70").as_deref(), None, "unterminated");
+        assert_eq!(search("c0:0c").as_deref(), None, "compression pointer");
+    }
+
+    #[test]
+    fn option_24_binary_data_is_names_in_wire_format() {
+        let p = inline(
+            r#"{ "Dhcp6": { "subnet6": [ { "subnet": "2001:db8:1::/64",
+  "option-data": [ { "code": 24, "csv-format": false,
+    "data": "04636f7270076578616d706c6500036c616200" } ] } ] } }"#,
+        );
+        assert_eq!(problems(&p), vec![]);
+        assert_eq!(p.scopes[0].search_v6, ["corp.example", "lab"]);
+    }
+
+    #[test]
+    fn dhcp6_reservations_and_classes_with_option_24() {
+        let p = inline(
+            r#"{ "Dhcp6": { "reservations-global": true,
+  "option-data": [ { "name": "domain-search", "data": "corp.example" } ],
+  "client-classes": [ { "name": "lab", "test": "member('ALL')",
+    "option-data": [ { "code": 24, "data": "lab.example" } ] } ],
+  "subnet6": [ { "subnet": "2001:db8:1::/64",
+    "reservations": [
+      { "duid": "01:02:03:04", "ip-addresses": [ "2001:db8:1::10" ],
+        "option-data": [ { "name": "domain-search", "data": "host.example, corp.example" } ] },
+      { "hostname": "same", "option-data": [ { "code": 24, "data": "corp.example" } ] } ] } ],
+  "reservations": [ { "hw-address": "aa:bb:cc:dd:ee:ff",
+    "option-data": [ { "code": 24, "data": "global-host.example" } ] } ]
+} }"#,
+        );
+        assert_eq!(problems(&p), vec![]);
+        let got: Vec<(&str, Vec<&str>)> = p
+            .scopes
+            .iter()
+            .map(|s| {
+                (
+                    s.name.as_str(),
+                    s.search_v6.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("server default (DHCPv6)", vec!["corp.example"]),
+                ("client-class lab", vec!["lab.example"]),
+                ("subnet6 2001:db8:1::/64", vec!["corp.example"]),
+                ("host 01:02:03:04", vec!["host.example", "corp.example"]),
+                ("host aa:bb:cc:dd:ee:ff", vec!["global-host.example"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_reservation_in_a_pool_is_compared_with_the_pools_value() {
+        let p = inline(
+            r#"{ "Dhcp4": { "subnet4": [ { "subnet": "10.1.0.0/24",
+  "option-data": [ { "name": "domain-name", "data": "corp.example" } ],
+  "pools": [ { "pool": "10.1.0.100 - 10.1.0.199",
+    "option-data": [ { "name": "domain-name", "data": "guest.example" } ] } ],
+  "reservations": [
+    { "hostname": "in-pool", "ip-address": "10.1.0.150",
+      "option-data": [ { "name": "domain-name", "data": "corp.example" } ] },
+    { "hostname": "outside", "ip-address": "10.1.0.20",
+      "option-data": [ { "name": "domain-name", "data": "corp.example" } ] } ] } ] } }"#,
+        );
+        assert_eq!(problems(&p), vec![]);
+        let names: Vec<&str> = p.scopes.iter().map(|s| s.name.as_str()).collect();
+        // The reservation in the pool keeps the subnet's value against the pool's: a scope; the
+        // one outside any pool repeats the subnet's value: none.
+        assert_eq!(
+            names,
+            [
+                "subnet 10.1.0.0/24",
+                "subnet 10.1.0.0/24, pool 10.1.0.100-10.1.0.199",
+                "host in-pool"
+            ]
+        );
+        assert_eq!(p.scopes[2].suffix.as_deref(), Some("corp.example"));
+    }
+
+    #[test]
+    fn never_send_is_sticky_down_the_chain() {
+        let p = inline(
+            r#"{ "Dhcp4": {
+  "shared-networks": [ { "name": "guest",
+    "option-data": [ { "name": "domain-name", "never-send": true } ],
+    "subnet4": [ { "subnet": "10.1.0.0/24",
+      "option-data": [ { "name": "domain-name", "data": "sub.example" } ],
+      "pools": [ { "pool": "10.1.0.10 - 10.1.0.20",
+        "option-data": [ { "name": "domain-name", "data": "pool.example" } ] } ],
+      "reservations": [ { "hostname": "pc", "ip-address": "10.1.0.5",
+        "option-data": [ { "code": 15, "data": "pc.example" } ] } ] } ] } ],
+  "subnet4": [ { "subnet": "10.2.0.0/24",
+    "option-data": [ { "name": "domain-name", "data": "open.example" } ] } ]
+} }"#,
+        );
+        assert_eq!(problems(&p), vec![]);
+        assert_eq!(
+            scopes(&p),
+            vec![
+                scope(
+                    "shared-network guest, subnet 10.1.0.0/24",
+                    None,
+                    &["10.1.0.0/24"],
+                    "kea.conf",
+                    4
+                ),
+                scope(
+                    "subnet 10.2.0.0/24",
+                    Some("open.example"),
+                    &["10.2.0.0/24"],
+                    "kea.conf",
+                    11
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_class_value_counts_only_where_no_subnet_level_sets_one() {
+        let classes = r#"
+  "client-classes": [ { "name": "lab", "test": "substring(option[60].hex,0,3) == 'lab'",
+    "option-data": [ { "name": "domain-name", "data": "lab.example" } ] } ],"#;
+        let set = |subnet_option: &str| {
+            inline(&format!(
+                r#"{{ "Dhcp4": {{ {classes}
+  "option-data": [ {{ "name": "domain-name", "data": "corp.example" }} ],
+  "shared-networks": [ {{ "name": "hq", "subnet4": [ {{ "subnet": "10.1.0.0/24" {subnet_option} }} ] }} ]
+}} }}"#
+            ))
+        };
+        let names =
+            |p: &Parsed| -> Vec<String> { p.scopes.iter().map(|s| s.name.clone()).collect() };
+        // Every subnet sets option 15 itself: the class's value reaches no client.
+        let covered = set(r#", "option-data": [ { "code": 15, "data": "hq.example" } ]"#);
+        assert_eq!(problems(&covered), vec![]);
+        assert_eq!(
+            names(&covered),
+            ["server default", "shared-network hq, subnet 10.1.0.0/24"]
+        );
+        // The subnet leaves it to the global level: the class's members get the class's value.
+        let open = set("");
+        assert_eq!(
+            names(&open),
+            [
+                "server default",
+                "client-class lab",
+                "shared-network hq, subnet 10.1.0.0/24"
+            ]
+        );
     }
 
     #[test]
@@ -1550,7 +1990,7 @@ mod tests {
     #[test]
     fn global_reservations_inherit_from_the_global_level() {
         let p = inline(
-            r#"{ "Dhcp4": {
+            r#"{ "Dhcp4": { "reservations-global": true,
   "option-data": [ { "name": "domain-name", "data": "company.com" } ],
   "reservations": [
     { "hw-address": "00:11:22:33:44:55", "option-data": [ { "code": 15, "data": "mobile.company.com" } ] },
@@ -1558,13 +1998,21 @@ mod tests {
       "option-data": [ { "code": 15, "data": "bad-ip.company.com" } ] },
     { "hostname": "same", "ip-address": "10.0.0.7",
       "option-data": [ { "code": 15, "data": "COMPANY.com" } ] }
-  ]
+  ],
+  "subnet4": [ { "subnet": "10.0.0.0/24" } ]
 } }"#,
         );
         assert_eq!(
             scopes(&p),
             vec![
                 scope("server default", Some("company.com"), &[], "kea.conf", 2),
+                scope(
+                    "subnet 10.0.0.0/24",
+                    Some("company.com"),
+                    &["10.0.0.0/24"],
+                    "kea.conf",
+                    10
+                ),
                 scope(
                     "host 00:11:22:33:44:55",
                     Some("mobile.company.com"),
@@ -1585,6 +2033,45 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!((found[0].1, found[0].2), (5, 56));
         assert!(found[0].3.contains("`10.0.0.x` is not an IPv4 address"));
+    }
+
+    #[test]
+    fn reservations_count_only_where_the_server_looks_them_up() {
+        let config = |global_flag: &str, subnet_flag: &str| {
+            inline(&format!(
+                r#"{{ "Dhcp4": {{ {global_flag}
+  "reservations": [ {{ "hostname": "roaming", "option-data": [ {{ "code": 15, "data": "roam.example" }} ] }} ],
+  "subnet4": [ {{ "subnet": "10.0.0.0/24" {subnet_flag},
+    "reservations": [ {{ "hostname": "local", "ip-address": "10.0.0.5",
+      "option-data": [ {{ "code": 15, "data": "local.example" }} ] }} ] }} ]
+}} }}"#
+            ))
+        };
+        let hosts = |p: &Parsed| -> Vec<String> {
+            p.scopes
+                .iter()
+                .filter(|s| s.name.starts_with("host"))
+                .map(|s| s.name.clone())
+                .collect()
+        };
+        // By default subnet reservations are looked up and global ones are not.
+        assert_eq!(hosts(&config("", "")), ["host local"]);
+        assert_eq!(
+            hosts(&config(r#""reservations-global": true,"#, "")),
+            ["host local", "host roaming"]
+        );
+        // The older reservation-mode, and a subnet's own flags over the global ones.
+        assert_eq!(
+            hosts(&config(r#""reservation-mode": "global","#, "")),
+            ["host roaming"]
+        );
+        assert_eq!(
+            hosts(&config(
+                r#""reservations-global": true,"#,
+                r#", "reservations-global": false, "reservations-in-subnet": false"#
+            )),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
