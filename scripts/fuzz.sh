@@ -48,13 +48,14 @@ for target in "${targets[@]}"; do
   cargo +nightly fuzz run "$target" "$run_dir" "fuzz/corpus/$target" "fuzz/regressions/$target" -- \
     -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
     >"$log" 2>&1 || status=$?
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-  took=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' | tail -1)
+  # -a: a crash log holds the input's raw bytes; a log without the lines gives "?".
+  execs=$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1 || true)
+  took=$(grep -ao 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' | tail -1 || true)
   if [ "$status" -eq 0 ]; then
     result="ok"
   else
     failed=1
-    artifact=$(grep -o 'Test unit written to [^ ]*' "$log" | tail -1 | sed 's/Test unit written to //')
+    artifact=$(grep -ao 'Test unit written to [^ ]*' "$log" | tail -1 | sed 's/Test unit written to //' || true)
     result="FAILED (exit $status${artifact:+, input $artifact}; log $log)"
   fi
   summary+=("$(printf '%-20s %10s execs %5ss  %s' "$target" "${execs:-?}" "${took:-?}" "$result")")
