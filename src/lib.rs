@@ -11,6 +11,8 @@ pub mod dns_name;
 pub mod envdetect;
 pub mod exit_status;
 pub mod external;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hook;
 pub mod init;
 pub mod inspect;

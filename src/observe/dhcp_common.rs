@@ -1,12 +1,14 @@
 //! Shared pieces of the DHCP-server readers: following include directives safely (depth, cycle
-//! and count limits), reading included files, unique scope names, IPv4 parsing and what sniffers
-//! look at.
+//! and count limits), reading included files from disk or from memory, unique scope names, IPv4
+//! parsing and what sniffers look at.
 
 use super::model::{Origin, Parsed};
 use crate::source::{DecodeError, SourceFile};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+use std::ffi::OsString;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// How deep includes may nest below the file given on the command line.
 pub const MAX_INCLUDE_DEPTH: usize = 8;
@@ -29,22 +31,96 @@ pub struct Fragment {
     pub looks_like: fn(&str) -> bool,
 }
 
+/// Where included files and folders are read from: the disk, or a set of files held in memory
+/// (the fuzz targets give a reader a whole include tree this way, without touching the disk).
+#[derive(Debug, Clone, Default)]
+pub enum Files {
+    #[default]
+    Disk,
+    /// File contents by path, as the include directives resolve them.
+    Memory(Arc<BTreeMap<PathBuf, Vec<u8>>>),
+}
+
+impl Files {
+    /// Read and decode a file (UTF-8, or UTF-16 with a BOM); an empty file is empty text.
+    fn read(&self, path: &Path) -> Result<String, String> {
+        match self {
+            Files::Disk => read_text(path),
+            Files::Memory(files) => match files.get(&crate::source::lexical_path(path)) {
+                Some(bytes) => decode_text(path, bytes),
+                None => Err("No such file or directory".to_owned()),
+            },
+        }
+    }
+
+    /// What identifies a file for cycle detection: its canonical path when it exists.
+    fn identity(&self, path: &Path) -> PathBuf {
+        match self {
+            Files::Disk => std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+            Files::Memory(_) => crate::source::lexical_path(path),
+        }
+    }
+
+    /// The names of the regular files directly in folder `dir`, in name order; more than `max`
+    /// is an error.
+    fn list_dir(&self, dir: &Path, max: usize) -> Result<Vec<OsString>, String> {
+        let too_many = || format!("more than {max} files");
+        let mut names = Vec::new();
+        match self {
+            Files::Disk => {
+                for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())? {
+                    let Ok(entry) = entry else {
+                        continue;
+                    };
+                    if names.len() >= max {
+                        return Err(too_many());
+                    }
+                    if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_file()) {
+                        names.push(entry.file_name());
+                    }
+                }
+            }
+            Files::Memory(files) => {
+                let dir = crate::source::lexical_path(dir);
+                for path in files.keys().filter(|p| p.parent() == Some(dir.as_path())) {
+                    if names.len() >= max {
+                        return Err(too_many());
+                    }
+                    names.extend(path.file_name().map(|n| n.to_os_string()));
+                }
+                if names.is_empty() && !files.keys().any(|p| p.starts_with(&dir)) {
+                    return Err("No such file or directory".to_owned());
+                }
+            }
+        }
+        names.sort();
+        Ok(names)
+    }
+}
+
 /// The files currently being read, outermost first, to refuse cycles and runaway nesting.
 pub struct Includes {
     chain: Vec<PathBuf>,
     files: usize,
     bytes: u64,
     fragment: Fragment,
+    source: Files,
 }
 
 impl Includes {
-    pub fn new(root: &Path, fragment: Fragment) -> Self {
+    pub fn new(root: &Path, fragment: Fragment, source: Files) -> Self {
         Includes {
-            chain: vec![identity(root)],
+            chain: vec![source.identity(root)],
             files: 0,
             bytes: 0,
             fragment,
+            source,
         }
+    }
+
+    /// The regular files of an included folder (dnsmasq's `conf-dir`), in name order.
+    pub fn list_dir(&self, dir: &Path, max: usize) -> Result<Vec<OsString>, String> {
+        self.source.list_dir(dir, max)
     }
 
     /// Read an included file and make it the innermost one; pair with [`Includes::leave`]. The
@@ -62,7 +138,7 @@ impl Includes {
                 "includes nest more than {MAX_INCLUDE_DEPTH} levels deep; `{shown}` is not read"
             ));
         }
-        let id = identity(path);
+        let id = self.source.identity(path);
         if self.chain.contains(&id) {
             return Err(format!(
                 "`{shown}` includes itself (directly or through other files); not read again"
@@ -87,7 +163,10 @@ impl Includes {
                 MAX_INCLUDED_BYTES >> 20
             ));
         }
-        let text = read_text(path).map_err(|e| format!("cannot read included `{shown}`: {e}"))?;
+        let text = self
+            .source
+            .read(path)
+            .map_err(|e| format!("cannot read included `{shown}`: {e}"))?;
         self.bytes += text.len() as u64;
         if !(fragment.looks_like)(&text) {
             return Err(format!(
@@ -120,15 +199,14 @@ pub fn resolve(including: &Path, target: &str) -> PathBuf {
     }
 }
 
-/// What identifies a file for cycle detection: its canonical path when it exists.
-fn identity(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
 /// Read and decode a file (UTF-8, or UTF-16 with a BOM); an empty file is empty text.
 pub fn read_text(path: &Path) -> Result<String, String> {
     let bytes = crate::load::read(path, MAX_FILE_BYTES)?;
-    match SourceFile::decode(path, &bytes) {
+    decode_text(path, &bytes)
+}
+
+fn decode_text(path: &Path, bytes: &[u8]) -> Result<String, String> {
+    match SourceFile::decode(path, bytes) {
         Ok(source) => Ok(source.text.clone()),
         Err(DecodeError::Empty) => Ok(String::new()),
         Err(DecodeError::InvalidUtf8 { offset, .. }) => {
@@ -242,9 +320,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = dir.path().join("a.conf");
         std::fs::write(&a, "x").unwrap();
-        let mut inc = Includes::new(&a, any());
+        let mut inc = Includes::new(&a, any(), Files::Disk);
         assert!(inc.enter(&a).unwrap_err().contains("includes itself"));
-        let mut inc = Includes::new(&dir.path().join("root.conf"), any());
+        let mut inc = Includes::new(&dir.path().join("root.conf"), any(), Files::Disk);
         for i in 0..MAX_INCLUDE_DEPTH {
             let p = dir.path().join(format!("{i}.conf"));
             std::fs::write(&p, "").unwrap();
@@ -253,7 +331,7 @@ mod tests {
         let e = inc.enter(&a).unwrap_err();
         assert!(e.contains("levels deep"), "{e}");
         assert!(
-            Includes::new(&a, any())
+            Includes::new(&a, any(), Files::Disk)
                 .enter(&dir.path().join("missing.conf"))
                 .unwrap_err()
                 .starts_with("cannot read included")
@@ -268,7 +346,7 @@ mod tests {
             kind: "x configuration",
             looks_like: |t| t.starts_with('x'),
         };
-        let mut inc = Includes::new(&root, only_x);
+        let mut inc = Includes::new(&root, only_x, Files::Disk);
         for system in ["/proc/self/environ", "/dev/zero", "/sys/kernel/notes"] {
             let e = inc.enter(Path::new(system)).unwrap_err();
             assert!(e.contains("a system folder"), "{e}");
@@ -280,10 +358,45 @@ mod tests {
             e.contains("is not a x configuration") && !e.contains("secret"),
             "{e}"
         );
-        let mut inc = Includes::new(&root, any());
+        let mut inc = Includes::new(&root, any(), Files::Disk);
         inc.bytes = MAX_INCLUDED_BYTES;
         let e = inc.enter(&other).unwrap_err();
         assert!(e.contains("add up to more than"), "{e}");
+    }
+
+    fn memory(files: &[(&str, &str)]) -> Files {
+        Files::Memory(Arc::new(
+            files
+                .iter()
+                .map(|(p, t)| (PathBuf::from(p), t.as_bytes().to_vec()))
+                .collect(),
+        ))
+    }
+
+    #[test]
+    fn includes_read_from_memory_without_touching_the_disk() {
+        let files = memory(&[("/m/a.conf", "x a"), ("/m/d/1.conf", "x 1"), ("/m/d/2", "")]);
+        let mut inc = Includes::new(Path::new("/m/root.conf"), any(), files);
+        assert_eq!(inc.enter(Path::new("/m/./d/../a.conf")).unwrap(), "x a");
+        let e = inc.enter(Path::new("/m/a.conf")).unwrap_err();
+        assert!(e.contains("includes itself"), "{e}");
+        inc.leave();
+        let e = inc.enter(Path::new("/m/missing.conf")).unwrap_err();
+        assert!(e.starts_with("cannot read included"), "{e}");
+        // Only what the set holds exists: a real file on disk is not there.
+        let e = inc.enter(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("Cargo.toml")
+                .as_path(),
+        );
+        assert!(e.unwrap_err().starts_with("cannot read included"));
+        assert_eq!(inc.list_dir(Path::new("/m/d"), 8).unwrap(), ["1.conf", "2"]);
+        assert!(
+            inc.list_dir(Path::new("/m/d"), 1)
+                .unwrap_err()
+                .contains("more than 1")
+        );
+        assert!(inc.list_dir(Path::new("/m/none"), 8).is_err());
     }
 
     #[test]

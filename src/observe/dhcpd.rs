@@ -27,7 +27,7 @@
 //! a scope of its own, named by its first `range6`). A global list is `server default (DHCPv6)`.
 //! Other `dhcp6.*` options, `range6`, `prefix6` and hosts' v6 options are not read.
 
-use super::dhcp_common::{self, Includes, Names};
+use super::dhcp_common::{self, Files, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
 use ipnet::Ipv6Net;
 use std::net::Ipv4Addr;
@@ -78,6 +78,11 @@ fn looks_like_fragment(text: &str) -> bool {
 
 /// Read a dhcpd.conf and the files it includes.
 pub fn parse(path: &Path, text: &str) -> Parsed {
+    parse_in(path, text, Files::Disk)
+}
+
+/// [`parse`], with included files read from `files`.
+pub fn parse_in(path: &Path, text: &str, files: Files) -> Parsed {
     let mut reader = Reader {
         includes: Includes::new(
             path,
@@ -85,6 +90,7 @@ pub fn parse(path: &Path, text: &str) -> Parsed {
                 kind: "dhcpd configuration",
                 looks_like: looks_like_fragment,
             },
+            files,
         ),
         parsed: Parsed::default(),
     };
@@ -1731,6 +1737,27 @@ mod tests {
         assert!(found[0].starts_with("dhcpd.conf:1:9 cannot read included `"));
         assert!(found[0].ends_with("; not read"), "{}", found[0]);
         assert_eq!(p.scopes.len(), 1);
+    }
+
+    #[test]
+    fn includes_are_read_from_memory() {
+        let files = [(
+            std::path::PathBuf::from("/m/hq/subnets.conf"),
+            b"subnet 10.1.4.0 netmask 255.255.255.0 { }\n".to_vec(),
+        )];
+        let text = "option domain-name \"hq.example\";\ninclude \"hq/subnets.conf\";\ninclude \"gone.conf\";\n";
+        let files = Files::Memory(std::sync::Arc::new(files.into_iter().collect()));
+        let p = parse_in(Path::new("/m/dhcpd.conf"), text, files);
+        let found = problem_lines(&p);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with("dhcpd.conf:3:9 cannot read included `"));
+        assert_eq!(
+            summary(&p),
+            [
+                "server default | hq.example |  | dhcpd.conf:1",
+                "subnet 10.1.4.0/24 | hq.example | 10.1.4.0/24 | subnets.conf:1"
+            ]
+        );
     }
 
     #[test]

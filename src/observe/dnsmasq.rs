@@ -47,9 +47,8 @@
 //! only: dnsmasq's DHCPv6 server (rfc3315.c) puts the domain into the client FQDN option, never
 //! into option 24, so `domain=` lines with IPv6 ranges are read past.
 
-use super::dhcp_common::{self, Includes, Names};
+use super::dhcp_common::{self, Files, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
-use std::ffi::OsString;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::path::Path;
 
@@ -130,6 +129,11 @@ pub fn sniff(text: &str) -> bool {
 
 /// Read a dnsmasq configuration and the files it pulls in.
 pub fn parse(path: &Path, text: &str) -> Parsed {
+    parse_in(path, text, Files::Disk)
+}
+
+/// [`parse`], with included files and folders read from `files`.
+pub fn parse_in(path: &Path, text: &str, files: Files) -> Parsed {
     let mut reader = Reader {
         includes: Includes::new(
             path,
@@ -137,6 +141,7 @@ pub fn parse(path: &Path, text: &str) -> Parsed {
                 kind: "dnsmasq configuration",
                 looks_like: looks_like_fragment,
             },
+            files,
         ),
         parsed: Parsed::default(),
         cfg: Config::default(),
@@ -1020,7 +1025,7 @@ impl Reader {
             .partition(|t| t.starts_with('*'));
         let only: Vec<&str> = only.iter().map(|t| t.trim_start_matches('*')).collect();
         let dir = dhcp_common::resolve(path, &dir_f.text);
-        let names = match list_dir(&dir) {
+        let names = match self.includes.list_dir(&dir, MAX_DIR_ENTRIES) {
             Ok(names) => names,
             Err(e) => {
                 let msg = format!(
@@ -1125,24 +1130,6 @@ fn is_hardware_address(t: &str) -> bool {
 /// Names dnsmasq never reads from a `conf-dir`.
 fn always_skipped(name: &str) -> bool {
     name.ends_with('~') || name.starts_with('.') || (name.starts_with('#') && name.ends_with('#'))
-}
-
-/// The regular files of a folder, in name order.
-fn list_dir(dir: &Path) -> Result<Vec<OsString>, String> {
-    let mut names = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())? {
-        let Ok(entry) = entry else {
-            continue;
-        };
-        if names.len() >= MAX_DIR_ENTRIES {
-            return Err(format!("more than {MAX_DIR_ENTRIES} files"));
-        }
-        if std::fs::metadata(entry.path()).is_ok_and(|m| m.is_file()) {
-            names.push(entry.file_name());
-        }
-    }
-    names.sort();
-    Ok(names)
 }
 
 fn shorten(text: &str) -> String {
@@ -2048,6 +2035,39 @@ mod tests {
         assert_eq!(ranges("conf-dir=d,.bak\n"), [1, 5, 7]);
         assert_eq!(ranges("conf-dir=d,*.conf\n"), [1, 5]);
         assert_eq!(ranges("conf-dir=d\n"), [1, 4, 5, 7]);
+    }
+
+    #[test]
+    fn conf_dirs_and_files_are_read_from_memory() {
+        let files: std::collections::BTreeMap<_, _> = [
+            ("/m/extra.conf", "dhcp-range=10.0.1.10,10.0.1.20\n"),
+            (
+                "/m/d/a.conf",
+                "dhcp-range=10.0.2.10,10.0.2.20\nconf-dir=.\n",
+            ),
+            ("/m/d/b.bak", "dhcp-range=10.0.3.10,10.0.3.20\n"),
+        ]
+        .into_iter()
+        .map(|(p, t)| (std::path::PathBuf::from(p), t.as_bytes().to_vec()))
+        .collect();
+        let text = "domain=m.example\nconf-file=extra.conf\nconf-dir=d,.bak\nconf-file=gone.conf\n";
+        let p = parse_in(
+            Path::new("/m/dnsmasq.conf"),
+            text,
+            Files::Memory(std::sync::Arc::new(files)),
+        );
+        let found = problem_lines(&p);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].starts_with("a.conf:2:10 ") && found[0].contains("includes itself"));
+        assert!(found[1].starts_with("dnsmasq.conf:4:11 cannot read included `"));
+        let thirds: Vec<u8> = p
+            .scopes
+            .iter()
+            .filter_map(|s| s.ranges.first())
+            .map(|r| r.start.octets()[2])
+            .collect();
+        // b.bak is skipped by `conf-dir=d,.bak` but read by a.conf's own `conf-dir=.`.
+        assert_eq!(thirds, [1, 2, 3]);
     }
 
     #[test]

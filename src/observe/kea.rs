@@ -23,7 +23,7 @@
 //! single-quoted string, or hexadecimal octets in the forms the ARM lists): option 15's bytes
 //! are its text, option 24's are names in DNS wire format.
 
-use super::dhcp_common::{self, Includes, Names};
+use super::dhcp_common::{self, Files, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
 use crate::source::{Encoding, Source, SourceFile};
 use ipnet::Ipv6Net;
@@ -66,11 +66,16 @@ pub fn sniff(text: &str) -> bool {
 
 /// Read a Kea DHCPv4 and/or DHCPv6 configuration and the files it includes.
 pub fn parse(path: &Path, text: &str) -> Parsed {
+    parse_in(path, text, Files::Disk)
+}
+
+/// [`parse`], with included files read from `files`.
+pub fn parse_in(path: &Path, text: &str, files: Files) -> Parsed {
     let mut parsed = Parsed::default();
     if dhcp_common::refuse_utf16(&mut parsed, path, text) {
         return parsed;
     }
-    let expanded = Expander::run(path, text, &mut parsed);
+    let expanded = Expander::run(path, text, files, &mut parsed);
     let options = json_options();
     let repaired: Option<(String, usize)>;
     let (ast, cut) = match parse_to_ast(&expanded.text, &CollectOptions::default(), &options) {
@@ -336,7 +341,7 @@ struct Expander<'p> {
 }
 
 impl<'p> Expander<'p> {
-    fn run(path: &Path, text: &str, parsed: &'p mut Parsed) -> Expanded {
+    fn run(path: &Path, text: &str, files: Files, parsed: &'p mut Parsed) -> Expanded {
         let root = SourceFile::new(path, text.to_owned(), Encoding::Utf8);
         let mut expander = Expander {
             out: Expanded {
@@ -350,6 +355,7 @@ impl<'p> Expander<'p> {
                     kind: "Kea configuration",
                     looks_like: looks_like_fragment,
                 },
+                files,
             ),
             parsed,
         };

@@ -308,9 +308,9 @@ impl ServerCertVerifier for RecordingVerifier {
 
 /// What the hand-built hello learned before the certificate.
 #[derive(Debug)]
-struct Peek {
+pub(crate) struct Peek {
     suite: Option<u16>,
-    der: Vec<u8>,
+    pub(crate) der: Vec<u8>,
 }
 
 async fn fallback(
@@ -446,7 +446,9 @@ fn put_u24_prefixed(out: &mut Vec<u8>, data: &[u8]) {
 /// Reads records until the server's Certificate message and returns its first certificate.
 /// At most [`MAX_PEEK_BYTES`] are read; alerts, other record types and a ServerHelloDone
 /// without a certificate end the read with an error.
-async fn read_until_certificate<R: AsyncRead + Unpin>(reader: &mut R) -> Result<Peek, String> {
+pub(crate) async fn read_until_certificate<R: AsyncRead + Unpin>(
+    reader: &mut R,
+) -> Result<Peek, String> {
     let mut handshakes = Handshakes::default();
     let mut suite = None;
     let mut total = 0usize;

@@ -6,7 +6,7 @@ pub mod rpcgo;
 pub mod scs;
 pub mod wsman;
 pub mod xml;
-mod yaml;
+pub(crate) mod yaml;
 
 use crate::diagnostic::{Code, Finding};
 use crate::envdetect::{Algorithm, Attachment, DetectionSettings, InsideBy, IpMode, Verdict};
