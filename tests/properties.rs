@@ -13,7 +13,6 @@
 
 use proptest::prelude::*;
 use scslint::baseline::{self, Baseline};
-use scslint::check::{self, Summary};
 use scslint::config::Config;
 use scslint::diagnostic::{Code, Finding};
 use scslint::dns_name::{SuffixMatch, normalise, suffix_match};
@@ -22,6 +21,7 @@ use scslint::envdetect::{
 };
 use scslint::external::ExternalSuffixes;
 use scslint::observe::{Network, snapshot};
+use scslint::outcome::{self, Summary};
 use scslint::profile::{self, Profile, scs::ScsMapping};
 use scslint::report::{paths::RepoPaths, sarif};
 use scslint::rules::{self, Context};
@@ -261,7 +261,7 @@ proptest! {
         prop_assert_eq!(prints(&before), prints(&after));
 
         let sarif_prints = |f: &[Finding]| {
-            let outcome = check::finish(f.to_vec(), Summary::default(), &Config::default());
+            let outcome = outcome::finish(f.to_vec(), Summary::default(), &Config::default());
             let log = sarif::log(&outcome, &RepoPaths::from_dir(Path::new("/")));
             sorted(
                 log["runs"][0]["results"]
@@ -276,7 +276,7 @@ proptest! {
 
         // A baseline written from one run leaves out every finding of the other.
         let recorded = Baseline::parse(&baseline::render(&before)).unwrap();
-        let outcome = check::finish(after, Summary::default(), &Config::default());
+        let outcome = outcome::finish(after, Summary::default(), &Config::default());
         let left = recorded.filter(outcome).findings;
         prop_assert!(left.is_empty(), "{:?}", left.iter().map(|f| &f.message).collect::<Vec<_>>());
     }

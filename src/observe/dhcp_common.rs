@@ -61,6 +61,17 @@ impl Files {
         }
     }
 
+    /// Whether `path` is a folder.
+    fn is_dir(&self, path: &Path) -> bool {
+        match self {
+            Files::Disk => path.is_dir(),
+            Files::Memory(files) => {
+                let path = crate::source::lexical_path(path);
+                files.keys().any(|p| p != &path && p.starts_with(&path))
+            }
+        }
+    }
+
     /// The names of the regular files directly in folder `dir`, in name order; more than `max`
     /// is an error.
     fn list_dir(&self, dir: &Path, max: usize) -> Result<Vec<OsString>, String> {
@@ -116,6 +127,11 @@ impl Includes {
             fragment,
             source,
         }
+    }
+
+    /// Whether an included path names a folder.
+    pub fn is_dir(&self, path: &Path) -> bool {
+        self.source.is_dir(path)
     }
 
     /// The regular files of an included folder (dnsmasq's `conf-dir`), in name order.

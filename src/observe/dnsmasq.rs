@@ -520,8 +520,8 @@ impl Reader {
     /// or `dhcp-host`; a folder's files are read in name order.
     fn read_banks(&mut self) {
         for bank in std::mem::take(&mut self.banks) {
-            let files = if bank.path.is_dir() {
-                match list_dir(&bank.path) {
+            let files = if self.includes.is_dir(&bank.path) {
+                match self.includes.list_dir(&bank.path, MAX_DIR_ENTRIES) {
                     Ok(names) => names
                         .into_iter()
                         .filter(|n| !always_skipped(&n.to_string_lossy()))
