@@ -3,6 +3,7 @@
 //! a usage error.
 
 use crate::diagnostic::{Code, Severity};
+pub use crate::level::{Level, Levels};
 use crate::observe::discovery::DiscoveryMapping;
 use crate::observe::inventory_csv::CsvColumns;
 use crate::observe::sources::Mappings;
@@ -16,27 +17,6 @@ use toml::Spanned;
 
 pub const FILE_NAME: &str = "scslint.toml";
 pub const DEFAULT_MAX_HOME_DOMAINS: usize = 5;
-
-/// A rule's level in config: a severity, or off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Off,
-    Info,
-    Warning,
-    Error,
-}
-
-impl Level {
-    pub fn severity(self) -> Option<Severity> {
-        match self {
-            Level::Off => None,
-            Level::Info => Some(Severity::Info),
-            Level::Warning => Some(Severity::Warning),
-            Level::Error => Some(Severity::Error),
-        }
-    }
-}
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -92,7 +72,7 @@ struct RawLimits {
 pub struct Config {
     /// The file these came from, if any.
     pub path: Option<PathBuf>,
-    pub levels: BTreeMap<Code, Level>,
+    pub levels: Levels,
     /// Observed files, resolved against the config file's folder.
     pub observed_paths: Vec<PathBuf>,
     pub external_suffixes: Vec<String>,
@@ -110,7 +90,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             path: None,
-            levels: BTreeMap::new(),
+            levels: Levels::default(),
             observed_paths: Vec::new(),
             external_suffixes: Vec::new(),
             max_home_domains: DEFAULT_MAX_HOME_DOMAINS,
@@ -134,10 +114,7 @@ pub struct ConfigError {
 impl Config {
     /// The severity a finding of `code` gets: config first, else what the rule chose.
     pub fn level_for(&self, code: Code, chosen: Severity) -> Option<Severity> {
-        match self.levels.get(&code) {
-            Some(level) => level.severity(),
-            None => Some(chosen),
-        }
+        self.levels.level_for(code, chosen)
     }
 
     /// Apply `--select`/`--ignore` to the levels, for this run: with a selection, every rule

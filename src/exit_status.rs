@@ -5,6 +5,27 @@
 use crate::diagnostic::Severity;
 use crate::outcome::Outcome;
 
+/// How a command ended; `main` maps it to the process's exit status, in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: nothing at or above the fail level.
+    Clean,
+    /// 1: findings at or above the fail level.
+    Findings,
+    /// 2: a usage error, or input that could not be read or parsed.
+    Trouble,
+}
+
+impl Exit {
+    pub fn code(self) -> u8 {
+        match self {
+            Exit::Clean => 0,
+            Exit::Findings => 1,
+            Exit::Trouble => 2,
+        }
+    }
+}
+
 /// What the run asks of the exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Policy {
@@ -29,14 +50,14 @@ impl Policy {
         severity >= self.fail_level
     }
 
-    /// 0, 1 or 2, as described in the module documentation.
-    pub fn code(&self, outcome: &Outcome) -> u8 {
+    /// How a run with this outcome ends, as described in the module documentation.
+    pub fn exit(&self, outcome: &Outcome) -> Exit {
         if outcome.had_input_problems() {
-            2
+            Exit::Trouble
         } else if !self.exit_zero && outcome.findings.iter().any(|f| self.fails(f.severity)) {
-            1
+            Exit::Findings
         } else {
-            0
+            Exit::Clean
         }
     }
 }
@@ -44,8 +65,8 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
     use crate::diagnostic::{Code, Finding};
+    use crate::level::Levels;
     use crate::outcome::{Summary, finish};
 
     fn outcome(codes: &[Code]) -> Outcome {
@@ -53,7 +74,7 @@ mod tests {
             .iter()
             .map(|&c| Finding::at_file(c, "p.xml".into(), 1, 1, "m"))
             .collect();
-        finish(findings, Summary::default(), &Config::default())
+        finish(findings, Summary::default(), &Levels::default())
     }
 
     fn policy(fail_level: Severity, exit_zero: bool) -> Policy {
@@ -66,33 +87,39 @@ mod tests {
     #[test]
     fn default_fails_on_errors_only() {
         let p = Policy::default();
-        assert_eq!(p.code(&outcome(&[])), 0);
-        assert_eq!(p.code(&outcome(&[Code::SL102, Code::SL009])), 0);
-        assert_eq!(p.code(&outcome(&[Code::SL102, Code::SL100])), 1);
+        assert_eq!(p.exit(&outcome(&[])), Exit::Clean);
+        assert_eq!(p.exit(&outcome(&[Code::SL102, Code::SL009])), Exit::Clean);
+        assert_eq!(
+            p.exit(&outcome(&[Code::SL102, Code::SL100])),
+            Exit::Findings
+        );
     }
 
     #[test]
     fn fail_level_lowers_the_bar() {
         let warnings = outcome(&[Code::SL102]);
         let infos = outcome(&[Code::SL009]);
-        assert_eq!(policy(Severity::Warning, false).code(&warnings), 1);
-        assert_eq!(policy(Severity::Warning, false).code(&infos), 0);
-        assert_eq!(policy(Severity::Info, false).code(&infos), 1);
+        assert_eq!(
+            policy(Severity::Warning, false).exit(&warnings),
+            Exit::Findings
+        );
+        assert_eq!(policy(Severity::Warning, false).exit(&infos), Exit::Clean);
+        assert_eq!(policy(Severity::Info, false).exit(&infos), Exit::Findings);
     }
 
     #[test]
     fn exit_zero_hides_findings_but_not_unreadable_input() {
         assert_eq!(
-            policy(Severity::Info, true).code(&outcome(&[Code::SL100])),
-            0
+            policy(Severity::Info, true).exit(&outcome(&[Code::SL100])),
+            Exit::Clean
         );
         assert_eq!(
-            policy(Severity::Error, true).code(&outcome(&[Code::SL051])),
-            2
+            policy(Severity::Error, true).exit(&outcome(&[Code::SL051])),
+            Exit::Trouble
         );
         assert_eq!(
-            policy(Severity::Error, false).code(&outcome(&[Code::SL050])),
-            2
+            policy(Severity::Error, false).exit(&outcome(&[Code::SL050])),
+            Exit::Trouble
         );
     }
 }

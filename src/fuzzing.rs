@@ -11,11 +11,12 @@ use crate::observe::model::Parsed;
 use crate::observe::{amtinfo, dhcpd, discovery, dnsmasq, inventory_csv, ipconfig, kea};
 use crate::observe::{snapshot, sources, windows_dhcp};
 use crate::probe::{http, redirection, rmcp, tls, wsman};
-use crate::profile::{self, FileOutcome, meshcentral, rpcgo, scs, xml};
+use crate::profile::{self, FileOutcome, meshcentral, rpcgo, scs};
 use crate::report::human;
 use crate::report::terminal::Style;
 use crate::rules;
 use crate::source::{Encoding, Source, SourceFile};
+use crate::xml;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
@@ -253,7 +254,7 @@ fn parsed(mut p: Parsed) {
     }
     for h in &mut p.hosts {
         let _ = h.drop_oversized();
-        let _ = crate::observe::collect::host_name(h);
+        let _ = crate::command::collect::host_name(h);
     }
 }
 

@@ -3,8 +3,8 @@
 
 pub mod atomic;
 pub mod baseline;
-pub mod check;
 pub mod cli;
+pub mod command;
 pub mod config;
 pub mod diagnostic;
 pub mod dns_name;
@@ -14,8 +14,7 @@ pub mod external;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hook;
-pub mod init;
-pub mod inspect;
+pub mod level;
 pub mod load;
 pub mod observe;
 pub mod outcome;
@@ -27,3 +26,5 @@ pub mod shell;
 pub mod source;
 pub mod suppress;
 pub mod walk;
+pub mod wording;
+pub mod xml;

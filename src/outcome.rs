@@ -1,8 +1,8 @@
 //! What a run found, counted: the findings at their configured levels, sorted, and the summary
 //! every report prints. Commands produce it; reporters and the exit status read it.
 
-use crate::config::Config;
 use crate::diagnostic::Finding;
+use crate::level::Levels;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -53,18 +53,18 @@ impl Outcome {
 }
 
 /// Apply configured levels (input problems keep theirs), count, and sort.
-pub fn finish(findings: Vec<Finding>, summary: Summary, config: &Config) -> Outcome {
-    tally(leveled(findings, config), summary)
+pub fn finish(findings: Vec<Finding>, summary: Summary, levels: &Levels) -> Outcome {
+    tally(leveled(findings, levels), summary)
 }
 
-/// The findings at the levels `config` gives them; those switched off are dropped. Input problems
+/// The findings at the levels `levels` gives them; those switched off are dropped. Input problems
 /// keep theirs.
-pub fn leveled(findings: Vec<Finding>, config: &Config) -> Vec<Finding> {
+pub fn leveled(findings: Vec<Finding>, levels: &Levels) -> Vec<Finding> {
     findings
         .into_iter()
         .filter_map(|mut f| {
             if !f.code.is_input_problem() {
-                f.severity = config.level_for(f.code, f.severity)?;
+                f.severity = levels.level_for(f.code, f.severity)?;
             }
             Some(f)
         })

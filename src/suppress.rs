@@ -3,10 +3,10 @@
 //! levels and sorting (see check::run); suppressions that give no reason (SL900) or silence nothing
 //! (SL901) are reported themselves.
 
-use crate::config::Config;
 use crate::diagnostic::{Code, Finding, Location};
-use crate::profile::xml::Document;
+use crate::level::Levels;
 use crate::source::{Source, Span};
+use crate::xml::Document;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -151,7 +151,12 @@ pub struct Applied {
 
 /// Drop the findings a suppression silences; report suppressions without a reason (SL900) and
 /// codes that silenced nothing (SL901).
-pub fn apply(findings: Vec<Finding>, scope: &Scope, config: &Config) -> Applied {
+pub fn apply(
+    findings: Vec<Finding>,
+    scope: &Scope,
+    ignores: &[Ignore],
+    levels: &Levels,
+) -> Applied {
     // Each inline suppression once, even if several profiles of one file carried it.
     let mut seen = BTreeSet::new();
     let inline: Vec<&Suppression> = scope
@@ -162,7 +167,6 @@ pub fn apply(findings: Vec<Finding>, scope: &Scope, config: &Config) -> Applied 
         .collect();
     let mut inline_used: Vec<Vec<bool>> =
         inline.iter().map(|s| vec![false; s.codes.len()]).collect();
-    let ignores = &config.ignores;
     let mut ignore_used: Vec<Vec<bool>> =
         ignores.iter().map(|i| vec![false; i.codes.len()]).collect();
     let mut ignore_matched_file = vec![false; ignores.len()];
@@ -218,7 +222,7 @@ pub fn apply(findings: Vec<Finding>, scope: &Scope, config: &Config) -> Applied 
         }
         if !silenced {
             kept.push(f);
-        } else if config.level_for(f.code, f.severity).is_some() {
+        } else if levels.level_for(f.code, f.severity).is_some() {
             suppressed += 1;
         }
     }
@@ -440,8 +444,8 @@ impl Paths {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::xml;
     use crate::source::{Encoding, SourceFile};
+    use crate::xml;
 
     fn codes(list: &[Named]) -> Vec<(&str, Option<Code>)> {
         list.iter().map(|n| (n.text.as_str(), n.code)).collect()
@@ -530,7 +534,7 @@ mod tests {
             finding(&source, text, "x.corp", Code::SL102),
             finding(&source, text, "y.corp", Code::SL102),
         ];
-        let applied = apply(findings, &scope, &Config::default());
+        let applied = apply(findings, &scope, &[], &Levels::default());
         assert_eq!(applied.suppressed, 2);
         let got: Vec<(Code, &str)> = applied
             .findings
@@ -561,7 +565,7 @@ mod tests {
             suppressions: list.iter().collect(),
             ..Scope::default()
         };
-        let applied = apply(Vec::new(), &scope, &Config::default());
+        let applied = apply(Vec::new(), &scope, &[], &Levels::default());
         let messages: Vec<&str> = applied
             .findings
             .iter()

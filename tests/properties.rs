@@ -13,13 +13,13 @@
 
 use proptest::prelude::*;
 use scslint::baseline::{self, Baseline};
-use scslint::config::Config;
 use scslint::diagnostic::{Code, Finding};
 use scslint::dns_name::{SuffixMatch, normalise, suffix_match};
 use scslint::envdetect::{
     Algorithm, Attachment, DetectionSettings, InsideBy, IpMode, Verdict, classify,
 };
 use scslint::external::ExternalSuffixes;
+use scslint::level::Levels;
 use scslint::observe::{Network, snapshot};
 use scslint::outcome::{self, Summary};
 use scslint::profile::{self, Profile, scs::ScsMapping};
@@ -261,7 +261,7 @@ proptest! {
         prop_assert_eq!(prints(&before), prints(&after));
 
         let sarif_prints = |f: &[Finding]| {
-            let outcome = outcome::finish(f.to_vec(), Summary::default(), &Config::default());
+            let outcome = outcome::finish(f.to_vec(), Summary::default(), &Levels::default());
             let log = sarif::log(&outcome, &RepoPaths::from_dir(Path::new("/")));
             sorted(
                 log["runs"][0]["results"]
@@ -276,7 +276,7 @@ proptest! {
 
         // A baseline written from one run leaves out every finding of the other.
         let recorded = Baseline::parse(&baseline::render(&before)).unwrap();
-        let outcome = outcome::finish(after, Summary::default(), &Config::default());
+        let outcome = outcome::finish(after, Summary::default(), &Levels::default());
         let left = recorded.filter(outcome).findings;
         prop_assert!(left.is_empty(), "{:?}", left.iter().map(|f| &f.message).collect::<Vec<_>>());
     }

@@ -208,7 +208,7 @@ impl Report {
 /// True for rpc-go amtinfo output: at least two amtinfo labels in text, or a JSON object with
 /// at least two amtinfo keys.
 pub fn sniff(text: &str) -> bool {
-    let head = super::sources::sniff_head(text);
+    let head = crate::source::sniff_head(text);
     if meshcmd_report(head).is_some() {
         return true;
     }

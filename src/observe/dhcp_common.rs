@@ -284,7 +284,7 @@ pub fn refuse_utf16(parsed: &mut Parsed, path: &Path, text: &str) -> bool {
 
 /// Text full of NUL characters: UTF-16 read as UTF-8 because it had no byte-order mark.
 pub fn looks_like_utf16(text: &str) -> bool {
-    let head = super::sources::sniff_head(text);
+    let head = crate::source::sniff_head(text);
     let nuls = head.bytes().filter(|&b| b == 0).count();
     nuls > 0 && nuls * 4 >= head.len()
 }

@@ -44,7 +44,7 @@ pub fn sniff(text: &str) -> bool {
     let mut strong = false;
     let mut host_block = false;
     let mut hardware = false;
-    for raw in super::sources::sniff_head(text).lines() {
+    for raw in crate::source::sniff_head(text).lines() {
         let line = strip_comment(raw).trim().to_ascii_lowercase();
         if line.starts_with("lease ") && line.ends_with('{') {
             return false;

@@ -143,7 +143,7 @@ fn path_matches(pattern: &str, path: &[&str]) -> bool {
 
 /// True for XML whose root element's local name is one of `m.root`. Looks at the first 8 KiB.
 pub fn sniff(text: &str, m: &DiscoveryMapping) -> bool {
-    root_name(super::sources::sniff_head(text)).is_some_and(|root| m.is_root(&root))
+    root_name(crate::source::sniff_head(text)).is_some_and(|root| m.is_root(&root))
 }
 
 /// The local name of the first element, when only a declaration, comments, processing
@@ -900,7 +900,7 @@ mod tests {
         }
         let late = format!(
             "<!--{}-->\n<SystemDiscovery/>",
-            "x".repeat(crate::observe::sources::SNIFF_BYTES)
+            "x".repeat(crate::source::SNIFF_BYTES)
         );
         assert!(!sniff(&late, &shipped), "only a bounded prefix is read");
     }

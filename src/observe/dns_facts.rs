@@ -90,7 +90,7 @@ impl DnsCheck {
             self.server,
             reasons.into_iter().collect::<Vec<_>>().join("; "),
             if count == 1 { "" } else { "s" },
-            crate::rules::name_list(&names, crate::rules::HOSTS_NAMED),
+            crate::wording::name_list(&names, crate::wording::HOSTS_NAMED),
             if count == 1 { "it" } else { "them" },
         );
         let mut folded = Finding::at(Code::SL054, first.location.clone(), message)

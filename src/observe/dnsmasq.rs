@@ -101,7 +101,7 @@ pub fn sniff(text: &str) -> bool {
     let mut options = 0usize;
     let mut others = 0usize;
     let mut known = false;
-    for raw in super::sources::sniff_head(text).lines() {
+    for raw in crate::source::sniff_head(text).lines() {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;

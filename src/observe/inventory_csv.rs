@@ -198,7 +198,7 @@ fn first_line(text: &str) -> &str {
 /// True when the first line is a header with a delimiter that names a host-identifying column
 /// (host, fqdn, ip or me_ip) and at least one other known column. Looks at the first 8 KiB.
 pub fn sniff(text: &str, m: &CsvColumns) -> bool {
-    layout(first_line(super::sources::sniff_head(text)), m).is_some()
+    layout(first_line(crate::source::sniff_head(text)), m).is_some()
 }
 
 /// Read an inventory: one host per data row.

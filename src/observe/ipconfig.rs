@@ -34,7 +34,7 @@ const VIRTUAL_WORDS: &[&str] = &[
 
 /// True for `ipconfig /all` output: its header line, or at least two dot-padded ipconfig labels.
 pub fn sniff(text: &str) -> bool {
-    let head = super::sources::sniff_head(text);
+    let head = crate::source::sniff_head(text);
     let mut seen: Vec<Label> = Vec::new();
     for line in head.lines() {
         if languages::is_header(line) {

@@ -47,7 +47,7 @@ const OTHER_DAEMONS: [&str; 4] = ["Control-agent", "DhcpDdns", "Netconf", "Loggi
 
 /// A Kea configuration: JSON(-with-comments) whose top level has a `"Dhcp4"` or `"Dhcp6"` key.
 pub fn sniff(text: &str) -> bool {
-    let head = super::sources::sniff_head(text);
+    let head = crate::source::sniff_head(text);
     let mut tokens = Lexer::new(head).filter(|(t, _)| t.is_significant());
     match tokens.next() {
         Some((Token::Code(b'{' | b'['), _)) => {}

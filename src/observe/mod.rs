@@ -6,7 +6,6 @@ pub mod agent_fields;
 #[cfg(test)]
 pub mod agent_fixtures;
 pub mod amtinfo;
-pub mod collect;
 pub mod dhcp_common;
 pub mod dhcpd;
 pub mod discovery;

@@ -146,7 +146,7 @@ pub struct Observed {
 
 /// Does this text look like a snapshot (rather than some other TOML file)?
 pub fn sniff(text: &str) -> bool {
-    super::sources::sniff_head(text)
+    crate::source::sniff_head(text)
         .lines()
         .any(|l| matches!(l.trim(), "[[network]]" | "[[host]]"))
 }

@@ -7,20 +7,6 @@ use super::model::Parsed;
 use super::{amtinfo, dhcpd, dnsmasq, ipconfig, kea, snapshot, windows_dhcp};
 use std::path::Path;
 
-/// How much of a file the sniffers look at.
-pub const SNIFF_BYTES: usize = 8 * 1024;
-
-/// What a sniffer looks at: at most [`SNIFF_BYTES`] of `text`, cut back to a character boundary,
-/// without a byte-order mark.
-pub fn sniff_head(text: &str) -> &str {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut end = SNIFF_BYTES.min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text.get(..end).unwrap_or("")
-}
-
 /// The configurable parts of the readers (scslint.toml `[collect]`).
 #[derive(Debug, Clone)]
 pub struct Mappings {
@@ -116,13 +102,6 @@ pub fn parse(kind: Kind, path: &Path, text: &str, m: &Mappings) -> Parsed {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sniff_heads_end_on_character_boundaries() {
-        assert_eq!(sniff_head("\u{feff}abc"), "abc");
-        let text = format!("{}é", "a".repeat(SNIFF_BYTES - 1));
-        assert_eq!(sniff_head(&text).len(), SNIFF_BYTES - 1);
-    }
 
     /// Every sample the readers are tested with is claimed by its own reader and no earlier one
     /// in the sniffing order.

@@ -3,7 +3,6 @@
 //! Wire formats live in the step modules; verdicts here; findings in rules/.
 
 pub mod http;
-pub mod plan;
 pub mod redirection;
 pub mod rmcp;
 pub mod target;

@@ -3,6 +3,7 @@
 //! addresses are refused, an IPv4-mapped IPv6 address judged as the IPv4 address it carries.
 
 use ipnet::{IpNet, Ipv4Net};
+use serde::Serialize;
 use std::net::{IpAddr, Ipv4Addr};
 
 /// The largest range a CIDR target may cover: a /16 (IPv4) or /112 (IPv6), 65,536 addresses.
@@ -118,6 +119,18 @@ fn range(raw: &str, net: IpNet, allow_range: bool) -> Result<Spec, String> {
         block: net,
         addresses,
     })
+}
+
+/// A snapshot host that is listed but not probed.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Skipped {
+    /// The host's name, as a probed snapshot host is labelled.
+    pub target: String,
+    /// The address it would have been probed at, or the refused one; null when it has none.
+    pub address: Option<String>,
+    /// Its network in the snapshot.
+    pub network: Option<String>,
+    pub why: String,
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use quick_xml::escape::escape;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::http::{self, Response};
-use crate::profile::xml::{self, Document, Element};
+use crate::xml::{self, Document, Element};
 
 /// The path of the WS-Management service on 16992/16993.
 pub const WSMAN_PATH: &str = "/wsman";

@@ -5,12 +5,12 @@ pub mod meshcentral;
 pub mod rpcgo;
 pub mod scs;
 pub mod wsman;
-pub mod xml;
 pub(crate) mod yaml;
 
 use crate::diagnostic::{Code, Finding};
 use crate::envdetect::{Algorithm, Attachment, DetectionSettings, InsideBy, IpMode, Verdict};
 use crate::source::{DecodeError, Source, SourceFile, Span, Spanned, line_col_in};
+use crate::xml;
 use std::path::Path;
 
 pub use scs::ScsMapping;

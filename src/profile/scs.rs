@@ -1,11 +1,11 @@
 //! Decrypted Intel SCS profile XML, read through an element mapping (semantic field → element
 //! paths by local name), since Intel publishes no schema. Default: schemas/scs-profile-map.toml.
 
-use super::xml::{Document, Element};
 use super::{Detection, FileOutcome, Profile, ProfileKind, RemoteAccess, looks_base64};
 use crate::diagnostic::{Code, Finding};
 use crate::envdetect::{Algorithm, IpMode};
 use crate::source::{Source, Spanned};
+use crate::xml::{Document, Element};
 use serde::Deserialize;
 
 pub const DEFAULT_MAPPING: &str = include_str!("../../schemas/scs-profile-map.toml");

@@ -1,11 +1,11 @@
 //! WS-Management `AMT_EnvironmentDetectionSettingData`: a bare instance, a Get response, a Put
 //! body or an Enumerate/Pull response. Matched by namespace URI and local name, never by prefix.
 
-use super::xml::Document;
 use super::{Detection, FileOutcome, Profile, ProfileKind};
 use crate::diagnostic::{Code, Finding};
 use crate::envdetect::Algorithm;
 use crate::source::{Source, Spanned};
+use crate::xml::Document;
 
 pub const EDSD_NS: &str =
     "http://intel.com/wbem/wscim/1/amt-schema/1/AMT_EnvironmentDetectionSettingData";

@@ -47,8 +47,8 @@ pub fn render(outcome: &Outcome, style: Style, quiet: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
     use crate::diagnostic::Code;
+    use crate::level::Levels;
     use crate::outcome::{Summary, finish};
 
     #[test]
@@ -63,7 +63,7 @@ mod tests {
             ),
             Finding::at_file(Code::SL009, "b.xml".into(), 0, 0, "i"),
         ];
-        let outcome = finish(findings, Summary::default(), &Config::default());
+        let outcome = finish(findings, Summary::default(), &Levels::default());
         let text = render(&outcome, Style::plain(), false);
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(

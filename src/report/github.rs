@@ -73,8 +73,8 @@ pub fn render(outcome: &Outcome, paths: &RepoPaths) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
     use crate::diagnostic::Code;
+    use crate::level::Levels;
     use crate::outcome::{Summary, finish};
     use std::path::Path;
 
@@ -92,7 +92,7 @@ mod tests {
             Finding::at_file(Code::SL102, "w.xml".into(), 1, 1, "w"),
             Finding::at_file(Code::SL009, "i.xml".into(), 2, 1, "i\u{1b}[31m"),
         ];
-        let outcome = finish(findings, Summary::default(), &Config::default());
+        let outcome = finish(findings, Summary::default(), &Levels::default());
         let paths = RepoPaths::from_dir(Path::new("/nonexistent-scslint-root"));
         let text = render(&outcome, &paths);
         let lines: Vec<&str> = text.lines().collect();

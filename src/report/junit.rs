@@ -217,8 +217,8 @@ pub fn render(outcome: &Outcome, fail_level: Severity) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
     use crate::diagnostic::Code;
+    use crate::level::Levels;
     use crate::outcome::{Summary, finish};
 
     fn outcome() -> Outcome {
@@ -235,7 +235,7 @@ mod tests {
             Finding::at_file(Code::SL102, "a.xml".into(), 4, 5, "unmatched").profile("hq"),
             Finding::at_file(Code::SL051, "bad.xml".into(), 2, 1, "malformed\u{1}"),
         ];
-        let mut o = finish(findings, Summary::default(), &Config::default());
+        let mut o = finish(findings, Summary::default(), &Levels::default());
         o.checked = vec![
             ("hq".into(), "a.xml".into()),
             ("clean".into(), "c.xml".into()),

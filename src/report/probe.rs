@@ -7,7 +7,7 @@ use super::human::render_findings;
 use super::json::diagnostic;
 use super::terminal::Style;
 use crate::diagnostic::{Finding, Severity};
-use crate::probe::plan::Skipped;
+use crate::probe::target::Skipped;
 use crate::probe::{Report, Target, Verdict};
 use serde::Serialize;
 

@@ -196,7 +196,7 @@ pub fn render(outcome: &Outcome, paths: &RepoPaths) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
+    use crate::level::Levels;
     use crate::outcome::{Summary, finish};
     use crate::source::{Encoding, SourceFile};
     use std::path::Path;
@@ -207,7 +207,7 @@ mod tests {
 
     #[test]
     fn clean_run_has_an_empty_results_array() {
-        let outcome = finish(Vec::new(), Summary::default(), &Config::default());
+        let outcome = finish(Vec::new(), Summary::default(), &Levels::default());
         let log = log(&outcome, &paths());
         assert_eq!(log["runs"][0]["results"], json!([]));
         assert_eq!(log["runs"][0]["tool"]["driver"]["rules"], json!([]));
@@ -222,7 +222,7 @@ mod tests {
             .networks(["a", "b"])
             .related(&observed, 0..1, "network `a` observed here")
             .related(&observed, 2..3, "network `b` observed here");
-        let outcome = finish(vec![f], Summary::default(), &Config::default());
+        let outcome = finish(vec![f], Summary::default(), &Levels::default());
         let result = &log(&outcome, &paths())["runs"][0]["results"][0];
         assert_eq!(result["properties"]["networks"], json!(["a", "b"]));
         assert_eq!(result["properties"].get("network"), None);
@@ -252,7 +252,7 @@ mod tests {
                 "nowhere",
             ),
         ];
-        let outcome = finish(findings, Summary::default(), &Config::default());
+        let outcome = finish(findings, Summary::default(), &Levels::default());
         let log = log(&outcome, &paths());
         let rules: Vec<&str> = log["runs"][0]["tool"]["driver"]["rules"]
             .as_array()

@@ -71,8 +71,8 @@ pub fn render_json(outcome: &Outcome) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
     use crate::diagnostic::Finding;
+    use crate::level::Levels;
     use crate::outcome::finish;
 
     #[test]
@@ -87,7 +87,7 @@ mod tests {
         .into_iter()
         .map(|c| Finding::at_file(c, "p.xml".into(), 1, 1, "m"))
         .collect();
-        let outcome = finish(findings, Summary::default(), &Config::default());
+        let outcome = finish(findings, Summary::default(), &Levels::default());
         let text = render_text(&outcome, true);
         assert_eq!(
             text,

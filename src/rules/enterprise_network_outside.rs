@@ -40,22 +40,9 @@ domain that no external network uses, it proposes that one too.",
 /// The group key of the finding: one per profile, whichever networks it names.
 const GROUP: &str = "enterprise-networks-outside";
 
-/// The profile's enterprise networks with option 15 that come out outside; empty where SL100
-/// does not judge (detection not modelled, or only console placeholders listed).
-pub(super) fn outside<'a>(ctx: &Context<'a>) -> Vec<&'a Network> {
-    if ctx.placeholder_only() {
-        return Vec::new();
-    }
-    ctx.verdicts()
-        .into_iter()
-        .filter(|(n, v)| n.is_enterprise() && n.has_domain() && v.is_outside())
-        .map(|(n, _)| n)
-        .collect()
-}
-
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(d) = ctx.detection() else { return };
-    let outside = outside(ctx);
+    let outside = ctx.enterprise_outside();
     if outside.is_empty() {
         return;
     }

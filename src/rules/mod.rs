@@ -43,6 +43,7 @@ mod too_many_home_domains;
 mod unexpected_reachability;
 mod unmatched_home_domain;
 
+pub use crate::wording::{HOSTS_NAMED, join_list, name_list};
 pub use home_domain_not_in_dns::{
     check_network as observed_suffix_in_dns, queryable as home_domain_queryable,
 };
@@ -299,6 +300,20 @@ impl<'a> Context<'a> {
         })
     }
 
+    /// The enterprise networks with a domain where this profile leaves AMT outside (none when
+    /// the list is only a placeholder: outside is then the intent). SL100 reports them; SL102
+    /// stays quiet where SL100 speaks.
+    pub fn enterprise_outside(&self) -> Vec<&'a Network> {
+        if self.placeholder_only() {
+            return Vec::new();
+        }
+        self.verdicts()
+            .into_iter()
+            .filter(|(n, v)| n.is_enterprise() && n.has_domain() && v.is_outside())
+            .map(|(n, _)| n)
+            .collect()
+    }
+
     /// Attach the network's definition in observed.toml to a finding.
     pub fn with_network(&self, f: Finding, n: &Network) -> Finding {
         self.with_networks(f, &[n])
@@ -331,32 +346,6 @@ pub const MAX_RELATED_NETWORKS: usize = 20;
 
 /// How many names a message lists before "and N more".
 pub const MAX_NAMED: usize = 5;
-
-/// An English list of at most `cap` items, then how many were left out: "a", "a and b",
-/// "a, b and c", "a, b, c and 4 more".
-pub fn join_list<S: AsRef<str>>(items: impl IntoIterator<Item = S>, cap: usize) -> String {
-    let items: Vec<S> = items.into_iter().collect();
-    let mut shown: Vec<&str> = items.iter().take(cap.max(1)).map(AsRef::as_ref).collect();
-    let more = items.len() - shown.len();
-    let tail = if more > 0 {
-        format!("{more} more")
-    } else {
-        match shown.pop() {
-            Some(last) => last.to_owned(),
-            None => return String::new(),
-        }
-    };
-    if shown.is_empty() {
-        tail
-    } else {
-        format!("{} and {tail}", shown.join(", "))
-    }
-}
-
-/// Names in backticks, at most `cap` of them, then how many more: "`a`, `b` and 3 more".
-pub fn name_list<S: AsRef<str>>(names: impl IntoIterator<Item = S>, cap: usize) -> String {
-    join_list(names.into_iter().map(|n| format!("`{}`", n.as_ref())), cap)
-}
 
 /// One network as [`Network::describe`] puts it; several as their names (up to [`MAX_NAMED`])
 /// with the hosts they hold together: "`a`, `b` and 3 more (1200 hosts)".
@@ -475,8 +464,6 @@ pub fn run_host(ctx: &HostContext) -> Vec<Finding> {
     out
 }
 
-/// Hosts a grouped host finding names in its message.
-pub const HOSTS_NAMED: usize = 5;
 /// Hosts whose reports a grouped host finding lists as related locations.
 pub const HOST_LOCATIONS: usize = 20;
 
@@ -776,17 +763,6 @@ mod tests {
                 assert!(text.contains(words), "{code}: {words}");
             }
         }
-    }
-
-    #[test]
-    fn names_are_listed_up_to_the_cap() {
-        assert_eq!(name_list(Vec::<&str>::new(), 5), "");
-        assert_eq!(name_list(["a"], 5), "`a`");
-        assert_eq!(name_list(["a", "b", "c"], 5), "`a`, `b` and `c`");
-        assert_eq!(
-            name_list(["a", "b", "c", "d", "e", "f", "g"], 5),
-            "`a`, `b`, `c`, `d`, `e` and 2 more"
-        );
     }
 
     fn found<'a>(code: Code, host: &str, network: Option<&'a Network>) -> HostFinding<'a> {

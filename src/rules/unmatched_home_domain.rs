@@ -137,7 +137,7 @@ pub(super) fn unmatched<'a>(ctx: &Context<'a>) -> (Vec<Unmatched<'a>>, usize) {
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     // Where enterprise networks come out outside, SL100 carries these entries in its label.
-    if !super::enterprise_network_outside::outside(ctx).is_empty() {
+    if !ctx.enterprise_outside().is_empty() {
         return;
     }
     let (unmatched, enterprise) = unmatched(ctx);

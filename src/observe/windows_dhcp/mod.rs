@@ -19,7 +19,7 @@ use std::path::Path;
 
 /// A `netsh dhcp server dump` or an `Export-DhcpServer` XML file.
 pub fn sniff(text: &str) -> bool {
-    let head = crate::observe::sources::sniff_head(text);
+    let head = crate::source::sniff_head(text);
     export::sniff(head) || netsh::sniff(head)
 }
 

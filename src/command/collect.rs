@@ -2,20 +2,25 @@
 //! DHCP scopes and host suffixes) with host counts, keeping only the hosts that carry a finding.
 //! Host findings are reported one per (code, network), naming their hosts.
 
-use super::dns_facts::{DnsCheck, DnsFacts, Wanted};
-use super::model::{FqdnSource, Host, Origin, Parsed, Ras, Scope};
-use super::snapshot::{self, SnapshotHost};
-use super::sources::{self, Kind, Mappings};
-use super::{Network, NetworkKind, Trust, TrustOrigin};
+use super::{Ended, Failure, Output};
+use crate::cli::{CollectArgs, Format};
 use crate::diagnostic::{Code, Finding, Location};
 use crate::dns_name::normalise;
 use crate::external::ExternalSuffixes;
+use crate::observe::dns_facts::{DnsCheck, DnsFacts, Wanted};
+use crate::observe::model::{FqdnSource, Host, Origin, Parsed, Ras, Scope};
+use crate::observe::snapshot::{self, SnapshotHost};
+use crate::observe::sources::{self, Kind, Mappings};
+use crate::observe::{Network, NetworkKind, Trust, TrustOrigin};
+use crate::outcome::{Summary, finish};
+use crate::report::terminal::{ColorWhen, Stream};
 use crate::rules::{self, HostContext};
 use crate::source::{DecodeError, SourceFile, display_path, line_col_in};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::IsTerminal;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -390,6 +395,53 @@ fn read_one(acc: &mut Acc, path: &Path, explicit: bool, m: &Mappings) {
     }
 }
 
+/// `scslint collect`.
+pub fn command(args: CollectArgs, color: ColorWhen) -> Ended {
+    let mut config = super::config(&args.config, color)?;
+    let dns = super::dns(&args.dns)?;
+    let (output, selection) = Output::new(&args.report, Format::Human, &args.exit, color)?;
+    config.apply(&selection);
+    let external = ExternalSuffixes::new(&config.external_suffixes);
+    let collected = collect(
+        &args.sources,
+        &config.mappings,
+        &external,
+        dns.as_ref(),
+        std::io::stderr().is_terminal() && !output.quiet,
+    );
+    let text = snapshot_text(&collected);
+    if collected.stats.unattributed > 0 && !output.quiet {
+        eprintln!(
+            "scslint: {} host report(s) joined no network: no address in a DHCP range and no connection-specific suffix",
+            collected.stats.unattributed
+        );
+    }
+    let summary = Summary {
+        files: collected.stats.files,
+        networks: collected.networks.len(),
+        hosts: collected.stats.reports,
+        ..Summary::default()
+    };
+    let mut findings = collected.all_findings();
+    if let Some(dns) = &dns {
+        findings = dns.group_unanswered(findings);
+    }
+    let outcome = finish(findings, summary, &config.levels);
+    match &args.output {
+        Some(path) => {
+            crate::atomic::write(path, text.as_bytes(), 0o644, true).map_err(|e| {
+                Failure::new("scslint", &format!("cannot write {}: {e}", path.display()))
+            })?;
+            output.print(&outcome)
+        }
+        None => {
+            super::print(&text)?;
+            eprint!("{}", output.render(&outcome, Stream::Stderr));
+            Ok(output.policy.exit(&outcome))
+        }
+    }
+}
+
 /// Read every source and fold the observations together; with `dns`, look device FQDNs and
 /// network suffixes up for the DNS rules. With `progress`, a progress bar on standard error.
 pub fn collect(
@@ -615,7 +667,7 @@ fn assemble(mut acc: Acc, external: &ExternalSuffixes, dns: Option<&DnsCheck>) -
     // Lookups the name server gave no answer to are folded per server, not per network.
     let (unanswered, host_findings): (Vec<_>, Vec<_>) = host_findings
         .into_iter()
-        .partition(|h| super::dns_facts::is_unanswered(&h.finding));
+        .partition(|h| crate::observe::dns_facts::is_unanswered(&h.finding));
     findings.extend(unanswered.into_iter().map(|h| h.finding));
     let mut host_findings = rules::group_host_findings(host_findings);
     host_findings.sort_by_cached_key(Finding::sort_key);

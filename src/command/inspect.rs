@@ -2,19 +2,24 @@
 //! why a finding did or did not fire. For XML that is no known kind (a real SCS export the mapping
 //! does not know) it lists every leaf element with its value and line, and how to map it.
 
+use super::{Ended, print};
+use crate::cli::{Format, InspectArgs};
 use crate::config::Config;
 use crate::diagnostic::Finding;
 use crate::envdetect::{Algorithm, IpMode};
+use crate::exit_status::Exit;
 use crate::observe::model::{Host, Parsed, Scope};
 use crate::observe::{Network, snapshot, sources};
-use crate::profile::{self, Profile, ScsMapping, xml};
+use crate::profile::{self, Profile, ScsMapping};
+use crate::report::terminal::ColorWhen;
 use crate::source::{DecodeError, Source, SourceFile, Span, Spanned, display_path};
+use crate::xml;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::Path;
 
 /// Larger than any profile or observation source scslint reads.
-const MAX_BYTES: u64 = crate::observe::collect::MAX_SOURCE_BYTES;
+const MAX_BYTES: u64 = super::collect::MAX_SOURCE_BYTES;
 /// Leaf elements listed for an unknown XML file.
 const MAX_LEAVES: usize = 500;
 
@@ -112,6 +117,28 @@ pub struct Problem {
     pub message: String,
     pub line: usize,
     pub column: usize,
+}
+
+/// `scslint inspect`: 2 when a file could not be read at all, else 0.
+pub fn command(args: InspectArgs, color: ColorWhen) -> Ended {
+    let config = super::config(&args.config, color)?;
+    let reports: Vec<_> = args.files.iter().map(|f| inspect(f, &config)).collect();
+    let unreadable = reports
+        .iter()
+        .any(|r| r.kind == "none" && !r.problems.is_empty());
+    let text = match args.format {
+        Format::Json => {
+            let doc = serde_json::json!({ "version": 1, "files": reports });
+            format!("{doc:#}\n")
+        }
+        _ => render_human(&reports),
+    };
+    print(&text)?;
+    Ok(if unreadable {
+        Exit::Trouble
+    } else {
+        Exit::Clean
+    })
 }
 
 /// Inspect one file.

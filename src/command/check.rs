@@ -2,18 +2,26 @@
 //! each config's observed networks, run the rules, apply each config's suppressions and levels,
 //! and merge the findings into one sorted report. Output formats are report/'s business.
 
+use super::collect;
+use super::{Ended, Failure, Output, config_failure, load_config};
+use crate::baseline::Baseline;
+use crate::cli::{CheckArgs, ConfigArgs, Format};
+use crate::config::Selection;
 use crate::config::{Config, ConfigError, Configs};
 use crate::diagnostic::{Code, Finding, Severity};
 use crate::envdetect::Algorithm;
+use crate::exit_status::Exit;
 use crate::external::ExternalSuffixes;
+use crate::observe::Network;
 use crate::observe::dns_facts::{DnsCheck, DnsFacts, Wanted};
-use crate::observe::{Network, collect};
 use crate::outcome::{NetworkRules, Outcome, Summary, leveled, tally};
 use crate::profile::{self, Profile};
+use crate::report::terminal::ColorWhen;
 use crate::rules::{self, Context};
 use crate::source::display_path;
 use crate::walk;
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -214,9 +222,14 @@ pub fn run(
             networks: group.collection.is_some(),
             dns: dns.is_some(),
         };
-        let applied = crate::suppress::apply(group.findings, &scope, &group.config);
+        let applied = crate::suppress::apply(
+            group.findings,
+            &scope,
+            &group.config.ignores,
+            &group.config.levels,
+        );
         summary.suppressed += applied.suppressed;
-        findings.extend(leveled(applied.findings, &group.config));
+        findings.extend(leveled(applied.findings, &group.config.levels));
         profiles_read.extend(
             group
                 .profiles
@@ -234,6 +247,83 @@ pub fn run(
         .map(|(_, name, path)| (name, path))
         .collect();
     Ok(outcome)
+}
+
+/// `scslint check`.
+pub fn command(args: CheckArgs, color: ColorWhen) -> Ended {
+    // A hook's output is read in the terminal that ran `git commit`: one line per finding.
+    let default = if args.staged {
+        Format::Concise
+    } else {
+        Format::Human
+    };
+    let (output, selection) = Output::new(&args.report, default, &args.exit, color)?;
+    let configs =
+        configs(&args.config, &selection).map_err(|errors| config_failure(&errors, color))?;
+    let dns = super::dns(&args.dns)?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(Baseline::load)
+        .transpose()
+        .map_err(|e| Failure::new("scslint", &e.to_string()))?;
+    let staged = args
+        .staged
+        .then(|| crate::hook::staged::read(&args.paths))
+        .transpose()
+        .map_err(|e| Failure::new("scslint", &format!("--staged: {e}")))?;
+    let options = CheckOptions {
+        paths: args.paths,
+        observed: args.observed,
+        progress: std::io::stderr().is_terminal() && !output.quiet,
+        staged,
+        skip_unrecognised: args.skip_unrecognised,
+        force_exclude: args.force_exclude,
+    };
+    let mut outcome =
+        run(&options, &configs, dns.as_ref()).map_err(|errors| config_failure(&errors, color))?;
+    if let Some(baseline) = &baseline {
+        outcome = baseline.filter(outcome);
+    }
+    if let Some(path) = &args.write_baseline {
+        write_baseline(path, &outcome, output.quiet)?;
+    }
+    let exit = output.print(&outcome)?;
+    if args.write_baseline.is_some() && !outcome.had_input_problems() {
+        return Ok(Exit::Clean);
+    }
+    Ok(exit)
+}
+
+/// The config `--config`/`--no-config` name for every file, or each file's nearest;
+/// `--select`/`--ignore` applied to each.
+fn configs(args: &ConfigArgs, selection: &Selection) -> Result<Configs, Vec<ConfigError>> {
+    if args.no_config || args.config.is_some() {
+        load_config(args).map(|c| Configs::one(c, selection))
+    } else {
+        Ok(Configs::nearest(selection))
+    }
+}
+
+/// Write `check --write-baseline FILE`.
+fn write_baseline(path: &Path, outcome: &Outcome, quiet: bool) -> Result<(), Failure> {
+    let shown = path.display().to_string();
+    match crate::baseline::write(path, &outcome.findings) {
+        Ok(n) => {
+            if !quiet {
+                eprintln!(
+                    "scslint: recorded {n} finding{} in {}",
+                    if n == 1 { "" } else { "s" },
+                    crate::report::escape_text(&shown)
+                );
+            }
+            Ok(())
+        }
+        Err(e) => Err(Failure::new(
+            "scslint",
+            &format!("--write-baseline {shown}: cannot write the baseline: {e}"),
+        )),
+    }
 }
 
 /// Read a group's inputs with its config: findings, profiles (with their reading order) and the

@@ -3,8 +3,11 @@
 //! The rule list and the mappings are generated from the code and the shipped mapping files, so
 //! the starter never disagrees with the program.
 
+use super::{Ended, Failure};
+use crate::cli::InitArgs;
 use crate::config::{DEFAULT_MAX_HOME_DOMAINS, FILE_NAME};
 use crate::diagnostic::Code;
+use crate::exit_status::Exit;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -146,6 +149,17 @@ fn commented_mapping(shipped: &str, table: &str) -> String {
         }
     }
     out
+}
+
+/// `scslint init`.
+pub fn command(args: InitArgs) -> Ended {
+    let path = target(args.path.as_deref());
+    write(&path, args.force).map_err(|e| Failure::new("scslint init", &e))?;
+    eprintln!(
+        "scslint: wrote {}; name your observed networks under [observed], then run `scslint check`",
+        crate::report::escape_text(&path.display().to_string())
+    );
+    Ok(Exit::Clean)
 }
 
 /// Where `scslint init [PATH]` writes: PATH, PATH/scslint.toml for a folder, or ./scslint.toml.

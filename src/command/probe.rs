@@ -1,20 +1,30 @@
-//! Before the probe: the targets (command line and snapshot hosts, names resolved), the snapshot
+//! `scslint probe`. Before the probe: the targets (command line and snapshot hosts, names resolved), the snapshot
 //! hosts left out and why, whether the plan needs the user's go-ahead, the profile the devices
 //! should carry, and afterwards the probe rules with each device's prediction.
 
-use super::{DnsStep, NetworkRef, Origin, Report, Target, target};
+use super::collect;
+use super::{Ended, Failure, print};
+use crate::cli::{Format, ProbeArgs};
 use crate::config::Config;
 use crate::diagnostic::{Finding, Location};
+use crate::exit_status::Policy;
 use crate::external::ExternalSuffixes;
+use crate::observe::Network;
 use crate::observe::dns::{Answer, Dns, DnsOptions};
-use crate::observe::{Network, collect};
+use crate::outcome::{Summary, finish};
+use crate::probe::target::{self, Skipped};
+use crate::probe::{self as probing, DnsStep, NetworkRef, Origin, Report, Target};
 use crate::profile::{self, Profile};
+use crate::report::terminal::{ColorWhen, Stream, Style};
 use crate::rules::{self, ProbeContext};
 use crate::source::display_path;
-use serde::Serialize;
 use std::collections::HashMap;
+use std::io::{IsTerminal, Write};
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 /// Addresses from ranges beyond this many need the user's go-ahead (`--yes`): a /24's worth.
 pub const CONFIRM_RANGE_ADDRESSES: usize = 256;
@@ -30,18 +40,6 @@ pub struct Plan {
     pub findings: Vec<Finding>,
     /// Where each snapshot host's findings point, by target label.
     locations: HashMap<String, Location>,
-}
-
-/// A snapshot host that is listed but not probed.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Skipped {
-    /// The host's name, as a probed snapshot host is labelled.
-    pub target: String,
-    /// The address it would have been probed at, or the refused one; null when it has none.
-    pub address: Option<String>,
-    /// Its network in the snapshot.
-    pub network: Option<String>,
-    pub why: String,
 }
 
 /// The inputs of `scslint probe`.
@@ -62,6 +60,144 @@ pub enum Lookups {
     Unresolved,
     /// Those, and the device FQDNs of snapshot hosts, to compare with their ME address.
     All,
+}
+
+/// `scslint probe`.
+pub fn command(args: ProbeArgs, color: ColorWhen) -> Ended {
+    let config = super::config(&args.config, color)?;
+    let usage = |e: String| Failure::new("scslint probe", &e);
+    let inputs = Inputs {
+        targets: &args.targets,
+        allow_range: args.allow_range,
+        observed: &args.observed,
+        profile: args.profile.as_deref(),
+        os_address: args.os_address,
+    };
+    let mut plan = plan(&inputs, &config).map_err(usage)?;
+    let dns = DnsOptions {
+        nameserver: args.nameserver,
+        ..DnsOptions::default()
+    };
+    let style = Style::detect(color, Stream::Stdout);
+    if args.dry_run {
+        plan.resolve(&dns, Lookups::Unresolved).map_err(usage)?;
+        let outcome = finish(plan.findings.clone(), Summary::default(), &config.levels);
+        let text = match args.format {
+            Format::Json => crate::report::probe::render_plan_json(
+                &plan.targets,
+                &plan.skipped,
+                &outcome.findings,
+            ),
+            _ => crate::report::probe::render_plan_human(
+                &plan.targets,
+                &plan.skipped,
+                &outcome.findings,
+                style,
+            ),
+        };
+        print(&text)?;
+        return Ok(Policy::default().exit(&outcome));
+    }
+    if !args.yes
+        && let Some(why) = plan.needs_confirmation()
+    {
+        go_ahead(plan.targets.len(), &why).map_err(usage)?;
+    }
+    let secret = password(&args).map_err(usage)?;
+    plan.resolve(&dns, Lookups::All).map_err(usage)?;
+    let options = probing::Options {
+        timeout: Duration::from_secs_f64(args.timeout),
+        concurrency: args
+            .concurrency
+            .map_or_else(probing::default_concurrency, usize::from),
+        rate: args.rate,
+        ports_only: args.ports_only,
+        ports: probing::tcp_ports(&args.ports, args.ports_only),
+        rmcp_port: args.rmcp_port,
+        credentials: args
+            .user
+            .clone()
+            .zip(secret)
+            .map(|(user, password)| probing::wsman::Credentials { user, password }),
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let bar = progress_bar(plan.targets.len(), args.quiet);
+    let reports =
+        probing::run_all(plan.targets.clone(), &options, stop.clone(), &bar).map_err(usage)?;
+    bar.finish_and_clear();
+    if stop.load(Ordering::SeqCst) {
+        eprintln!(
+            "scslint probe: interrupted; {} of {} targets were probed",
+            reports.len(),
+            plan.targets.len()
+        );
+    }
+    let outcome = finish(plan.findings(&reports), Summary::default(), &config.levels);
+    let findings = &outcome.findings;
+    let text = match args.format {
+        Format::Json => crate::report::probe::render_json(&reports, &plan.skipped, findings),
+        // The command line allows human and json only.
+        _ => {
+            crate::report::probe::render_human(&reports, &plan.skipped, findings, style, args.quiet)
+        }
+    };
+    print(&text)?;
+    Ok(Policy::default().exit(&outcome))
+}
+
+/// A bar on standard error when several targets are probed from a terminal.
+fn progress_bar(targets: usize, quiet: bool) -> indicatif::ProgressBar {
+    if targets < 2 || !std::io::stderr().is_terminal() || quiet {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(targets as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:30} {pos}/{len} targets ({per_sec}, {elapsed})",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// The password for `--user`: from the named environment variable, else asked on the terminal.
+fn password(args: &ProbeArgs) -> Result<Option<String>, String> {
+    let Some(user) = &args.user else {
+        return Ok(None);
+    };
+    if let Some(var) = &args.password_env {
+        return std::env::var(var)
+            .map(Some)
+            .map_err(|_| format!("--password-env {var}: the variable is not set"));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err("--user needs --password-env VAR when there is no terminal to ask on".into());
+    }
+    rpassword::prompt_password(format!("AMT password for {user}: "))
+        .map(Some)
+        .map_err(|e| format!("cannot read the password: {e}"))
+}
+
+/// The go-ahead for a plan that needs one: asked when standard input and standard error are
+/// terminals, refused everywhere else (scripts, hooks, CI) with what to do instead.
+fn go_ahead(count: usize, why: &str) -> Result<(), String> {
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(format!(
+            "{why}: add --yes to probe them, or look at the list first with --dry-run"
+        ));
+    }
+    eprint!(
+        "scslint probe: {why}.\nprobe {count} address{}? [y/N] ",
+        if count == 1 { "" } else { "es" }
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| format!("cannot read the answer: {e}"))?;
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "y" | "yes" => Ok(()),
+        _ => Err("not confirmed; nothing was probed".into()),
+    }
 }
 
 /// Build the plan without touching the network; an error is a usage error (a refused target,
