@@ -370,11 +370,7 @@ impl Finding {
                 }
             }
         }
-        hash.finalize()
-            .iter()
-            .take(16)
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex::encode(&hash.finalize()[..16])
     }
 
     /// The order findings are printed in: path, line, column, code, then message.

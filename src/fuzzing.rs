@@ -354,6 +354,8 @@ fn rmcp_pong(data: &[u8]) {
 }
 
 /// One runtime for the targets that read from an in-memory stream: nothing in them waits.
+// A harness that cannot build a runtime cannot run at all: failing loudly is right.
+#[allow(clippy::expect_used)]
 fn runtime() -> &'static tokio::runtime::Runtime {
     static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
     RUNTIME.get_or_init(|| {

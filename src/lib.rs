@@ -1,6 +1,15 @@
 //! scslint: a policy linter for Intel AMT configuration profiles. It reads profiles and the
 //! networks devices attach to, predicts AMT's environment-detection verdict, and reports misfires.
 
+// No panicking shortcuts in the product (tests may: clippy.toml), and nothing prints below the
+// commands: readers, rules and renderers return what they found.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 pub mod atomic;
 pub mod baseline;
 pub mod cli;

@@ -1,6 +1,8 @@
 //! The scslint binary: parse the arguments, run the command, and map how it ended to the exit
 //! status (0 clean, 1 findings at or above the fail level, 2 usage error or unreadable input).
 
+#![deny(clippy::unwrap_used, clippy::expect_used)]
+
 use clap::Parser;
 use scslint::cli::Cli;
 use scslint::exit_status::Exit;

@@ -122,7 +122,7 @@ pub fn from_document(doc: &Document, source: &Source) -> Vec<Suppression> {
 
 /// What a `check` run looked at, for applying suppressions and telling which ones were unused.
 #[derive(Debug, Default)]
-pub struct Scope<'a> {
+pub struct RunScope<'a> {
     /// Inline suppressions of every profile read.
     pub suppressions: Vec<&'a Suppression>,
     /// Every file read (as shown in findings).
@@ -133,7 +133,7 @@ pub struct Scope<'a> {
     pub dns: bool,
 }
 
-impl Scope<'_> {
+impl RunScope<'_> {
     /// Could `code` have reported anything in this run? Suppressions of codes that could not are
     /// not reported as unused (a pre-commit run without observed networks, a run without --dns).
     fn could_report(&self, code: Code) -> bool {
@@ -153,7 +153,7 @@ pub struct Applied {
 /// codes that silenced nothing (SL901).
 pub fn apply(
     findings: Vec<Finding>,
-    scope: &Scope,
+    scope: &RunScope,
     ignores: &[Ignore],
     levels: &Levels,
 ) -> Applied {
@@ -247,7 +247,7 @@ pub fn apply(
 
 const PLACE_HELP: &str = "put the comment right before the start tag of the element whose finding it silences; only whitespace and other comments may come between";
 
-fn report_inline(s: &Suppression, used: &[bool], scope: &Scope, out: &mut Vec<Finding>) {
+fn report_inline(s: &Suppression, used: &[bool], scope: &RunScope, out: &mut Vec<Finding>) {
     let at = |code, span: Span, message: String| Finding::new(code, &s.source, span, message);
     if s.reason.is_none() {
         out.push(
@@ -300,7 +300,7 @@ fn report_inline(s: &Suppression, used: &[bool], scope: &Scope, out: &mut Vec<Fi
 }
 
 /// Message, label and help for a code of an inline suppression that silenced nothing.
-fn unused_code(named: &Named, used: bool, scope: &Scope) -> Option<(String, String, String)> {
+fn unused_code(named: &Named, used: bool, scope: &RunScope) -> Option<(String, String, String)> {
     let Some(code) = named.code else {
         return Some((
             format!(
@@ -346,7 +346,7 @@ fn report_ignore(
     ignore: &Ignore,
     used: &[bool],
     matched_file: bool,
-    scope: &Scope,
+    scope: &RunScope,
     out: &mut Vec<Finding>,
 ) {
     let at = |code, span: Span, message: String| Finding::new(code, &ignore.source, span, message);
@@ -524,10 +524,10 @@ mod tests {
     fn silences_findings_inside_the_element_and_reports_the_rest() {
         let text = "<P>\n  <!-- scslint-disable SL102, SL004: lab -->\n  <D>lab.corp</D>\n  <D>x.corp</D>\n  <!-- scslint-disable unmatched-home-domain -->\n  <D>y.corp</D>\n</P>";
         let (source, list) = suppressions(text);
-        let scope = Scope {
+        let scope = RunScope {
             suppressions: list.iter().collect(),
             networks: true,
-            ..Scope::default()
+            ..RunScope::default()
         };
         let findings = vec![
             finding(&source, text, "lab.corp", Code::SL102),
@@ -561,9 +561,9 @@ mod tests {
     fn codes_that_could_not_run_are_not_called_unused() {
         let text = "<P><!-- scslint-disable SL102, SL105, SL999, SL051: r --><D>a</D></P>";
         let (_, list) = suppressions(text);
-        let scope = Scope {
+        let scope = RunScope {
             suppressions: list.iter().collect(),
-            ..Scope::default()
+            ..RunScope::default()
         };
         let applied = apply(Vec::new(), &scope, &[], &Levels::default());
         let messages: Vec<&str> = applied

@@ -212,7 +212,7 @@ pub fn run(
             }
             group.findings.extend(observed);
         }
-        let scope = crate::suppress::Scope {
+        let scope = crate::suppress::RunScope {
             suppressions: group
                 .profiles
                 .iter()

@@ -1,5 +1,7 @@
 //! The commands, on top of every other layer: each reads its inputs, runs the readers, rules and
 //! renderers below, prints, and says how it ended. `main` turns that into the exit status.
+//! Printing happens here and nowhere below (the `[lints]` table in Cargo.toml denies it elsewhere).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod check;
 pub mod collect;

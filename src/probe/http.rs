@@ -625,12 +625,7 @@ pub fn digest_authorization(
 
 /// Lower-case hex MD5 of `s`.
 pub fn md5_hex(s: &str) -> String {
-    hex(&Md5::digest(s.as_bytes()))
-}
-
-/// Lower-case hex of `bytes`.
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Md5::digest(s.as_bytes()))
 }
 
 /// Escape `\` and `"` for a quoted-string.
@@ -642,7 +637,7 @@ fn quote(s: &str) -> String {
 pub fn random_hex(n: usize) -> Result<String, String> {
     let mut bytes = vec![0u8; n];
     getrandom::fill(&mut bytes).map_err(|e| format!("no random bytes from the OS: {e}"))?;
-    Ok(hex(&bytes))
+    Ok(hex::encode(bytes))
 }
 
 /// Loopback responders shared by the probe tests.

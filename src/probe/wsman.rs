@@ -571,13 +571,7 @@ mod tests {
                 .map(|(_, v)| v.clone())
                 .unwrap_or_default()
         };
-        let hex = |s: String| {
-            use md5::Digest;
-            md5::Md5::digest(s.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        };
+        let hex = |s: String| crate::probe::http::md5_hex(&s);
         let ha1 = hex(format!("{user}:{REALM}:{password}"));
         let ha2 = hex(format!("POST:{}", p("uri")));
         let expected = hex(format!(
