@@ -181,17 +181,12 @@ impl Config {
             message,
             help,
         };
-        let raw: RawConfig = toml::from_str(&source.text).map_err(|e| {
-            vec![err(
-                e.span().unwrap_or(0..0),
-                e.message().trim_end().to_owned(),
-                Some(
-                    "see schemas/config.schema.json, or run `scslint init` for a commented example"
-                        .into(),
-                ),
-            )]
-        })?;
-        let mut errors = Vec::new();
+        let (raw, problems) = read_raw(&source.text);
+        let help = "see schemas/config.schema.json, or run `scslint init` for a commented example";
+        let mut errors: Vec<ConfigError> = problems
+            .into_iter()
+            .map(|(span, message)| err(span, message, Some(help.into())))
+            .collect();
         let mut config = Config::default();
         for (key, level) in raw.rules {
             match Code::parse(key.get_ref()) {
@@ -265,12 +260,74 @@ impl Config {
         if errors.is_empty() {
             Ok(config)
         } else {
+            errors.sort_by_key(|e| (e.span.start, e.span.end));
             Err(errors)
         }
     }
 }
 
 type Problem = (Span, String, Option<String>);
+
+/// At most this many problems are reported from one config file.
+const MAX_READ_PROBLEMS: usize = 20;
+
+/// The raw configuration and every problem serde finds in it, not only the first: after each
+/// problem the lines it spans are blanked (a table header with the whole table under it) and the
+/// text is read again, offsets unchanged, until it reads or stops making progress. What could be
+/// read is returned so that the checks after reading report their problems in the same run.
+fn read_raw(text: &str) -> (RawConfig, Vec<(Span, String)>) {
+    let mut text = text.to_owned();
+    let mut problems: Vec<(Span, String)> = Vec::new();
+    while problems.len() < MAX_READ_PROBLEMS {
+        let e = match toml::from_str::<RawConfig>(&text) {
+            Ok(raw) => return (raw, problems),
+            Err(e) => e,
+        };
+        let message = e.message().trim_end().to_owned();
+        let Some(span) = e.span() else {
+            problems.push((0..0, message));
+            break;
+        };
+        // A field missing once a broken line was taken out follows from that line's problem.
+        let follows = !problems.is_empty() && message.starts_with("missing field");
+        if follows || problems.iter().any(|(s, _)| *s == span) {
+            break;
+        }
+        problems.push((span.clone(), message));
+        blank_lines(&mut text, span);
+    }
+    (RawConfig::default(), problems)
+}
+
+/// Replace the lines `span` touches by spaces (newlines kept, so offsets hold); a table header
+/// takes its table with it.
+fn blank_lines(text: &mut String, span: Span) {
+    let start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let mut end = text[span.end.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| span.end.min(text.len()) + i);
+    if text[start..end].trim_start().starts_with('[') {
+        // Up to the next table header.
+        let mut at = end;
+        while at < text.len() {
+            let line_end = text[at + 1..].find('\n').map_or(text.len(), |i| at + 1 + i);
+            if text[at + 1..line_end].trim_start().starts_with('[') {
+                break;
+            }
+            at = line_end;
+        }
+        end = at;
+    }
+    let blanked: String = text[start..end]
+        .chars()
+        .map(|c| if c == '\n' { '\n' } else { ' ' })
+        .collect();
+    // Multi-byte characters became one space each: pad to keep the byte length.
+    let pad = (end - start).saturating_sub(blanked.len());
+    text.replace_range(start..end, &format!("{blanked}{}", " ".repeat(pad)));
+}
 
 /// `exclude = [...]`: what walks leave out, as a `.gitignore` in the config file's folder would.
 #[derive(Debug, Clone)]
@@ -662,8 +719,8 @@ home_domains = ["Env/Suffix"]
         let text = "[rules]\nSL999 = \"off\"\nSL050 = \"off\"\nSL001 = \"warning\"\n[observed]\nexternal_suffixes = [\"bad_suffix\"]\n";
         let e = parse(text).unwrap_err();
         assert_eq!(e.len(), 3, "{e:?}");
-        assert_eq!(&text[e[0].span.clone()], "SL050");
-        assert_eq!(&text[e[1].span.clone()], "SL999");
+        assert_eq!(&text[e[0].span.clone()], "SL999", "in file order");
+        assert_eq!(&text[e[1].span.clone()], "SL050");
         let e = parse("[rules]\nSL001 = \"loud\"\n").unwrap_err();
         assert!(e[0].message.contains("loud"), "{}", e[0].message);
     }
@@ -697,11 +754,7 @@ home_domains = ["Env/Suffix"]
         let text = "[[ignore]]\npath = \"../x.json\"\ncodes = [\"SL999\", \"SL051\"]\n[[ignore]]\npath = \"a/[b.json\"\ncodes = []\n[[ignore]]\npath = \"c.json\"\n";
         let e = parse(text).unwrap_err();
         let spans: Vec<&str> = e.iter().map(|e| &text[e.span.clone()]).collect();
-        assert!(e[e.len() - 1].message.contains("codes"), "{e:?}");
-        assert_eq!(e.len(), 1, "a missing key stops parsing: {spans:?}");
-        let text = &text[..text.rfind("[[ignore]]").unwrap()];
-        let e = parse(text).unwrap_err();
-        let spans: Vec<&str> = e.iter().map(|e| &text[e.span.clone()]).collect();
+        // The entry without `codes` is reported with the others, in file order.
         assert_eq!(
             spans,
             [
@@ -709,10 +762,12 @@ home_domains = ["Env/Suffix"]
                 "\"SL999\"",
                 "\"SL051\"",
                 "\"a/[b.json\"",
-                "[]"
+                "[]",
+                "[[ignore]]"
             ],
             "{e:?}"
         );
+        assert!(e[5].message.contains("codes"), "{e:?}");
     }
 
     #[test]
@@ -801,5 +856,32 @@ home_domains = ["Env/Suffix"]
         let one = Configs::one(Config::default(), &Selection::default());
         assert_eq!(one.for_file(&team.join("a.xml")).max_home_domains, 5);
         assert!(!one.excludes(&team.join("sub/old"), true));
+    }
+
+    #[test]
+    fn every_problem_is_reported_in_one_run_in_file_order() {
+        let text = "[rules]\nSL005 = \"of\"\nSL999 = \"error\"\n\n[limits]\nmax_home_domains = \"x\"\n\n\
+                    [observed]\npaths = 3\nbogus = 1\nexternal_suffixes = [\"-bad\"]\n\n[nonsense]\na = 1\n";
+        let source = SourceFile::new("scslint.toml", text.to_owned(), Encoding::Utf8);
+        let errors = Config::parse(&source, Path::new("/")).unwrap_err();
+        let found: Vec<(usize, &str)> = errors
+            .iter()
+            .map(|e| {
+                let line = text[..e.span.start].matches('\n').count() + 1;
+                (line, e.message.split([':', ',']).next().unwrap_or(""))
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (2, "unknown variant `of`"),
+                (3, "unknown rule `SL999`"),
+                (6, "invalid type"),
+                (9, "invalid type"),
+                (10, "unknown field `bogus`"),
+                (11, "`-bad` is not a DNS suffix"),
+                (13, "unknown field `nonsense`"),
+            ]
+        );
     }
 }
