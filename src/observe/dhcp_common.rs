@@ -109,6 +109,25 @@ impl Files {
     }
 }
 
+/// Why an included file was not read. The messages name the file, never its content.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IncludeError {
+    #[error("includes nest more than {MAX_INCLUDE_DEPTH} levels deep; `{file}` is not read")]
+    TooDeep { file: String },
+    #[error("`{file}` includes itself (directly or through other files); not read again")]
+    Cycle { file: String },
+    #[error("more than {MAX_INCLUDED_FILES} included files; `{file}` is not read")]
+    TooMany { file: String },
+    #[error("`{file}` is under {folder}, a system folder, not a configuration; not read")]
+    SystemFolder { file: String, folder: &'static str },
+    #[error("the included files add up to more than {} MiB; `{file}` is not read", MAX_INCLUDED_BYTES >> 20)]
+    TooLarge { file: String },
+    #[error("cannot read included `{file}`: {reason}; not read")]
+    Unreadable { file: String, reason: String },
+    #[error("`{file}` is not a {kind}; not read, and nothing of it is shown")]
+    NotOfKind { file: String, kind: &'static str },
+}
+
 /// The files currently being read, outermost first, to refuse cycles and runaway nesting.
 pub struct Includes {
     chain: Vec<PathBuf>,
@@ -141,54 +160,46 @@ impl Includes {
 
     /// Read an included file and make it the innermost one; pair with [`Includes::leave`]. The
     /// error quotes the file's name only, never its content.
-    pub fn enter(&mut self, path: &Path) -> Result<String, String> {
+    pub fn enter(&mut self, path: &Path) -> Result<String, IncludeError> {
         self.enter_as(path, self.fragment)
     }
 
     /// [`Includes::enter`] for a file of another shape than the configuration's own (a
     /// dnsmasq hosts file, say).
-    pub fn enter_as(&mut self, path: &Path, fragment: Fragment) -> Result<String, String> {
-        let shown = path.to_string_lossy().replace('\\', "/");
+    pub fn enter_as(&mut self, path: &Path, fragment: Fragment) -> Result<String, IncludeError> {
+        let file = path.to_string_lossy().replace('\\', "/");
         if self.chain.len() > MAX_INCLUDE_DEPTH {
-            return Err(format!(
-                "includes nest more than {MAX_INCLUDE_DEPTH} levels deep; `{shown}` is not read"
-            ));
+            return Err(IncludeError::TooDeep { file });
         }
         let id = self.source.identity(path);
         if self.chain.contains(&id) {
-            return Err(format!(
-                "`{shown}` includes itself (directly or through other files); not read again"
-            ));
+            return Err(IncludeError::Cycle { file });
         }
         if self.files >= MAX_INCLUDED_FILES {
-            return Err(format!(
-                "more than {MAX_INCLUDED_FILES} included files; `{shown}` is not read"
-            ));
+            return Err(IncludeError::TooMany { file });
         }
         if let Some(folder) = SYSTEM_FOLDERS
             .iter()
             .find(|f| id.starts_with(f) || path.starts_with(f))
         {
-            return Err(format!(
-                "`{shown}` is under {folder}, a system folder, not a configuration; not read"
-            ));
+            return Err(IncludeError::SystemFolder { file, folder });
         }
         if self.bytes >= MAX_INCLUDED_BYTES {
-            return Err(format!(
-                "the included files add up to more than {} MiB; `{shown}` is not read",
-                MAX_INCLUDED_BYTES >> 20
-            ));
+            return Err(IncludeError::TooLarge { file });
         }
         let text = self
             .source
             .read(path)
-            .map_err(|e| format!("cannot read included `{shown}`: {e}"))?;
+            .map_err(|reason| IncludeError::Unreadable {
+                file: file.clone(),
+                reason,
+            })?;
         self.bytes += text.len() as u64;
         if !(fragment.looks_like)(&text) {
-            return Err(format!(
-                "`{shown}` is not a {}; not read, and nothing of it is shown",
-                fragment.kind
-            ));
+            return Err(IncludeError::NotOfKind {
+                file,
+                kind: fragment.kind,
+            });
         }
         self.files += 1;
         self.chain.push(id);
@@ -337,7 +348,7 @@ mod tests {
         let a = dir.path().join("a.conf");
         std::fs::write(&a, "x").unwrap();
         let mut inc = Includes::new(&a, any(), Files::Disk);
-        assert!(inc.enter(&a).unwrap_err().contains("includes itself"));
+        assert!(matches!(inc.enter(&a), Err(IncludeError::Cycle { .. })));
         let mut inc = Includes::new(&dir.path().join("root.conf"), any(), Files::Disk);
         for i in 0..MAX_INCLUDE_DEPTH {
             let p = dir.path().join(format!("{i}.conf"));
@@ -345,11 +356,12 @@ mod tests {
             assert_eq!(inc.enter(&p).unwrap(), "");
         }
         let e = inc.enter(&a).unwrap_err();
-        assert!(e.contains("levels deep"), "{e}");
+        assert!(matches!(e, IncludeError::TooDeep { .. }), "{e}");
         assert!(
             Includes::new(&a, any(), Files::Disk)
                 .enter(&dir.path().join("missing.conf"))
                 .unwrap_err()
+                .to_string()
                 .starts_with("cannot read included")
         );
     }
@@ -365,19 +377,19 @@ mod tests {
         let mut inc = Includes::new(&root, only_x, Files::Disk);
         for system in ["/proc/self/environ", "/dev/zero", "/sys/kernel/notes"] {
             let e = inc.enter(Path::new(system)).unwrap_err();
-            assert!(e.contains("a system folder"), "{e}");
+            assert!(matches!(e, IncludeError::SystemFolder { .. }), "{e}");
         }
         let other = dir.path().join("other");
         std::fs::write(&other, "root:secret:0:0\n").unwrap();
         let e = inc.enter(&other).unwrap_err();
         assert!(
-            e.contains("is not a x configuration") && !e.contains("secret"),
+            e.to_string().contains("is not a x configuration") && !e.to_string().contains("secret"),
             "{e}"
         );
         let mut inc = Includes::new(&root, any(), Files::Disk);
         inc.bytes = MAX_INCLUDED_BYTES;
         let e = inc.enter(&other).unwrap_err();
-        assert!(e.contains("add up to more than"), "{e}");
+        assert!(matches!(e, IncludeError::TooLarge { .. }), "{e}");
     }
 
     fn memory(files: &[(&str, &str)]) -> Files {
@@ -395,21 +407,22 @@ mod tests {
         let mut inc = Includes::new(Path::new("/m/root.conf"), any(), files);
         assert_eq!(inc.enter(Path::new("/m/./d/../a.conf")).unwrap(), "x a");
         let e = inc.enter(Path::new("/m/a.conf")).unwrap_err();
-        assert!(e.contains("includes itself"), "{e}");
+        assert!(matches!(e, IncludeError::Cycle { .. }), "{e}");
         inc.leave();
         let e = inc.enter(Path::new("/m/missing.conf")).unwrap_err();
-        assert!(e.starts_with("cannot read included"), "{e}");
+        assert!(matches!(e, IncludeError::Unreadable { .. }), "{e}");
         // Only what the set holds exists: a real file on disk is not there.
         let e = inc.enter(
             Path::new(env!("CARGO_MANIFEST_DIR"))
                 .join("Cargo.toml")
                 .as_path(),
         );
-        assert!(e.unwrap_err().starts_with("cannot read included"));
+        assert!(matches!(e, Err(IncludeError::Unreadable { .. })));
         assert_eq!(inc.list_dir(Path::new("/m/d"), 8).unwrap(), ["1.conf", "2"]);
         assert!(
             inc.list_dir(Path::new("/m/d"), 1)
                 .unwrap_err()
+                .to_string()
                 .contains("more than 1")
         );
         assert!(inc.list_dir(Path::new("/m/none"), 8).is_err());

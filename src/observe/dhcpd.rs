@@ -772,7 +772,7 @@ impl Reader {
                 self.read_file(&resolved, &text, node, depth);
                 self.includes.leave();
             }
-            Err(msg) => self.problem(path, target, not_read(msg)),
+            Err(e) => self.problem(path, target, e.to_string()),
         }
     }
 
@@ -968,15 +968,6 @@ fn hex_octets(word: &str) -> Option<Vec<u8>> {
             ok.then(|| u8::from_str_radix(octet, 16).ok()).flatten()
         })
         .collect()
-}
-
-/// Make sure an include failure says what was done about it.
-fn not_read(msg: String) -> String {
-    if msg.starts_with("cannot read") {
-        format!("{msg}; not read")
-    } else {
-        msg
-    }
 }
 
 /// A statement as written, shortened for messages.

@@ -549,14 +549,7 @@ impl Reader {
                         }
                         self.includes.leave();
                     }
-                    Err(msg) => {
-                        let msg = if msg.starts_with("cannot read") {
-                            format!("{msg}; not read")
-                        } else {
-                            msg
-                        };
-                        report(&mut self.parsed, bank.from.clone(), bank.col, msg);
-                    }
+                    Err(e) => report(&mut self.parsed, bank.from.clone(), bank.col, e.to_string()),
                 }
             }
         }
@@ -1053,14 +1046,7 @@ impl Reader {
                 self.read_file(file, &text);
                 self.includes.leave();
             }
-            Err(msg) => {
-                let msg = if msg.starts_with("cannot read") {
-                    format!("{msg}; not read")
-                } else {
-                    msg
-                };
-                self.problem(from, line, col, msg);
-            }
+            Err(e) => self.problem(from, line, col, e.to_string()),
         }
     }
 }

@@ -425,8 +425,8 @@ impl<'p> Expander<'p> {
         let path = dhcp_common::resolve(&including.path, target);
         let body = match self.includes.enter(&path) {
             Ok(body) => body,
-            Err(message) => {
-                self.parsed.problem(origin, column, message);
+            Err(e) => {
+                self.parsed.problem(origin, column, e.to_string());
                 return false;
             }
         };
