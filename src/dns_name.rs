@@ -6,6 +6,60 @@ use std::net::IpAddr;
 /// Firmware limit on one home-domain entry (IRG: at most 190 characters).
 pub const FIRMWARE_MAX_ENTRY_LEN: usize = 190;
 
+/// A name as DNS compares names: ASCII letters without regard to case (RFC 4343), every other
+/// byte as it is. Equality, hashing and order agree, so it can key a map or a set.
+#[derive(Debug, Clone, Copy)]
+pub struct DnsName<'a>(pub &'a str);
+
+impl DnsName<'_> {
+    fn folded(&self) -> impl Iterator<Item = u8> + '_ {
+        self.0.bytes().map(|b| b.to_ascii_lowercase())
+    }
+}
+
+impl PartialEq for DnsName<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.eq_ignore_ascii_case(other.0)
+    }
+}
+
+impl Eq for DnsName<'_> {}
+
+impl std::hash::Hash for DnsName<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for b in self.folded() {
+            state.write_u8(b);
+        }
+        state.write_u8(0xff);
+    }
+}
+
+impl PartialOrd for DnsName<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for DnsName<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.folded().cmp(other.folded())
+    }
+}
+
+impl std::fmt::Display for DnsName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// Two lists of names equal name by name, in order, as DNS compares names.
+pub fn same_names<S: AsRef<str>>(a: &[S], b: &[S]) -> bool {
+    a.len() == b.len()
+        && a.iter()
+            .zip(b)
+            .all(|(a, b)| DnsName(a.as_ref()) == DnsName(b.as_ref()))
+}
+
 /// Normalise a name the way scslint models the firmware: trim surrounding whitespace, drop one
 /// trailing dot, ASCII-lowercase.
 pub fn normalise(raw: &str) -> String {
@@ -271,6 +325,24 @@ impl FqdnSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dns_names_compare_hash_and_sort_without_case() {
+        use std::collections::HashSet;
+        assert_eq!(DnsName("Corp.Example"), DnsName("corp.example"));
+        assert_ne!(DnsName("corp.example."), DnsName("corp.example"));
+        assert_ne!(
+            DnsName("é.example"),
+            DnsName("É.example"),
+            "only ASCII folds"
+        );
+        let set: HashSet<DnsName> = [DnsName("A.b"), DnsName("a.B"), DnsName("c")].into();
+        assert_eq!(set.len(), 2);
+        assert!(DnsName("B") > DnsName("a"));
+        assert!(same_names(&["A", "b"], &["a", "B"]));
+        assert!(!same_names(&["a", "b"], &["b", "a"]));
+        assert!(!same_names(&["a"], &["a", "a"]));
+    }
 
     #[test]
     fn normalises_case_whitespace_and_one_trailing_dot() {

@@ -29,14 +29,13 @@
 
 use super::dhcp_common::{self, Files, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
+use crate::dns_name::{DnsName, same_names};
 use ipnet::Ipv6Net;
 use std::net::Ipv4Addr;
 use std::path::Path;
 
 /// Blocks nested deeper than this are skipped (dhcpd configurations nest a handful of levels).
 const MAX_NESTING: usize = 32;
-/// Problems reported per source; a garbage file could otherwise produce one per token.
-const MAX_PROBLEMS: usize = 500;
 
 /// True when `text` looks like a dhcpd.conf: dhcpd statements at the start of a line, and no
 /// `lease … {` blocks (dhclient and dhcpd lease files share the syntax but are not configurations).
@@ -129,18 +128,6 @@ fn is_dhcpd_statement(line: &str) -> bool {
             .any(|k| line.starts_with(k) && line.ends_with(';'))
         || line == "authoritative;"
         || line == "not authoritative;"
-}
-
-fn report(parsed: &mut Parsed, origin: Origin, column: usize, message: impl Into<String>) {
-    match parsed.problems.len() {
-        n if n < MAX_PROBLEMS => parsed.problem(origin, column, message),
-        n if n == MAX_PROBLEMS => parsed.problem(
-            origin,
-            column,
-            format!("more than {MAX_PROBLEMS} problems in this source; the rest are not reported"),
-        ),
-        _ => {}
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -249,8 +236,7 @@ fn tokenize(text: &str, path: &Path, parsed: &mut Parsed) -> Vec<Token> {
                 match read_string(&mut cur) {
                     Some(s) => Tok::Str(s),
                     None => {
-                        report(
-                            parsed,
+                        parsed.problem(
                             Origin::new(path, line),
                             col,
                             "quoted string opened here is not closed before the end of the file; \
@@ -282,8 +268,7 @@ fn tokenize(text: &str, path: &Path, parsed: &mut Parsed) -> Vec<Token> {
                 cur.bump();
                 if !binary_reported {
                     binary_reported = true;
-                    report(
-                        parsed,
+                    parsed.problem(
                         Origin::new(path, line),
                         col,
                         format!(
@@ -519,12 +504,8 @@ struct Reader {
 
 impl Reader {
     fn problem(&mut self, path: &Path, at: &Token, message: impl Into<String>) {
-        report(
-            &mut self.parsed,
-            Origin::new(path, at.line),
-            at.col,
-            message,
-        );
+        self.parsed
+            .problem(Origin::new(path, at.line), at.col, message);
     }
 
     fn read_file(&mut self, path: &Path, text: &str, node: &mut Node, depth: usize) {
@@ -999,11 +980,7 @@ fn labelled(kind: &str, name: &str) -> String {
 }
 
 fn same(a: Option<&Setting>, b: Option<&Setting>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => a.value.eq_ignore_ascii_case(&b.value),
-        (None, None) => true,
-        _ => false,
-    }
+    a.map(|s| DnsName(&s.value)) == b.map(|s| DnsName(&s.value))
 }
 
 /// What the walk found, in document order; hosts are resolved once every subnet is known.
@@ -1179,9 +1156,10 @@ impl<'a> Walk<'a> {
 }
 
 fn same_list(a: Option<&SearchSetting>, b: Option<&SearchSetting>) -> bool {
-    let a = a.map_or(&[][..], |s| &s.values);
-    let b = b.map_or(&[][..], |s| &s.values);
-    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.eq_ignore_ascii_case(b))
+    same_names(
+        a.map_or(&[][..], |s| &s.values),
+        b.map_or(&[][..], |s| &s.values),
+    )
 }
 
 /// The DHCPv6 scopes under `node`: each `subnet6` with the option 24 it inherits, and the `pool6`
@@ -1303,6 +1281,7 @@ fn scopes(root: &Node) -> Vec<Scope> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::observe::model::MAX_PROBLEMS;
     use crate::observe::reader_tests::{
         assert_claims_only, dhcp_fixtures, parse_file, problem_lines, random_texts, summary, utf16,
         write,

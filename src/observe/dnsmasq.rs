@@ -49,11 +49,10 @@
 
 use super::dhcp_common::{self, Files, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
+use crate::dns_name::DnsName;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::path::Path;
 
-/// Problems reported per source; a garbage file could otherwise produce one per line.
-const MAX_PROBLEMS: usize = 500;
 /// Entries read from one `conf-dir` folder.
 const MAX_DIR_ENTRIES: usize = 1024;
 
@@ -187,18 +186,6 @@ const MAX_LINE_BYTES: usize = 64 * 1024;
 fn is_key(key: &str) -> bool {
     key.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-}
-
-fn report(parsed: &mut Parsed, origin: Origin, column: usize, message: impl Into<String>) {
-    match parsed.problems.len() {
-        n if n < MAX_PROBLEMS => parsed.problem(origin, column, message),
-        n if n == MAX_PROBLEMS => parsed.problem(
-            origin,
-            column,
-            format!("more than {MAX_PROBLEMS} problems in this source; the rest are not reported"),
-        ),
-        _ => {}
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -504,7 +491,7 @@ struct Bank {
 
 impl Reader {
     fn problem(&mut self, path: &Path, line: usize, col: usize, message: impl Into<String>) {
-        report(&mut self.parsed, Origin::new(path, line), col, message);
+        self.parsed.problem(Origin::new(path, line), col, message);
     }
 
     fn read_file(&mut self, path: &Path, text: &str) {
@@ -532,7 +519,7 @@ impl Reader {
                             "cannot read folder `{}`: {e}; not read",
                             bank.path.to_string_lossy().replace('\\', "/")
                         );
-                        report(&mut self.parsed, bank.from.clone(), bank.col, msg);
+                        self.parsed.problem(bank.from.clone(), bank.col, msg);
                         continue;
                     }
                 }
@@ -549,7 +536,9 @@ impl Reader {
                         }
                         self.includes.leave();
                     }
-                    Err(e) => report(&mut self.parsed, bank.from.clone(), bank.col, e.to_string()),
+                    Err(e) => self
+                        .parsed
+                        .problem(bank.from.clone(), bank.col, e.to_string()),
                 }
             }
         }
@@ -1510,16 +1499,13 @@ fn scopes(cfg: &Config) -> Vec<Scope> {
 }
 
 fn same(a: &Option<String>, b: &Option<String>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
-        (None, None) => true,
-        _ => false,
-    }
+    a.as_deref().map(DnsName) == b.as_deref().map(DnsName)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::observe::model::MAX_PROBLEMS;
     use crate::observe::reader_tests::{
         assert_claims_only, dhcp_fixtures, parse_file, problem_lines, random_texts, summary, utf16,
         write,

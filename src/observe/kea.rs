@@ -25,6 +25,7 @@
 
 use super::dhcp_common::{self, Files, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
+use crate::dns_name::same_names;
 use crate::source::{Encoding, Source, SourceFile};
 use ipnet::Ipv6Net;
 use jsonc_parser::ast::{Object, ObjectProp, Value};
@@ -581,9 +582,10 @@ fn changes(own: &Setting, inherited: Option<&Setting>) -> bool {
 }
 
 fn same_values(a: Option<&Setting>, b: Option<&Setting>) -> bool {
-    let a = a.map_or(&[][..], |s| &s.values);
-    let b = b.map_or(&[][..], |s| &s.values);
-    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.eq_ignore_ascii_case(b))
+    same_names(
+        a.map_or(&[][..], |s| &s.values),
+        b.map_or(&[][..], |s| &s.values),
+    )
 }
 
 /// Walks the parsed configuration and emits scopes.

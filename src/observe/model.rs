@@ -230,12 +230,24 @@ pub struct Parsed {
     pub problems: Vec<Problem>,
 }
 
+/// Problems one source reports at most; past them, one more says the rest were left out.
+pub const MAX_PROBLEMS: usize = 500;
+
 impl Parsed {
+    /// Record a problem; past [`MAX_PROBLEMS`] one last problem says the rest are not reported,
+    /// so a hostile file cannot make the report grow without bound.
     pub fn problem(&mut self, origin: Origin, column: usize, message: impl Into<String>) {
+        let message = match self.problems.len() {
+            n if n < MAX_PROBLEMS => message.into(),
+            n if n == MAX_PROBLEMS => format!(
+                "more than {MAX_PROBLEMS} problems in this source; the rest are not reported"
+            ),
+            _ => return,
+        };
         self.problems.push(Problem {
             origin,
             column,
-            message: message.into(),
+            message,
         });
     }
 }

@@ -14,6 +14,7 @@ mod netsh;
 
 use super::dhcp_common::{self, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope};
+use crate::dns_name::DnsName;
 use std::net::Ipv4Addr;
 use std::path::Path;
 
@@ -155,11 +156,7 @@ impl Server {
 }
 
 fn same_suffix(a: Option<&Setting>, b: Option<&Setting>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => a.suffix.eq_ignore_ascii_case(&b.suffix),
-        (None, None) => true,
-        _ => false,
-    }
+    a.map(|s| DnsName(&s.suffix)) == b.map(|s| DnsName(&s.suffix))
 }
 
 /// The scopes the servers' configurations hand out, with inheritance applied.
