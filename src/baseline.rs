@@ -18,13 +18,14 @@ struct File {
     findings: Vec<Entry>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+/// One finding a baseline records.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
-struct Entry {
-    fingerprint: String,
-    code: String,
-    path: String,
-    message: String,
+pub struct Entry {
+    pub fingerprint: String,
+    pub code: String,
+    pub path: String,
+    pub message: String,
 }
 
 /// The fingerprints of a baseline file, each with how many findings it stands for.
@@ -58,39 +59,8 @@ impl Baseline {
 
     /// Parse baseline text; the error starts with `:LINE:COLUMN` where there is one.
     pub fn parse(text: &str) -> Result<Baseline, String> {
-        let hint = "write one with `scslint check --write-baseline FILE`";
-        let file: File = serde_json::from_str(text).map_err(|e| {
-            // serde_json appends the position to its message; it is shown in front instead.
-            let message = e.to_string();
-            let message = message
-                .rsplit_once(" at line ")
-                .map_or(message.as_str(), |(m, _)| m);
-            format!(
-                ":{}:{}: not a scslint baseline: {message}; {hint}",
-                e.line().max(1),
-                e.column().max(1)
-            )
-        })?;
-        if file.version != VERSION {
-            return Err(format!(
-                ": baseline version {} is not supported (this scslint reads version {VERSION}); {hint}",
-                file.version
-            ));
-        }
         let mut counts = HashMap::new();
-        for (i, entry) in file.findings.into_iter().enumerate() {
-            let valid = entry.fingerprint.len() == 32
-                && entry
-                    .fingerprint
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-            if !valid {
-                return Err(format!(
-                    ": finding {} has fingerprint `{}`, not 32 lower-case hexadecimal digits; {hint}",
-                    i + 1,
-                    crate::report::escape_text(&entry.fingerprint)
-                ));
-            }
+        for entry in entries(text)? {
             *counts.entry(entry.fingerprint).or_insert(0) += 1;
         }
         Ok(Baseline { counts })
@@ -131,6 +101,45 @@ impl Baseline {
             checked,
         }
     }
+}
+
+/// The findings a baseline text records, each fingerprint checked; the error starts with
+/// `:LINE:COLUMN` where there is one.
+pub fn entries(text: &str) -> Result<Vec<Entry>, String> {
+    let hint = "write one with `scslint check --write-baseline FILE`";
+    let file: File = serde_json::from_str(text).map_err(|e| {
+        // serde_json appends the position to its message; it is shown in front instead.
+        let message = e.to_string();
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(m, _)| m);
+        format!(
+            ":{}:{}: not a scslint baseline: {message}; {hint}",
+            e.line().max(1),
+            e.column().max(1)
+        )
+    })?;
+    if file.version != VERSION {
+        return Err(format!(
+            ": baseline version {} is not supported (this scslint reads version {VERSION}); {hint}",
+            file.version
+        ));
+    }
+    for (i, entry) in file.findings.iter().enumerate() {
+        let valid = entry.fingerprint.len() == 32
+            && entry
+                .fingerprint
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !valid {
+            return Err(format!(
+                ": finding {} has fingerprint `{}`, not 32 lower-case hexadecimal digits; {hint}",
+                i + 1,
+                crate::report::escape_text(&entry.fingerprint)
+            ));
+        }
+    }
+    Ok(file.findings)
 }
 
 /// The baseline text for these findings (input problems left out), in report order.

@@ -78,6 +78,10 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Write a commented starter scslint.toml.
     Init(InitArgs),
+    /// Compare two observed snapshots (networks added, removed, or with another option 15,
+    /// trust or host count), or two sets of findings, JSON reports or baselines in any mix (new,
+    /// fixed and unchanged by fingerprint).
+    Diff(DiffArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions {
         /// The shell to complete for.
@@ -90,6 +94,34 @@ pub enum Command {
         #[arg(value_name = "SUBCOMMAND")]
         subcommand: Option<String>,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The earlier observed.toml, JSON report (`check --format json`) or baseline.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+
+    /// The later one: a snapshot to compare with a snapshot, or a report or baseline with a
+    /// report or baseline.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+
+    /// Output format: human, json (schemas/diff.schema.json) or markdown (for a CI job summary).
+    #[arg(long, visible_alias = "output-format", value_enum, value_name = "FORMAT", default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+
+    /// Findings: exit with status 1 when a new finding at or above this level appears.
+    #[command(flatten)]
+    pub exit: ExitArgs,
+}
+
+/// How `scslint diff` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Human,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Subcommand)]

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod command;
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod dns_name;
 pub mod envdetect;
 pub mod exit_status;

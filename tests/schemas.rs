@@ -23,6 +23,7 @@ fn every_schema_is_valid_and_accepts_its_own_examples() {
         "rules.schema.json",
         "explain.schema.json",
         "statistics.schema.json",
+        "diff.schema.json",
     ] {
         let s = schema(name);
         for example in s

@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod collect;
+pub mod diff;
 pub mod explain;
 pub mod hook;
 pub mod init;
@@ -59,6 +60,7 @@ pub fn run(cli: Cli) -> Ended {
         Command::Hook { action } => hook::command(action),
         Command::Inspect(args) => inspect::command(args, color),
         Command::Init(args) => init::command(args),
+        Command::Diff(args) => diff::command(args, color),
         Command::Completions { shell } => print(&crate::shell::completions(shell)),
         Command::Man { subcommand } => explain::man(subcommand.as_deref()),
     }

@@ -23,6 +23,7 @@ struct Diagnostic {
     column: usize,
     end_line: usize,
     end_column: usize,
+    fingerprint: String,
     label: Option<String>,
     help: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -71,6 +72,7 @@ fn diagnostic_object(f: &Finding) -> Diagnostic {
         column,
         end_line,
         end_column,
+        fingerprint: f.fingerprint(),
         label: f.label.clone(),
         help: f.help.clone(),
         profile: f.profile.clone(),

@@ -1,6 +1,7 @@
 //! Output formats. Each turns findings into text; none knows anything about AMT.
 
 pub mod concise;
+pub mod diff;
 pub mod docs;
 mod excerpt;
 pub mod fingerprint;

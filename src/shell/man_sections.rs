@@ -192,6 +192,20 @@ fn exit_status(page: Page) -> Vec<(&'static str, &'static str)> {
                 "A file could not be read at all (SL050), or a usage error (bad arguments, a scslint.toml that does not load).",
             ),
         ],
+        Some("diff") => vec![
+            (
+                "0",
+                "The comparison was printed: any snapshot changes; for findings, no new finding at or above --fail-level (default error), or --exit-zero was given.",
+            ),
+            (
+                "1",
+                "Findings: at least one new finding at or above --fail-level, and no --exit-zero.",
+            ),
+            (
+                "2",
+                "A usage error, a file that cannot be read or is neither a snapshot nor a JSON report or baseline (a report written before reports carried fingerprints included), a snapshot compared with findings, or output that cannot be written.",
+            ),
+        ],
         Some("explain") => vec![
             ("0", "The rule was explained."),
             ("2", "No rule has that code or name, or a usage error."),
