@@ -134,9 +134,8 @@ fn fixture(code: Code, dir: &Path) {
     );
     let mut settings = insta::Settings::clone_current();
     settings.set_description(format!(
-        "scslint check in tests/rules/{code} ({}: {})",
-        code.name(),
-        scslint::rules::doc(code).summary
+        "scslint check in tests/rules/{code} ({})",
+        code.name()
     ));
     settings.set_omit_expression(true);
     settings.bind(|| {
