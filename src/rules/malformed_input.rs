@@ -9,7 +9,7 @@ declare_rule! {
     needs: [],
     input_problem: true,
     check: Raised,
-    summary: "A profile or observed-networks file that is not well-formed XML, JSON or TOML, or breaks its format.",
+    summary: "A profile or observed-networks file that is not well-formed XML, JSON, YAML or TOML, or breaks its format.",
     what: "Syntax errors, a DOCTYPE or entity reference (never expanded), nesting deeper than 128 \
 levels, a missing or invalid DetectionAlgorithm, an SCS field whose value cannot be read, a malformed \
 MeshCentral `environmentDetection`, and observed-networks files with unknown keys, a bad trust, or \
