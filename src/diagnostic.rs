@@ -22,70 +22,105 @@ impl Severity {
     }
 }
 
+/// What a rule works on: it decides where `scslint rules` and docs/rules.md list it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Scope {
+    /// One profile on its own (SL0xx).
+    Profile,
+    /// A profile against the observed networks (SL1xx).
+    Network,
+    /// The hosts of agent reports (SL2xx).
+    Host,
+    /// A device on the wire, from `scslint probe` (SL3xx).
+    Probe,
+    /// Files that could not be used, and lookups that got no answer (SL050-SL054).
+    Input,
+    /// Suppressions themselves (SL9xx).
+    Suppression,
+}
+
+/// What a rule needs besides the profile before it can run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Needs {
+    /// Observed networks (`--observed`, or `[observed]` in scslint.toml).
+    pub networks: bool,
+    /// DNS lookups (`--dns`).
+    pub dns: bool,
+    /// A probe of the device (`scslint probe`).
+    pub probe: bool,
+}
+
+impl Needs {
+    const fn of(names: &[&str]) -> Needs {
+        let mut needs = Needs {
+            networks: false,
+            dns: false,
+            probe: false,
+        };
+        let mut i = 0;
+        while i < names.len() {
+            match names[i].as_bytes() {
+                b"Networks" => needs.networks = true,
+                b"Dns" => needs.dns = true,
+                b"Probe" => needs.probe = true,
+                _ => panic!("unknown need"),
+            }
+            i += 1;
+        }
+        needs
+    }
+}
+
+/// Expands the list build.rs writes from the `declare_rule!` of every file under src/rules/: one
+/// line per code, in code order, with its name, default level, scope, needs, whether it is an
+/// input problem, and the file that declares it.
 macro_rules! codes {
-    ($($code:ident $name:literal $severity:ident,)*) => {
-        /// Every stable diagnostic code. The list is the one place codes, names and default
-        /// severities are written down.
+    ($($code:ident $name:literal $severity:ident $scope:ident [$($need:ident)*] $input:literal $file:literal,)*) => {
+        /// Every stable diagnostic code. Each is declared once, with its rule, in its own file
+        /// under src/rules/ (the doc of each variant names it); this enum is generated from those
+        /// declarations.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum Code { $($code,)* }
+        pub enum Code { $(#[doc = concat!("`", $name, "`, declared in ", $file, ".")] $code,)* }
 
         impl Code {
             pub const ALL: &'static [Code] = &[$(Code::$code,)*];
 
-            pub fn as_str(self) -> &'static str {
+            pub const fn as_str(self) -> &'static str {
                 match self { $(Code::$code => stringify!($code),)* }
             }
 
-            pub fn name(self) -> &'static str {
+            pub const fn name(self) -> &'static str {
                 match self { $(Code::$code => $name,)* }
             }
 
-            pub fn default_severity(self) -> Severity {
+            pub const fn default_severity(self) -> Severity {
                 match self { $(Code::$code => Severity::$severity,)* }
+            }
+
+            pub const fn scope(self) -> Scope {
+                match self { $(Code::$code => Scope::$scope,)* }
+            }
+
+            /// What the rule needs besides the profile: observed networks, DNS, a probe.
+            pub const fn needs(self) -> Needs {
+                match self { $(Code::$code => Needs::of(&[$(stringify!($need)),*]),)* }
+            }
+
+            /// Input problems: a file that could not be read or parsed. They make the exit
+            /// status 2 and their level cannot be changed.
+            pub const fn is_input_problem(self) -> bool {
+                match self { $(Code::$code => $input,)* }
+            }
+
+            /// The file under src/rules/ that declares the code.
+            pub const fn declared_in(self) -> &'static str {
+                match self { $(Code::$code => $file,)* }
             }
         }
     };
 }
 
-codes! {
-    SL001 "invalid-home-domain" Error,
-    SL002 "home-domain-too-long" Error,
-    SL003 "home-domain-not-canonical" Warning,
-    SL004 "redundant-home-domain" Warning,
-    SL005 "too-many-home-domains" Warning,
-    SL006 "overbroad-home-domain" Error,
-    SL007 "remote-access-needs-detection" Error,
-    SL008 "detection-ignored-static-ip" Warning,
-    SL009 "placeholder-home-domain" Info,
-    SL010 "detection-algorithm-mismatch" Error,
-    SL011 "home-domain-dropped-by-console" Warning,
-    SL012 "home-domains-not-mapped" Warning,
-    SL050 "unreadable-input" Error,
-    SL051 "malformed-input" Error,
-    SL052 "encrypted-profile" Error,
-    SL053 "unrecognised-input" Error,
-    SL054 "dns-lookup-failed" Warning,
-    SL100 "enterprise-network-outside" Error,
-    SL101 "external-network-inside" Error,
-    SL102 "unmatched-home-domain" Warning,
-    SL103 "label-boundary-ambiguity" Warning,
-    SL104 "enterprise-network-without-option15" Error,
-    SL105 "home-domain-not-in-dns" Warning,
-    SL200 "me-without-ip" Warning,
-    SL201 "ras-outside-on-enterprise" Warning,
-    SL202 "fqdn-resolves-elsewhere" Error,
-    SL203 "mixed-dhcp-static" Warning,
-    SL204 "primary-suffix-differs" Info,
-    SL205 "fqdn-not-in-dns" Warning,
-    SL300 "interface-closed-as-predicted" Error,
-    SL301 "unexpected-reachability" Warning,
-    SL302 "live-home-domains-drift" Error,
-    SL303 "not-amt" Info,
-    SL304 "tls-problem" Warning,
-    SL305 "interface-closed-unexpectedly" Warning,
-    SL900 "suppression-without-reason" Warning,
-    SL901 "unused-suppression" Warning,
-}
+include!(concat!(env!("OUT_DIR"), "/codes.rs"));
 
 impl Code {
     /// Look a code up by its code (`SL102`, any case) or its name (`unmatched-home-domain`).
@@ -115,29 +150,20 @@ impl Code {
             .collect()
     }
 
-    /// Input problems: a file that could not be read or parsed. They make the exit status 2 and
-    /// their level cannot be changed.
-    pub fn is_input_problem(self) -> bool {
-        matches!(self, Code::SL050 | Code::SL051 | Code::SL052 | Code::SL053)
-    }
-
     /// Codes a suppression (inline comment or `[[ignore]]`) may silence: not input problems, which
     /// make the exit status 2, and not the findings about suppressions themselves.
     pub fn suppressible(self) -> bool {
-        !self.is_input_problem() && !matches!(self, Code::SL900 | Code::SL901)
+        !self.is_input_problem() && !matches!(self.scope(), Scope::Suppression)
     }
 
     /// Rules that only run with `--dns` (SL054 is raised by the lookups they make).
     pub fn needs_dns(self) -> bool {
-        matches!(self, Code::SL054 | Code::SL105 | Code::SL202 | Code::SL205)
+        self.needs().dns
     }
 
     /// Rules that judge a profile against observed networks.
     pub fn needs_networks(self) -> bool {
-        matches!(
-            self,
-            Code::SL100 | Code::SL101 | Code::SL102 | Code::SL103 | Code::SL104
-        )
+        self.needs().networks
     }
 }
 

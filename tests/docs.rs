@@ -306,3 +306,22 @@ fn every_link_in_readme_and_docs_reaches_its_file_and_heading() {
     let broken = broken_links(root(), &files);
     assert!(broken.is_empty(), "{broken:#?}");
 }
+
+#[test]
+fn the_rule_tables_of_docs_rules_md_are_the_declarations() {
+    let path = root().join("docs/rules.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let generated = scslint::report::docs::with_rule_tables(&text)
+        .unwrap_or_else(|e| panic!("docs/rules.md: {e}"));
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        if generated != text {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        return;
+    }
+    assert!(
+        generated == text,
+        "the rule tables of docs/rules.md are stale: run `UPDATE_DOCS=1 cargo test --test docs` \
+         to write them from the rule declarations under src/rules/"
+    );
+}

@@ -1,8 +1,8 @@
 //! `--format sarif|github|junit`, `--fail-level` and `--exit-zero` end to end from the built
 //! binary. SARIF is validated against the official SARIF 2.1.0 JSON schema (vendored as
 //! tests/sarif-schema-2.1.0.json, formats checked); GitHub and JUnit output are compared with
-//! golden files under tests/golden/ (`SCSLINT_BLESS=1 cargo test --test formats` rewrites them
-//! after a deliberate change).
+//! insta snapshots under tests/snapshots/ (`cargo insta review`, or `INSTA_UPDATE=always`, takes
+//! a deliberate change).
 
 mod support;
 
@@ -85,22 +85,6 @@ fn uri(result: &Value) -> &str {
     result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
         .as_str()
         .unwrap()
-}
-
-/// Compare with a golden file, or rewrite it under SCSLINT_BLESS=1.
-fn golden(name: &str, actual: &str) {
-    let path = root().join("tests/golden").join(name);
-    if std::env::var_os("SCSLINT_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (SCSLINT_BLESS=1 writes it)", path.display()));
-    assert!(
-        expected == actual,
-        "{name} differs from the golden file (SCSLINT_BLESS=1 rewrites it)\n--- expected\n{expected}\n--- actual\n{actual}"
-    );
 }
 
 /// `check` on the formats fixture from the repository root.
@@ -399,10 +383,10 @@ fn sarif_on_collect_validates_and_reports_host_findings() {
 }
 
 #[test]
-fn github_annotations_match_the_golden_file() {
+fn github_annotations_match_the_snapshot() {
     let (status, text) = fixture("github", &[]);
     assert_eq!(status, 2, "the fixture has a malformed file");
-    golden("formats.github.txt", &text);
+    insta::assert_snapshot!("github", text);
     for line in text.lines() {
         assert!(
             line.starts_with("::error file=tests/fixtures/formats/")
@@ -473,10 +457,10 @@ fn cases(xml: &str) -> Vec<(String, Vec<String>, Vec<String>)> {
 }
 
 #[test]
-fn junit_has_a_test_case_per_profile_and_matches_the_golden_file() {
+fn junit_has_a_test_case_per_profile_and_matches_the_snapshot() {
     let (status, xml) = fixture("junit", &[]);
     assert_eq!(status, 2);
-    golden("formats.junit.xml", &xml);
+    insta::assert_snapshot!("junit", xml);
     let suites = elements(&xml, "testsuite");
     assert_eq!(suites.len(), 1);
     let suite = &suites[0];

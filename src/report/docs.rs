@@ -1,9 +1,10 @@
 //! `scslint rules` and `scslint explain`: the rule documentation as text wrapped to the terminal,
-//! or as JSON (schemas/rules.schema.json, schemas/explain.schema.json).
+//! or as JSON (schemas/rules.schema.json, schemas/explain.schema.json); and the rule tables of
+//! docs/rules.md, as Markdown.
 
 use super::terminal::Style;
-use crate::diagnostic::Code;
-use crate::rules::{Explanation, doc};
+use crate::diagnostic::{Code, Scope};
+use crate::rules::{Explanation, doc, rule};
 use serde::Serialize;
 
 /// Widths of the code, name and level columns of `scslint rules`.
@@ -100,6 +101,74 @@ pub fn explain_json(code: Code) -> String {
     })
 }
 
+/// Where a generated table of docs/rules.md starts: `<!-- rules: SCOPE -->`, the scope in lower
+/// case; it ends at [`TABLE_END`].
+const TABLE_START: &str = "<!-- rules: ";
+const TABLE_END: &str = "<!-- end rules -->";
+
+/// The scope a marker names (`profile`, `network`, …), among the scopes rules are declared with.
+fn scope_named(name: &str) -> Option<Scope> {
+    Code::ALL
+        .iter()
+        .map(|c| c.scope())
+        .find(|s| format!("{s:?}").eq_ignore_ascii_case(name))
+}
+
+/// The rules of one scope as a Markdown table: code, name, default level (with the rule's own
+/// note when it sets another level itself), summary.
+pub fn rules_markdown(scope: Scope) -> String {
+    let mut table = String::from("| code | name | level | summary |\n|---|---|---|---|\n");
+    for &c in Code::ALL.iter().filter(|c| c.scope() == scope) {
+        let level = match rule(c).level_note {
+            Some(note) => format!("{} ({note})", c.default_severity().as_str()),
+            None => c.default_severity().as_str().to_owned(),
+        };
+        table.push_str(&format!(
+            "| {} | {} | {level} | {} |\n",
+            c.as_str(),
+            c.name(),
+            doc(c).summary.replace('|', "\\|")
+        ));
+    }
+    table
+}
+
+/// `doc` (docs/rules.md) with the table between each `<!-- rules: SCOPE -->` and
+/// `<!-- end rules -->` written anew from the rule declarations. An error names a marker without
+/// its end or naming no scope, and a scope whose rules have no table.
+pub fn with_rule_tables(doc: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(doc.len());
+    let mut rest = doc;
+    let mut seen = Vec::new();
+    while let Some(at) = rest.find(TABLE_START) {
+        let line_end = rest[at..].find('\n').map_or(rest.len(), |i| at + i + 1);
+        let marker = rest[at..line_end].trim_end();
+        let name = marker
+            .strip_prefix(TABLE_START)
+            .and_then(|m| m.strip_suffix("-->"))
+            .unwrap_or_default()
+            .trim();
+        let scope = scope_named(name).ok_or_else(|| format!("`{marker}` names no scope"))?;
+        let end = rest[line_end..]
+            .find(TABLE_END)
+            .ok_or_else(|| format!("`{marker}` has no `{TABLE_END}`"))?;
+        out.push_str(&rest[..line_end]);
+        out.push_str(&rules_markdown(scope));
+        seen.push(scope);
+        rest = &rest[line_end + end..];
+    }
+    out.push_str(rest);
+    let missing: Vec<String> = Code::ALL
+        .iter()
+        .filter(|c| !seen.contains(&c.scope()))
+        .map(|c| c.as_str().to_owned())
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!("no table lists {}", missing.join(", ")));
+    }
+    Ok(out)
+}
+
 fn pretty<T: Serialize>(value: &T) -> String {
     // Serialising static strings and booleans cannot fail.
     let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
@@ -142,5 +211,47 @@ mod tests {
                 .split_whitespace()
                 .collect::<Vec<_>>()
         );
+    }
+
+    #[test]
+    fn tables_are_written_between_their_markers_and_every_code_needs_one() {
+        let markers: String = [
+            "profile",
+            "input",
+            "network",
+            "host",
+            "probe",
+            "suppression",
+        ]
+        .iter()
+        .map(|s| format!("## {s}\n\n<!-- rules: {s} -->\nOLD TABLE\n<!-- end rules -->\n\n"))
+        .collect();
+        let doc = format!("# Rules\n\n{markers}The end.\n");
+        let written = with_rule_tables(&doc).unwrap();
+        assert!(!written.contains("OLD TABLE"), "{written}");
+        assert!(written.ends_with("<!-- end rules -->\n\nThe end.\n"));
+        for &c in Code::ALL {
+            assert_eq!(
+                written
+                    .matches(&format!("| {} | {} |", c, c.name()))
+                    .count(),
+                1
+            );
+        }
+        assert!(written.contains(
+            "| SL008 | detection-ignored-static-ip | warning (error with remote access) |"
+        ));
+        assert_eq!(with_rule_tables(&written).unwrap(), written);
+        let without_probe = doc.replace("<!-- rules: probe -->", "<!-- probe -->");
+        let err = with_rule_tables(&without_probe).unwrap_err();
+        assert!(err.starts_with("no table lists SL300, SL301"), "{err}");
+        let unknown = doc.replace("rules: host", "rules: hosts");
+        assert!(
+            with_rule_tables(&unknown)
+                .unwrap_err()
+                .contains("names no scope")
+        );
+        let open = doc.replace("<!-- end rules -->\n\nThe", "\n\nThe");
+        assert!(with_rule_tables(&open).unwrap_err().contains("has no"));
     }
 }

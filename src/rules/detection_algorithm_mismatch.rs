@@ -1,11 +1,17 @@
 //! SL010: entries that do not fit the detection algorithm (URLs vs DNS suffixes).
 
-use super::{Context, Doc};
+use super::Context;
 use crate::diagnostic::{Code, Finding};
 use crate::dns_name::{looks_like_url, validate};
 use crate::envdetect::Algorithm;
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL010,
+    name: "detection-algorithm-mismatch",
+    level: Error,
+    scope: Profile,
+    needs: [],
+    check: Profile(check),
     summary: "RemoteURLs algorithm with domain entries, or LocalDomains algorithm with URL entries.",
     what: "A profile whose DetectionAlgorithm is 1 (RemoteURLs) while its entries are DNS suffixes, or 0 \
 (LocalDomains) while some entries are URLs. Reported once per profile, at the first entry that does \
@@ -17,7 +23,7 @@ scslint cannot predict).",
 algorithm to 0, or if remote URLs are really intended, list only URLs.",
     example: r#"  <g:DetectionAlgorithm>1</g:DetectionAlgorithm>
   <g:DetectionStrings>corp.example.com</g:DetectionStrings>   → SL010: a suffix under RemoteURLs"#,
-};
+}
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(d) = ctx.detection() else { return };

@@ -1,10 +1,17 @@
 //! SL008: static ME addressing, under which environment detection does not run.
 
-use super::{Context, Doc};
+use super::Context;
 use crate::diagnostic::{Code, Finding, Severity};
 use crate::envdetect::IpMode;
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL008,
+    name: "detection-ignored-static-ip",
+    level: Warning,
+    level_note: "error with remote access",
+    scope: Profile,
+    needs: [],
+    check: Profile(check),
     summary: "Static IP mode: environment detection does not run on the wired interface (an error when remote access is configured).",
     what: "A profile whose IP mode is static while it sets home domains or remote access. Reported as a \
 warning, or as an error when remote access (CIRA) is configured.",
@@ -19,7 +26,7 @@ the ME does not hold, the classic cause of tcp_connect() errors.\nSource: IRG, E
 keep static addressing for fixed kiosks and servers that are always on the LAN, without CIRA.",
     example: r#"  <Network><IPSettings><Mode>Static</Mode></IPSettings></Network>
   <RemoteAccess>…</RemoteAccess>     → SL008 (error): no detection on the wired interface, so CIRA is not started from it"#,
-};
+}
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(mode) = &ctx.profile.ip_mode else {

@@ -1,14 +1,20 @@
 //! SL100: an enterprise network whose option 15 matches no home domain: AMT believes it is outside.
 
 use super::{
-    Context, Doc, MAX_NAMED, describe_networks, join_list, name_list, unmatched_home_domain,
+    Context, MAX_NAMED, describe_networks, join_list, name_list, unmatched_home_domain,
 };
 use crate::diagnostic::{Code, Finding};
 use crate::dns_name::canonical;
 use crate::observe::{Network, NetworkKind};
 use std::collections::{HashMap, HashSet};
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL100,
+    name: "enterprise-network-outside",
+    level: Error,
+    scope: Network,
+    needs: [Networks],
+    check: Profile(check),
     summary: "An enterprise network whose DHCP option 15 matches no home domain: AMT believes it is outside there.",
     what: "For each observed enterprise network that sends option 15, scslint applies the modelled firmware \
 comparison (whole labels from the right; a match that needs case folding or a trailing dot dropped \
@@ -35,7 +41,7 @@ domain that no external network uses, it proposes that one too.",
   observed:     hq-wired = company.com (420 hosts), corp-wifi = wifi.company.com (310 hosts)
   → SL100: enterprise networks `hq-wired` and `corp-wifi` (730 hosts) match no home domain
            `ad.company.local` matches no observed network; nearest observed suffix `company.com`"#,
-};
+}
 
 /// The group key of the finding: one per profile, whichever networks it names.
 const GROUP: &str = "enterprise-networks-outside";

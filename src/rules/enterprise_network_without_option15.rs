@@ -1,10 +1,17 @@
 //! SL104: an enterprise network that sends neither option 15 nor option 24 while detection is
 //! enabled.
 
-use super::{Context, Doc};
+use super::Context;
 use crate::diagnostic::{Code, Finding, Severity};
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL104,
+    name: "enterprise-network-without-option15",
+    level: Error,
+    level_note: "info for an empty scope",
+    scope: Network,
+    needs: [Networks],
+    check: Profile(check),
     summary: "An enterprise network that sends neither DHCPv4 option 15 nor DHCPv6 option 24 while environment detection is enabled.",
     what: "An observed enterprise network without a suffix (option 15 absent or empty) and without a \
 DHCPv6 domain search list (option 24), for a profile whose detection is enabled and whose IPv6 \
@@ -20,7 +27,7 @@ router-advertised prefix under DetectionIPv6LocalPrefixes.",
     example: r#"  [[network]]
   name = "warehouse"        # no suffix, no domain_search_v6: nothing to compare
   → SL104 for every profile with detection enabled"#,
-};
+}
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(d) = ctx.detection() else { return };

@@ -1,13 +1,19 @@
 //! SL101: an external network whose suffix matches a home domain: AMT believes it is at home there.
 
-use super::{Context, Doc, MAX_NAMED, describe_networks, name_list};
+use super::{Context, MAX_NAMED, describe_networks, name_list};
 use crate::diagnostic::{Code, Finding};
 use crate::envdetect::{InsideBy, Verdict};
 use crate::observe::Network;
 use crate::profile::Detection;
 use crate::source::Span;
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL101,
+    name: "external-network-inside",
+    level: Error,
+    scope: Network,
+    needs: [Networks],
+    check: Profile(check),
     summary: "An external network (home, hotel, hotspot, guest) whose suffix matches a home domain.",
     what: "An observed network with trust = \"external\", or one whose suffix is a known consumer-router \
 or configured external suffix, that the modelled comparison calls inside. One finding per profile \
@@ -22,7 +28,7 @@ your home domains.",
     example: r#"  home domains: corp.example.com
   observed:     [[network]] name = "guest-wifi"  suffix = "guest.corp.example.com"  trust = "external"
   → SL101: external network `guest-wifi` matches home domain `corp.example.com`"#,
-};
+}
 
 /// The group key of the finding: one per profile, whichever networks it names.
 const GROUP: &str = "external-networks-inside";

@@ -1,10 +1,16 @@
 //! SL205: the device's FQDN does not exist in DNS, or has no address records.
 
-use super::{Doc, HostContext};
+use super::HostContext;
 use crate::diagnostic::{Code, Finding};
 use crate::observe::dns::Answer;
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL205,
+    name: "fqdn-not-in-dns",
+    level: Warning,
+    scope: Host,
+    needs: [Dns],
+    check: Host(check, GROUP),
     summary: "With --dns: the device's FQDN does not exist in DNS (NXDOMAIN) or has no A/AAAA record.",
     what: "A host with a device FQDN and the ME's address, where DNS answers that the name does not \
 exist, or that it exists without any address record. The device FQDN is the one the report states, \
@@ -20,7 +26,7 @@ Source: Intel SCS User Guide, FQDN settings (host name + primary DNS suffix by d
     example: r#"  SystemDiscovery: HostName pc0999, OSPrimaryDNSSuffix corp.test, WiredIPv4 10.1.4.99
   DNS:     pc0999.corp.test NXDOMAIN
   → SL205: `pc0999.corp.test` does not exist in DNS"#,
-};
+}
 
 /// What the grouped finding says of the hosts of one network.
 pub const GROUP: &str = "their device FQDN does not exist in DNS or has no address record: \

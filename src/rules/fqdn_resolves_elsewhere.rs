@@ -1,13 +1,19 @@
 //! SL202: the device's FQDN resolves to addresses that are not the ME's. Also raises SL054 when
 //! the FQDN lookup itself failed (timeout, SERVFAIL, REFUSED).
 
-use super::{Doc, HostContext};
+use super::HostContext;
 use crate::diagnostic::{Code, Finding};
 use crate::observe::dns::Answer;
 use crate::observe::dns_facts::{failure, unanswered};
 use std::net::IpAddr;
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL202,
+    name: "fqdn-resolves-elsewhere",
+    level: Error,
+    scope: Host,
+    needs: [Dns],
+    check: Host(check, GROUP),
     summary: "With --dns: the device's FQDN resolves to an address other than the ME's.",
     what: "A host with a device FQDN and the ME's IPv4 address, where the A/AAAA records of the FQDN \
 (queried with a trailing dot, no search list) do not include the ME's address. The device FQDN is \
@@ -26,7 +32,7 @@ Source: Intel SCS User Guide, FQDN settings (host name + primary DNS suffix by d
     example: r#"  amtinfo: AMT IP Address 10.1.4.20; ipconfig: Host Name pc0423, Primary Dns Suffix corp.test
   DNS:     pc0423.corp.test A 10.1.4.77
   → SL202: `pc0423.corp.test` resolves to 10.1.4.77, not to the ME's address 10.1.4.20"#,
-};
+}
 
 /// What the grouped finding says of the hosts of one network.
 pub const GROUP: &str = "their device FQDN resolves to an address other than the ME's: consoles \

@@ -1,11 +1,17 @@
 //! SL011: entries the console applying the profile never writes to the firmware.
 
-use super::{Context, Doc};
+use super::Context;
 use crate::diagnostic::{Code, Finding};
 use crate::envdetect::{InsideBy, Verdict, classify};
 use crate::profile::DropReason;
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL011,
+    name: "home-domain-dropped-by-console",
+    level: Warning,
+    scope: Profile,
+    needs: [],
+    check: Profile(check),
     summary: "A home domain the console drops before it reaches the firmware (MeshCentral: a 5th entry, 64+ characters, a list that is not an array).",
     what: "Consoles transform the list before they write it. MeshCentral, when it loads a domain, \
 lower-cases each `environmentDetection` entry and drops empty entries, entries of 64 characters or \
@@ -22,7 +28,7 @@ array: replace site entries by their common parent suffix (`corp.example.com` co
 `site7.corp.example.com`).",
     example: r#"  "environmentDetection": ["a.corp.com", "b.corp.com", "c.corp.com", "d.corp.com", "e.corp.com"]
   → SL011: MeshCentral drops home domain `e.corp.com`: only the first 4 entries are kept"#,
-};
+}
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(d) = ctx.detection() else { return };

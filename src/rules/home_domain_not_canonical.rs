@@ -1,11 +1,17 @@
 //! SL003: entries that match only if the firmware normalises (case, dots, whitespace).
 
-use super::{Context, Doc};
+use super::Context;
 use crate::diagnostic::{Code, Finding};
 use crate::dns_name::{canonical, non_canonical};
 use crate::envdetect::{Algorithm, InsideBy, Verdict};
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL003,
+    name: "home-domain-not-canonical",
+    level: Warning,
+    scope: Profile,
+    needs: [],
+    check: Profile(check),
     summary: "A home domain whose match depends on case folding, a trailing dot or whitespace: uncertain, not equal.",
     what: "Entries that differ from their canonical spelling (lower case, no dot at either end, no \
 spaces or line breaks around the name) as the firmware gets them, and entries that match a \
@@ -22,7 +28,7 @@ Source: Intel LMS `CompareSuffix`; MeshCentral amtmanager.js (lower-cases entrie
 end; have DHCP hand out the suffix in lower case.",
     example: r#"  <g:DetectionStrings>Company.COM.</g:DetectionStrings>
   → SL003: home domain `Company.COM.` matches `hq` (option 15 `company.com`) only if the firmware ignores a trailing dot and upper-case letters"#,
-};
+}
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(d) = ctx.detection() else { return };

@@ -1,7 +1,7 @@
 //! SL105: a home domain (or an observed option 15 suffix) that does not exist in DNS. Also raises
 //! SL054 when the SOA/NS lookups failed.
 
-use super::{Context, Doc};
+use super::Context;
 use crate::diagnostic::{Code, Finding};
 use crate::dns_name::{is_placeholder, normalise, validate};
 use crate::envdetect::Algorithm;
@@ -9,7 +9,13 @@ use crate::observe::Network;
 use crate::observe::dns::{Answer, ZoneAnswer};
 use crate::observe::dns_facts::{DnsFacts, failure, unanswered};
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL105,
+    name: "home-domain-not-in-dns",
+    level: Warning,
+    scope: Network,
+    needs: [Dns],
+    check: Profile(check),
     summary: "With --dns: a home domain, or an observed option 15 suffix, that does not exist in DNS.",
     what: "A home domain whose SOA and NS queries both answer that the name does not exist (NXDOMAIN). \
 With observed networks, the option 15 suffix of each enterprise network is checked the same way. A \
@@ -26,7 +32,7 @@ did not ask, point `--nameserver` at a server of that view.",
     example: r#"  home domains: compnay.com
   DNS:          compnay.com SOA NXDOMAIN, NS NXDOMAIN
   → SL105: home domain `compnay.com` does not exist in DNS"#,
-};
+}
 
 /// The home domains worth asking DNS about: valid names that are not placeholders.
 pub fn queryable(entry: &str) -> bool {

@@ -1,10 +1,16 @@
 //! SL002: a home-domain entry longer than the firmware accepts.
 
-use super::{Context, Doc};
+use super::Context;
 use crate::diagnostic::{Code, Finding};
 use crate::dns_name::FIRMWARE_MAX_ENTRY_LEN;
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL002,
+    name: "home-domain-too-long",
+    level: Error,
+    scope: Profile,
+    needs: [],
+    check: Profile(check),
     summary: "A home-domain entry longer than the 190 characters the firmware accepts.",
     what: "Any DetectionStrings entry over 190 characters, the per-entry limit Intel documents for \
 AMT_EnvironmentDetectionSettingData.",
@@ -14,7 +20,7 @@ on the enterprise network.\nSource: IRG, Configuring Environment Detection (190 
     fix: "Use the shortest suffix that covers the site: `corp.example.com` covers \
 `site7.emea.corp.example.com` because matching is by whole labels from the right.",
     example: r#"  "environmentDetection": ["a-very-long-generated-label-….corp.example.com"]   // SL002 when over 190 characters"#,
-};
+}
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(d) = ctx.detection() else { return };

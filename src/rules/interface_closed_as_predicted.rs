@@ -1,11 +1,17 @@
 //! SL300: the profile predicts Outside on the device's network and the ME's ports are closed while
 //! the host (or the ME's RMCP) answers: the environment-detection misfire, confirmed on the wire.
 
-use super::{Doc, ProbeContext};
+use super::ProbeContext;
 use crate::diagnostic::{Code, Finding};
 use crate::probe::tcp::PortState;
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL300,
+    name: "interface-closed-as-predicted",
+    level: Error,
+    scope: Probe,
+    needs: [Probe],
+    check: Probe(check),
     summary: "probe: predicted Outside, and 16992/16993 are closed while the host or its RMCP answers.",
     what: "A probed device whose profile (--profile) predicts Outside for the option 15 of its network \
 (from the snapshot), where neither 16992 nor 16993 accepts a connection while the address itself \
@@ -23,7 +29,7 @@ a WS-Management Put of AMT_EnvironmentDetectionSettingData (what MeshCommander, 
     example: r#"  profile home domains: ad.company.local      network option 15: company.com
   16992 refused, 16993 refused, OS answers
   → SL300: add `company.com`; then correct the live list in place (WS-Man Put over LMS or CIRA)"#,
-};
+}
 
 pub fn check(ctx: &ProbeContext, out: &mut Vec<Finding>) {
     let r = ctx.report;

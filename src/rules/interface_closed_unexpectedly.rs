@@ -2,14 +2,21 @@
 //! the device's network or nothing predicts anything: the ME believes it is outside, and either
 //! its live home domains drifted from the profile or it is a CIRA-only device by design.
 
-use super::{Doc, ProbeContext};
+use super::ProbeContext;
 use crate::diagnostic::{Code, Finding, Severity};
 use crate::envdetect::Verdict as Prediction;
 use crate::probe::Verdict;
 use crate::probe::rmcp::Provisioning;
 use crate::probe::tcp::PortState;
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL305,
+    name: "interface-closed-unexpectedly",
+    level: Warning,
+    level_note: "error when the profile predicts Inside",
+    scope: Probe,
+    needs: [Probe],
+    check: Probe(check),
     summary: "probe: the ME answers RMCP but 16992/16993 are closed, where Inside is predicted or nothing is.",
     what: "A probed device whose ME answers the RMCP presence ping (Intel's pong, provisioning not \
 reported as unconfigured or in progress) while 16992 and 16993 both refuse or time out, and no \
@@ -35,7 +42,7 @@ suppress the finding for it. When both ports time out, rule out a firewall in th
     example: r#"  profile home domains: corp.test      network option 15: corp.test (Inside)
   RMCP: AMT 11.8, completed, port 16992; 16992 refused, 16993 refused
   → SL305 (error): predicted Inside, yet the ME believes it is outside: live list drifted or a placeholder"#,
-};
+}
 
 pub fn check(ctx: &ProbeContext, out: &mut Vec<Finding>) {
     let r = ctx.report;

@@ -1,11 +1,17 @@
 //! SL001: home-domain entries that are not DNS names, and IPv6 local prefixes that do not parse.
 
-use super::{Context, Doc};
+use super::Context;
 use crate::diagnostic::{Code, Finding};
 use crate::dns_name::{NameProblem, validate};
 use crate::envdetect::{Algorithm, parse_ipv6_prefix};
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL001,
+    name: "invalid-home-domain",
+    level: Error,
+    scope: Profile,
+    needs: [],
+    check: Profile(check),
     summary: "A home domain that is not a valid DNS name, or an IPv6 local prefix that does not parse.",
     what: "Under the LocalDomains algorithm every home-domain entry must be a DNS suffix: labels of letters, \
 digits and hyphens, 1-63 characters each, separated by single dots, no hyphen at either end of a label, \
@@ -26,7 +32,7 @@ copy-paste; URLs belong only under the RemoteURLs algorithm.",
     <Domain>10.1.4.20</Domain>           <!-- SL001: an IP address -->
     <Domain>corp.example.com</Domain>    <!-- fine -->
   </HomeDomains>"#,
-};
+}
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(d) = ctx.detection() else { return };

@@ -1,10 +1,16 @@
 //! SL103: a network suffix that ends with a home domain only as raw text (`mycorp.com` vs `corp.com`).
 
-use super::{Context, Doc};
+use super::Context;
 use crate::diagnostic::{Code, Finding};
 use crate::envdetect::Verdict;
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL103,
+    name: "label-boundary-ambiguity",
+    level: Warning,
+    scope: Network,
+    needs: [Networks],
+    check: Profile(check),
     summary: "A network suffix that ends with a home domain only as text, not at a label boundary.",
     what: "An observed option 15 such as `mycorp.com` that ends with the entry `corp.com` character by \
 character but not at a dot. scslint's model compares whole labels and calls it no match.",
@@ -16,7 +22,7 @@ that no foreign suffix ends with.",
     example: r#"  home domains: corp.com
   observed:     [[network]] name = "partner" suffix = "mycorp.com"
   → SL103: `mycorp.com` ends with `corp.com` only as text"#,
-};
+}
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(d) = ctx.detection() else { return };

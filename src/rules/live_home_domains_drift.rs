@@ -1,11 +1,17 @@
 //! SL302: the device's live DetectionStrings differ from the profile's.
 
-use super::{Doc, ProbeContext};
+use super::ProbeContext;
 use crate::diagnostic::{Code, Finding};
 use crate::dns_name::normalise;
 use std::collections::BTreeSet;
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL302,
+    name: "live-home-domains-drift",
+    level: Error,
+    scope: Probe,
+    needs: [Probe],
+    check: Probe(check),
     summary: "probe --user: the device's live home domains differ from the profile's.",
     what: "With credentials, AMT_EnvironmentDetectionSettingData is read from the device; its \
 DetectionStrings are compared with the profile's home domains as its console writes them \
@@ -20,7 +26,7 @@ do, locally through LMS or over CIRA), rpc-go's configure command, or re-provisi
 corrected SCS profile. A full unconfiguration is needed only when no console reaches the ME.",
     example: r#"  profile: company.com      device: ad.company.local
   → SL302: live home domains differ: missing `company.com`, extra `ad.company.local`"#,
-};
+}
 
 fn set(list: &[String]) -> BTreeSet<String> {
     list.iter()

@@ -1,10 +1,16 @@
 //! SL200: the ME has no IPv4 address while the wired link is up and the OS has one.
 
-use super::{Doc, HostContext};
+use super::HostContext;
 use crate::diagnostic::{Code, Finding};
 use std::net::Ipv4Addr;
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL200,
+    name: "me-without-ip",
+    level: Warning,
+    scope: Host,
+    needs: [],
+    check: Host(check, GROUP),
     summary: "The ME reports IP 0.0.0.0 while the wired link is up and the OS has an address.",
     what: "An agent report (rpc-go amtinfo, SCS SystemDiscovery, inventory) where the ME's wired IPv4 \
 address is 0.0.0.0, the wired link is up, and the operating system holds an address on the same adapter.",
@@ -22,7 +28,7 @@ Source: Intel's AMT troubleshooting article on tcp_connect() errors (SystemDisco
 0.0.0.0` beside a valid `OSIP`).",
     example: r#"  AMT IP Address : 0.0.0.0      OS IP Address : 10.1.4.20      Link Status : up
   → SL200 for pc0423"#,
-};
+}
 
 /// What the grouped finding says of the hosts of one network.
 pub const GROUP: &str = "their ME has no IPv4 address (0.0.0.0) while the wired link is up and \

@@ -1,9 +1,15 @@
 //! SL203: the OS and the ME disagree on DHCP versus static addressing.
 
-use super::{Doc, HostContext};
+use super::HostContext;
 use crate::diagnostic::{Code, Finding};
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL203,
+    name: "mixed-dhcp-static",
+    level: Warning,
+    scope: Host,
+    needs: [],
+    check: Host(check, GROUP),
     summary: "The OS uses DHCP while the ME is static, or the reverse.",
     what: "An agent report where the OS adapter's DHCP setting differs from the ME's.",
     why: "Intel and the troubleshooting article discourage the mix: the device's FQDN then resolves to \
@@ -12,7 +18,7 @@ tcp_connect() errors. A static ME also skips environment detection entirely.",
     fix: "Put both on DHCP with IP sync, or give both the same static address.",
     example: r#"  DHCP Enabled (OS) : Yes      ME DHCP Enabled : false
   → SL203"#,
-};
+}
 
 /// What the grouped finding says of the hosts of one network.
 pub const GROUP: &str = "the OS and the ME disagree on DHCP versus a static address";

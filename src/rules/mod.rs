@@ -1,5 +1,12 @@
 //! The rule registry: every code's documentation and check, run over one profile at a time.
 //! Rules see profiles and networks only; they know nothing of output formats.
+//!
+//! Each rule lives in one file named after it (`unmatched-home-domain` in
+//! `unmatched_home_domain.rs`) that opens with its `declare_rule!`; the file's line in
+//! `registry!` below compiles it in. From those declarations come the [`Code`] enum (through
+//! build.rs), `scslint rules` and `scslint explain`, the SARIF rule descriptors and the tables of
+//! docs/rules.md. Adding a rule is a new file and its line here, plus a fixture under
+//! tests/rules/ that the rule flags.
 
 use crate::diagnostic::{Code, Finding, Location};
 use crate::envdetect::Verdict;
@@ -11,37 +18,92 @@ use crate::profile::{Detection, Profile};
 use crate::source::Span;
 use std::collections::BTreeMap;
 
-mod detection_algorithm_mismatch;
-mod detection_ignored_static_ip;
-mod enterprise_network_outside;
-mod enterprise_network_without_option15;
-mod external_network_inside;
-mod fqdn_not_in_dns;
-mod fqdn_resolves_elsewhere;
-mod home_domain_dropped_by_console;
-mod home_domain_not_canonical;
-mod home_domain_not_in_dns;
-mod home_domain_too_long;
-mod input;
-mod interface_closed_as_predicted;
-mod interface_closed_unexpectedly;
-mod invalid_home_domain;
-mod label_boundary_ambiguity;
-mod live_home_domains_drift;
-mod me_without_ip;
-mod mixed_dhcp_static;
-mod not_amt;
-mod overbroad_home_domain;
-mod placeholder_home_domain;
-mod primary_suffix_differs;
-mod ras_outside_on_enterprise;
-mod redundant_home_domain;
-mod remote_access_needs_detection;
-mod suppression;
-mod tls_problem;
-mod too_many_home_domains;
-mod unexpected_reachability;
-mod unmatched_home_domain;
+/// A rule's one declaration, at the top of its file: code, name, default level (with a note for
+/// docs/rules.md when the rule raises or lowers it itself), scope, what it needs besides the
+/// profile, its check, and what `scslint explain` says of it. Codes no check raises (readers,
+/// lookups, suppressions) are declared alike, with `check: Raised`. build.rs reads the fields up
+/// to `needs` (and `input_problem`) into [`Code`]; the macro keeps the check and the text.
+macro_rules! declare_rule {
+    (
+        code: $code:ident,
+        name: $name:literal,
+        level: $level:ident,
+        $(level_note: $note:literal,)?
+        scope: $scope:ident,
+        needs: [$($need:ident),*],
+        $(input_problem: $input:literal,)?
+        check: $kind:ident $(($($arg:expr),*))?,
+        summary: $summary:literal,
+        what: $what:literal,
+        why: $why:literal,
+        fix: $fix:literal,
+        example: $example:literal $(,)?
+    ) => {
+        #[doc = concat!("`", stringify!($code), "` ", $name, ": ", $summary)]
+        pub(super) const RULE: $crate::rules::Rule = $crate::rules::Rule {
+            code: $crate::diagnostic::Code::$code,
+            level_note: $crate::rules::level_note(&[$($note)?]),
+            check: $crate::rules::Check::$kind $(($($arg),*))?,
+            doc: $crate::rules::Doc {
+                summary: $summary,
+                what: $what,
+                why: $why,
+                fix: $fix,
+                example: $example,
+            },
+        };
+    };
+}
+
+/// Every rule, one line each: the file under src/rules/ that declares it.
+macro_rules! registry {
+    ($($rule:ident,)*) => {
+        $(mod $rule;)*
+
+        /// Every rule's declaration, at the index of its code.
+        const RULES: [&Rule; Code::ALL.len()] = by_code(&[$(&$rule::RULE,)*]);
+    };
+}
+
+registry! {
+    detection_algorithm_mismatch,
+    detection_ignored_static_ip,
+    dns_lookup_failed,
+    encrypted_profile,
+    enterprise_network_outside,
+    enterprise_network_without_option15,
+    external_network_inside,
+    fqdn_not_in_dns,
+    fqdn_resolves_elsewhere,
+    home_domain_dropped_by_console,
+    home_domain_not_canonical,
+    home_domain_not_in_dns,
+    home_domain_too_long,
+    home_domains_not_mapped,
+    interface_closed_as_predicted,
+    interface_closed_unexpectedly,
+    invalid_home_domain,
+    label_boundary_ambiguity,
+    live_home_domains_drift,
+    malformed_input,
+    me_without_ip,
+    mixed_dhcp_static,
+    not_amt,
+    overbroad_home_domain,
+    placeholder_home_domain,
+    primary_suffix_differs,
+    ras_outside_on_enterprise,
+    redundant_home_domain,
+    remote_access_needs_detection,
+    suppression_without_reason,
+    tls_problem,
+    too_many_home_domains,
+    unexpected_reachability,
+    unmatched_home_domain,
+    unreadable_input,
+    unrecognised_input,
+    unused_suppression,
+}
 
 pub use crate::wording::{HOSTS_NAMED, join_list, name_list};
 pub use home_domain_not_in_dns::{
@@ -69,144 +131,57 @@ pub enum Check {
     /// Once per probed device.
     Probe(fn(&ProbeContext, &mut Vec<Finding>)),
     /// Raised by readers, lookups or where suppressions are applied, not by a check.
-    Input,
+    Raised,
 }
 
-/// Documentation and check for every code. The match is exhaustive, so a new code cannot be
-/// added without its documentation.
-pub fn rule(code: Code) -> (&'static Doc, Check) {
-    use Check::{Host, Input, Profile};
-    use Code::*;
-    match code {
-        SL001 => (
-            &invalid_home_domain::DOC,
-            Profile(invalid_home_domain::check),
-        ),
-        SL002 => (
-            &home_domain_too_long::DOC,
-            Profile(home_domain_too_long::check),
-        ),
-        SL003 => (
-            &home_domain_not_canonical::DOC,
-            Profile(home_domain_not_canonical::check),
-        ),
-        SL004 => (
-            &redundant_home_domain::DOC,
-            Profile(redundant_home_domain::check),
-        ),
-        SL005 => (
-            &too_many_home_domains::DOC,
-            Profile(too_many_home_domains::check),
-        ),
-        SL006 => (
-            &overbroad_home_domain::DOC,
-            Profile(overbroad_home_domain::check),
-        ),
-        SL007 => (
-            &remote_access_needs_detection::DOC,
-            Profile(remote_access_needs_detection::check),
-        ),
-        SL008 => (
-            &detection_ignored_static_ip::DOC,
-            Profile(detection_ignored_static_ip::check),
-        ),
-        SL009 => (
-            &placeholder_home_domain::DOC,
-            Profile(placeholder_home_domain::check),
-        ),
-        SL010 => (
-            &detection_algorithm_mismatch::DOC,
-            Profile(detection_algorithm_mismatch::check),
-        ),
-        SL011 => (
-            &home_domain_dropped_by_console::DOC,
-            Profile(home_domain_dropped_by_console::check),
-        ),
-        SL012 => (&input::HOME_DOMAINS_NOT_MAPPED, Input),
-        SL050 => (&input::UNREADABLE, Input),
-        SL051 => (&input::MALFORMED, Input),
-        SL052 => (&input::ENCRYPTED, Input),
-        SL053 => (&input::UNRECOGNISED, Input),
-        SL054 => (&input::DNS_LOOKUP_FAILED, Input),
-        SL100 => (
-            &enterprise_network_outside::DOC,
-            Profile(enterprise_network_outside::check),
-        ),
-        SL101 => (
-            &external_network_inside::DOC,
-            Profile(external_network_inside::check),
-        ),
-        SL102 => (
-            &unmatched_home_domain::DOC,
-            Profile(unmatched_home_domain::check),
-        ),
-        SL103 => (
-            &label_boundary_ambiguity::DOC,
-            Profile(label_boundary_ambiguity::check),
-        ),
-        SL104 => (
-            &enterprise_network_without_option15::DOC,
-            Profile(enterprise_network_without_option15::check),
-        ),
-        SL105 => (
-            &home_domain_not_in_dns::DOC,
-            Profile(home_domain_not_in_dns::check),
-        ),
-        SL200 => (
-            &me_without_ip::DOC,
-            Host(me_without_ip::check, me_without_ip::GROUP),
-        ),
-        SL201 => (
-            &ras_outside_on_enterprise::DOC,
-            Host(
-                ras_outside_on_enterprise::check,
-                ras_outside_on_enterprise::GROUP,
-            ),
-        ),
-        SL202 => (
-            &fqdn_resolves_elsewhere::DOC,
-            Host(
-                fqdn_resolves_elsewhere::check,
-                fqdn_resolves_elsewhere::GROUP,
-            ),
-        ),
-        SL203 => (
-            &mixed_dhcp_static::DOC,
-            Host(mixed_dhcp_static::check, mixed_dhcp_static::GROUP),
-        ),
-        SL204 => (
-            &primary_suffix_differs::DOC,
-            Host(primary_suffix_differs::check, primary_suffix_differs::GROUP),
-        ),
-        SL205 => (
-            &fqdn_not_in_dns::DOC,
-            Host(fqdn_not_in_dns::check, fqdn_not_in_dns::GROUP),
-        ),
-        SL300 => (
-            &interface_closed_as_predicted::DOC,
-            Check::Probe(interface_closed_as_predicted::check),
-        ),
-        SL301 => (
-            &unexpected_reachability::DOC,
-            Check::Probe(unexpected_reachability::check),
-        ),
-        SL302 => (
-            &live_home_domains_drift::DOC,
-            Check::Probe(live_home_domains_drift::check),
-        ),
-        SL303 => (&not_amt::DOC, Check::Probe(not_amt::check)),
-        SL304 => (&tls_problem::DOC, Check::Probe(tls_problem::check)),
-        SL305 => (
-            &interface_closed_unexpectedly::DOC,
-            Check::Probe(interface_closed_unexpectedly::check),
-        ),
-        SL900 => (&suppression::WITHOUT_REASON, Input),
-        SL901 => (&suppression::UNUSED, Input),
+/// One rule as its file declares it (see `declare_rule!`); its code carries the name, default
+/// level, scope and needs.
+pub struct Rule {
+    pub code: Code,
+    /// When the rule sets another level itself: "error with remote access".
+    pub level_note: Option<&'static str>,
+    pub check: Check,
+    pub doc: Doc,
+}
+
+/// The note of a declaration that has one.
+const fn level_note(note: &[&'static str]) -> Option<&'static str> {
+    match note {
+        [one] => Some(one),
+        _ => None,
     }
 }
 
+/// The declarations at the index of their code. Fails the build when a declared code has no
+/// line in the registry, or one code has two.
+const fn by_code(listed: &[&'static Rule]) -> [&'static Rule; Code::ALL.len()] {
+    let mut slots: [Option<&Rule>; Code::ALL.len()] = [None; Code::ALL.len()];
+    let mut i = 0;
+    while i < listed.len() {
+        let at = listed[i].code as usize;
+        assert!(slots[at].is_none(), "a code is registered twice");
+        slots[at] = Some(listed[i]);
+        i += 1;
+    }
+    let mut rules = [listed[0]; Code::ALL.len()];
+    let mut i = 0;
+    while i < rules.len() {
+        match slots[i] {
+            Some(rule) => rules[i] = rule,
+            None => panic!("a rule under src/rules/ has no line in the registry"),
+        }
+        i += 1;
+    }
+    rules
+}
+
+/// A code's declaration.
+pub fn rule(code: Code) -> &'static Rule {
+    RULES[code as usize]
+}
+
 pub fn doc(code: Code) -> &'static Doc {
-    rule(code).0
+    &rule(code).doc
 }
 
 /// What `scslint explain` says of a code, section by section, trimmed as every output shows it.
@@ -397,7 +372,7 @@ pub fn run(ctx: &Context) -> Vec<Finding> {
         if code.needs_networks() && ctx.networks.is_none() {
             continue;
         }
-        if let (_, Check::Profile(check)) = rule(code) {
+        if let Check::Profile(check) = rule(code).check {
             check(ctx, &mut out);
         }
     }
@@ -446,7 +421,7 @@ impl ProbeContext<'_> {
 pub fn run_probe(ctx: &ProbeContext) -> Vec<Finding> {
     let mut out = Vec::new();
     for &code in Code::ALL {
-        if let (_, Check::Probe(check)) = rule(code) {
+        if let Check::Probe(check) = rule(code).check {
             check(ctx, &mut out);
         }
     }
@@ -457,7 +432,7 @@ pub fn run_probe(ctx: &ProbeContext) -> Vec<Finding> {
 pub fn run_host(ctx: &HostContext) -> Vec<Finding> {
     let mut out = Vec::new();
     for &code in Code::ALL {
-        if let (_, Check::Host(check, _)) = rule(code) {
+        if let Check::Host(check, _) = rule(code).check {
             check(ctx, &mut out);
         }
     }
@@ -533,7 +508,7 @@ fn group(mut members: Vec<HostFinding>) -> Finding {
 /// What a grouped finding says of its hosts: the host rule's phrase (SL054 comes from the FQDN
 /// lookups of SL202 and SL205).
 fn host_group_phrase(code: Code) -> &'static str {
-    match rule(code).1 {
+    match rule(code).check {
         Check::Host(_, phrase) => phrase,
         _ if code == Code::SL054 => "the lookup of their device FQDN got no answer",
         _ => doc(code).summary,
@@ -663,7 +638,7 @@ pub(crate) mod test_support {
             dns,
         };
         let mut out = Vec::new();
-        if let Check::Profile(check) = rule(code).1 {
+        if let Check::Profile(check) = rule(code).check {
             check(&ctx, &mut out);
         }
         out
@@ -710,7 +685,7 @@ pub(crate) mod test_support {
             dns,
         };
         let mut out = Vec::new();
-        if let Check::Host(check, _) = rule(code).1 {
+        if let Check::Host(check, _) = rule(code).check {
             check(&ctx, &mut out);
         }
         out
@@ -839,9 +814,33 @@ mod tests {
         assert_eq!(one[0].fingerprint(), two[0].fingerprint());
     }
 
+    /// One declaration per code, checked the way cargo-deny checks its advisory database: codes
+    /// and names unique, names in kebab case and naming their file, codes in order, every part of
+    /// the explain text written.
     #[test]
-    fn every_code_is_documented() {
+    fn codes_unique() {
+        let mut codes = std::collections::BTreeSet::new();
+        let mut names = std::collections::BTreeSet::new();
         for &code in Code::ALL {
+            let name = code.name();
+            assert!(codes.insert(code.as_str()), "{code} is declared twice");
+            assert!(
+                names.insert(name),
+                "{code}: `{name}` names another rule too"
+            );
+            let kebab = name.split('-').all(|word| {
+                word.starts_with(|c: char| c.is_ascii_lowercase())
+                    && word
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            });
+            assert!(kebab, "{code}: `{name}` is not kebab-case");
+            assert_eq!(
+                code.declared_in(),
+                format!("src/rules/{}.rs", name.replace('-', "_")),
+                "{code}"
+            );
+            assert_eq!(rule(code).code, code, "the registry puts {code} elsewhere");
             let d = doc(code);
             for (part, text) in [
                 ("summary", d.summary),
@@ -852,18 +851,53 @@ mod tests {
             ] {
                 assert!(text.trim().len() > 20, "{code}: {part} is too thin");
             }
+            assert!(!d.summary.contains('\n'), "{code}: the summary is one line");
             let text = explain(code);
-            assert!(text.starts_with(code.as_str()) && text.contains(code.name()));
-            // Input problems have no check; every other code has one, except SL012, which the SCS
-            // reader raises when no home-domain path matches, SL054, which the DNS rules raise
-            // when a lookup they needed failed, and SL900/SL901, which come from applying
-            // suppressions.
-            assert_eq!(
-                matches!(rule(code).1, Check::Input),
-                code.is_input_problem()
-                    || matches!(code, Code::SL012 | Code::SL054 | Code::SL900 | Code::SL901),
-                "{code}"
-            );
+            assert!(text.starts_with(code.as_str()) && text.contains(name));
         }
+        assert!(Code::ALL.is_sorted(), "codes are listed in order");
+        assert_eq!(Code::ALL.len(), RULES.len());
+    }
+
+    #[test]
+    fn a_rule_has_the_check_its_scope_calls_for() {
+        use crate::diagnostic::Scope;
+        for &code in Code::ALL {
+            let check = rule(code).check;
+            // SL012 is a profile's, but the SCS reader raises it when no home-domain path matches.
+            let fits = match code.scope() {
+                _ if code == Code::SL012 => matches!(check, Check::Raised),
+                Scope::Profile | Scope::Network => matches!(check, Check::Profile(_)),
+                Scope::Host => matches!(check, Check::Host(..)),
+                Scope::Probe => matches!(check, Check::Probe(_)),
+                Scope::Input | Scope::Suppression => matches!(check, Check::Raised),
+            };
+            assert!(
+                fits,
+                "{code}: a {:?} rule with another kind of check",
+                code.scope()
+            );
+            let needs = code.needs();
+            assert_eq!(needs.probe, code.scope() == Scope::Probe, "{code}");
+            assert!(!needs.networks || code.scope() == Scope::Network, "{code}");
+        }
+    }
+
+    #[test]
+    fn what_each_code_needs_and_is() {
+        use Code::*;
+        let with = |pick: fn(Code) -> bool| -> Vec<Code> {
+            Code::ALL.iter().copied().filter(|&c| pick(c)).collect()
+        };
+        assert_eq!(with(Code::needs_dns), [SL054, SL105, SL202, SL205]);
+        assert_eq!(
+            with(Code::needs_networks),
+            [SL100, SL101, SL102, SL103, SL104]
+        );
+        assert_eq!(with(Code::is_input_problem), [SL050, SL051, SL052, SL053]);
+        assert_eq!(
+            with(|c| !c.suppressible()),
+            [SL050, SL051, SL052, SL053, SL900, SL901]
+        );
     }
 }

@@ -1,10 +1,16 @@
 //! SL303: something other than an ME answers on 16992.
 
-use super::{Doc, ProbeContext};
+use super::ProbeContext;
 use crate::diagnostic::{Code, Finding};
 use crate::probe::Verdict;
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL303,
+    name: "not-amt",
+    level: Info,
+    scope: Probe,
+    needs: [Probe],
+    check: Probe(check),
     summary: "probe: something other than an Intel ME answers on 16992.",
     what: "A probed address whose port 16992 answers HTTP with a `Server:` header that is not Intel \
 AMT's (a web server, a proxy, another appliance), and where nothing else shows an ME. AMT's own \
@@ -21,7 +27,7 @@ amtscanner.js.",
     fix: "Check which device holds the address (DHCP leases, ARP), and the FQDN's record (SL202).",
     example: r#"  16992: Server: nginx/1.24.0
   → SL303: 10.1.4.77 answers on 16992 as `nginx/1.24.0`, not as an Intel ME"#,
-};
+}
 
 pub fn check(ctx: &ProbeContext, out: &mut Vec<Finding>) {
     if ctx.report.verdict != Verdict::NotAmt {

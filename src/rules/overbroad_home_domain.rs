@@ -1,11 +1,17 @@
 //! SL006: entries so broad that untrusted networks match them (TLDs, public suffixes, router suffixes).
 
-use super::{Context, Doc};
+use super::Context;
 use crate::diagnostic::{Code, Finding};
 use crate::dns_name::{is_placeholder, normalise};
 use crate::envdetect::Algorithm;
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL006,
+    name: "overbroad-home-domain",
+    level: Error,
+    scope: Profile,
+    needs: [],
+    check: Profile(check),
     summary: "A home domain that is a TLD, a public suffix or a consumer-router suffix.",
     what: "An entry that is a single label (`com`, `corp`), a public suffix from the Public Suffix List \
 compiled into scslint (`co.uk`, `github.io`), or covers a suffix home routers and hotspots hand out \
@@ -18,7 +24,7 @@ while strangers on the same network can reach the ME.",
     fix: "List the organisation's own suffixes (`corp.example.com`), never a suffix other people can register under.",
     example: r#"  <g:DetectionStrings>com</g:DetectionStrings>        <!-- SL006: every .com network is "home" -->
   <g:DetectionStrings>lan</g:DetectionStrings>        <!-- SL006: the default of many home routers -->"#,
-};
+}
 
 /// Why an entry is over-broad, if it is.
 fn overbroad(ctx: &Context, entry: &str) -> Option<String> {

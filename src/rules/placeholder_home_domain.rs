@@ -1,10 +1,16 @@
 //! SL009: console placeholders that mean "always outside".
 
-use super::{Context, Doc};
+use super::Context;
 use crate::diagnostic::{Code, Finding};
 use crate::dns_name::is_placeholder;
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL009,
+    name: "placeholder-home-domain",
+    level: Info,
+    scope: Profile,
+    needs: [],
+    check: Profile(check),
     summary: "A random placeholder home domain (`<uuid>.com`, 12 hex characters) that forces \"always outside\".",
     what: "An entry that looks like the never-matching name consoles write when they want CIRA \
 everywhere: Open AMT RPS and rpc-go write a random `<uuid>.com`, MeshCentral a random 12-hex string. \
@@ -19,7 +25,7 @@ placeholders.\nSource: Open AMT RPS `ciraConfiguration.ts` and rpc-go's CIRA con
     fix: "If LAN access is wanted, replace the placeholder with the enterprise's DHCP option 15 suffixes. \
 If CIRA-only is intended, turn this rule off for the profile's code in scslint.toml.",
     example: r#"  <g:DetectionStrings>0f3c2b1a-9d8e-4c7b-a6f5-e4d3c2b1a09a.com</g:DetectionStrings>   → SL009"#,
-};
+}
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(d) = ctx.detection() else { return };

@@ -1,10 +1,16 @@
 //! SL204: the primary DNS suffix neither is nor covers the connection-specific one (option 15).
 
-use super::{Doc, HostContext};
+use super::HostContext;
 use crate::diagnostic::{Code, Finding};
 use crate::dns_name::{normalise, suffix_match};
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL204,
+    name: "primary-suffix-differs",
+    level: Info,
+    scope: Host,
+    needs: [],
+    check: Host(check, GROUP),
     summary: "The host's primary DNS suffix neither is nor covers its connection-specific suffix (option 15).",
     what: "A host whose primary DNS suffix (domain membership, usually the Active Directory domain) is \
 not the suffix DHCP handed its adapter and does not end it at a label boundary. A primary suffix \
@@ -26,7 +32,7 @@ SDK, AMT_EnvironmentDetectionSettingData (compared with the DHCP option 15 domai
   Primary Dns Suffix . . . : company.com
   Connection-specific DNS Suffix . : site7.company.com
   → nothing: `company.com` covers site7.company.com"#,
-};
+}
 
 /// What the grouped finding says of the hosts of one network.
 pub const GROUP: &str = "their primary DNS suffix neither is nor covers the option 15 they received: \

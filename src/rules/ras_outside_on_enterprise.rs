@@ -2,11 +2,18 @@
 //! A warning while the intent is unknown; `scslint check` makes it an error when a profile it
 //! checks predicts inside for that network.
 
-use super::{Doc, HostContext};
+use super::HostContext;
 use crate::diagnostic::{Code, Finding};
 use crate::observe::model::Ras;
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL201,
+    name: "ras-outside-on-enterprise",
+    level: Warning,
+    level_note: "error when a checked profile predicts inside",
+    scope: Host,
+    needs: [],
+    check: Host(check, GROUP),
     summary: "The ME reports \"outside enterprise\" while on an enterprise network.",
     what: "An agent report whose RAS network status is `outside enterprise` for a device attached to a \
 network scslint knows as enterprise (a DHCP scope, or a suffix that is not a known external one). \
@@ -29,7 +36,7 @@ Source: Intel AMT SDK, AMT_EnvironmentDetectionSettingData and the RAS network s
     example: r#"  RAS Network : outside enterprise      DNS Suffix (OS) : company.com
   → SL201 (warning): pc0423 says outside on enterprise network `hq-wired`: wrong list or CIRA-only
   with a profile that lists company.com → SL201 (error): the live settings drifted"#,
-};
+}
 
 /// What the grouped finding says of the hosts of one network.
 pub const GROUP: &str = "their ME reports \"outside enterprise\" on this enterprise network: either \

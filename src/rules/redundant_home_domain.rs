@@ -1,11 +1,17 @@
 //! SL004: duplicate entries, and entries already covered by a broader one.
 
-use super::{Context, Doc};
+use super::Context;
 use crate::diagnostic::{Code, Finding};
 use crate::dns_name::{SuffixMatch, non_canonical, normalise, suffix_match};
 use crate::envdetect::Algorithm;
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL004,
+    name: "redundant-home-domain",
+    level: Warning,
+    scope: Profile,
+    needs: [],
+    check: Profile(check),
     summary: "A home domain that duplicates another or is already covered by a broader entry.",
     what: "Two entries that are equal after normalisation, or an entry below another one by whole labels \
 (`a.corp.com` under `corp.com`).",
@@ -16,7 +22,7 @@ that needs case folding or a trailing dot dropped is uncertain (SL003), so scsli
 deleting the entry that matches for certain.\nSource: Intel LMS `CompareSuffix` (compares bytes).",
     fix: "Delete the duplicate or the covered entry, or, if the broader entry is a mistake, delete that one.",
     example: r#"  "environmentDetection": ["corp.com", "vpn.corp.com"]   // SL004: vpn.corp.com is covered by corp.com"#,
-};
+}
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(d) = ctx.detection() else { return };

@@ -1,9 +1,15 @@
 //! SL007: remote access (CIRA) configured while environment detection is disabled.
 
-use super::{Context, Doc};
+use super::Context;
 use crate::diagnostic::{Code, Finding};
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL007,
+    name: "remote-access-needs-detection",
+    level: Error,
+    scope: Profile,
+    needs: [],
+    check: Profile(check),
     summary: "Remote access (CIRA/MPS) is configured but environment detection is disabled.",
     what: "A profile that configures Management Presence Servers while its home-domain list and IPv6 \
 local prefixes are both empty.",
@@ -15,7 +21,7 @@ CIRA should be used everywhere), or remove the remote-access settings.",
     example: r#"  <EnvironmentDetection><HomeDomains/></EnvironmentDetection>
   <RemoteAccess><MPSServers><MPSServer><Address>mps.corp.example.com</Address></MPSServer></MPSServers></RemoteAccess>
   → SL007: CIRA never starts"#,
-};
+}
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let (Some(d), Some(ra)) = (ctx.detection(), ctx.profile.remote_access.as_ref()) else {

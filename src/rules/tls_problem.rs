@@ -1,10 +1,16 @@
 //! SL304: TLS on 16993 is incompatible, or its certificate does not fit the device.
 
-use super::{Doc, ProbeContext};
+use super::ProbeContext;
 use crate::diagnostic::{Code, Finding};
 use crate::probe::tls::{self, TlsOutcome};
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL304,
+    name: "tls-problem",
+    level: Warning,
+    scope: Probe,
+    needs: [Probe],
+    check: Probe(check),
     summary: "probe: TLS on 16993 is incompatible, or the certificate's name or dates do not fit.",
     what: "Port 16993 accepts a connection but the handshake fails (AMT 11/12 offer only RSA key \
 exchange or finite-field DHE suites, which modern TLS stacks dropped), or the certificate has \
@@ -25,7 +31,7 @@ Source: Intel SCS User Guide, FQDN settings (host name + primary DNS suffix by d
   → SL304: the certificate does not name `pc0423.corp.test` and expired on 2024-05-01
   16993: handshake fails, RMCP pong from AMT 11.8
   → SL304: TLS incompatible; the RMCP pong shows an Intel ME there, not down"#,
-};
+}
 
 pub fn check(ctx: &ProbeContext, out: &mut Vec<Finding>) {
     let target = &ctx.report.target;

@@ -1,9 +1,15 @@
 //! SL005: more home domains than consoles and firmware reliably handle.
 
-use super::{Context, Doc};
+use super::Context;
 use crate::diagnostic::{Code, Finding};
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL005,
+    name: "too-many-home-domains",
+    level: Warning,
+    scope: Profile,
+    needs: [],
+    check: Profile(check),
     summary: "More home-domain entries than the configured limit (5 by default).",
     what: "A list longer than `[limits] max_home_domains` in scslint.toml (default 5).",
     why: "The firmware's entry count is undocumented; MeshCommander's editor accepts 5 entries and \
@@ -14,7 +20,7 @@ networks where AMT will believe it is outside.\nSource: MeshCommander editor (5 
 accept more.",
     example: r#"  HomeDomains: site1.corp.com site2.corp.com site3.corp.com site4.corp.com site5.corp.com site6.corp.com
   → SL005: 6 entries; `corp.com` alone covers them all"#,
-};
+}
 
 pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(d) = ctx.detection() else { return };

@@ -1,12 +1,18 @@
 //! SL102: a home domain that matches none of the observed enterprise networks.
 
-use super::{Context, Doc};
+use super::Context;
 use crate::diagnostic::{Code, Finding};
 use crate::dns_name::{is_placeholder, normalise, shared_right_labels, suffix_match};
 use crate::envdetect::Algorithm;
 use crate::observe::Network;
 
-pub const DOC: Doc = Doc {
+declare_rule! {
+    code: SL102,
+    name: "unmatched-home-domain",
+    level: Warning,
+    scope: Network,
+    needs: [Networks],
+    check: Profile(check),
     summary: "A home domain that matches no observed enterprise network; the help names the nearest observed suffix.",
     what: "An entry under which no observed enterprise network's option 15 falls. The help names the \
 nearest observed suffix, ranked by labels shared from the right beyond the top-level one, then by \
@@ -24,7 +30,7 @@ DNS Suffix\", not \"Primary Dns Suffix\"), or add the missing network to the obs
     example: r#"  home domains: company.com, ad.company.local
   observed:     hq-wired = company.com, branch = branch.company.com
   → SL102: `ad.company.local` matches no enterprise network; nearest observed suffix: `company.com`"#,
-};
+}
 
 /// Labels two names share anywhere but in the last position: `company` for `ad.company.local`
 /// and `company.com`, which share no label from the right (the AD root mistake).
