@@ -191,9 +191,11 @@ impl RmcpStep {
     }
 }
 
+/// What the probe found at a target, reported as its `verdict` (named apart from the
+/// environment-detection verdict the profile predicts, `envdetect::Verdict`).
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
-pub enum Verdict {
+pub enum Reachability {
     /// The ME answers on its ports.
     AmtReachable,
     /// The ME is there (RMCP answers) but the ports probed refuse or time out.
@@ -208,26 +210,26 @@ pub enum Verdict {
     Unreachable,
 }
 
-impl Verdict {
+impl Reachability {
     /// The name in reports: `amt-reachable`, `amt-closed`, `not-amt`, `ports-open`,
     /// `unreachable`.
     pub fn as_str(self) -> &'static str {
         match self {
-            Verdict::AmtReachable => "amt-reachable",
-            Verdict::AmtClosed => "amt-closed",
-            Verdict::NotAmt => "not-amt",
-            Verdict::PortsOpen => "ports-open",
-            Verdict::Unreachable => "unreachable",
+            Reachability::AmtReachable => "amt-reachable",
+            Reachability::AmtClosed => "amt-closed",
+            Reachability::NotAmt => "not-amt",
+            Reachability::PortsOpen => "ports-open",
+            Reachability::Unreachable => "unreachable",
         }
     }
 
     /// Every verdict, in the order summaries count them.
-    pub const ALL: [Verdict; 5] = [
-        Verdict::AmtReachable,
-        Verdict::AmtClosed,
-        Verdict::PortsOpen,
-        Verdict::NotAmt,
-        Verdict::Unreachable,
+    pub const ALL: [Reachability; 5] = [
+        Reachability::AmtReachable,
+        Reachability::AmtClosed,
+        Reachability::PortsOpen,
+        Reachability::NotAmt,
+        Reachability::Unreachable,
     ];
 }
 
@@ -246,7 +248,7 @@ pub struct Report {
     pub tls: Option<tls::TlsOutcome>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub live: Option<Live>,
-    pub verdict: Verdict,
+    pub verdict: Reachability,
     /// Steps that went wrong in a way worth saying (HTTP garbage, credentials refused …).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
@@ -273,7 +275,7 @@ impl Report {
             redirection: None,
             tls: None,
             live: None,
-            verdict: Verdict::Unreachable,
+            verdict: Reachability::Unreachable,
             notes: Vec::new(),
         }
     }
@@ -293,7 +295,7 @@ impl Report {
 
     /// The ME answered on one of its ports.
     pub fn me_answers(&self) -> bool {
-        self.verdict == Verdict::AmtReachable
+        self.verdict == Reachability::AmtReachable
     }
 }
 
@@ -343,18 +345,18 @@ impl Report {
 }
 
 /// The verdict from the steps' results.
-fn verdict(r: &Report) -> Verdict {
+fn verdict(r: &Report) -> Reachability {
     let evidence = r.me_evidence();
     let any_open = r.ports.values().any(|p| *p == PortState::Open);
     if r.banner_is_amt() == Some(false) && evidence.is_none() {
-        return Verdict::NotAmt;
+        return Reachability::NotAmt;
     }
     match (evidence, any_open) {
-        (Some(_), true) => Verdict::AmtReachable,
+        (Some(_), true) => Reachability::AmtReachable,
         // Only the RMCP pong shows an ME without an open port.
-        (Some(_), false) => Verdict::AmtClosed,
-        (None, true) => Verdict::PortsOpen,
-        (None, false) => Verdict::Unreachable,
+        (Some(_), false) => Reachability::AmtClosed,
+        (None, true) => Reachability::PortsOpen,
+        (None, false) => Reachability::Unreachable,
     }
 }
 
@@ -399,7 +401,7 @@ pub async fn probe(target: &Target, options: &Options) -> Report {
     let notes = evidence_notes(&report);
     report.notes.extend(notes);
     if !options.ports_only
-        && report.verdict == Verdict::AmtReachable
+        && report.verdict == Reachability::AmtReachable
         && let Some(creds) = &options.credentials
     {
         report.live = Some(
@@ -423,7 +425,7 @@ fn evidence_notes(r: &Report) -> Vec<String> {
     let server = r.http.as_ref().and_then(|h| h.server.as_deref());
     if let (Some(server), Some(evidence)) = (server, amt_evidence(r))
         && !http::is_amt_server(server)
-        && r.verdict == Verdict::AmtReachable
+        && r.verdict == Reachability::AmtReachable
     {
         notes.push(format!(
             "16992 answers with `Server: {server}`, not Intel AMT's banner; {evidence} shows an Intel ME"
@@ -680,22 +682,22 @@ mod tests {
     fn verdicts_from_the_steps() {
         use PortState::*;
         let closed = report(&[(16992, Refused), (16993, Refused)], true);
-        assert_eq!(verdict(&closed), Verdict::AmtClosed);
+        assert_eq!(verdict(&closed), Reachability::AmtClosed);
         let nothing = report(&[(16992, Timeout), (16993, Timeout)], false);
-        assert_eq!(verdict(&nothing), Verdict::Unreachable);
+        assert_eq!(verdict(&nothing), Reachability::Unreachable);
         let mut web = report(&[(16992, Open)], false);
         web.http = Some(http::HttpInfo {
             status: 200,
             server: Some("nginx/1.24.0".into()),
             amt_version: None,
         });
-        assert_eq!(verdict(&web), Verdict::NotAmt);
+        assert_eq!(verdict(&web), Reachability::NotAmt);
         web.http = Some(http::HttpInfo {
             status: 303,
             server: Some("Intel(R) Active Management Technology 11.8.50.3425".into()),
             amt_version: Some("11.8.50".into()),
         });
-        assert_eq!(verdict(&web), Verdict::AmtReachable);
+        assert_eq!(verdict(&web), Reachability::AmtReachable);
         assert!(closed.host_answers() && !nothing.host_answers());
     }
 
@@ -704,14 +706,14 @@ mod tests {
         use PortState::*;
         // What a --ports-only sweep sees of a device whose ports accept.
         let open = report(&[(16992, Open), (16993, Refused)], false);
-        assert_eq!(verdict(&open), Verdict::PortsOpen);
+        assert_eq!(verdict(&open), Reachability::PortsOpen);
         let tls = report(&[(16992, Refused), (16993, Open)], false);
-        assert_eq!(verdict(&tls), Verdict::PortsOpen);
+        assert_eq!(verdict(&tls), Reachability::PortsOpen);
         let dash = report(&[(623, Open)], false);
-        assert_eq!(verdict(&dash), Verdict::PortsOpen);
+        assert_eq!(verdict(&dash), Reachability::PortsOpen);
         // Nothing accepts: unreachable, as before.
         let refused = report(&[(16992, Refused), (16993, Timeout)], false);
-        assert_eq!(verdict(&refused), Verdict::Unreachable);
+        assert_eq!(verdict(&refused), Reachability::Unreachable);
         assert!(open.me_evidence().is_none());
     }
 
@@ -746,11 +748,11 @@ mod tests {
         // `Server: AMT` is AMT's short banner.
         let mut short = report(&[(16992, Open)], false);
         short.http = http(Some("AMT"));
-        assert_eq!(verdict(&short), Verdict::AmtReachable);
+        assert_eq!(verdict(&short), Reachability::AmtReachable);
         // Another banner, but the RMCP pong came from Intel's ME.
         let mut odd = report(&[(16992, Open)], true);
         odd.http = http(Some("Embedded HTTP Server"));
-        assert_eq!(verdict(&odd), Verdict::AmtReachable);
+        assert_eq!(verdict(&odd), Reachability::AmtReachable);
         odd.verdict = verdict(&odd);
         let notes = evidence_notes(&odd);
         assert!(notes.iter().any(|n| n.contains("RMCP pong")), "{notes:?}");
@@ -760,23 +762,23 @@ mod tests {
         realm.wsman = Some(wsman::Identify::AuthRequired {
             realm: Some("Digest:9C3E4F0A1B2D4C5E8F7061A2B3C4D5E6".into()),
         });
-        assert_eq!(verdict(&realm), Verdict::AmtReachable);
+        assert_eq!(verdict(&realm), Reachability::AmtReachable);
         realm.wsman = Some(wsman::Identify::AuthRequired {
             realm: Some("intranet".into()),
         });
         assert_eq!(
             verdict(&realm),
-            Verdict::NotAmt,
+            Reachability::NotAmt,
             "any Digest 401 is not evidence"
         );
         realm.wsman = Some(wsman::Identify::Identified {
             vendor: Some("Intel(r)".into()),
             version: Some("AMT 11".into()),
         });
-        assert_eq!(verdict(&realm), Verdict::AmtReachable);
+        assert_eq!(verdict(&realm), Reachability::AmtReachable);
         // No Server header at all, Identify names Intel.
         realm.http = http(None);
-        assert_eq!(verdict(&realm), Verdict::AmtReachable);
+        assert_eq!(verdict(&realm), Reachability::AmtReachable);
     }
 
     #[test]
@@ -787,7 +789,7 @@ mod tests {
             p.port = Some(16993);
         }
         tls_only.verdict = verdict(&tls_only);
-        assert_eq!(tls_only.verdict, Verdict::AmtReachable);
+        assert_eq!(tls_only.verdict, Reachability::AmtReachable);
         let notes = evidence_notes(&tls_only);
         assert_eq!(notes.len(), 1, "{notes:?}");
         assert!(notes[0].contains("TLS only"), "{notes:?}");

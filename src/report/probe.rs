@@ -8,7 +8,7 @@ use super::json::diagnostic;
 use super::terminal::Style;
 use crate::diagnostic::{Finding, Severity};
 use crate::probe::target::Skipped;
-use crate::probe::{Report, Target, Verdict};
+use crate::probe::{Reachability, Report, Target};
 use serde::Serialize;
 
 /// One JSON document: the results, or with `--dry-run` the plan.
@@ -300,7 +300,7 @@ pub fn render_human(
 }
 
 fn summary(reports: &[Report], skipped: usize, findings: &[Finding]) -> String {
-    let verdicts: Vec<String> = Verdict::ALL
+    let verdicts: Vec<String> = Reachability::ALL
         .iter()
         .map(|v| {
             let n = reports.iter().filter(|r| r.verdict == *v).count();

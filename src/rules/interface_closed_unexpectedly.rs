@@ -5,7 +5,7 @@
 use super::ProbeContext;
 use crate::diagnostic::{Code, Finding, Severity};
 use crate::envdetect::Verdict as Prediction;
-use crate::probe::Verdict;
+use crate::probe::Reachability;
 use crate::probe::rmcp::Provisioning;
 use crate::probe::tcp::PortState;
 
@@ -49,7 +49,7 @@ pub fn check(ctx: &ProbeContext, out: &mut Vec<Finding>) {
     let Some(pong) = r.rmcp.as_ref() else {
         return;
     };
-    if r.verdict != Verdict::AmtClosed {
+    if r.verdict != Reachability::AmtClosed {
         return;
     }
     // An ME that says it is not (yet) provisioned has no open interface: nothing drifted.
@@ -143,7 +143,7 @@ mod tests {
             redirection: None,
             tls: None,
             live: None,
-            verdict: Verdict::AmtClosed,
+            verdict: Reachability::AmtClosed,
             notes: Vec::new(),
         }
     }
@@ -221,10 +221,10 @@ mod tests {
         }
         // An open port, or an ME answering elsewhere, is not a closed interface.
         let mut open = report([PortState::Refused, PortState::Open], None);
-        open.verdict = Verdict::AmtReachable;
+        open.verdict = Reachability::AmtReachable;
         assert!(run(&open, Some("corp.test")).is_empty());
         let mut no_route = report([PortState::Unreachable, PortState::Refused], None);
-        no_route.verdict = Verdict::AmtClosed;
+        no_route.verdict = Reachability::AmtClosed;
         assert!(run(&no_route, None).is_empty());
     }
 }

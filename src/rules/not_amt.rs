@@ -2,7 +2,7 @@
 
 use super::ProbeContext;
 use crate::diagnostic::{Code, Finding};
-use crate::probe::Verdict;
+use crate::probe::Reachability;
 
 declare_rule! {
     code: SL303,
@@ -30,7 +30,7 @@ amtscanner.js.",
 }
 
 pub fn check(ctx: &ProbeContext, out: &mut Vec<Finding>) {
-    if ctx.report.verdict != Verdict::NotAmt {
+    if ctx.report.verdict != Reachability::NotAmt {
         return;
     }
     let server = ctx

@@ -77,7 +77,7 @@ pub fn check(ctx: &ProbeContext, out: &mut Vec<Finding>) {
 mod tests {
     use super::*;
     use crate::diagnostic::Location;
-    use crate::probe::{Report, RmcpStep, Target, Verdict};
+    use crate::probe::{Report, RmcpStep, Target, Reachability};
 
     fn incompatible(rmcp: bool) -> Report {
         Report {
@@ -100,7 +100,7 @@ mod tests {
                 certificate: None,
             }),
             live: None,
-            verdict: Verdict::PortsOpen,
+            verdict: Reachability::PortsOpen,
             notes: Vec::new(),
         }
     }
