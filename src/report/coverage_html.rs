@@ -128,13 +128,22 @@ pub fn render(cov: &Coverage, findings: &[Finding], title: &str) -> String {
 }
 
 fn summary(h: &mut String, cov: &Coverage, findings: &[Finding]) {
-    let enterprise_outside: u64 = cov
-        .profile_totals
-        .iter()
-        .map(|t| t.enterprise_outside)
-        .sum();
-    let external_inside: u64 = cov.profile_totals.iter().map(|t| t.external_inside).sum();
-    let uncertain: u64 = cov.profile_totals.iter().map(|t| t.hosts.uncertain).sum();
+    // Profiles with at least one such cell: a network without a host count still counts.
+    let profiles_with = |trust: &str, states: &[State]| {
+        (0..cov.profiles.len())
+            .filter(|p| {
+                (0..cov.networks.len()).any(|n| {
+                    cov.cell(*p, n).is_some_and(|c| {
+                        states.contains(&c.state)
+                            && (trust.is_empty() || cov.networks[n].trust == trust)
+                    })
+                })
+            })
+            .count() as u64
+    };
+    let enterprise_outside = profiles_with("enterprise", &[State::Outside]);
+    let external_inside = profiles_with("external", &[State::Inside]);
+    let uncertain = profiles_with("", &[State::Uncertain]);
     h.push_str("<section id=\"summary\" aria-labelledby=\"summary-h\"><h2 id=\"summary-h\">Summary</h2><ul class=\"kpis\">");
     for (n, what) in [
         (cov.profiles.len() as u64, "profiles"),
@@ -142,16 +151,13 @@ fn summary(h: &mut String, cov: &Coverage, findings: &[Finding]) {
         (cov.hosts(), "hosts counted on them"),
         (
             enterprise_outside,
-            "profile × host pairs outside on enterprise networks",
+            "profiles leave enterprise hosts outside",
         ),
         (
             external_inside,
-            "profile × host pairs at home on external networks",
+            "profiles feel at home on an external network",
         ),
-        (
-            uncertain,
-            "profile × host pairs uncertain (case, trailing dot)",
-        ),
+        (uncertain, "profiles depend on case or a trailing dot"),
         (findings.len() as u64, "findings"),
     ] {
         let _ = write!(h, "<li><strong>{n}</strong>{what}</li>");
