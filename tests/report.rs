@@ -272,3 +272,38 @@ fn an_unwritable_output_fails_and_an_unreadable_input_is_reported() {
             .any(|f| f["path"].as_str().unwrap().ends_with("broken.xml"))
     );
 }
+
+#[test]
+fn sites_survive_a_collect_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("profiles/observed.toml"),
+        dir.path().join("in.toml"),
+    )
+    .unwrap();
+    scslint()
+        .current_dir(dir.path())
+        .args(["collect", "in.toml", "-o", "out.toml", "--no-config"])
+        .assert()
+        .code(0);
+    let written = std::fs::read_to_string(dir.path().join("out.toml")).unwrap();
+    assert_eq!(written.matches("site = ").count(), 5, "{written}");
+    let out = scslint()
+        .current_dir(root())
+        .args(["report", "profiles/rpc-go/office.yaml", "--no-config"])
+        .args(["--format", "json", "--observed"])
+        .arg(dir.path().join("out.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: Value = serde_json::from_str(&String::from_utf8(out.stdout).unwrap()).unwrap();
+    let hq = report["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "HQ")
+        .unwrap();
+    // hq-wired (420) and corp-wifi (310) are enterprise; visitor-wifi has no count.
+    assert_eq!(hq["enterprise_hosts"], 730);
+    assert_eq!(hq["profiles"][0]["enterprise"]["inside"], 730);
+}

@@ -67,6 +67,7 @@ fn dump(browser: &Path, page: &Path, work: &Path) -> Option<(String, Vec<String>
         .arg("--dump-dom")
         .arg(file_url(page))
         .output()
+        .map_err(|e| eprintln!("report_chromium: skipped (cannot start chromium: {e})"))
         .ok()?;
     if !out.status.success() {
         eprintln!(

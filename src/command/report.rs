@@ -45,7 +45,9 @@ pub fn command(args: CoverageArgs, color: ColorWhen) -> Ended {
         CoverageFormat::Html => coverage_html::render(&coverage, &outcome.findings, title),
         CoverageFormat::Markdown => render_markdown(&coverage, &outcome.findings, title),
         CoverageFormat::Csv => render_csv(&coverage).map_err(|e| fail(&format!("CSV: {e}")))?,
-        CoverageFormat::Json => render_json(&coverage, &outcome.findings),
+        CoverageFormat::Json => {
+            render_json(&coverage, &outcome.findings).map_err(|e| fail(&format!("JSON: {e}")))?
+        }
     };
     match &args.output {
         Some(path) => crate::atomic::write(path, text.as_bytes(), 0o644, true).map_err(|e| {

@@ -113,7 +113,7 @@ struct JsonReport<'a> {
 }
 
 /// The report as JSON (schemas/coverage.schema.json).
-pub fn render_json(cov: &Coverage, findings: &[Finding]) -> String {
+pub fn render_json(cov: &Coverage, findings: &[Finding]) -> Result<String, String> {
     let report = JsonReport {
         version: 1,
         coverage: cov,
@@ -135,12 +135,9 @@ pub fn render_json(cov: &Coverage, findings: &[Finding]) -> String {
             })
             .collect(),
     };
-    let mut text = serde_json::to_string_pretty(&report).unwrap_or_else(|e| {
-        // Serialising plain strings and numbers cannot fail; say so if it ever does.
-        format!("{{\"error\": {:?}}}", e.to_string())
-    });
+    let mut text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
     text.push('\n');
-    text
+    Ok(text)
 }
 
 /// The columns of the CSV, in order.
