@@ -4,7 +4,7 @@
 //! per profile, per network and per site.
 
 use crate::envdetect::{InsideBy, NotEvaluated, Verdict};
-use crate::observe::{Network, NetworkKind, Trust};
+use crate::observe::{Network, NetworkKind, Trust, TrustOrigin};
 use crate::profile::Profile;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -125,7 +125,11 @@ pub struct NetworkInfo {
     pub kind: &'static str,
     /// Hosts seen on it, when known.
     pub hosts: Option<u64>,
+    /// The network's site: its `site` in observed.toml, else, for a scope read from a DHCP
+    /// server's configuration, the file the scope is defined in (a server's, or an included one).
     pub site: Option<String>,
+    /// Where the site comes from: `observed` (a `site` key) or `dhcp-server`.
+    pub site_from: Option<&'static str>,
 }
 
 /// One profile on one network.
@@ -290,6 +294,17 @@ impl Coverage {
 }
 
 fn network_info(n: &Network) -> NetworkInfo {
+    let server = || {
+        (n.trust_origin == TrustOrigin::DhcpServer)
+            .then(|| n.sources.first())
+            .flatten()
+            .map(|o| o.path.to_string_lossy().replace('\\', "/"))
+    };
+    let (site, site_from) = match (&n.site, server()) {
+        (Some(site), _) => (Some(site.clone()), Some("observed")),
+        (None, Some(path)) => (Some(path), Some("dhcp-server")),
+        (None, None) => (None, None),
+    };
     NetworkInfo {
         name: n.name.clone(),
         option15: n.suffix.clone(),
@@ -303,7 +318,8 @@ fn network_info(n: &Network) -> NetworkInfo {
             NetworkKind::Vpn => "vpn",
         },
         hosts: n.hosts,
-        site: n.site.clone(),
+        site,
+        site_from,
     }
 }
 

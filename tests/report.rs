@@ -307,3 +307,42 @@ fn sites_survive_a_collect_round_trip() {
     assert_eq!(hq["enterprise_hosts"], 730);
     assert_eq!(hq["profiles"][0]["enterprise"]["inside"], 730);
 }
+
+#[test]
+fn scopes_read_from_dhcp_servers_are_grouped_by_server() {
+    let out = scslint()
+        .current_dir(root())
+        .args(["report", "profiles/rpc-go/office.yaml", "--no-config"])
+        .args(["--format", "json"])
+        .args(["--observed", "tests/fixtures/dhcp/dhcpd.conf"])
+        .args(["--observed", "tests/fixtures/dhcp/kea-dhcp4.conf"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let report: Value = serde_json::from_str(&String::from_utf8(out.stdout).unwrap()).unwrap();
+    assert_conforms("coverage.schema.json", &report);
+    let sites: Vec<&str> = report["sites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    // Each scope's site is the file it is defined in: dhcpd.conf includes sites/branch.conf,
+    // kea-dhcp4.conf includes subnets.json.
+    assert_eq!(
+        sites,
+        [
+            "tests/fixtures/dhcp/dhcpd.conf",
+            "tests/fixtures/dhcp/kea-dhcp4.conf",
+            "tests/fixtures/dhcp/sites/branch.conf",
+            "tests/fixtures/dhcp/subnets.json",
+        ]
+    );
+    for n in report["networks"].as_array().unwrap() {
+        match n["site_from"].as_str() {
+            Some("dhcp-server") => assert!(sites.contains(&n["site"].as_str().unwrap())),
+            // Networks known only from agent reports or host declarations have no server.
+            _ => assert!(n["site"].is_null(), "{n}"),
+        }
+    }
+}
