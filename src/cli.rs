@@ -82,6 +82,10 @@ pub enum Command {
     /// trust or host count), or two sets of findings, JSON reports or baselines in any mix (new,
     /// fixed and unchanged by fingerprint).
     Diff(DiffArgs),
+    /// Write the coverage report: every profile on every observed network (inside with the entry
+    /// that matched, outside, uncertain, not evaluated, disabled), totals per profile, network
+    /// and site, charts, and the findings; as HTML, Markdown, CSV or JSON.
+    Report(CoverageArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions {
         /// The shell to complete for.
@@ -114,6 +118,43 @@ pub struct DiffArgs {
     /// Findings: exit with status 1 when a new finding at or above this level appears.
     #[command(flatten)]
     pub exit: ExitArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CoverageArgs {
+    /// Profile files or folders (walked recursively). Default: the working directory.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Observed networks (repeatable): an observed.toml snapshot, or raw sources (DHCP
+    /// configurations, agent reports), files or folders.
+    #[arg(long, value_name = "PATH")]
+    pub observed: Vec<PathBuf>,
+
+    /// Output format: html (one self-contained file), markdown (fits a GitHub step summary), csv
+    /// (one row per profile and network) or json (schemas/coverage.schema.json).
+    #[arg(long, visible_alias = "output-format", value_enum, value_name = "FORMAT", default_value_t = CoverageFormat::Html)]
+    pub format: CoverageFormat,
+
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// The report's title (HTML and Markdown).
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// How `scslint report` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CoverageFormat {
+    Html,
+    Markdown,
+    Csv,
+    Json,
 }
 
 /// How `scslint diff` prints.

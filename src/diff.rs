@@ -209,6 +209,7 @@ mod tests {
             trust_origin: TrustOrigin::Declared,
             kind: NetworkKind::Lan,
             forced_external: None,
+            site: None,
             hosts,
             ipv6_prefixes: Vec::new(),
             ranges: Vec::new(),

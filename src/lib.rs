@@ -15,6 +15,7 @@ pub mod baseline;
 pub mod cli;
 pub mod command;
 pub mod config;
+pub mod coverage;
 pub mod diagnostic;
 pub mod diff;
 pub mod dns_name;

@@ -24,6 +24,7 @@ fn every_schema_is_valid_and_accepts_its_own_examples() {
         "explain.schema.json",
         "statistics.schema.json",
         "diff.schema.json",
+        "coverage.schema.json",
     ] {
         let s = schema(name);
         for example in s

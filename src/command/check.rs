@@ -126,6 +126,25 @@ pub fn run(
     configs: &Configs,
     dns: Option<&DnsCheck>,
 ) -> Result<Outcome, Vec<ConfigError>> {
+    run_read(options, configs, dns).map(|(outcome, _)| outcome)
+}
+
+/// What a check read: every profile (in reading order) with the observed networks of its config.
+#[derive(Default)]
+pub struct Read {
+    /// Each profile and the index in `networks` of its config's observed networks (`None`: its
+    /// config names none).
+    pub profiles: Vec<(Profile, Option<usize>)>,
+    /// Each set of observed networks read.
+    pub networks: Vec<Vec<Network>>,
+}
+
+/// [`run`], keeping what was read (`scslint report` draws its matrix from it).
+pub fn run_read(
+    options: &CheckOptions,
+    configs: &Configs,
+    dns: Option<&DnsCheck>,
+) -> Result<(Outcome, Read), Vec<ConfigError>> {
     let mut findings = Vec::new();
     let groups = group_inputs(options, configs, &mut findings);
     let errors = configs.errors();
@@ -234,7 +253,7 @@ pub fn run(
             group
                 .profiles
                 .into_iter()
-                .map(|(order, p)| (order, p.name, p.source.path.clone())),
+                .map(|(order, p)| (order, p, group.collection.map(|(i, _)| i))),
         );
     }
     if let Some(check) = dns {
@@ -243,10 +262,17 @@ pub fn run(
     let mut outcome = tally(findings, summary);
     profiles_read.sort_by_key(|(order, _, _)| *order);
     outcome.checked = profiles_read
-        .into_iter()
-        .map(|(_, name, path)| (name, path))
+        .iter()
+        .map(|(_, p, _)| (p.name.clone(), p.source.path.clone()))
         .collect();
-    Ok(outcome)
+    let read = Read {
+        profiles: profiles_read
+            .into_iter()
+            .map(|(_, p, collection)| (p, collection))
+            .collect(),
+        networks: collections.all.into_iter().map(|c| c.networks).collect(),
+    };
+    Ok((outcome, read))
 }
 
 /// `scslint check`.
@@ -297,7 +323,10 @@ pub fn command(args: CheckArgs, color: ColorWhen) -> Ended {
 
 /// The config `--config`/`--no-config` name for every file, or each file's nearest;
 /// `--select`/`--ignore` applied to each.
-fn configs(args: &ConfigArgs, selection: &Selection) -> Result<Configs, Vec<ConfigError>> {
+pub(super) fn configs(
+    args: &ConfigArgs,
+    selection: &Selection,
+) -> Result<Configs, Vec<ConfigError>> {
     if args.no_config || args.config.is_some() {
         load_config(args).map(|c| Configs::one(c, selection))
     } else {

@@ -11,6 +11,7 @@ pub mod hook;
 pub mod init;
 pub mod inspect;
 pub mod probe;
+pub mod report;
 
 use crate::cli::{Cli, Command, ConfigArgs, DnsArgs, ExitArgs, Format, ReportArgs};
 use crate::config::{Config, ConfigError, Selection};
@@ -61,6 +62,7 @@ pub fn run(cli: Cli) -> Ended {
         Command::Inspect(args) => inspect::command(args, color),
         Command::Init(args) => init::command(args),
         Command::Diff(args) => diff::command(args, color),
+        Command::Report(args) => report::command(args, color),
         Command::Completions { shell } => print(&crate::shell::completions(shell)),
         Command::Man { subcommand } => explain::man(subcommand.as_deref()),
     }

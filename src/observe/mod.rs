@@ -74,6 +74,8 @@ pub struct Network {
     /// The known external suffix that made this network external: a configured one overriding a
     /// DHCP server's scope, or the built-in list classifying a network nobody declared.
     pub forced_external: Option<String>,
+    /// The site the network belongs to (`site = …` in observed.toml), for per-site summaries.
+    pub site: Option<String>,
     pub hosts: Option<u64>,
     pub ipv6_prefixes: Vec<Ipv6Net>,
     /// Address ranges of the network (DHCP scopes), used to attribute hosts.
@@ -192,6 +194,7 @@ mod tests {
             trust_origin,
             kind: NetworkKind::Lan,
             forced_external: None,
+            site: None,
             hosts: None,
             ipv6_prefixes: vec![],
             ranges: vec![],

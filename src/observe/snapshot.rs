@@ -29,6 +29,7 @@ struct Entry {
     trust: Option<Trust>,
     kind: Option<NetworkKind>,
     hosts: Option<u64>,
+    site: Option<String>,
     ipv6_prefixes: Option<Vec<Spanned<String>>>,
     ranges: Option<Vec<Spanned<String>>>,
     sources: Option<Vec<String>>,
@@ -284,6 +285,10 @@ pub fn read_source(source: &Source) -> Observed {
             },
             kind: entry.kind.unwrap_or_default(),
             forced_external: None,
+            site: entry
+                .site
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty()),
             hosts: entry.hosts,
             ipv6_prefixes: prefixes,
             ranges,
@@ -331,6 +336,8 @@ pub struct NetworkEntry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<NetworkKind>,
     pub hosts: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ranges: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -349,6 +356,7 @@ impl NetworkEntry {
                 .then_some(n.trust),
             kind: (n.kind != NetworkKind::Lan).then_some(n.kind),
             hosts: n.hosts.unwrap_or(0),
+            site: n.site.clone(),
             ranges: n.ranges.iter().map(Ipv4Range::to_string).collect(),
             ipv6_prefixes: n.ipv6_prefixes.iter().map(|p| p.to_string()).collect(),
             sources: n.sources.iter().map(Origin::to_string).collect(),
@@ -479,6 +487,7 @@ ipv6_prefixes = ["2001:db8:9::/64"]
                 trust: Some(Trust::Enterprise),
                 kind: None,
                 hosts: 212,
+                site: None,
                 ranges: vec!["10.1.4.0/24".into()],
                 ipv6_prefixes: vec![],
                 sources: vec!["dhcp/dhcpd.conf:14".into()],
@@ -490,6 +499,7 @@ ipv6_prefixes = ["2001:db8:9::/64"]
                 trust: Some(Trust::Enterprise),
                 kind: Some(NetworkKind::Vpn),
                 hosts: 0,
+                site: None,
                 ranges: vec![],
                 ipv6_prefixes: vec![],
                 sources: vec![],
@@ -501,6 +511,7 @@ ipv6_prefixes = ["2001:db8:9::/64"]
                 trust: Some(Trust::Enterprise),
                 kind: None,
                 hosts: 0,
+                site: None,
                 ranges: vec![],
                 ipv6_prefixes: vec![],
                 sources: vec!["dhcp/kea.conf:7".into()],

@@ -1,6 +1,8 @@
 //! Output formats. Each turns findings into text; none knows anything about AMT.
 
 pub mod concise;
+pub mod coverage;
+pub mod coverage_html;
 pub mod diff;
 pub mod docs;
 mod excerpt;

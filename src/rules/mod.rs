@@ -593,6 +593,7 @@ pub(crate) mod test_support {
             trust_origin: crate::observe::TrustOrigin::Declared,
             kind: crate::observe::NetworkKind::Lan,
             forced_external: None,
+            site: None,
             hosts: Some(10),
             ipv6_prefixes: vec![],
             ranges: vec![],

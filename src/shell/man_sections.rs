@@ -206,6 +206,16 @@ fn exit_status(page: Page) -> Vec<(&'static str, &'static str)> {
                 "A usage error, a file that cannot be read or is neither a snapshot nor a JSON report or baseline (a report written before reports carried fingerprints included), a snapshot compared with findings, or output that cannot be written.",
             ),
         ],
+        Some("report") => vec![
+            (
+                "0",
+                "The report was written, whatever it predicts and whatever the findings: a report is no gate (use check for that).",
+            ),
+            (
+                "2",
+                "An input could not be read or parsed (the report is still written and lists it), no observed networks were given, the output could not be written, or a usage error (bad arguments, a scslint.toml that does not load).",
+            ),
+        ],
         Some("explain") => vec![
             ("0", "The rule was explained."),
             ("2", "No rule has that code or name, or a usage error."),
