@@ -1,6 +1,11 @@
 //! Bad input end to end: files that cannot be read, parsed or recognised are reported with
 //! SL050-SL053 at the right place, the exit status is 2, and every other input in the same run is
 //! still read and checked.
+//!
+//! Cases that are plain files are data: each folder under tests/bad_input/ holds the inputs and an
+//! `args` file (one argument per line), run from that folder; the exit status and both output
+//! streams are an insta snapshot (`bad_input__CASE.snap`). Cases that need a FIFO, a size or a
+//! timing are written as tests below.
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -870,4 +875,38 @@ fn large_or_binary_files_that_are_no_profile_are_skipped_when_walked() {
         .collect();
     assert_eq!(paths, ["profiles/huge.xml"], "{:#}", run.report);
     assert_eq!(run.summary("profiles"), 1);
+}
+
+/// Every folder under tests/bad_input/: its run, as recorded in the snapshot.
+#[test]
+fn every_case_folder_gives_its_recorded_diagnostics() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_input");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 10, "the case folders were not found");
+    for dir in cases {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let args = std::fs::read_to_string(dir.join("args"))
+            .unwrap_or_else(|e| panic!("{name}: no args file: {e}"));
+        let out = scslint(&dir)
+            .args(args.lines().filter(|l| !l.is_empty()))
+            .env_remove("NO_COLOR")
+            .env_remove("COLUMNS")
+            .output()
+            .unwrap();
+        let status = out.status.code().unwrap_or(-1);
+        assert_ne!(status, 101, "{name}: panicked");
+        let text = format!(
+            "exit: {status}\n--- stdout\n{}--- stderr\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        insta::with_settings!({ snapshot_suffix => name.clone(), description => args.trim().replace('\n', " "), omit_expression => true }, {
+            insta::assert_snapshot!("case", text);
+        });
+    }
 }

@@ -323,7 +323,11 @@ fn read_one(acc: &mut Acc, path: &Path, explicit: bool, m: &Mappings) {
             return;
         }
     };
-    let Some(kind) = sources::sniff(&source.text, m) else {
+    // An observed.toml named on the command line that is too broken to be recognised is read as
+    // one anyway, so its TOML error is reported where it is.
+    let named_snapshot = explicit && path.extension().is_some_and(|e| e == "toml");
+    let sniffed = sources::sniff(&source.text, m).or(named_snapshot.then_some(Kind::Snapshot));
+    let Some(kind) = sniffed else {
         if explicit {
             acc.problem(
                 fail(Code::SL053, 1, 1, "not an observation source scslint can read".into())

@@ -154,7 +154,8 @@ fn report_syntax_error(expanded: &Expanded, e: &ParseError, salvaged: bool, pars
         (e.range().start, format!("malformed JSON: {kind}"))
     };
     let (origin, column) = expanded.position(offset);
-    parsed.problem(origin, column, format!("{what} {read}"));
+    let stop = if what.ends_with('?') { " " } else { ". " };
+    parsed.problem(origin, column, format!("{what}{stop}{read}"));
 }
 
 /// Errors a file that stops early produces.
