@@ -556,5 +556,26 @@ pub fn render_human(reports: &[FileReport]) -> String {
             let _ = writeln!(out, "  {} {}:{}: {}", p.code, p.line, p.column, p.message);
         }
     }
-    out
+    // Names and values come from the files: no control character of theirs reaches the terminal.
+    let lines: Vec<String> = out.split('\n').map(crate::report::escape_text).collect();
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_output_escapes_what_the_files_hold() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p\u{1b}]0;owned\u{7}.xml");
+        std::fs::write(&path, "<Inventory><Item>x</Item></Inventory>\n").unwrap();
+        let text = render_human(&[inspect(&path, &Config::default())]);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text}"
+        );
+        assert!(text.contains("p\\x1b]0;owned\\x07.xml: "), "{text}");
+        assert!(text.ends_with('\n') && text.lines().count() > 1, "{text}");
+    }
 }
