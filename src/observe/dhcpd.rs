@@ -30,6 +30,7 @@
 use super::dhcp_common::{self, Files, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
 use ipnet::Ipv6Net;
+use std::collections::HashMap;
 use std::net::Ipv4Addr;
 use std::path::Path;
 
@@ -1040,9 +1041,8 @@ struct Enclosing<'a> {
     own: Option<&'a Setting>,
 }
 
-/// A subnet: its addresses, its effective option 15 and the declarations it is one of or in.
+/// A subnet: its effective option 15 and the declarations it is one of or in.
 struct SubnetEntry<'a> {
-    range: Ipv4Range,
     effective: Option<&'a Setting>,
     chain: Vec<*const Node>,
 }
@@ -1051,6 +1051,11 @@ struct Walk<'a> {
     global: Option<&'a Setting>,
     entries: Vec<Entry<'a>>,
     subnets: Vec<SubnetEntry<'a>>,
+    /// The first subnet declared with each (network, broadcast) pair, so that the subnet holding
+    /// an address is found with one look-up per prefix length in use, not a scan of them all.
+    by_range: HashMap<(u32, u32), usize>,
+    /// Bit `n` is set when some subnet has a prefix of length `n`.
+    prefixes: u64,
 }
 
 impl<'a> Walk<'a> {
@@ -1102,11 +1107,10 @@ impl<'a> Walk<'a> {
                 });
                 let mut chain: Vec<*const Node> = enclosing.iter().map(|e| e.id).collect();
                 chain.push(node);
-                self.subnets.push(SubnetEntry {
-                    range: *range,
-                    effective,
-                    chain,
-                });
+                let key = (u32::from(range.start), u32::from(range.end));
+                self.by_range.entry(key).or_insert(self.subnets.len());
+                self.prefixes |= 1 << prefix_len(range);
+                self.subnets.push(SubnetEntry { effective, chain });
                 self.children(node, effective, enclosing, &format!("{name}, "));
             }
             Kind::Pool => {
@@ -1146,12 +1150,18 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// The narrowest subnet holding `ip`.
+    /// The narrowest subnet holding `ip` (the first declared of equal ones). Subnets are CIDR
+    /// blocks, so the candidates are `ip` masked to each prefix length in use, longest first.
     fn subnet_of(&self, ip: Ipv4Addr) -> Option<&SubnetEntry<'a>> {
-        self.subnets
-            .iter()
-            .filter(|s| s.range.contains(ip))
-            .min_by_key(|s| s.range.size())
+        let ip = u32::from(ip);
+        (0..=32u32)
+            .rev()
+            .filter(|len| self.prefixes & (1 << len) != 0)
+            .find_map(|len| {
+                let mask = u32::MAX.checked_shl(32 - len).unwrap_or(0);
+                self.by_range.get(&(ip & mask, ip | !mask))
+            })
+            .map(|&i| &self.subnets[i])
     }
 
     /// What a host gets, and whether that makes it a scope of its own: only when its option 15
@@ -1185,6 +1195,11 @@ impl<'a> Walk<'a> {
         let origin = own.map_or_else(|| opened.clone(), |s| s.origin.clone());
         Some((effective, origin))
     }
+}
+
+/// The prefix length of a CIDR block.
+fn prefix_len(range: &Ipv4Range) -> u32 {
+    (u32::from(range.start) ^ u32::from(range.end)).leading_zeros()
 }
 
 fn same_list(a: Option<&SearchSetting>, b: Option<&SearchSetting>) -> bool {
@@ -1240,6 +1255,8 @@ fn scopes(root: &Node) -> Vec<Scope> {
         global,
         entries: Vec::new(),
         subnets: Vec::new(),
+        by_range: HashMap::new(),
+        prefixes: 0,
     };
     walk.node(root, None, &[], "");
     let mut names = Names::default();
@@ -1545,6 +1562,30 @@ mod tests {
                 "server default | company.example |  | dhcpd.conf:1",
                 "host named | own.example |  | dhcpd.conf:2",
                 "host outside | out.example | 192.0.2.7/32 | dhcpd.conf:4",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_host_is_compared_with_the_narrowest_subnet_holding_it() {
+        let p = inline(
+            "subnet 10.0.0.0 netmask 255.0.0.0 { option domain-name \"wide.example\"; }\n\
+             subnet 10.1.0.0 netmask 255.255.0.0 { option domain-name \"narrow.example\"; }\n\
+             subnet 10.1.0.0 netmask 255.255.0.0 { option domain-name \"again.example\"; }\n\
+             host a { fixed-address 10.1.2.3; option domain-name \"narrow.example\"; }\n\
+             host b { fixed-address 10.1.2.4; option domain-name \"wide.example\"; }\n\
+             host c { fixed-address 10.2.0.1; option domain-name \"wide.example\"; }\n\
+             host d { fixed-address 10.2.0.2; option domain-name \"narrow.example\"; }\n",
+        );
+        let hosts: Vec<String> = summary(&p)
+            .into_iter()
+            .filter(|s| s.starts_with("host"))
+            .collect();
+        assert_eq!(
+            hosts,
+            [
+                "host b | wide.example | 10.1.2.4/32 | dhcpd.conf:5",
+                "host d | narrow.example | 10.2.0.2/32 | dhcpd.conf:7",
             ]
         );
     }
