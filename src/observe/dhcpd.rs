@@ -30,6 +30,7 @@
 use super::dhcp_common::{self, Files, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
 use ipnet::Ipv6Net;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
 use std::path::Path;
@@ -147,10 +148,11 @@ fn report(parsed: &mut Parsed, origin: Origin, column: usize, message: impl Into
 // ---------------------------------------------------------------------------------------------
 // Tokens
 
+/// A token; names and strings without escapes borrow from the file's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Tok {
-    Word(String),
-    Str(String),
+enum Tok<'t> {
+    Word(&'t str),
+    Str(Cow<'t, str>),
     Open,
     Close,
     Semi,
@@ -158,13 +160,13 @@ enum Tok {
 }
 
 #[derive(Debug, Clone)]
-struct Token {
-    tok: Tok,
+struct Token<'t> {
+    tok: Tok<'t>,
     line: usize,
     col: usize,
 }
 
-impl Token {
+impl Token<'_> {
     fn is_word(&self, word: &str) -> bool {
         matches!(&self.tok, Tok::Word(w) if w.eq_ignore_ascii_case(word))
     }
@@ -172,7 +174,8 @@ impl Token {
     /// The text of a name or string token.
     fn text(&self) -> Option<&str> {
         match &self.tok {
-            Tok::Word(s) | Tok::Str(s) => Some(s),
+            Tok::Word(s) => Some(s),
+            Tok::Str(s) => Some(s),
             _ => None,
         }
     }
@@ -186,7 +189,7 @@ impl Token {
 
     fn shown(&self) -> String {
         match &self.tok {
-            Tok::Word(w) => w.clone(),
+            Tok::Word(w) => (*w).to_owned(),
             Tok::Str(s) => format!("\"{s}\""),
             Tok::Open => "{".into(),
             Tok::Close => "}".into(),
@@ -196,20 +199,22 @@ impl Token {
     }
 }
 
-/// Characters with 1-based line and column.
+/// Characters with 1-based line and column, and their byte offset in the text.
 struct Cursor<'a> {
-    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    text: &'a str,
+    pos: usize,
     line: usize,
     col: usize,
 }
 
 impl Cursor<'_> {
-    fn peek(&mut self) -> Option<char> {
-        self.chars.peek().copied()
+    fn peek(&self) -> Option<char> {
+        self.text[self.pos..].chars().next()
     }
 
     fn bump(&mut self) -> Option<char> {
-        let c = self.chars.next()?;
+        let c = self.peek()?;
+        self.pos += c.len_utf8();
         if c == '\n' {
             self.line += 1;
             self.col = 1;
@@ -230,9 +235,10 @@ fn is_punct(c: char) -> bool {
     matches!(c, '{' | '}' | ';' | ',' | '"' | '#' | '=')
 }
 
-fn tokenize(text: &str, path: &Path, parsed: &mut Parsed) -> Vec<Token> {
+fn tokenize<'t>(text: &'t str, path: &Path, parsed: &mut Parsed) -> Vec<Token<'t>> {
     let mut cur = Cursor {
-        chars: text.chars().peekable(),
+        text,
+        pos: 0,
         line: 1,
         col: 1,
     };
@@ -273,7 +279,7 @@ fn tokenize(text: &str, path: &Path, parsed: &mut Parsed) -> Vec<Token> {
             // dhcpd's lexer reads `=` on its own (`option domain-name = "…";`).
             '=' => {
                 cur.bump();
-                Tok::Word("=".into())
+                Tok::Word("=")
             }
             c if c.is_whitespace() => {
                 cur.bump();
@@ -303,26 +309,37 @@ fn tokenize(text: &str, path: &Path, parsed: &mut Parsed) -> Vec<Token> {
     out
 }
 
-fn read_word(cur: &mut Cursor) -> String {
-    let mut word = String::new();
+fn read_word<'t>(cur: &mut Cursor<'t>) -> &'t str {
+    let start = cur.pos;
     while let Some(c) = cur.peek() {
         if c.is_whitespace() || c.is_control() || is_punct(c) {
             break;
         }
-        word.push(c);
         cur.bump();
     }
-    word
+    &cur.text[start..cur.pos]
 }
 
-/// The rest of a quoted string after its opening quote; `None` when the file ends first.
-fn read_string(cur: &mut Cursor) -> Option<String> {
-    let mut s = String::new();
+/// The rest of a quoted string after its opening quote; `None` when the file ends first. Borrowed
+/// from the text unless it holds an escape.
+fn read_string<'t>(cur: &mut Cursor<'t>) -> Option<Cow<'t, str>> {
+    let start = cur.pos;
     loop {
+        let at = cur.pos;
         match cur.bump()? {
-            '"' => return Some(s),
-            '\\' => s.push(read_escape(cur)?),
-            c => s.push(c),
+            '"' => return Some(Cow::Borrowed(&cur.text[start..at])),
+            '\\' => {
+                let mut s = cur.text[start..at].to_owned();
+                s.push(read_escape(cur)?);
+                loop {
+                    match cur.bump()? {
+                        '"' => return Some(Cow::Owned(s)),
+                        '\\' => s.push(read_escape(cur)?),
+                        c => s.push(c),
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -460,7 +477,7 @@ fn is_record_definition(stmt: &[Token]) -> bool {
 
 /// One file's tokens and how far they are read.
 struct Stream<'t> {
-    toks: &'t [Token],
+    toks: &'t [Token<'t>],
     pos: usize,
 }
 
@@ -468,7 +485,7 @@ impl<'t> Stream<'t> {
     /// The tokens up to the next `{`, `}` or `;`, and that token (`None` at the end of the file).
     /// The braces of a record-type option definition (`option foo code 9 = {string, text};`) are
     /// part of the statement, not a block.
-    fn statement(&mut self) -> (&'t [Token], Option<&'t Token>) {
+    fn statement(&mut self) -> (&'t [Token<'t>], Option<&'t Token<'t>>) {
         let start = self.pos;
         let rest = self.toks.get(start..).unwrap_or(&[]);
         let mut len = 0;
@@ -845,7 +862,7 @@ impl Reader {
         let expression = stmt.get(3..).unwrap_or(&[]);
         let text = match expression {
             [value] => match &value.tok {
-                Tok::Str(s) => Some(s.clone()),
+                Tok::Str(s) => Some(s.to_string()),
                 Tok::Word(w) => hex_octets(w).and_then(|b| String::from_utf8(b).ok()),
                 _ => None,
             },
@@ -1414,7 +1431,7 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                Tok::Word("a".into()),
+                Tok::Word("a"),
                 Tok::Str("b\"c\tAA # d".into()),
                 Tok::Semi,
                 Tok::Open,
