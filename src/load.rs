@@ -117,7 +117,9 @@ pub fn read_prefix(path: &Path, limit: u64) -> Result<(Vec<u8>, u64), LoadError>
     {
         return Err(LoadError::Budget);
     }
-    let mut bytes = Vec::new();
+    // Sized from the metadata: one read fills it and a second sees the end, instead of a
+    // growing buffer read in ever larger pieces.
+    let mut bytes = Vec::with_capacity(usize::try_from(want).unwrap_or(0));
     file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(LoadError::Io)?;

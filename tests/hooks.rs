@@ -696,3 +696,45 @@ fn completions_and_man_pages_come_from_the_command_definitions() {
     let out = scslint().args(["man", "nonsense"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// git runs hooks from the top of the working tree with `GIT_PREFIX` set; scslint then takes the
+/// working directory as the top without asking git, but only where it holds `.git`.
+#[test]
+fn staged_paths_are_the_same_with_the_hook_environment() {
+    let repo = repo();
+    let d = repo.path();
+    write(d, "profiles/pc0423.xml", &broken());
+    git_ok(d, &["add", "."]);
+    let staged = |dir: &Path, prefix: Option<&str>| {
+        let mut cmd = scslint();
+        for var in GIT_ENV {
+            cmd.env_remove(var);
+        }
+        if let Some(prefix) = prefix {
+            cmd.env("GIT_PREFIX", prefix);
+        }
+        let out = cmd
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .current_dir(dir)
+            .args(["check", "--staged", "--format", "json"])
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["diagnostics"][0]["path"].clone()
+    };
+    assert_eq!(staged(d, None), "profiles/pc0423.xml");
+    assert_eq!(staged(d, Some("")), "profiles/pc0423.xml");
+    assert_eq!(staged(d, Some("profiles/")), "profiles/pc0423.xml");
+    // Not at the top, whatever GIT_PREFIX says: git is asked.
+    let sub = d.join("profiles");
+    assert_eq!(staged(&sub, None), "pc0423.xml");
+    assert_eq!(staged(&sub, Some("")), "pc0423.xml");
+
+    // Through the installed hook, committing from a subdirectory.
+    assert!(run(d, &["hook", "install"]).status.success());
+    let out = git(&sub, &["commit", "-q", "-m", "AD root as home domain"]);
+    assert!(!out.status.success(), "the commit went through");
+    let said = text(&out.stderr) + &text(&out.stdout);
+    assert!(said.contains("profiles/pc0423.xml:3:"), "{said}");
+}

@@ -20,6 +20,7 @@ use crate::report::terminal::ColorWhen;
 use crate::rules::{self, Context};
 use crate::source::display_path;
 use crate::walk;
+use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -182,8 +183,10 @@ pub fn run_read(
         let facts =
             dns.map(|check| DnsFacts::gather(check, home_domains(profiles.iter().map(|(_, p)| p))));
         let networks = collection.map(|(i, _)| &collections.all[i].networks[..]);
-        let mut inside: Vec<(String, String)> = Vec::new();
-        for (_, profile) in &profiles {
+        // Each profile's findings and the networks it predicts inside for; profiles are checked
+        // in parallel (in order: the results are collected by position), one alone without
+        // starting a thread pool.
+        let check_one = |profile: &Profile| {
             let ctx = Context {
                 profile,
                 networks,
@@ -191,12 +194,24 @@ pub fn run_read(
                 max_home_domains: config.max_home_domains,
                 dns: facts.as_ref(),
             };
-            found.extend(rules::run(&ctx));
-            for (n, verdict) in ctx.verdicts() {
-                if verdict.is_inside() {
-                    inside.push((n.name.clone(), profile.name.clone()));
-                }
-            }
+            let findings = rules::run(&ctx);
+            let inside: Vec<(String, String)> = ctx
+                .verdicts()
+                .into_iter()
+                .filter(|(_, verdict)| verdict.is_inside())
+                .map(|(n, _)| (n.name.clone(), profile.name.clone()))
+                .collect();
+            (findings, inside)
+        };
+        let results: Vec<_> = if profiles.len() > 1 {
+            profiles.par_iter().map(|(_, p)| check_one(p)).collect()
+        } else {
+            profiles.iter().map(|(_, p)| check_one(p)).collect()
+        };
+        let mut inside: Vec<(String, String)> = Vec::new();
+        for (findings, profile_inside) in results {
+            found.extend(findings);
+            inside.extend(profile_inside);
         }
         if let Some((i, _)) = collection {
             for (network, profile) in inside {

@@ -31,14 +31,19 @@ struct Entry {
 /// Every regular file added, copied, modified or renamed in the index, with its staged content.
 /// `pathspecs` (relative to the working directory, as git reads them) narrow the set.
 pub fn read(pathspecs: &[PathBuf]) -> Result<Vec<StagedFile>, String> {
-    // The top of the working tree is asked for while the index is compared: a hook runs on every
-    // commit, and each git start costs milliseconds.
+    // A hook runs on every commit, and each git start costs milliseconds: where git ran us from
+    // the top of the working tree, that is the top; else it is asked for while the index is
+    // compared.
     let toplevel = ["rev-parse", "--show-toplevel"];
-    let top_child = git::command(&toplevel)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| git::not_started(&e))?;
+    // Ok: the top already known; Err: the git asked for it.
+    let top_or_child = match top_from_hook_environment() {
+        Some(top) => Ok(top),
+        None => Err(git::command(&toplevel)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| git::not_started(&e))?),
+    };
     let mut args: Vec<std::ffi::OsString> = [
         "diff",
         "--cached",
@@ -61,12 +66,17 @@ pub fn read(pathspecs: &[PathBuf]) -> Result<Vec<StagedFile>, String> {
         .stderr(Stdio::piped())
         .output()
         .map_err(|e| git::not_started(&e))?;
-    let top = top_child
-        .wait_with_output()
-        .map_err(|e| git::not_started(&e))
-        .and_then(|out| git::checked(&toplevel, out))
-        .and_then(|out| git::path_line_of(&toplevel, &out))?;
-    let top = std::fs::canonicalize(&top).unwrap_or(top);
+    let top = match top_or_child {
+        Ok(top) => top,
+        Err(child) => {
+            let top = child
+                .wait_with_output()
+                .map_err(|e| git::not_started(&e))
+                .and_then(|out| git::checked(&toplevel, out))
+                .and_then(|out| git::path_line_of(&toplevel, &out))?;
+            std::fs::canonicalize(&top).unwrap_or(top)
+        }
+    };
     let cwd = std::env::current_dir()
         .and_then(std::fs::canonicalize)
         .map_err(|e| format!("cannot tell the working directory: {e}"))?;
@@ -89,6 +99,19 @@ pub fn read(pathspecs: &[PathBuf]) -> Result<Vec<StagedFile>, String> {
             }
         })
         .collect())
+}
+
+/// The top of the working tree without asking git, where git itself started us there: git runs
+/// hooks (and shell aliases) from the top of the working tree and sets `GIT_PREFIX` for them. Only
+/// when the working directory also holds `.git` and no `GIT_WORK_TREE` points elsewhere.
+fn top_from_hook_environment() -> Option<PathBuf> {
+    std::env::var_os("GIT_PREFIX")?;
+    if std::env::var_os("GIT_WORK_TREE").is_some() {
+        return None;
+    }
+    let cwd = std::env::current_dir().ok()?;
+    cwd.join(".git").symlink_metadata().ok()?;
+    std::fs::canonicalize(&cwd).ok()
 }
 
 /// Entries of `git diff --raw -z` output (`:old-mode new-mode old-id new-id status NUL path NUL`)

@@ -31,6 +31,8 @@ use super::dhcp_common::{self, Files, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
 use crate::dns_name::{DnsName, same_names};
 use ipnet::Ipv6Net;
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::net::Ipv4Addr;
 use std::path::Path;
 
@@ -133,10 +135,11 @@ fn is_dhcpd_statement(line: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Tokens
 
+/// A token; names and strings without escapes borrow from the file's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Tok {
-    Word(String),
-    Str(String),
+enum Tok<'t> {
+    Word(&'t str),
+    Str(Cow<'t, str>),
     Open,
     Close,
     Semi,
@@ -144,13 +147,13 @@ enum Tok {
 }
 
 #[derive(Debug, Clone)]
-struct Token {
-    tok: Tok,
+struct Token<'t> {
+    tok: Tok<'t>,
     line: usize,
     col: usize,
 }
 
-impl Token {
+impl Token<'_> {
     fn is_word(&self, word: &str) -> bool {
         matches!(&self.tok, Tok::Word(w) if w.eq_ignore_ascii_case(word))
     }
@@ -158,7 +161,8 @@ impl Token {
     /// The text of a name or string token.
     fn text(&self) -> Option<&str> {
         match &self.tok {
-            Tok::Word(s) | Tok::Str(s) => Some(s),
+            Tok::Word(s) => Some(s),
+            Tok::Str(s) => Some(s),
             _ => None,
         }
     }
@@ -172,7 +176,7 @@ impl Token {
 
     fn shown(&self) -> String {
         match &self.tok {
-            Tok::Word(w) => w.clone(),
+            Tok::Word(w) => (*w).to_owned(),
             Tok::Str(s) => format!("\"{s}\""),
             Tok::Open => "{".into(),
             Tok::Close => "}".into(),
@@ -182,20 +186,22 @@ impl Token {
     }
 }
 
-/// Characters with 1-based line and column.
+/// Characters with 1-based line and column, and their byte offset in the text.
 struct Cursor<'a> {
-    chars: std::iter::Peekable<std::str::Chars<'a>>,
+    text: &'a str,
+    pos: usize,
     line: usize,
     col: usize,
 }
 
 impl Cursor<'_> {
-    fn peek(&mut self) -> Option<char> {
-        self.chars.peek().copied()
+    fn peek(&self) -> Option<char> {
+        self.text[self.pos..].chars().next()
     }
 
     fn bump(&mut self) -> Option<char> {
-        let c = self.chars.next()?;
+        let c = self.peek()?;
+        self.pos += c.len_utf8();
         if c == '\n' {
             self.line += 1;
             self.col = 1;
@@ -216,9 +222,10 @@ fn is_punct(c: char) -> bool {
     matches!(c, '{' | '}' | ';' | ',' | '"' | '#' | '=')
 }
 
-fn tokenize(text: &str, path: &Path, parsed: &mut Parsed) -> Vec<Token> {
+fn tokenize<'t>(text: &'t str, path: &Path, parsed: &mut Parsed) -> Vec<Token<'t>> {
     let mut cur = Cursor {
-        chars: text.chars().peekable(),
+        text,
+        pos: 0,
         line: 1,
         col: 1,
     };
@@ -258,7 +265,7 @@ fn tokenize(text: &str, path: &Path, parsed: &mut Parsed) -> Vec<Token> {
             // dhcpd's lexer reads `=` on its own (`option domain-name = "…";`).
             '=' => {
                 cur.bump();
-                Tok::Word("=".into())
+                Tok::Word("=")
             }
             c if c.is_whitespace() => {
                 cur.bump();
@@ -287,26 +294,37 @@ fn tokenize(text: &str, path: &Path, parsed: &mut Parsed) -> Vec<Token> {
     out
 }
 
-fn read_word(cur: &mut Cursor) -> String {
-    let mut word = String::new();
+fn read_word<'t>(cur: &mut Cursor<'t>) -> &'t str {
+    let start = cur.pos;
     while let Some(c) = cur.peek() {
         if c.is_whitespace() || c.is_control() || is_punct(c) {
             break;
         }
-        word.push(c);
         cur.bump();
     }
-    word
+    &cur.text[start..cur.pos]
 }
 
-/// The rest of a quoted string after its opening quote; `None` when the file ends first.
-fn read_string(cur: &mut Cursor) -> Option<String> {
-    let mut s = String::new();
+/// The rest of a quoted string after its opening quote; `None` when the file ends first. Borrowed
+/// from the text unless it holds an escape.
+fn read_string<'t>(cur: &mut Cursor<'t>) -> Option<Cow<'t, str>> {
+    let start = cur.pos;
     loop {
+        let at = cur.pos;
         match cur.bump()? {
-            '"' => return Some(s),
-            '\\' => s.push(read_escape(cur)?),
-            c => s.push(c),
+            '"' => return Some(Cow::Borrowed(&cur.text[start..at])),
+            '\\' => {
+                let mut s = cur.text[start..at].to_owned();
+                s.push(read_escape(cur)?);
+                loop {
+                    match cur.bump()? {
+                        '"' => return Some(Cow::Owned(s)),
+                        '\\' => s.push(read_escape(cur)?),
+                        c => s.push(c),
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -444,7 +462,7 @@ fn is_record_definition(stmt: &[Token]) -> bool {
 
 /// One file's tokens and how far they are read.
 struct Stream<'t> {
-    toks: &'t [Token],
+    toks: &'t [Token<'t>],
     pos: usize,
 }
 
@@ -452,7 +470,7 @@ impl<'t> Stream<'t> {
     /// The tokens up to the next `{`, `}` or `;`, and that token (`None` at the end of the file).
     /// The braces of a record-type option definition (`option foo code 9 = {string, text};`) are
     /// part of the statement, not a block.
-    fn statement(&mut self) -> (&'t [Token], Option<&'t Token>) {
+    fn statement(&mut self) -> (&'t [Token<'t>], Option<&'t Token<'t>>) {
         let start = self.pos;
         let rest = self.toks.get(start..).unwrap_or(&[]);
         let mut len = 0;
@@ -825,7 +843,7 @@ impl Reader {
         let expression = stmt.get(3..).unwrap_or(&[]);
         let text = match expression {
             [value] => match &value.tok {
-                Tok::Str(s) => Some(s.clone()),
+                Tok::Str(s) => Some(s.to_string()),
                 Tok::Word(w) => hex_octets(w).and_then(|b| String::from_utf8(b).ok()),
                 _ => None,
             },
@@ -1008,9 +1026,8 @@ struct Enclosing<'a> {
     own: Option<&'a Setting>,
 }
 
-/// A subnet: its addresses, its effective option 15 and the declarations it is one of or in.
+/// A subnet: its effective option 15 and the declarations it is one of or in.
 struct SubnetEntry<'a> {
-    range: Ipv4Range,
     effective: Option<&'a Setting>,
     chain: Vec<*const Node>,
 }
@@ -1019,6 +1036,11 @@ struct Walk<'a> {
     global: Option<&'a Setting>,
     entries: Vec<Entry<'a>>,
     subnets: Vec<SubnetEntry<'a>>,
+    /// The first subnet declared with each (network, broadcast) pair, so that the subnet holding
+    /// an address is found with one look-up per prefix length in use, not a scan of them all.
+    by_range: HashMap<(u32, u32), usize>,
+    /// Bit `n` is set when some subnet has a prefix of length `n`.
+    prefixes: u64,
 }
 
 impl<'a> Walk<'a> {
@@ -1070,11 +1092,10 @@ impl<'a> Walk<'a> {
                 });
                 let mut chain: Vec<*const Node> = enclosing.iter().map(|e| e.id).collect();
                 chain.push(node);
-                self.subnets.push(SubnetEntry {
-                    range: *range,
-                    effective,
-                    chain,
-                });
+                let key = (u32::from(range.start), u32::from(range.end));
+                self.by_range.entry(key).or_insert(self.subnets.len());
+                self.prefixes |= 1 << prefix_len(range);
+                self.subnets.push(SubnetEntry { effective, chain });
                 self.children(node, effective, enclosing, &format!("{name}, "));
             }
             Kind::Pool => {
@@ -1114,12 +1135,18 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// The narrowest subnet holding `ip`.
+    /// The narrowest subnet holding `ip` (the first declared of equal ones). Subnets are CIDR
+    /// blocks, so the candidates are `ip` masked to each prefix length in use, longest first.
     fn subnet_of(&self, ip: Ipv4Addr) -> Option<&SubnetEntry<'a>> {
-        self.subnets
-            .iter()
-            .filter(|s| s.range.contains(ip))
-            .min_by_key(|s| s.range.size())
+        let ip = u32::from(ip);
+        (0..=32u32)
+            .rev()
+            .filter(|len| self.prefixes & (1 << len) != 0)
+            .find_map(|len| {
+                let mask = u32::MAX.checked_shl(32 - len).unwrap_or(0);
+                self.by_range.get(&(ip & mask, ip | !mask))
+            })
+            .map(|&i| &self.subnets[i])
     }
 
     /// What a host gets, and whether that makes it a scope of its own: only when its option 15
@@ -1153,6 +1180,11 @@ impl<'a> Walk<'a> {
         let origin = own.map_or_else(|| opened.clone(), |s| s.origin.clone());
         Some((effective, origin))
     }
+}
+
+/// The prefix length of a CIDR block.
+fn prefix_len(range: &Ipv4Range) -> u32 {
+    (u32::from(range.start) ^ u32::from(range.end)).leading_zeros()
 }
 
 fn same_list(a: Option<&SearchSetting>, b: Option<&SearchSetting>) -> bool {
@@ -1209,6 +1241,8 @@ fn scopes(root: &Node) -> Vec<Scope> {
         global,
         entries: Vec::new(),
         subnets: Vec::new(),
+        by_range: HashMap::new(),
+        prefixes: 0,
     };
     walk.node(root, None, &[], "");
     let mut names = Names::default();
@@ -1367,7 +1401,7 @@ mod tests {
         assert_eq!(
             kinds,
             [
-                Tok::Word("a".into()),
+                Tok::Word("a"),
                 Tok::Str("b\"c\tAA # d".into()),
                 Tok::Semi,
                 Tok::Open,
@@ -1515,6 +1549,30 @@ mod tests {
                 "server default | company.example |  | dhcpd.conf:1",
                 "host named | own.example |  | dhcpd.conf:2",
                 "host outside | out.example | 192.0.2.7/32 | dhcpd.conf:4",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_host_is_compared_with_the_narrowest_subnet_holding_it() {
+        let p = inline(
+            "subnet 10.0.0.0 netmask 255.0.0.0 { option domain-name \"wide.example\"; }\n\
+             subnet 10.1.0.0 netmask 255.255.0.0 { option domain-name \"narrow.example\"; }\n\
+             subnet 10.1.0.0 netmask 255.255.0.0 { option domain-name \"again.example\"; }\n\
+             host a { fixed-address 10.1.2.3; option domain-name \"narrow.example\"; }\n\
+             host b { fixed-address 10.1.2.4; option domain-name \"wide.example\"; }\n\
+             host c { fixed-address 10.2.0.1; option domain-name \"wide.example\"; }\n\
+             host d { fixed-address 10.2.0.2; option domain-name \"narrow.example\"; }\n",
+        );
+        let hosts: Vec<String> = summary(&p)
+            .into_iter()
+            .filter(|s| s.starts_with("host"))
+            .collect();
+        assert_eq!(
+            hosts,
+            [
+                "host b | wide.example | 10.1.2.4/32 | dhcpd.conf:5",
+                "host d | narrow.example | 10.2.0.2/32 | dhcpd.conf:7",
             ]
         );
     }
