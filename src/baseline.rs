@@ -5,6 +5,7 @@
 
 use crate::diagnostic::{Finding, Severity};
 use crate::outcome::Outcome;
+use crate::source::Unreadable;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
@@ -46,15 +47,16 @@ impl Baseline {
     /// Read a baseline file; the error names the file and, for bad content, the position.
     pub fn load(path: &Path) -> Result<Baseline, String> {
         let shown = crate::report::escape_text(&path.display().to_string());
-        let bytes = crate::load::read(path, MAX_BASELINE_BYTES)
-            .map_err(|e| format!("--baseline {shown}: cannot read the baseline: {e}"))?;
-        let text = String::from_utf8(bytes).map_err(|e| {
-            format!(
-                "--baseline {shown}: not UTF-8 (byte {}); not a scslint baseline",
-                e.utf8_error().valid_up_to()
-            )
+        let source = crate::source::load(path, path, MAX_BASELINE_BYTES).map_err(|e| match e {
+            Unreadable::Load(_) => {
+                format!(
+                    "--baseline {shown}: cannot read the baseline: {}",
+                    e.reason()
+                )
+            }
+            _ => format!("--baseline {}; not a scslint baseline", e.located(&shown)),
         })?;
-        Baseline::parse(&text).map_err(|e| format!("--baseline {shown}{e}"))
+        Baseline::parse(&source.text).map_err(|e| format!("--baseline {shown}{e}"))
     }
 
     /// Parse baseline text; the error starts with `:LINE:COLUMN` where there is one.

@@ -8,7 +8,7 @@ use crate::observe::discovery::DiscoveryMapping;
 use crate::observe::inventory_csv::CsvColumns;
 use crate::observe::sources::Mappings;
 use crate::profile::ScsMapping;
-use crate::source::{Source, SourceFile, Span};
+use crate::source::{DecodeError, Encoding, Source, SourceFile, Span, Unreadable};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -142,28 +142,21 @@ impl Config {
     }
 
     pub fn load(path: &Path) -> Result<Config, Vec<ConfigError>> {
-        let bytes = crate::load::read(path, MAX_CONFIG_BYTES).map_err(|e| {
-            vec![ConfigError {
-                source: None,
-                span: 0..0,
-                message: format!("cannot read {}: {e}", path.display()),
-                help: None,
-            }]
-        })?;
-        let source =
-            SourceFile::decode(crate::source::display_path(path), &bytes).or_else(|e| match e {
-                crate::source::DecodeError::Empty => Ok(SourceFile::new(
-                    path,
-                    String::new(),
-                    crate::source::Encoding::Utf8,
-                )),
-                other => Err(vec![ConfigError {
+        let display = crate::source::display_path(path);
+        let source = match crate::source::load(path, &display, MAX_CONFIG_BYTES) {
+            Ok(source) => source,
+            Err(Unreadable::Decode(DecodeError::Empty)) => {
+                SourceFile::new(display, String::new(), Encoding::Utf8)
+            }
+            Err(e) => {
+                return Err(vec![ConfigError {
                     source: None,
                     span: 0..0,
-                    message: format!("{} is not valid UTF-8 text ({other:?})", path.display()),
+                    message: e.located(&path.display().to_string()),
                     help: None,
-                }]),
-            })?;
+                }]);
+            }
+        };
         // Paths in the file are relative to its folder, wherever scslint runs from.
         let absolute = crate::source::absolute_path(path);
         let base = absolute.parent().unwrap_or(Path::new("/"));

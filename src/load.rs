@@ -46,6 +46,10 @@ impl fmt::Display for LoadError {
 }
 
 impl LoadError {
+    pub fn is_not_regular(&self) -> bool {
+        matches!(self, LoadError::NotRegular(_))
+    }
+
     pub fn is_not_found(&self) -> bool {
         matches!(self, LoadError::Io(e) if e.kind() == std::io::ErrorKind::NotFound)
     }
@@ -126,15 +130,6 @@ pub fn read_prefix(path: &Path, limit: u64) -> Result<(Vec<u8>, u64), LoadError>
     Ok((bytes, size))
 }
 
-/// A whole regular file of at most `limit` bytes; a larger one is an error naming the limit.
-pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
-    let (bytes, _) = read_prefix(path, limit).map_err(|e| e.to_string())?;
-    if bytes.len() as u64 > limit {
-        return Err(format!("larger than {}; not read", size_text(limit)));
-    }
-    Ok(bytes)
-}
-
 /// `16 MiB`, `512 KiB`.
 pub fn size_text(bytes: u64) -> String {
     if bytes >= 1 << 20 {
@@ -153,8 +148,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
         std::fs::write(&path, b"0123456789").unwrap();
-        assert_eq!(read(&path, 10).unwrap(), b"0123456789");
-        assert!(read(&path, 9).unwrap_err().contains("larger than"));
+        assert_eq!(read_prefix(&path, 10).unwrap().0, b"0123456789");
+        assert_eq!(read_prefix(&path, 9).unwrap().0.len(), 10);
         let (prefix, size) = read_prefix(&path, 4).unwrap();
         assert_eq!((prefix.as_slice(), size), (&b"01234"[..], 10));
     }
@@ -166,14 +161,12 @@ mod tests {
         let fifo = dir.path().join("fifo");
         let made = std::process::Command::new("mkfifo").arg(&fifo).status();
         if made.is_ok_and(|s| s.success()) {
-            assert!(read(&fifo, 10).unwrap_err().contains("a FIFO"));
+            let e = read_prefix(&fifo, 10).unwrap_err();
+            assert!(e.to_string().contains("a FIFO"), "{e}");
         }
-        assert!(
-            read(Path::new("/dev/zero"), 10)
-                .unwrap_err()
-                .contains("a character device")
-        );
-        assert!(read(dir.path(), 10).unwrap_err().contains("a folder"));
+        let refused = |path: &Path| read_prefix(path, 10).unwrap_err().to_string();
+        assert!(refused(Path::new("/dev/zero")).contains("a character device"));
+        assert!(refused(dir.path()).contains("a folder"));
         assert!(
             read_prefix(&dir.path().join("missing"), 1)
                 .unwrap_err()

@@ -32,6 +32,122 @@ impl std::fmt::Display for Origin {
     }
 }
 
+/// Why a file did not become text. [`load`] is the one way an input file is read and decoded;
+/// each command words the outcome for its own output but decides nothing else about it.
+#[derive(Debug)]
+pub enum Unreadable {
+    /// It could not be read: missing, not a regular file, no permission, the run's byte budget.
+    Load(crate::load::LoadError),
+    /// Larger than the cap; `head` holds its first bytes, for a look at what it is.
+    TooLarge { size: u64, cap: u64, head: Vec<u8> },
+    /// Read, but not text.
+    Decode(DecodeError),
+}
+
+impl Unreadable {
+    /// One sentence for a diagnostic: "cannot read the file: …", "the file is empty", ….
+    pub fn message(&self) -> String {
+        match self {
+            Unreadable::Load(e) => format!("cannot read the file: {e}"),
+            _ => self.reason(),
+        }
+    }
+
+    /// What went wrong, for a message that already says which file could not be read.
+    pub fn reason(&self) -> String {
+        match self {
+            Unreadable::Load(e) => e.to_string(),
+            Unreadable::TooLarge { size, cap, .. } => format!(
+                "the file is {}, over the {} a file of this kind can reasonably be; it was not read",
+                size_text_exact(*size),
+                crate::load::size_text(*cap)
+            ),
+            Unreadable::Decode(DecodeError::Empty) => "the file is empty".into(),
+            Unreadable::Decode(DecodeError::InvalidUtf8 { offset, .. }) => format!(
+                "the file is not valid UTF-8 (byte {offset}) and has no UTF-16 byte-order mark"
+            ),
+            Unreadable::Decode(DecodeError::InvalidUtf16 { offset }) => format!(
+                "the file starts with a UTF-16 byte-order mark but is not valid UTF-16 (byte {offset})"
+            ),
+        }
+    }
+
+    /// The 1-based line and column the problem is at: where the invalid byte sits, else 1:1.
+    pub fn position(&self) -> (usize, usize) {
+        match self {
+            Unreadable::Decode(DecodeError::InvalidUtf8 { prefix, .. }) => {
+                line_col_in(prefix, prefix.len())
+            }
+            _ => (1, 1),
+        }
+    }
+
+    /// "PATH: message", or "PATH:LINE:COLUMN: message" where the problem has a position in the
+    /// file; `shown` is the path as the caller prints it.
+    pub fn located(&self, shown: &str) -> String {
+        match self {
+            Unreadable::Decode(DecodeError::InvalidUtf8 { .. }) => {
+                let (line, column) = self.position();
+                format!("{shown}:{line}:{column}: {}", self.message())
+            }
+            _ => format!("{shown}: {}", self.message()),
+        }
+    }
+
+    /// Whether a file met while walking a folder (not named by the user) is passed over silently:
+    /// anything but a regular file, an empty file, and a file too large or not text to be one of
+    /// ours. A read error and a broken UTF-16 file (its BOM says it is text) are reported.
+    pub fn passed_over_when_walking(&self) -> bool {
+        match self {
+            Unreadable::Load(e) => e.is_not_regular(),
+            Unreadable::TooLarge { .. } => true,
+            Unreadable::Decode(DecodeError::InvalidUtf16 { .. }) => false,
+            Unreadable::Decode(_) => true,
+        }
+    }
+
+    /// The first bytes of a file that could not be decoded whole, for sniffing what it is.
+    pub fn head(&self) -> &[u8] {
+        match self {
+            Unreadable::TooLarge { head, .. } => head,
+            Unreadable::Decode(DecodeError::InvalidUtf8 { prefix, .. }) => prefix.as_bytes(),
+            _ => &[],
+        }
+    }
+}
+
+/// `17.0 MiB` for a size over a MiB, `12 KiB` below.
+fn size_text_exact(bytes: u64) -> String {
+    if bytes >= 1 << 20 {
+        format!("{:.1} MiB", bytes as f64 / f64::from(1u32 << 20))
+    } else {
+        crate::load::size_text(bytes)
+    }
+}
+
+/// How much of an oversized file is kept to look at.
+const HEAD_BYTES: usize = 64 * 1024;
+
+/// Read a regular file of at most `cap` bytes and decode it (UTF-8, or UTF-16 with a BOM); its
+/// [`SourceFile::path`] is `display`.
+pub fn load(path: &Path, display: &Path, cap: u64) -> Result<Source, Unreadable> {
+    let (bytes, size) = crate::load::read_prefix(path, cap).map_err(Unreadable::Load)?;
+    from_bytes(display, &bytes, size, cap)
+}
+
+/// Decode bytes already in memory (a file's first `cap + 1` bytes, or a blob from git's index);
+/// `size` is the whole length when known, for the "too large" message.
+pub fn from_bytes(display: &Path, bytes: &[u8], size: u64, cap: u64) -> Result<Source, Unreadable> {
+    if bytes.len() as u64 > cap {
+        return Err(Unreadable::TooLarge {
+            size: size.max(cap.saturating_add(1)),
+            cap,
+            head: bytes[..bytes.len().min(HEAD_BYTES)].to_vec(),
+        });
+    }
+    SourceFile::decode(display, bytes).map_err(Unreadable::Decode)
+}
+
 /// A byte range into a [`SourceFile`]'s text.
 pub type Span = Range<usize>;
 
@@ -305,6 +421,46 @@ pub fn sniff_head(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn load_reads_decodes_and_says_why_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            path
+        };
+        let ok = file("ok", b"\xEF\xBB\xBFhello\n");
+        let source = load(&ok, Path::new("shown"), 100).unwrap();
+        assert_eq!(
+            (source.text.as_str(), source.path.as_path()),
+            ("hello\n", Path::new("shown"))
+        );
+
+        let big = load(&file("big", &[b'x'; 101]), Path::new("big"), 100).unwrap_err();
+        assert!(
+            matches!(&big, Unreadable::TooLarge { size: 101, cap: 100, head } if head.len() == 101)
+        );
+        assert!(big.passed_over_when_walking());
+
+        let bad = load(&file("bad", b"a\nb\xFFc"), Path::new("bad"), 100).unwrap_err();
+        assert_eq!(bad.position(), (2, 2));
+        assert_eq!(bad.located("bad"), format!("bad:2:2: {}", bad.message()));
+        assert!(bad.message().contains("byte 3"), "{}", bad.message());
+
+        let utf16 = load(&file("odd", b"\xFF\xFEa"), Path::new("odd"), 100).unwrap_err();
+        assert!(!utf16.passed_over_when_walking(), "a BOM says it is text");
+
+        let missing = load(&dir.path().join("missing"), Path::new("missing"), 100).unwrap_err();
+        assert!(!missing.passed_over_when_walking());
+        assert!(
+            missing
+                .located("m")
+                .starts_with("m: cannot read the file: ")
+        );
+        let folder = load(dir.path(), Path::new("d"), 100).unwrap_err();
+        assert!(folder.passed_over_when_walking() && folder.reason().contains("a folder"));
+    }
 
     #[test]
     fn sniff_heads_end_on_character_boundaries() {

@@ -15,7 +15,7 @@ use crate::observe::{Network, NetworkKind, Trust, TrustOrigin};
 use crate::outcome::{Summary, finish};
 use crate::report::terminal::{ColorWhen, Stream};
 use crate::rules::{self, HostContext};
-use crate::source::{DecodeError, SourceFile, display_path, line_col_in};
+use crate::source::display_path;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -274,52 +274,12 @@ fn read_one(acc: &mut Acc, path: &Path, explicit: bool, m: &Mappings) {
     let fail = |code, line, column, msg: String| {
         Finding::at_file(code, display.clone(), line, column, msg)
     };
-    let bytes = match crate::load::read_prefix(path, MAX_SOURCE_BYTES) {
-        Ok((bytes, _)) => bytes,
-        Err(crate::load::LoadError::NotRegular(_)) if !explicit => return,
+    let source = match crate::source::load(path, &display, MAX_SOURCE_BYTES) {
+        Ok(source) => source,
+        Err(e) if !explicit && e.passed_over_when_walking() => return,
         Err(e) => {
-            acc.problem(fail(Code::SL050, 1, 1, format!("cannot read: {e}")));
-            return;
-        }
-    };
-    if bytes.len() as u64 > MAX_SOURCE_BYTES {
-        if explicit {
-            acc.problem(fail(
-                Code::SL050,
-                1,
-                1,
-                format!("over {} MiB; not read", MAX_SOURCE_BYTES >> 20),
-            ));
-        }
-        return;
-    }
-    let source = match SourceFile::decode(&display, &bytes) {
-        Ok(s) => s,
-        Err(DecodeError::Empty) => {
-            if explicit {
-                acc.problem(fail(Code::SL050, 1, 1, "the file is empty".into()));
-            }
-            return;
-        }
-        Err(DecodeError::InvalidUtf8 { offset, prefix }) => {
-            if explicit {
-                let (line, column) = line_col_in(&prefix, prefix.len());
-                acc.problem(fail(
-                    Code::SL050,
-                    line,
-                    column,
-                    format!("not valid UTF-8 (byte {offset})"),
-                ));
-            }
-            return;
-        }
-        Err(DecodeError::InvalidUtf16 { offset }) => {
-            acc.problem(fail(
-                Code::SL050,
-                1,
-                1,
-                format!("invalid UTF-16 at byte {offset}"),
-            ));
+            let (line, column) = e.position();
+            acc.problem(fail(Code::SL050, line, column, e.message()));
             return;
         }
     };

@@ -9,7 +9,7 @@ use crate::exit_status::Exit;
 use crate::observe::{Network, snapshot};
 use crate::report::diff::{Compared, render_human, render_json, render_markdown};
 use crate::report::terminal::{ColorWhen, Stream, Style};
-use crate::source::{DecodeError, SourceFile, display_path};
+use crate::source::display_path;
 use std::path::Path;
 
 /// Reports and snapshots far larger than this are not ones scslint wrote.
@@ -61,15 +61,9 @@ pub fn command(args: DiffArgs, color: ColorWhen) -> Ended {
 fn load(path: &Path) -> Result<Side, Failure> {
     let shown = display_path(path).display().to_string();
     let fail = |message: String| Failure::new("scslint diff", &format!("{shown}: {message}"));
-    let bytes =
-        crate::load::read(path, MAX_BYTES).map_err(|e| fail(format!("cannot read: {e}")))?;
-    let source = SourceFile::decode(display_path(path), &bytes).map_err(|e| {
-        fail(match e {
-            DecodeError::Empty => "the file is empty".into(),
-            DecodeError::InvalidUtf8 { offset, .. } => format!("not valid UTF-8 (byte {offset})"),
-            DecodeError::InvalidUtf16 { offset } => format!("invalid UTF-16 at byte {offset}"),
-        })
-    })?;
+    let unreadable =
+        |e: crate::source::Unreadable| Failure::new("scslint diff", &e.located(&shown));
+    let source = crate::source::load(path, &display_path(path), MAX_BYTES).map_err(unreadable)?;
     let text = source.text.trim_start();
     if text.starts_with('{') {
         return findings(text).map(Side::Findings).map_err(fail);

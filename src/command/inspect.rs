@@ -12,7 +12,7 @@ use crate::observe::model::{Host, Parsed, Scope};
 use crate::observe::{Network, snapshot, sources};
 use crate::profile::{self, Profile, ScsMapping};
 use crate::report::terminal::ColorWhen;
-use crate::source::{DecodeError, Source, SourceFile, Span, Spanned, display_path};
+use crate::source::{Source, Span, Spanned, display_path};
 use crate::xml;
 use serde::Serialize;
 use std::fmt::Write as _;
@@ -155,14 +155,15 @@ pub fn inspect(path: &Path, config: &Config) -> FileReport {
         mapping_hint: None,
         problems: Vec::new(),
     };
-    let source = match load(path, &display) {
+    let source = match crate::source::load(path, &display, MAX_BYTES) {
         Ok(s) => s,
-        Err(message) => {
+        Err(e) => {
+            let (line, column) = e.position();
             report.problems.push(Problem {
                 code: "SL050".into(),
-                message,
-                line: 1,
-                column: 1,
+                message: e.message(),
+                line,
+                column,
             });
             return report;
         }
@@ -213,15 +214,6 @@ pub fn inspect(path: &Path, config: &Config) -> FileReport {
         report.mapping_hint = Some(mapping_hint(&doc, &report.leaves, &config.scs));
     }
     report
-}
-
-fn load(path: &Path, display: &Path) -> Result<Source, String> {
-    let bytes = crate::load::read(path, MAX_BYTES).map_err(|e| format!("cannot read: {e}"))?;
-    SourceFile::decode(display, &bytes).map_err(|e| match e {
-        DecodeError::Empty => "the file is empty".into(),
-        DecodeError::InvalidUtf8 { offset, .. } => format!("not valid UTF-8 (byte {offset})"),
-        DecodeError::InvalidUtf16 { offset } => format!("invalid UTF-16 at byte {offset}"),
-    })
 }
 
 fn at<T>(source: &Source, span: &Span, value: T) -> At<T> {

@@ -3,7 +3,7 @@
 //! parsing and what sniffers look at.
 
 use super::model::{Origin, Parsed};
-use crate::source::{DecodeError, SourceFile};
+use crate::source::{DecodeError, Unreadable};
 use std::collections::{BTreeMap, HashSet};
 use std::ffi::OsString;
 use std::net::Ipv4Addr;
@@ -228,20 +228,23 @@ pub fn resolve(including: &Path, target: &str) -> PathBuf {
 
 /// Read and decode a file (UTF-8, or UTF-16 with a BOM); an empty file is empty text.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let bytes = crate::load::read(path, MAX_FILE_BYTES)?;
-    decode_text(path, &bytes)
+    text_or_empty(crate::source::load(path, path, MAX_FILE_BYTES))
 }
 
 fn decode_text(path: &Path, bytes: &[u8]) -> Result<String, String> {
-    match SourceFile::decode(path, bytes) {
-        Ok(source) => Ok(source.text.clone()),
-        Err(DecodeError::Empty) => Ok(String::new()),
-        Err(DecodeError::InvalidUtf8 { offset, .. }) => {
-            Err(format!("not valid UTF-8 (byte {offset})"))
-        }
-        Err(DecodeError::InvalidUtf16 { offset }) => {
-            Err(format!("not valid UTF-16 (byte {offset})"))
-        }
+    text_or_empty(crate::source::from_bytes(
+        path,
+        bytes,
+        bytes.len() as u64,
+        MAX_FILE_BYTES,
+    ))
+}
+
+fn text_or_empty(loaded: Result<crate::source::Source, Unreadable>) -> Result<String, String> {
+    match loaded {
+        Ok(source) => Ok(Arc::try_unwrap(source).map_or_else(|s| s.text.clone(), |s| s.text)),
+        Err(Unreadable::Decode(DecodeError::Empty)) => Ok(String::new()),
+        Err(e) => Err(e.reason()),
     }
 }
 

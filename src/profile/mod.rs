@@ -9,7 +9,7 @@ pub(crate) mod yaml;
 
 use crate::diagnostic::{Code, Finding};
 use crate::envdetect::{Algorithm, Attachment, DetectionSettings, InsideBy, IpMode, Verdict};
-use crate::source::{DecodeError, Source, SourceFile, Span, Spanned, line_col_in};
+use crate::source::{DecodeError, Source, Span, Spanned, Unreadable};
 use crate::xml;
 use std::path::Path;
 
@@ -302,17 +302,14 @@ const DECRYPT_HELP: &str = "scslint reads decrypted profiles only: export an SCS
 /// Read one file. `explicit` is true when the user named it: then a file that is none of the
 /// profile kinds is an error (SL053) instead of being skipped.
 pub fn read_file(path: &Path, display: &Path, explicit: bool, mapping: &ScsMapping) -> FileOutcome {
-    let at_start = |code, msg: String| Finding::at_file(code, display.to_path_buf(), 1, 1, msg);
-    // One byte past the limit, so an oversized file is recognised without reading it whole.
-    match crate::load::read_prefix(path, MAX_PROFILE_BYTES) {
-        Ok((bytes, size)) => read_bytes(&bytes, size, display, explicit, mapping),
-        Err(crate::load::LoadError::NotRegular(_)) if !explicit => FileOutcome::default(),
-        Err(e) => FileOutcome::finding(at_start(Code::SL050, format!("cannot read the file: {e}"))),
+    match crate::source::load(path, display, MAX_PROFILE_BYTES) {
+        Ok(source) => read_source(&source, explicit, mapping),
+        Err(e) => unreadable(&e, display, explicit, mapping),
     }
 }
 
-/// Read a profile from bytes already in memory (a file's first `MAX_PROFILE_BYTES + 1` bytes, or a
-/// blob from git's index); `size` is the whole length when known, for the "too large" message.
+/// Read a profile from bytes already in memory (a blob from git's index); `size` is the whole
+/// length when known, for the "too large" message.
 pub fn read_bytes(
     bytes: &[u8],
     size: u64,
@@ -320,64 +317,37 @@ pub fn read_bytes(
     explicit: bool,
     mapping: &ScsMapping,
 ) -> FileOutcome {
-    let at_start = |code, msg: String| Finding::at_file(code, display.to_path_buf(), 1, 1, msg);
-    if bytes.len() as u64 > MAX_PROFILE_BYTES {
-        if !explicit && !hints_profile(bytes, mapping) {
-            return FileOutcome::default();
-        }
-        let size = size.max(bytes.len() as u64);
-        return FileOutcome::finding(
-            at_start(
-                Code::SL050,
-                format!(
-                    "the file is {:.1} MiB, over the {} MiB a profile can reasonably be; it was not read",
-                    size as f64 / (1024.0 * 1024.0),
-                    MAX_PROFILE_BYTES / (1024 * 1024)
-                ),
-            )
-            .help("point scslint at the profile itself, not at an archive or a log"),
-        );
+    match crate::source::from_bytes(display, bytes, size, MAX_PROFILE_BYTES) {
+        Ok(source) => read_source(&source, explicit, mapping),
+        Err(e) => unreadable(&e, display, explicit, mapping),
     }
-    let source = match SourceFile::decode(display, bytes) {
-        Ok(s) => s,
-        Err(DecodeError::Empty) => {
-            return if explicit {
-                FileOutcome::finding(at_start(Code::SL050, "the file is empty".into()))
-            } else {
-                FileOutcome::default()
-            };
+}
+
+/// SL050 for a file that did not become text; nothing for one met while walking that is not
+/// recognisably a profile.
+fn unreadable(e: &Unreadable, display: &Path, explicit: bool, mapping: &ScsMapping) -> FileOutcome {
+    if !explicit && e.passed_over_when_walking() && !hints_profile(e.head(), mapping) {
+        return FileOutcome::default();
+    }
+    let (line, column) = e.position();
+    let mut f = Finding::at_file(
+        Code::SL050,
+        display.to_path_buf(),
+        line,
+        column,
+        e.message(),
+    );
+    f = match e {
+        Unreadable::TooLarge { .. } => {
+            f.help("point scslint at the profile itself, not at an archive or a log")
         }
-        Err(DecodeError::InvalidUtf8 { offset, prefix }) => {
-            if !explicit && !hints_profile(bytes, mapping) {
-                return FileOutcome::default();
-            }
-            let (line, column) = line_col_in(&prefix, prefix.len());
-            let mut f = Finding::at_file(
-                Code::SL050,
-                display.to_path_buf(),
-                line,
-                column,
-                format!(
-                    "the file is not valid UTF-8 (byte {offset}) and has no UTF-16 byte-order mark"
-                ),
-            );
-            f = if looks_structured(bytes) {
-                f.help("save the file as UTF-8 or as UTF-16 with a byte-order mark")
-            } else {
-                f.help(DECRYPT_HELP)
-            };
-            return FileOutcome::finding(f);
+        Unreadable::Decode(DecodeError::InvalidUtf8 { .. }) if looks_structured(e.head()) => {
+            f.help("save the file as UTF-8 or as UTF-16 with a byte-order mark")
         }
-        Err(DecodeError::InvalidUtf16 { offset }) => {
-            return FileOutcome::finding(at_start(
-                Code::SL050,
-                format!(
-                    "the file starts with a UTF-16 byte-order mark but is not valid UTF-16 (byte {offset})"
-                ),
-            ));
-        }
+        Unreadable::Decode(DecodeError::InvalidUtf8 { .. }) => f.help(DECRYPT_HELP),
+        _ => f,
     };
-    read_source(&source, explicit, mapping)
+    FileOutcome::finding(f)
 }
 
 /// Sniff and read already-decoded text. The kind is decided by content specific to it (the AMT
