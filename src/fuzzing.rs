@@ -234,17 +234,9 @@ fn baseline(data: &[u8]) {
 fn collect_source(data: &[u8]) {
     let Some(source) = decode(data) else { return };
     let mappings = sources::Mappings::default();
-    match sources::sniff(&source.text, &mappings) {
-        Some(sources::Kind::Snapshot) => {
-            let _ = snapshot::read_source(&source);
-        }
-        Some(kind) => parsed(sources::parse(
-            kind,
-            Path::new(ROOT),
-            &source.text,
-            &mappings,
-        )),
-        None => {}
+    match sources::reader_for(&source.text, &mappings).map(|r| r.read(&source, &mappings)) {
+        Some(sources::Reading::Parsed(p)) => parsed(p),
+        Some(sources::Reading::Snapshot(_)) | None => {}
     }
 }
 

@@ -10,7 +10,7 @@ use crate::external::ExternalSuffixes;
 use crate::observe::dns_facts::{DnsCheck, DnsFacts, Wanted};
 use crate::observe::model::{FqdnSource, Host, Origin, Parsed, Ras, Scope};
 use crate::observe::snapshot::{self, SnapshotHost};
-use crate::observe::sources::{self, Kind, Mappings};
+use crate::observe::sources::{self, Kind, Mappings, Reading};
 use crate::observe::{Network, NetworkKind, Trust, TrustOrigin};
 use crate::outcome::{Summary, finish};
 use crate::report::terminal::{ColorWhen, Stream};
@@ -286,8 +286,12 @@ fn read_one(acc: &mut Acc, path: &Path, explicit: bool, m: &Mappings) {
     // An observed.toml named on the command line that is too broken to be recognised is read as
     // one anyway, so its TOML error is reported where it is.
     let named_snapshot = explicit && path.extension().is_some_and(|e| e == "toml");
-    let sniffed = sources::sniff(&source.text, m).or(named_snapshot.then_some(Kind::Snapshot));
-    let Some(kind) = sniffed else {
+    let found = sources::reader_for(&source.text, m).or_else(|| {
+        named_snapshot
+            .then(|| sources::reader(Kind::Snapshot))
+            .flatten()
+    });
+    let Some(reader) = found else {
         if explicit {
             acc.problem(
                 fail(Code::SL053, 1, 1, "not an observation source scslint can read".into())
@@ -297,31 +301,34 @@ fn read_one(acc: &mut Acc, path: &Path, explicit: bool, m: &Mappings) {
         return;
     };
     acc.files += 1;
-    if kind == Kind::Snapshot {
-        let observed = snapshot::read_source(&source);
-        for f in observed.findings {
-            acc.problem(f);
-        }
-        acc.snapshot_networks.extend(observed.networks);
-        for SnapshotHost {
-            mut host,
-            network,
-            location,
-        } in observed.hosts
-        {
-            if let Some(why) = host.drop_oversized() {
-                acc.problem(Finding::at(Code::SL051, location.clone(), why));
+    let kind = reader.kind;
+    let parsed = match reader.read(&source, m) {
+        Reading::Parsed(parsed) => parsed,
+        Reading::Snapshot(observed) => {
+            for f in observed.findings {
+                acc.problem(f);
             }
-            acc.reports += 1;
-            acc.kept.push((host, network, location));
+            acc.snapshot_networks.extend(observed.networks);
+            for SnapshotHost {
+                mut host,
+                network,
+                location,
+            } in observed.hosts
+            {
+                if let Some(why) = host.drop_oversized() {
+                    acc.problem(Finding::at(Code::SL051, location.clone(), why));
+                }
+                acc.reports += 1;
+                acc.kept.push((host, network, location));
+            }
+            return;
         }
-        return;
-    }
+    };
     let Parsed {
         scopes,
         hosts,
         problems,
-    } = sources::parse(kind, &display, &source.text, m);
+    } = parsed;
     for p in problems {
         let f = Finding::at_file(
             Code::SL051,

@@ -8,8 +8,9 @@ use crate::config::Config;
 use crate::diagnostic::Finding;
 use crate::envdetect::{Algorithm, IpMode};
 use crate::exit_status::Exit;
+use crate::observe::Network;
 use crate::observe::model::{Host, Parsed, Scope};
-use crate::observe::{Network, snapshot, sources};
+use crate::observe::sources::{self, Reading};
 use crate::profile::{self, Profile, ScsMapping};
 use crate::report::terminal::ColorWhen;
 use crate::source::{Source, Span, Spanned, display_path};
@@ -176,31 +177,32 @@ pub fn inspect(path: &Path, config: &Config) -> FileReport {
         report.problems = read.findings.iter().map(problem).collect();
         return report;
     }
-    if let Some(kind) = sources::sniff(&source.text, &config.mappings) {
+    if let Some(reader) = sources::reader_for(&source.text, &config.mappings) {
         report.kind = "observation";
-        report.format = Some(kind.describe().to_owned());
-        if kind == sources::Kind::Snapshot {
-            let observed = snapshot::read_source(&source);
-            report.networks = observed.networks.iter().map(snapshot_network).collect();
-            report.hosts = observed.hosts.iter().map(|h| host_view(&h.host)).collect();
-            report.problems = observed.findings.iter().map(problem).collect();
-        } else {
-            let Parsed {
+        report.format = Some(reader.kind.describe().to_owned());
+        match reader.read(&source, &config.mappings) {
+            Reading::Snapshot(observed) => {
+                report.networks = observed.networks.iter().map(snapshot_network).collect();
+                report.hosts = observed.hosts.iter().map(|h| host_view(&h.host)).collect();
+                report.problems = observed.findings.iter().map(problem).collect();
+            }
+            Reading::Parsed(Parsed {
                 scopes,
                 hosts,
                 problems,
-            } = sources::parse(kind, &display, &source.text, &config.mappings);
-            report.networks = scopes.iter().map(|s| scope_view(s, &display)).collect();
-            report.hosts = hosts.iter().map(host_view).collect();
-            report.problems = problems
-                .into_iter()
-                .map(|p| Problem {
-                    code: "SL051".into(),
-                    message: p.message,
-                    line: p.origin.line,
-                    column: p.column,
-                })
-                .collect();
+            }) => {
+                report.networks = scopes.iter().map(|s| scope_view(s, &display)).collect();
+                report.hosts = hosts.iter().map(host_view).collect();
+                report.problems = problems
+                    .into_iter()
+                    .map(|p| Problem {
+                        code: "SL051".into(),
+                        message: p.message,
+                        line: p.origin.line,
+                        column: p.column,
+                    })
+                    .collect();
+            }
         }
         return report;
     }

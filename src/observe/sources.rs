@@ -4,8 +4,9 @@
 use super::discovery::{self, DiscoveryMapping};
 use super::inventory_csv::{self, CsvColumns};
 use super::model::Parsed;
+use super::snapshot::Observed;
 use super::{amtinfo, dhcpd, dnsmasq, ipconfig, kea, snapshot, windows_dhcp};
-use std::path::Path;
+use crate::source::Source;
 
 /// The configurable parts of the readers (scslint.toml `[collect]`).
 #[derive(Debug, Clone)]
@@ -59,49 +60,114 @@ impl Kind {
     }
 }
 
-/// The kind of source `text` is, most specific formats first.
-pub fn sniff(text: &str, m: &Mappings) -> Option<Kind> {
-    if snapshot::sniff(text) {
-        Some(Kind::Snapshot)
-    } else if kea::sniff(text) {
-        Some(Kind::Kea)
-    } else if windows_dhcp::sniff(text) {
-        Some(Kind::WindowsDhcp)
-    } else if amtinfo::sniff(text) {
-        Some(Kind::Amtinfo)
-    } else if ipconfig::sniff(text) {
-        Some(Kind::Ipconfig)
-    } else if discovery::sniff(text, &m.discovery) {
-        Some(Kind::Discovery)
-    } else if dhcpd::sniff(text) {
-        Some(Kind::IscDhcpd)
-    } else if dnsmasq::sniff(text) {
-        Some(Kind::Dnsmasq)
-    } else if inventory_csv::sniff(text, &m.csv) {
-        Some(Kind::Csv)
-    } else {
-        None
+/// What a reader made of a file: observations of the common model, or a snapshot's networks
+/// and hosts as written.
+pub enum Reading {
+    Parsed(Parsed),
+    Snapshot(Observed),
+}
+
+/// One kind of observation source: how it is told apart from the others, and how it is read.
+///
+/// A table of functions rather than a trait: the readers are plain functions in their own
+/// modules, [`READERS`] is the one place their order lives, and no reader has to import this
+/// module (which a trait declared here would need, and which would close an import circle).
+pub struct Reader {
+    pub kind: Kind,
+    /// A cheap look at the text (its head, or one pass at most): does this reader claim it?
+    sniff: fn(&str, &Mappings) -> bool,
+    read: fn(&Source, &Mappings) -> Reading,
+}
+
+impl Reader {
+    pub fn sniff(&self, text: &str, m: &Mappings) -> bool {
+        (self.sniff)(text, m)
+    }
+
+    pub fn read(&self, source: &Source, m: &Mappings) -> Reading {
+        (self.read)(source, m)
     }
 }
 
-/// Read a source of a kind other than [`Kind::Snapshot`].
-pub fn parse(kind: Kind, path: &Path, text: &str, m: &Mappings) -> Parsed {
-    match kind {
-        Kind::Kea => kea::parse(path, text),
-        Kind::WindowsDhcp => windows_dhcp::parse(path, text),
-        Kind::IscDhcpd => dhcpd::parse(path, text),
-        Kind::Dnsmasq => dnsmasq::parse(path, text),
-        Kind::Amtinfo => amtinfo::parse(path, text),
-        Kind::Ipconfig => ipconfig::parse(path, text),
-        Kind::Discovery => discovery::parse(path, text, &m.discovery),
-        Kind::Csv => inventory_csv::parse(path, text, &m.csv),
-        Kind::Snapshot => Parsed::default(),
-    }
+/// Every observation reader, most specific formats first: the first whose sniff claims a text
+/// reads it. (A snapshot is TOML anything else could mistake; Kea's JSON before the XML and text
+/// formats; dhcpd and dnsmasq, whose sniffs look for directives, after the reports; CSV last.)
+pub static READERS: [Reader; 9] = [
+    Reader {
+        kind: Kind::Snapshot,
+        sniff: |text, _| snapshot::sniff(text),
+        read: |source, _| Reading::Snapshot(snapshot::read_source(source)),
+    },
+    Reader {
+        kind: Kind::Kea,
+        sniff: |text, _| kea::sniff(text),
+        read: |source, _| Reading::Parsed(kea::parse(&source.path, &source.text)),
+    },
+    Reader {
+        kind: Kind::WindowsDhcp,
+        sniff: |text, _| windows_dhcp::sniff(text),
+        read: |source, _| Reading::Parsed(windows_dhcp::parse(&source.path, &source.text)),
+    },
+    Reader {
+        kind: Kind::Amtinfo,
+        sniff: |text, _| amtinfo::sniff(text),
+        read: |source, _| Reading::Parsed(amtinfo::parse(&source.path, &source.text)),
+    },
+    Reader {
+        kind: Kind::Ipconfig,
+        sniff: |text, _| ipconfig::sniff(text),
+        read: |source, _| Reading::Parsed(ipconfig::parse(&source.path, &source.text)),
+    },
+    Reader {
+        kind: Kind::Discovery,
+        sniff: |text, m| discovery::sniff(text, &m.discovery),
+        read: |source, m| {
+            Reading::Parsed(discovery::parse(&source.path, &source.text, &m.discovery))
+        },
+    },
+    Reader {
+        kind: Kind::IscDhcpd,
+        sniff: |text, _| dhcpd::sniff(text),
+        read: |source, _| Reading::Parsed(dhcpd::parse(&source.path, &source.text)),
+    },
+    Reader {
+        kind: Kind::Dnsmasq,
+        sniff: |text, _| dnsmasq::sniff(text),
+        read: |source, _| Reading::Parsed(dnsmasq::parse(&source.path, &source.text)),
+    },
+    Reader {
+        kind: Kind::Csv,
+        sniff: |text, m| inventory_csv::sniff(text, &m.csv),
+        read: |source, m| Reading::Parsed(inventory_csv::parse(&source.path, &source.text, &m.csv)),
+    },
+];
+
+/// The reader that claims `text`, if any.
+pub fn reader_for(text: &str, m: &Mappings) -> Option<&'static Reader> {
+    READERS.iter().find(|r| r.sniff(text, m))
+}
+
+/// The reader of one kind.
+pub fn reader(kind: Kind) -> Option<&'static Reader> {
+    READERS.iter().find(|r| r.kind == kind)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn every_kind_has_one_reader() {
+        for (i, r) in READERS.iter().enumerate() {
+            assert_eq!(reader(r.kind).map(|r| r.kind), Some(r.kind));
+            assert!(
+                READERS[i + 1..].iter().all(|o| o.kind != r.kind),
+                "{:?}",
+                r.kind
+            );
+        }
+    }
 
     /// Every sample the readers are tested with is claimed by its own reader and no earlier one
     /// in the sniffing order.
@@ -142,7 +208,7 @@ mod tests {
         let m = Mappings::default();
         for (file, want) in cases {
             let text = std::fs::read_to_string(root.join(file)).unwrap();
-            assert_eq!(sniff(&text, &m), want, "{file}");
+            assert_eq!(reader_for(&text, &m).map(|r| r.kind), want, "{file}");
         }
     }
 }
