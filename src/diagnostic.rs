@@ -210,6 +210,20 @@ impl Location {
         }
     }
 
+    /// A file position made a span of `source` when it is that file, so the finding shows its
+    /// snippet; anything else stays as it is.
+    pub fn in_source(&mut self, source: &Source) {
+        if let Location::File { path, line, column } = self
+            && *path == source.path
+            && let Some(span) = source.span_at(*line, *column)
+        {
+            *self = Location::Span {
+                source: source.clone(),
+                span,
+            };
+        }
+    }
+
     pub fn origin(origin: &crate::source::Origin) -> Location {
         Location::File {
             path: origin.path.clone(),

@@ -301,6 +301,23 @@ impl SourceFile {
         start..end
     }
 
+    /// The span from a 1-based line and column (in characters) to the end of that line's text,
+    /// for a position a reader reported as line and column; `None` past the end of the text.
+    pub fn span_at(&self, line: usize, column: usize) -> Option<Span> {
+        let range = self.line_range(line.checked_sub(1)?);
+        let text = self.text.get(range.clone())?;
+        if text.is_empty() && line > 1 {
+            return None;
+        }
+        let body = text.trim_end_matches(['\n', '\r']);
+        let start = body
+            .char_indices()
+            .nth(column.saturating_sub(1))
+            .map_or(body.len(), |(i, _)| i);
+        let end = body.trim_end().len().max(start);
+        Some(range.start + start..range.start + end)
+    }
+
     /// Number of lines (text after the last line feed, even none, is a line).
     pub fn line_count(&self) -> usize {
         self.lines.0.len()
@@ -421,6 +438,17 @@ pub fn sniff_head(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_and_column_become_a_span_to_the_end_of_the_line() {
+        let src = SourceFile::new("x", "ab\r\n  cdé f  \nlast".into(), Encoding::Utf8);
+        assert_eq!(src.slice(&src.span_at(2, 3).unwrap()), "cdé f");
+        assert_eq!(src.slice(&src.span_at(2, 5).unwrap()), "é f");
+        assert_eq!(src.slice(&src.span_at(1, 1).unwrap()), "ab");
+        assert_eq!(src.slice(&src.span_at(3, 99).unwrap()), "");
+        assert_eq!(src.span_at(4, 1), None);
+        assert_eq!(src.span_at(0, 1), None);
+    }
 
     #[test]
     fn load_reads_decodes_and_says_why_not() {

@@ -15,7 +15,7 @@ use crate::observe::{Network, NetworkKind, Trust, TrustOrigin};
 use crate::outcome::{Summary, finish};
 use crate::report::terminal::{ColorWhen, Stream};
 use crate::rules::{self, HostContext};
-use crate::source::display_path;
+use crate::source::{Source, display_path};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -111,6 +111,9 @@ struct Acc {
     unreadable: BTreeMap<PathBuf, ()>,
     /// Every suffix hosts received, once, with the first report (by path) that shows it.
     suffixes: HashMap<Arc<str>, Origin>,
+    /// The files read whose text a finding may point into (DHCP configurations and what they
+    /// include, and reports with a problem or a host a rule may flag), for snippets.
+    sources: HashMap<PathBuf, Source>,
     /// Keep hosts whose FQDN DNS can be asked about, or that may meet another report of the same
     /// device that completes it (`--dns`).
     keep_resolvable: bool,
@@ -126,6 +129,7 @@ impl Acc {
         self.files += other.files;
         self.reports += other.reports;
         self.unreadable.append(&mut other.unreadable);
+        self.sources.extend(other.sources);
         for (suffix, origin) in other.suffixes {
             match self.suffixes.get_mut(&suffix) {
                 Some(first) if *first <= origin => {}
@@ -302,6 +306,7 @@ fn read_one(acc: &mut Acc, path: &Path, explicit: bool, m: &Mappings) {
     };
     acc.files += 1;
     let kind = reader.kind;
+    let (findings_before, kept_before) = (acc.findings.len(), acc.kept.len());
     let parsed = match reader.read(&source, m) {
         Reading::Parsed(parsed) => parsed,
         Reading::Snapshot(observed) => {
@@ -328,7 +333,11 @@ fn read_one(acc: &mut Acc, path: &Path, explicit: bool, m: &Mappings) {
         scopes,
         hosts,
         problems,
+        included,
     } = parsed;
+    for file in included {
+        acc.sources.insert(file.path.clone(), file);
+    }
     for p in problems {
         let f = Finding::at_file(
             Code::SL051,
@@ -363,6 +372,28 @@ fn read_one(acc: &mut Acc, path: &Path, explicit: bool, m: &Mappings) {
             ));
         }
         acc.add_host(host);
+    }
+    if kind.is_dhcp_server() || acc.findings.len() > findings_before || acc.kept.len() > kept_before
+    {
+        acc.sources.insert(display, source);
+    }
+}
+
+/// Findings that point into a file read this run show its snippet: a reader's line and column
+/// become a span of the file's text.
+fn attach_snippets(findings: &mut [Finding], sources: &HashMap<PathBuf, Source>) {
+    let place = |location: &mut Location| {
+        if let Location::File { path, .. } = location
+            && let Some(source) = sources.get(path.as_path())
+        {
+            location.in_source(source);
+        }
+    };
+    for f in findings {
+        place(&mut f.location);
+        for r in &mut f.related {
+            place(&mut r.location);
+        }
     }
 }
 
@@ -647,6 +678,8 @@ fn assemble(mut acc: Acc, external: &ExternalSuffixes, dns: Option<&DnsCheck>) -
         (host_name(&a.host), &a.host.origin).cmp(&(host_name(&b.host), &b.host.origin))
     });
     networks.sort_by(|a, b| a.name.cmp(&b.name));
+    attach_snippets(&mut findings, &acc.sources);
+    attach_snippets(&mut host_findings, &acc.sources);
     findings.sort_by_cached_key(Finding::sort_key);
     Collected {
         networks,

@@ -190,6 +190,7 @@ pub fn inspect(path: &Path, config: &Config) -> FileReport {
                 scopes,
                 hosts,
                 problems,
+                ..
             }) => {
                 report.networks = scopes.iter().map(|s| scope_view(s, &display)).collect();
                 report.hosts = hosts.iter().map(host_view).collect();

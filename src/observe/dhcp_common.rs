@@ -3,7 +3,7 @@
 //! parsing and what sniffers look at.
 
 use super::model::{Origin, Parsed};
-use crate::source::{DecodeError, Unreadable};
+use crate::source::{DecodeError, Encoding, Source, SourceFile, Unreadable};
 use std::collections::{BTreeMap, HashSet};
 use std::ffi::OsString;
 use std::net::Ipv4Addr;
@@ -43,11 +43,14 @@ pub enum Files {
 
 impl Files {
     /// Read and decode a file (UTF-8, or UTF-16 with a BOM); an empty file is empty text.
-    fn read(&self, path: &Path) -> Result<String, String> {
+    fn read(&self, path: &Path) -> Result<Source, String> {
         match self {
-            Files::Disk => read_text(path),
+            Files::Disk => source_or_empty(path, crate::source::load(path, path, MAX_FILE_BYTES)),
             Files::Memory(files) => match files.get(&crate::source::lexical_path(path)) {
-                Some(bytes) => decode_text(path, bytes),
+                Some(bytes) => source_or_empty(
+                    path,
+                    crate::source::from_bytes(path, bytes, bytes.len() as u64, MAX_FILE_BYTES),
+                ),
                 None => Err("No such file or directory".to_owned()),
             },
         }
@@ -135,6 +138,7 @@ pub struct Includes {
     bytes: u64,
     fragment: Fragment,
     source: Files,
+    read: Vec<Source>,
 }
 
 impl Includes {
@@ -145,6 +149,7 @@ impl Includes {
             bytes: 0,
             fragment,
             source,
+            read: Vec::new(),
         }
     }
 
@@ -160,13 +165,13 @@ impl Includes {
 
     /// Read an included file and make it the innermost one; pair with [`Includes::leave`]. The
     /// error quotes the file's name only, never its content.
-    pub fn enter(&mut self, path: &Path) -> Result<String, IncludeError> {
+    pub fn enter(&mut self, path: &Path) -> Result<Source, IncludeError> {
         self.enter_as(path, self.fragment)
     }
 
     /// [`Includes::enter`] for a file of another shape than the configuration's own (a
     /// dnsmasq hosts file, say).
-    pub fn enter_as(&mut self, path: &Path, fragment: Fragment) -> Result<String, IncludeError> {
+    pub fn enter_as(&mut self, path: &Path, fragment: Fragment) -> Result<Source, IncludeError> {
         let file = path.to_string_lossy().replace('\\', "/");
         if self.chain.len() > MAX_INCLUDE_DEPTH {
             return Err(IncludeError::TooDeep { file });
@@ -187,15 +192,15 @@ impl Includes {
         if self.bytes >= MAX_INCLUDED_BYTES {
             return Err(IncludeError::TooLarge { file });
         }
-        let text = self
+        let source = self
             .source
             .read(path)
             .map_err(|reason| IncludeError::Unreadable {
                 file: file.clone(),
                 reason,
             })?;
-        self.bytes += text.len() as u64;
-        if !(fragment.looks_like)(&text) {
+        self.bytes += source.text.len() as u64;
+        if !(fragment.looks_like)(&source.text) {
             return Err(IncludeError::NotOfKind {
                 file,
                 kind: fragment.kind,
@@ -203,7 +208,14 @@ impl Includes {
         }
         self.files += 1;
         self.chain.push(id);
-        Ok(text)
+        self.read.push(source.clone());
+        Ok(source)
+    }
+
+    /// The included files read so far (only those of the expected kind), for the snippets of
+    /// findings that point into them.
+    pub fn take_read(&mut self) -> Vec<Source> {
+        std::mem::take(&mut self.read)
     }
 
     pub fn leave(&mut self) {
@@ -226,24 +238,13 @@ pub fn resolve(including: &Path, target: &str) -> PathBuf {
     }
 }
 
-/// Read and decode a file (UTF-8, or UTF-16 with a BOM); an empty file is empty text.
-pub fn read_text(path: &Path) -> Result<String, String> {
-    text_or_empty(crate::source::load(path, path, MAX_FILE_BYTES))
-}
-
-fn decode_text(path: &Path, bytes: &[u8]) -> Result<String, String> {
-    text_or_empty(crate::source::from_bytes(
-        path,
-        bytes,
-        bytes.len() as u64,
-        MAX_FILE_BYTES,
-    ))
-}
-
-fn text_or_empty(loaded: Result<crate::source::Source, Unreadable>) -> Result<String, String> {
+/// A file's text, or empty text for an empty file; the error says why it could not be read.
+fn source_or_empty(path: &Path, loaded: Result<Source, Unreadable>) -> Result<Source, String> {
     match loaded {
-        Ok(source) => Ok(Arc::try_unwrap(source).map_or_else(|s| s.text.clone(), |s| s.text)),
-        Err(Unreadable::Decode(DecodeError::Empty)) => Ok(String::new()),
+        Ok(source) => Ok(source),
+        Err(Unreadable::Decode(DecodeError::Empty)) => {
+            Ok(SourceFile::new(path, String::new(), Encoding::Utf8))
+        }
         Err(e) => Err(e.reason()),
     }
 }
@@ -356,7 +357,7 @@ mod tests {
         for i in 0..MAX_INCLUDE_DEPTH {
             let p = dir.path().join(format!("{i}.conf"));
             std::fs::write(&p, "").unwrap();
-            assert_eq!(inc.enter(&p).unwrap(), "");
+            assert_eq!(inc.enter(&p).unwrap().text, "");
         }
         let e = inc.enter(&a).unwrap_err();
         assert!(matches!(e, IncludeError::TooDeep { .. }), "{e}");
@@ -408,7 +409,10 @@ mod tests {
     fn includes_read_from_memory_without_touching_the_disk() {
         let files = memory(&[("/m/a.conf", "x a"), ("/m/d/1.conf", "x 1"), ("/m/d/2", "")]);
         let mut inc = Includes::new(Path::new("/m/root.conf"), any(), files);
-        assert_eq!(inc.enter(Path::new("/m/./d/../a.conf")).unwrap(), "x a");
+        assert_eq!(
+            inc.enter(Path::new("/m/./d/../a.conf")).unwrap().text,
+            "x a"
+        );
         let e = inc.enter(Path::new("/m/a.conf")).unwrap_err();
         assert!(matches!(e, IncludeError::Cycle { .. }), "{e}");
         inc.leave();

@@ -98,6 +98,7 @@ pub fn parse_in(path: &Path, text: &str, files: Files) -> Parsed {
     let mut root = Node::new(Kind::Root, Origin::new(path, 1));
     reader.read_file(path, text, &mut root, 0);
     let mut parsed = reader.parsed;
+    parsed.included = reader.includes.take_read();
     parsed.scopes = scopes(&root);
     parsed
 }
@@ -767,8 +768,8 @@ impl Reader {
         }
         let resolved = dhcp_common::resolve(path, name);
         match self.includes.enter(&resolved) {
-            Ok(text) => {
-                self.read_file(&resolved, &text, node, depth);
+            Ok(source) => {
+                self.read_file(&resolved, &source.text, node, depth);
                 self.includes.leave();
             }
             Err(e) => self.problem(path, target, e.to_string()),

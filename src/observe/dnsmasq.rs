@@ -149,6 +149,7 @@ pub fn parse_in(path: &Path, text: &str, files: Files) -> Parsed {
     reader.read_file(path, text);
     reader.read_banks();
     let mut parsed = reader.parsed;
+    parsed.included = reader.includes.take_read();
     parsed.scopes = scopes(&reader.cfg);
     parsed
 }
@@ -528,8 +529,8 @@ impl Reader {
             };
             for file in files {
                 match self.includes.enter_as(&file, BANK) {
-                    Ok(text) => {
-                        for (i, raw) in text.lines().enumerate() {
+                    Ok(source) => {
+                        for (i, raw) in source.text.lines().enumerate() {
                             if let Some(d) = self.bank_line(&file, i + 1, raw, bank.key) {
                                 self.apply(&file, &d);
                             }
@@ -1031,8 +1032,8 @@ impl Reader {
 
     fn include(&mut self, file: &Path, from: &Path, line: usize, col: usize) {
         match self.includes.enter(file) {
-            Ok(text) => {
-                self.read_file(file, &text);
+            Ok(source) => {
+                self.read_file(file, &source.text);
                 self.includes.leave();
             }
             Err(e) => self.problem(from, line, col, e.to_string()),

@@ -362,6 +362,7 @@ impl<'p> Expander<'p> {
             parsed,
         };
         expander.expand(0);
+        expander.parsed.included = expander.includes.take_read();
         expander.out
     }
 
@@ -432,7 +433,7 @@ impl<'p> Expander<'p> {
                 return false;
             }
         };
-        let read = self.out.text.len() + body.len() <= MAX_EXPANDED_BYTES;
+        let read = self.out.text.len() + body.text.len() <= MAX_EXPANDED_BYTES;
         if !read {
             self.parsed.problem(
                 origin,
@@ -444,9 +445,7 @@ impl<'p> Expander<'p> {
             );
         } else {
             let index = self.out.files.len();
-            self.out
-                .files
-                .push(SourceFile::new(path, body, Encoding::Utf8));
+            self.out.files.push(body);
             self.expand(index);
         }
         self.includes.leave();

@@ -228,6 +228,8 @@ pub struct Parsed {
     pub scopes: Vec<Scope>,
     pub hosts: Vec<Host>,
     pub problems: Vec<Problem>,
+    /// The files read through includes, so findings that point into them show a snippet.
+    pub included: Vec<crate::source::Source>,
 }
 
 /// Problems one source reports at most; past them, one more says the rest were left out.
