@@ -16,7 +16,10 @@
 use super::agent_fields as fields;
 use super::model::{Host, Origin, Parsed};
 use crate::source::LineIndex;
-use serde_json::{Map, Value};
+use jsonc_parser::ast::{Object, Value};
+use jsonc_parser::common::Ranged;
+use jsonc_parser::errors::ParseErrorKind;
+use jsonc_parser::{CollectOptions, ParseOptions, ParseStringErrorKind, parse_to_ast};
 use std::path::Path;
 
 /// Deepest JSON object nesting the salvage scan of a broken `--json` report follows.
@@ -624,28 +627,59 @@ fn meshcmd_report(text: &str) -> Option<Report> {
 fn read_json(path: &Path, text: &str, parsed: &mut Parsed) -> Option<Report> {
     let start = text.len() - text.trim_start().len();
     let start_line = crate::source::line_col_in(text, start).0;
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(map)) => {
-            let mut report = json_report(text, &map, parsed, path);
-            report.start_line = start_line;
-            Some(report)
-        }
-        Ok(_) => {
-            let message = "JSON document is not an object, so not an amtinfo report; file not read";
-            fields::problem(parsed, path, start_line, 1, message.into());
-            None
-        }
+    let lines = LineIndex::new(text);
+    let strict = ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    };
+    match parse_to_ast(text, &CollectOptions::default(), &strict) {
+        Ok(ast) => match ast.value {
+            Some(Value::Object(object)) => {
+                let mut reader = JsonReader {
+                    text,
+                    lines: &lines,
+                    path,
+                    parsed,
+                    report: Report::default(),
+                };
+                reader.object(&object);
+                let mut report = reader.report;
+                report.start_line = start_line;
+                Some(report)
+            }
+            _ => {
+                let message =
+                    "JSON document is not an object, so not an amtinfo report; file not read";
+                fields::problem(parsed, path, start_line, 1, message.into());
+                None
+            }
+        },
         Err(e) => {
-            let full = e.to_string();
-            let what = full.split(" at line ").next().unwrap_or(&full);
             let message = format!(
-                "JSON report is cut short or malformed ({what}); only the values before this point were read"
+                "JSON report is cut short or malformed ({}); only the values before this point were read",
+                e.kind().to_string().to_lowercase()
             );
-            let (line, column) = if e.is_eof() {
-                crate::source::line_col_in(text, text.len())
+            // An object, array or string left open is found where the text ends.
+            let cut_short = matches!(
+                e.kind(),
+                ParseErrorKind::UnterminatedObject
+                    | ParseErrorKind::UnterminatedArray
+                    | ParseErrorKind::String(ParseStringErrorKind::UnterminatedStringLiteral)
+            );
+            let at = if cut_short {
+                text.len()
             } else {
-                (e.line(), e.column())
+                e.range().start
             };
+            let (line, column) = lines.line_col(text, at);
             fields::problem(parsed, path, line, column, message);
             let mut report = salvage(text);
             report.start_line = start_line;
@@ -668,56 +702,50 @@ fn json_field(object: &str, key: &str) -> Option<Field> {
         .map(|(_, _, f)| *f)
 }
 
-/// Collects the values of a parsed `--json` object with their positions in the text.
+/// Collects the values of a parsed `--json` object, each at the position the parser gives it.
 struct JsonReader<'a> {
     text: &'a str,
-    lines: LineIndex,
+    lines: &'a LineIndex,
     path: &'a Path,
     parsed: &'a mut Parsed,
     report: Report,
 }
 
-fn json_report(text: &str, map: &Map<String, Value>, parsed: &mut Parsed, path: &Path) -> Report {
-    let mut reader = JsonReader {
-        text,
-        lines: LineIndex::new(text),
-        path,
-        parsed,
-        report: Report::default(),
-    };
-    for (key, value) in map {
-        match (json_object(key), value) {
-            (Some(object), Value::Object(inner)) => {
-                if object == "wired" {
-                    reader.report.wired_seen = true;
-                }
-                let from = key_offset(text, 0, key).unwrap_or(0);
-                for (inner_key, inner_value) in inner {
-                    if let Some(field) = json_field(object, inner_key) {
-                        reader.value(from, inner_key, inner_value, field);
+impl JsonReader<'_> {
+    /// The top-level object: its own fields, and those of the objects it names (Remote Access,
+    /// the wired adapter).
+    fn object(&mut self, object: &Object) {
+        for prop in &object.properties {
+            let key = prop.name.as_str();
+            match (json_object(key), &prop.value) {
+                (Some(inner_name), Value::Object(inner)) => {
+                    if inner_name == "wired" {
+                        self.report.wired_seen = true;
+                    }
+                    for inner_prop in &inner.properties {
+                        let inner_key = inner_prop.name.as_str();
+                        if let Some(field) = json_field(inner_name, inner_key) {
+                            self.value(inner_key, &inner_prop.value, field);
+                        }
                     }
                 }
-            }
-            _ => {
-                if let Some(field) = json_field("", key) {
-                    reader.value(0, key, value, field);
+                _ => {
+                    if let Some(field) = json_field("", key) {
+                        self.value(key, &prop.value, field);
+                    }
                 }
             }
         }
     }
-    reader.report
-}
 
-impl JsonReader<'_> {
-    /// Record a scalar value; its position is that of `"key"`'s value at or after `from`.
-    fn value(&mut self, from: usize, key: &str, value: &Value, field: Field) {
-        let at = key_offset(self.text, from, key).map_or(from, |k| value_offset(self.text, k));
-        let (line, column) = self.lines.line_col(self.text, at);
+    /// Record a scalar value at its position.
+    fn value(&mut self, key: &str, value: &Value, field: Field) {
+        let (line, column) = self.lines.line_col(self.text, value.range().start);
         let written = match value {
-            Value::Null => return,
-            Value::String(s) => s.clone(),
-            Value::Bool(b) => b.to_string(),
-            Value::Number(n) => n.to_string(),
+            Value::NullKeyword(_) => return,
+            Value::StringLit(s) => s.value.to_string(),
+            Value::BooleanLit(b) => b.value.to_string(),
+            Value::NumberLit(n) => n.value.to_owned(),
             Value::Array(_) | Value::Object(_) => {
                 let message =
                     format!("`{key}` holds a list or object, not a single value; ignored");
@@ -734,24 +762,6 @@ impl JsonReader<'_> {
             },
         ));
     }
-}
-
-/// Byte offset just past `"key"` at or after `from`.
-fn key_offset(text: &str, from: usize, key: &str) -> Option<usize> {
-    let needle = format!("\"{key}\"");
-    let rest = text.get(from..)?;
-    rest.find(&needle).map(|i| from + i + needle.len())
-}
-
-/// Byte offset of the value after a key's colon.
-fn value_offset(text: &str, after_key: usize) -> usize {
-    let rest = text.get(after_key..).unwrap_or("");
-    let colon = rest
-        .trim_start()
-        .strip_prefix(':')
-        .unwrap_or(rest.trim_start());
-    let value = colon.trim_start();
-    after_key + (rest.len() - value.len())
 }
 
 /// Line-by-line reading of a pretty-printed `--json` report that does not parse as a whole (cut
@@ -787,13 +797,13 @@ fn salvage(text: &str) -> Report {
         if object == Some("wired") {
             report.wired_seen = true;
         }
-        let Ok(value) = serde_json::from_str::<Value>(opened) else {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(opened) else {
             continue;
         };
         let written = match value {
-            Value::String(s) => s,
-            Value::Bool(b) => b.to_string(),
-            Value::Number(n) => n.to_string(),
+            serde_json::Value::String(s) => s,
+            serde_json::Value::Bool(b) => b.to_string(),
+            serde_json::Value::Number(n) => n.to_string(),
             _ => continue,
         };
         let at = lead + (trimmed.len() - rest.len());
@@ -1177,7 +1187,7 @@ mod tests {
 
     #[test]
     fn compact_json_reads_like_pretty_json() {
-        let value: Value = serde_json::from_str(fx::AMTINFO_JSON).unwrap();
+        let value: serde_json::Value = serde_json::from_str(fx::AMTINFO_JSON).unwrap();
         let compact = serde_json::to_string(&value).unwrap();
         let parsed = read(&compact);
         assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
@@ -1204,6 +1214,25 @@ mod tests {
             (None, None)
         );
         assert_eq!(host.mac.as_deref(), Some("3c:52:82:6a:0b:1c"));
+    }
+
+    #[test]
+    fn json_positions_come_from_the_parser_not_from_a_search_for_the_key() {
+        // The same key earlier in an object the reader skips, and in a string value: a search
+        // for `"hostnameOS"` from the top would land on either.
+        let text = fx::AMTINFO_JSON
+            .replacen(
+                "{\n",
+                "{\n  \"notes\": {\"hostnameOS\": \"decoy\", \"x\": \"\\\"hostnameOS\\\": 1\"},\n",
+                1,
+            )
+            .replacen(
+                "\"hostnameOS\": \"PAR-WS-0310\"",
+                "\"hostnameOS\": [\"PAR-WS-0310\"]",
+                1,
+            );
+        let parsed = read(&text);
+        assert_eq!(positions(&parsed), [(13, 17)]);
     }
 
     #[test]
