@@ -30,24 +30,7 @@ for n in "$SMALL" "$LARGE"; do
     target/release/examples/gen_dhcp --kind kea --subnets "$n" --out "$work/kea-$n.json"
 done
 
-# Best wall time of RUNS runs, in seconds.
-best() {
-    local best=""
-    for _ in $(seq "$RUNS"); do
-        local start end t
-        start=$(date +%s.%N)
-        "$@" >/dev/null 2>&1 || true
-        end=$(date +%s.%N)
-        t=$(echo "$end - $start" | bc -l)
-        if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then best=$t; fi
-    done
-    printf '%.3f' "$best"
-}
-rss_mb() {
-    /usr/bin/time -o "$work/rss" -f '%M' "$@" >/dev/null 2>&1 || true
-    printf '%.0f' "$(echo "$(tail -n 1 "$work/rss") / 1024" | bc -l)"
-}
-ratio() { printf '%.2f' "$(echo "$1 / $2" | bc -l)"; }
+. scripts/bench-lib.sh
 
 collect() { target/release/scslint collect "$1" -o "$work/observed.toml" --no-config --format concise; }
 floor() { cat "$1"; }
