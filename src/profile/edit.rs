@@ -80,7 +80,7 @@ fn json_string(value: &str) -> String {
 
 /// A YAML value written the way `like` (an existing scalar, quotes included) is written: double
 /// or single quoted as it is, else plain when the value reads back as the same string.
-fn yaml_scalar(value: &str, like: &str) -> String {
+pub fn yaml_scalar(value: &str, like: &str) -> String {
     if like.starts_with('\'') {
         return format!("'{}'", value.replace('\'', "''"));
     }
