@@ -86,6 +86,11 @@ pub enum Command {
     /// that matched, outside, uncertain, not evaluated, disabled), totals per profile, network
     /// and site, charts, and the findings; as HTML, Markdown, CSV or JSON.
     Report(CoverageArgs),
+    /// For every profile whose home-domain list the fixes (safe and unsafe) would change, print
+    /// the corrected list and how to put it on devices already configured: the WS-Management
+    /// Put of AMT_EnvironmentDetectionSettingData, rpc-go, and the MeshCentral config.json
+    /// change. Exit status 1 when some profile needs a change.
+    FixPlan(FixPlanArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions {
         /// The shell to complete for.
@@ -475,6 +480,25 @@ pub struct ExitArgs {
 }
 
 #[derive(Debug, clap::Args)]
+pub struct FixPlanArgs {
+    /// Profile files or folders (walked recursively). Default: the working directory.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Observed networks (repeatable): an observed.toml snapshot, or raw sources. SL100 proposes
+    /// the entries to add from them.
+    #[arg(long, value_name = "PATH")]
+    pub observed: Vec<PathBuf>,
+
+    /// Output format: human or json (schemas/fix-plan.schema.json).
+    #[arg(long, visible_alias = "output-format", value_name = "FORMAT", default_value = "human", value_parser = text_or_json())]
+    pub format: Format,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+#[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Profile files or folders (walked recursively). Default: the working directory.
     #[arg(value_name = "PATH")]
@@ -512,6 +536,23 @@ pub struct CheckArgs {
     /// (named paths are otherwise always checked). For hooks and editors that name files.
     #[arg(long)]
     pub force_exclude: bool,
+
+    /// Apply the safe fixes in place (canonical spelling, duplicate and covered entries,
+    /// placeholders beside real entries), editing only the entries involved; each file is
+    /// written atomically, and only if it did not change since it was read. Then report what is
+    /// left.
+    #[arg(long, conflicts_with_all = ["diff", "write_baseline"])]
+    pub fix: bool,
+
+    /// With --fix or --diff, also apply the unsafe fixes: add the entries SL100 proposes and
+    /// delete over-broad entries (SL006). They change which networks AMT counts as home.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of what --fix would write, and write nothing. Exit status 1 when
+    /// there is something to fix, 0 when there is nothing.
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub diff: bool,
 
     #[command(flatten)]
     pub exit: ExitArgs,

@@ -263,6 +263,8 @@ pub struct Finding {
     /// fingerprint: adding a network to the group keeps the fingerprint.
     pub group_key: Option<String>,
     pub related: Vec<Related>,
+    /// The edits that would correct the finding, when the rule knows them.
+    pub fix: Option<crate::fix::Fix>,
 }
 
 impl Finding {
@@ -301,6 +303,7 @@ impl Finding {
             hosts: Vec::new(),
             group_key: None,
             related: Vec::new(),
+            fix: None,
         }
     }
 
@@ -344,6 +347,11 @@ impl Finding {
     /// stands in for the message, the member lists and the home domain in the fingerprint.
     pub fn group_key(mut self, key: impl Into<String>) -> Self {
         self.group_key = Some(key.into());
+        self
+    }
+    /// Attach the fix the rule computed, if any.
+    pub fn fix(mut self, fix: Option<crate::fix::Fix>) -> Self {
+        self.fix = fix;
         self
     }
     pub fn related(self, source: &Source, span: Span, label: impl Into<String>) -> Self {

@@ -22,6 +22,7 @@ pub mod dns_name;
 pub mod envdetect;
 pub mod exit_status;
 pub mod external;
+pub mod fix;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod hook;

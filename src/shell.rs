@@ -38,6 +38,8 @@ pub fn man_page(subcommand: Option<&str>) -> Option<String> {
     let name = subcommand.map(|n| n.replace(' ', "-"));
     let page = match subcommand {
         None => cmd,
+        // A subcommand whose own name has a hyphen (`fix-plan`), else `hook-install`.
+        Some(name) if cmd.find_subcommand(name).is_some() => cmd.find_subcommand(name)?.clone(),
         Some(name) => {
             let mut parts = name.splitn(2, ['-', ' ']);
             let first = parts.next()?;

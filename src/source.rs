@@ -164,13 +164,36 @@ impl<T> Spanned<T> {
     }
 }
 
-/// How the bytes on disk were turned into `text`.
+/// How the bytes on disk were turned into `text`. UTF-16 remembers whether the file opened with a
+/// byte-order mark, so [`SourceFile::encode`] gives back the very bytes that were read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Encoding {
     Utf8,
     Utf8Bom,
-    Utf16Le,
-    Utf16Be,
+    Utf16Le { bom: bool },
+    Utf16Be { bom: bool },
+}
+
+impl Encoding {
+    /// `text` as this encoding writes it, byte-order mark included. Decoding refuses whatever it
+    /// could not give back (invalid UTF-8, unpaired surrogates), so encoding the decoded text
+    /// yields the bytes that were read.
+    pub fn encode(self, text: &str) -> Vec<u8> {
+        match self {
+            Encoding::Utf8 => text.as_bytes().to_vec(),
+            Encoding::Utf8Bom => [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat(),
+            Encoding::Utf16Le { bom } => {
+                let mark = if bom { &[0xFF, 0xFE][..] } else { &[][..] };
+                let body = text.encode_utf16().flat_map(u16::to_le_bytes);
+                mark.iter().copied().chain(body).collect()
+            }
+            Encoding::Utf16Be { bom } => {
+                let mark = if bom { &[0xFE, 0xFF][..] } else { &[][..] };
+                let body = text.encode_utf16().flat_map(u16::to_be_bytes);
+                mark.iter().copied().chain(body).collect()
+            }
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -219,10 +242,10 @@ impl SourceFile {
         }
         let (encoding, body) = match bytes {
             [0xEF, 0xBB, 0xBF, rest @ ..] => (Encoding::Utf8Bom, rest),
-            [0xFF, 0xFE, rest @ ..] => (Encoding::Utf16Le, rest),
-            [0xFE, 0xFF, rest @ ..] => (Encoding::Utf16Be, rest),
-            [b'<', 0, b'?', 0, ..] => (Encoding::Utf16Le, bytes),
-            [0, b'<', 0, b'?', ..] => (Encoding::Utf16Be, bytes),
+            [0xFF, 0xFE, rest @ ..] => (Encoding::Utf16Le { bom: true }, rest),
+            [0xFE, 0xFF, rest @ ..] => (Encoding::Utf16Be { bom: true }, rest),
+            [b'<', 0, b'?', 0, ..] => (Encoding::Utf16Le { bom: false }, bytes),
+            [0, b'<', 0, b'?', ..] => (Encoding::Utf16Be { bom: false }, bytes),
             _ => (Encoding::Utf8, bytes),
         };
         let bom_len = bytes.len() - body.len();
@@ -238,14 +261,14 @@ impl SourceFile {
                     });
                 }
             },
-            Encoding::Utf16Le | Encoding::Utf16Be => {
+            Encoding::Utf16Le { .. } | Encoding::Utf16Be { .. } => {
                 if body.len() % 2 != 0 {
                     return Err(DecodeError::InvalidUtf16 {
                         offset: bytes.len() - 1,
                     });
                 }
                 let units = body.chunks_exact(2).map(|c| match encoding {
-                    Encoding::Utf16Le => u16::from_le_bytes([c[0], c[1]]),
+                    Encoding::Utf16Le { .. } => u16::from_le_bytes([c[0], c[1]]),
                     _ => u16::from_be_bytes([c[0], c[1]]),
                 });
                 let mut text = String::with_capacity(body.len() / 2);
@@ -266,6 +289,11 @@ impl SourceFile {
             return Err(DecodeError::Empty);
         }
         Ok(SourceFile::new(path, text, encoding))
+    }
+
+    /// The file's bytes for `text` in this file's encoding (see [`Encoding::encode`]).
+    pub fn encode(&self, text: &str) -> Vec<u8> {
+        self.encoding.encode(text)
     }
 
     /// Clamp a span to the text and to character boundaries.
@@ -525,13 +553,42 @@ mod tests {
         let src = SourceFile::decode("b", &utf16).unwrap();
         assert_eq!(
             (src.text.as_str(), src.encoding),
-            ("<a>é</a>", Encoding::Utf16Le)
+            ("<a>é</a>", Encoding::Utf16Le { bom: true })
         );
         let be: Vec<u8> = "<?xml?><a/>"
             .encode_utf16()
             .flat_map(u16::to_be_bytes)
             .collect();
         assert_eq!(SourceFile::decode("c", &be).unwrap().text, "<?xml?><a/>");
+    }
+
+    #[test]
+    fn encoding_the_decoded_text_gives_back_the_bytes_read() {
+        let text = "<a>é &amp; \u{1F600}</a>\r\n";
+        let files: Vec<Vec<u8>> = vec![
+            text.as_bytes().to_vec(),
+            [&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat(),
+            [0xFF, 0xFE]
+                .into_iter()
+                .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+                .collect(),
+            [0xFE, 0xFF]
+                .into_iter()
+                .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+                .collect(),
+            "<?xml?><a/>"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect(),
+            "<?xml?><a/>"
+                .encode_utf16()
+                .flat_map(u16::to_be_bytes)
+                .collect(),
+        ];
+        for bytes in files {
+            let src = SourceFile::decode("f", &bytes).unwrap();
+            assert_eq!(src.encode(&src.text), bytes, "{:?}", src.encoding);
+        }
     }
 
     #[test]

@@ -23,6 +23,9 @@ pub struct Element {
     pub text: String,
     /// The source bytes of the trimmed text, or the tag when there is none.
     pub text_span: Span,
+    /// Everything between the start tag and the end tag, untrimmed (empty, at the start tag's
+    /// end, for an empty element `<a/>`).
+    pub content_span: Span,
     /// Comments directly before this element (after the previous sibling), with their spans.
     pub leading_comments: Vec<(String, Span)>,
 }
@@ -102,6 +105,7 @@ pub fn parse(text: &str, start: usize) -> Result<Document, XmlError> {
             el.tag_span = el.tag_span.start + base..el.tag_span.end + base;
             el.span = el.span.start + base..el.span.end + base;
             el.text_span = el.text_span.start + base..el.text_span.end + base;
+            el.content_span = el.content_span.start + base..el.content_span.end + base;
             for (_, span) in &mut el.leading_comments {
                 *span = span.start + base..span.end + base;
             }
@@ -206,6 +210,7 @@ fn parse_from(text: &str) -> Result<Document, XmlError> {
                     span: start..end,
                     text: String::new(),
                     text_span: start..end,
+                    content_span: end..end,
                     leading_comments: std::mem::take(&mut pending_comments),
                 });
                 if let Some(&parent) = stack.last() {
@@ -224,6 +229,8 @@ fn parse_from(text: &str) -> Result<Document, XmlError> {
                 let range = text_ranges.pop().flatten();
                 if let Some(index) = stack.pop() {
                     elements[index].span.end = end;
+                    elements[index].content_span.end =
+                        start.max(elements[index].content_span.start);
                     if let Some(range) = range {
                         elements[index].text_span = trimmed_span(text, range);
                     }
@@ -419,6 +426,8 @@ mod tests {
         let xml = "<a>\n  <b k=\"v\">x<c/></b>\n  <d/>\n</a>";
         let doc = parse_from(xml).unwrap();
         assert_eq!(&xml[doc.elements[1].span.clone()], "<b k=\"v\">x<c/></b>");
+        assert_eq!(&xml[doc.elements[1].content_span.clone()], "x<c/>");
+        assert!(doc.elements[2].content_span.is_empty());
         assert_eq!(&xml[doc.elements[2].span.clone()], "<c/>");
         assert_eq!(&xml[doc.elements[3].span.clone()], "<d/>");
         assert_eq!(doc.elements[0].span, 0..xml.len());

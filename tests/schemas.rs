@@ -25,6 +25,7 @@ fn every_schema_is_valid_and_accepts_its_own_examples() {
         "statistics.schema.json",
         "diff.schema.json",
         "coverage.schema.json",
+        "fix-plan.schema.json",
     ] {
         let s = schema(name);
         for example in s

@@ -3,6 +3,7 @@
 //! and merge the findings into one sorted report. Output formats are report/'s business.
 
 use super::collect;
+use super::fix;
 use super::{Ended, Failure, Output, config_failure, load_config};
 use crate::baseline::Baseline;
 use crate::cli::{CheckArgs, ConfigArgs, Format};
@@ -12,6 +13,7 @@ use crate::diagnostic::{Code, Finding, Severity};
 use crate::envdetect::Algorithm;
 use crate::exit_status::Exit;
 use crate::external::ExternalSuffixes;
+use crate::fix::Wanted as FixesWanted;
 use crate::observe::Network;
 use crate::observe::dns_facts::{DnsCheck, DnsFacts, Wanted};
 use crate::outcome::{NetworkRules, Outcome, Summary, leveled, tally};
@@ -299,6 +301,15 @@ pub fn command(args: CheckArgs, color: ColorWhen) -> Ended {
         Format::Human
     };
     let (output, selection) = Output::new(&args.report, default, &args.exit, color)?;
+    let fixing = args.fix || args.diff;
+    if fixing {
+        fix::refuse_staged(args.staged)?;
+    } else if args.unsafe_fixes {
+        return Err(Failure::new(
+            "scslint",
+            "--unsafe-fixes goes with --fix or --diff",
+        ));
+    }
     let configs =
         configs(&args.config, &selection).map_err(|errors| config_failure(&errors, color))?;
     let dns = super::dns(&args.dns)?;
@@ -321,15 +332,53 @@ pub fn command(args: CheckArgs, color: ColorWhen) -> Ended {
         skip_unrecognised: args.skip_unrecognised,
         force_exclude: args.force_exclude,
     };
-    let mut outcome =
-        run(&options, &configs, dns.as_ref()).map_err(|errors| config_failure(&errors, color))?;
+    let (mut outcome, read) = run_read(&options, &configs, dns.as_ref())
+        .map_err(|errors| config_failure(&errors, color))?;
     if let Some(baseline) = &baseline {
         outcome = baseline.filter(outcome);
+    }
+    if fixing {
+        let recheck = fix::Recheck {
+            configs: &configs,
+            baseline: baseline.as_ref(),
+            profiles: &read.profiles,
+            networks: &read.networks,
+            dns: dns.is_some(),
+        };
+        let wanted = if args.unsafe_fixes {
+            FixesWanted::SafeAndUnsafe
+        } else {
+            FixesWanted::Safe
+        };
+        let fixed = fix::fix_files(&outcome, &recheck, wanted);
+        if args.diff {
+            return fix::print_diff(&fixed, &outcome, output.quiet);
+        }
+        let count = fix::write_fixes(&fixed, output.quiet)?;
+        if count > 0 {
+            // What is left, as the files now are on disk.
+            outcome = run(&options, &configs, dns.as_ref())
+                .map_err(|errors| config_failure(&errors, color))?;
+            if let Some(baseline) = &baseline {
+                outcome = baseline.filter(outcome);
+            }
+        }
+        let exit = output.print(&outcome)?;
+        if !output.quiet {
+            eprintln!("{}", fix::fix_summary(count, &outcome, fixed.unsafe_left));
+        }
+        return Ok(exit);
     }
     if let Some(path) = &args.write_baseline {
         write_baseline(path, &outcome, output.quiet)?;
     }
     let exit = output.print(&outcome)?;
+    if !output.quiet {
+        let note = fix::fixable_note(&outcome);
+        if !note.is_empty() {
+            eprintln!("{note}");
+        }
+    }
     if args.write_baseline.is_some() && !outcome.had_input_problems() {
         return Ok(Exit::Clean);
     }

@@ -7,6 +7,8 @@ pub mod check;
 pub mod collect;
 pub mod diff;
 pub mod explain;
+pub mod fix;
+pub mod fix_plan;
 pub mod hook;
 pub mod init;
 pub mod inspect;
@@ -63,6 +65,7 @@ pub fn run(cli: Cli) -> Ended {
         Command::Init(args) => init::command(args),
         Command::Diff(args) => diff::command(args, color),
         Command::Report(args) => report::command(args, color),
+        Command::FixPlan(args) => fix_plan::command(args, color),
         Command::Completions { shell } => print(&crate::shell::completions(shell)),
         Command::Man { subcommand } => explain::man(subcommand.as_deref()),
     }

@@ -26,6 +26,12 @@ pub const IDENTIFY_ENVELOPE: &str = concat!(
     r#"xmlns:wsmid="http://schemas.dmtf.org/wbem/wsman/identity/1/wsmanidentity.xsd">"#,
     r#"<s:Header/><s:Body><wsmid:Identify/></s:Body></s:Envelope>"#
 );
+/// WS-Transfer Put action.
+pub const PUT_ACTION: &str = "http://schemas.xmlsoap.org/ws/2004/09/transfer/Put";
+/// The class holding the home domains.
+pub const DETECTION_CLASS: &str = "AMT_EnvironmentDetectionSettingData";
+/// `InstanceID` (and `ElementName`) of its one instance.
+pub const DETECTION_INSTANCE: &str = "Intel(r) AMT Environment Detection Settings";
 /// Selector of the wired port's `AMT_EthernetPortSettings` instance (`… 1` is wireless).
 pub const WIRED_PORT: (&str, &str) = ("InstanceID", "Intel(r) AMT Ethernet Port Settings 0");
 
@@ -210,6 +216,72 @@ pub fn get_envelope(
     selectors: &[(&str, &str)],
     message_id: &str,
 ) -> String {
+    envelope(
+        GET_ACTION,
+        to,
+        resource_uri,
+        selectors,
+        message_id,
+        "<s:Body/>",
+    )
+}
+
+/// The environment-detection settings a Put writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetectionPut<'a> {
+    /// `DetectionAlgorithm`: 0 local domains, 1 remote URLs.
+    pub algorithm: u8,
+    pub strings: &'a [String],
+    pub ipv6_prefixes: &'a [String],
+}
+
+/// The WS-Transfer Put of the one `AMT_EnvironmentDetectionSettingData` instance (selected by
+/// its InstanceID) with the whole instance as the body: DetectionAlgorithm, each
+/// DetectionIPv6LocalPrefixes and DetectionStrings, ElementName and InstanceID, in the order AMT
+/// returns them. A Put replaces the instance, so every property is sent.
+pub fn put_detection_envelope(to: &str, settings: &DetectionPut, message_id: &str) -> String {
+    let uri = resource_uri(DETECTION_CLASS);
+    let mut instance = format!(
+        r#"<h:{DETECTION_CLASS} xmlns:h="{}"><h:DetectionAlgorithm>{}</h:DetectionAlgorithm>"#,
+        escape(&uri),
+        settings.algorithm
+    );
+    for prefix in settings.ipv6_prefixes {
+        instance.push_str(&format!(
+            "<h:DetectionIPv6LocalPrefixes>{}</h:DetectionIPv6LocalPrefixes>",
+            escape(prefix.as_str())
+        ));
+    }
+    for entry in settings.strings {
+        instance.push_str(&format!(
+            "<h:DetectionStrings>{}</h:DetectionStrings>",
+            escape(entry.as_str())
+        ));
+    }
+    instance.push_str(&format!(
+        "<h:ElementName>{DETECTION_INSTANCE}</h:ElementName><h:InstanceID>{DETECTION_INSTANCE}</h:InstanceID></h:{DETECTION_CLASS}>"
+    ));
+    envelope(
+        PUT_ACTION,
+        to,
+        &uri,
+        &[("InstanceID", DETECTION_INSTANCE)],
+        message_id,
+        &format!("<s:Body>{instance}</s:Body>"),
+    )
+}
+
+/// A SOAP 1.2 WS-Management request: the addressing header (Action, To, ResourceURI, MessageID,
+/// ReplyTo anonymous, OperationTimeout, SelectorSet when given), then `body` (the whole
+/// `s:Body` element).
+fn envelope(
+    action: &str,
+    to: &str,
+    resource_uri: &str,
+    selectors: &[(&str, &str)],
+    message_id: &str,
+    body: &str,
+) -> String {
     let selector_set = if selectors.is_empty() {
         String::new()
     } else {
@@ -239,13 +311,29 @@ pub fn get_envelope(
             r#"http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous"#,
             r#"</wsa:Address></wsa:ReplyTo>"#,
             r#"<wsman:OperationTimeout>PT60S</wsman:OperationTimeout>{selectors}"#,
-            r#"</s:Header><s:Body/></s:Envelope>"#
+            r#"</s:Header>{body}</s:Envelope>"#
         ),
-        action = GET_ACTION,
+        action = escape(action),
         to = escape(to),
         uri = escape(resource_uri),
         id = escape(message_id),
         selectors = selector_set,
+        body = body,
+    )
+}
+
+/// A `uuid:` MessageID made from `content` (the version 4 layout over a SHA-256 of it): the same
+/// request always prints the same, and different requests differ.
+pub fn content_message_id(content: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let hex = hex::encode(&Sha256::digest(content.as_bytes())[..16]);
+    format!(
+        "uuid:{}-{}-4{}-8{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[17..20],
+        &hex[20..32]
     )
 }
 
@@ -962,5 +1050,29 @@ mod tests {
         );
         let body = String::from_utf8(seen.lock().unwrap()[1].body.clone()).unwrap();
         assert!(body.contains(r#"<wsman:Selector Name="InstanceID">Intel(r) AMT Ethernet Port Settings 0</wsman:Selector>"#));
+    }
+
+    #[test]
+    fn the_put_envelope_carries_the_whole_instance_and_reads_back() {
+        let strings = vec!["company.com".to_owned(), "r&d.company.com".to_owned()];
+        let prefixes = vec!["2001:db8:1::/48".to_owned()];
+        let put = DetectionPut {
+            algorithm: 0,
+            strings: &strings,
+            ipv6_prefixes: &prefixes,
+        };
+        let id = content_message_id("x");
+        assert_eq!(id, content_message_id("x"));
+        assert_ne!(id, content_message_id("y"));
+        let text = put_detection_envelope("http://localhost:16992/wsman", &put, &id);
+        assert!(text.contains(&format!(
+            "<wsa:Action s:mustUnderstand=\"true\">{PUT_ACTION}</wsa:Action>"
+        )));
+        assert!(text.contains("<wsman:SelectorSet><wsman:Selector Name=\"InstanceID\">Intel(r) AMT Environment Detection Settings</wsman:Selector></wsman:SelectorSet>"));
+        let live = parse_detection(&text).unwrap();
+        assert_eq!(live.algorithm, Some(0));
+        assert_eq!(live.strings, strings);
+        assert_eq!(live.ipv6_prefixes, prefixes);
+        assert!(text.contains("<h:DetectionStrings>r&amp;d.company.com</h:DetectionStrings>"));
     }
 }

@@ -129,6 +129,13 @@ fn read_list(
         prefix_spans: Vec::new(),
         span: span_of(value),
         written: None,
+        layout: None,
+    };
+    let mut layout = super::edit::ListLayout {
+        syntax: super::edit::Syntax::JsonArray,
+        items: Vec::new(),
+        entry_items: Vec::new(),
+        values: Vec::new(),
     };
     let elements: Vec<&Value> = match value {
         Value::Array(a) => a.elements.iter().collect(),
@@ -151,14 +158,15 @@ fn read_list(
         }
     };
     for el in elements {
+        layout.items.push(span_of(el));
         match el {
             Value::StringLit(s) => {
                 // The span covers the text inside the quotes.
                 let span = span_of(s);
-                detection.push(super::Spanned::new(
-                    s.value.to_string(),
-                    span.start + 1..span.end.saturating_sub(1).max(span.start + 1),
-                ));
+                let inside = span.start + 1..span.end.saturating_sub(1).max(span.start + 1);
+                layout.entry_items.push(layout.items.len() - 1);
+                layout.values.push(Some(inside.clone()));
+                detection.push(super::Spanned::new(s.value.to_string(), inside));
             }
             other => findings.push(
                 Finding::new(
@@ -173,6 +181,7 @@ fn read_list(
         }
     }
     detection.written = Some(if matches!(value, Value::Array(_)) {
+        detection.layout = Some(layout);
         written(&detection.strings)
     } else {
         Written {

@@ -1,6 +1,7 @@
 //! Profile readers: sniff a file's kind from its content and turn it into [`Profile`]s with spans.
 //! Bad input becomes an input finding (SL050-SL053); a reader never stops the run.
 
+pub mod edit;
 pub mod meshcentral;
 pub mod rpcgo;
 pub mod scs;
@@ -50,6 +51,9 @@ pub struct Detection {
     /// What the console that applies this profile writes to the firmware, when that differs
     /// from the file. `None`: the firmware gets the entries as written.
     pub written: Option<Written>,
+    /// Where the list and its entries stand in the file, for fixes; `None` when the reader
+    /// cannot say (the list is no array, or comes from elsewhere through a YAML alias).
+    pub layout: Option<edit::ListLayout>,
 }
 
 /// The home-domain list a console really writes: what reaches the firmware, and what it dropped.

@@ -17,6 +17,7 @@
 //! Recognised by content: a top-level `configuration` mapping with `amtSpecific` or `network`.
 //! Keys are compared exactly, as Go's YAML decoder does.
 
+use super::edit::{ListLayout, Syntax};
 use super::yaml::{self, Document, NodeId};
 use super::{Detection, FileOutcome, Profile, ProfileKind, RemoteAccess, Written};
 use crate::diagnostic::{Code, Finding};
@@ -200,16 +201,25 @@ impl Reader<'_> {
             string_spans: Vec::new(),
             ipv6_prefixes: Vec::new(),
             prefix_spans: Vec::new(),
-            span: cira_span,
+            span: cira_span.clone(),
             written: None,
+            layout: None,
         };
         if let Some((key, value)) = list {
             detection.span = self.doc.node(key).span.start..self.doc.node(value).span.end;
             if let Some(items) = self.doc.seq(value) {
+                let mut layout = self.layout(value, items, &cira_span);
                 for &item in items {
                     match self.doc.scalar(item) {
-                        Some(s) if !self.doc.is_null(item) => detection
-                            .push(Spanned::new(s.to_owned(), self.doc.node(item).span.clone())),
+                        Some(s) if !self.doc.is_null(item) => {
+                            let span = self.doc.node(item).span.clone();
+                            if let Some(l) = layout.as_mut() {
+                                let k = items.iter().position(|&i| i == item).unwrap_or(0);
+                                l.entry_items.push(k);
+                                l.values.push(Some(span.clone()));
+                            }
+                            detection.push(Spanned::new(s.to_owned(), span))
+                        }
                         _ => self.bad(
                             item,
                             "each `environmentDetection` entry must be a DNS suffix string".into(),
@@ -217,6 +227,7 @@ impl Reader<'_> {
                         ),
                     }
                 }
+                detection.layout = layout;
             } else if !self.doc.is_null(value) {
                 self.bad(
                     value,
@@ -238,6 +249,38 @@ impl Reader<'_> {
                 placeholder: true,
             });
             detection
+        })
+    }
+}
+
+impl Reader<'_> {
+    /// Where the sequence `seq` and its items stand, when they are written where the profile's
+    /// `cira` mapping is: a list reached through an alias or merge key stands elsewhere (and may
+    /// be shared), so it is left without a layout and never edited.
+    fn layout(&self, seq: NodeId, items: &[NodeId], within: &Span) -> Option<ListLayout> {
+        let outer = self.doc.node(seq).span.clone();
+        let spans: Vec<Span> = items
+            .iter()
+            .map(|&i| self.doc.node(i).span.clone())
+            .collect();
+        let inside = |s: &Span| within.start <= s.start && s.end <= within.end;
+        let in_order = spans.windows(2).all(|w| w[0].end <= w[1].start);
+        let in_seq = spans
+            .iter()
+            .all(|s| outer.start <= s.start && s.end <= outer.end);
+        if !(inside(&outer) && in_order && in_seq) {
+            return None;
+        }
+        let flow = self.source.text.get(outer.start..)?.starts_with('[');
+        Some(ListLayout {
+            syntax: if flow {
+                Syntax::YamlFlow
+            } else {
+                Syntax::YamlBlock
+            },
+            items: spans,
+            entry_items: Vec::new(),
+            values: Vec::new(),
         })
     }
 }
@@ -374,5 +417,27 @@ configuration:
             out.profiles[0].detection.as_ref().unwrap().strings,
             ["a.com"]
         );
+    }
+
+    #[test]
+    fn the_list_layout_says_block_or_flow_and_is_withheld_for_aliases() {
+        use crate::profile::edit::Syntax;
+        let layout = |text: &str| {
+            read_str(text).profiles[0]
+                .detection
+                .as_ref()
+                .unwrap()
+                .layout
+                .clone()
+        };
+        let block = layout(FULL).unwrap();
+        assert_eq!(block.syntax, Syntax::YamlBlock);
+        assert_eq!(&FULL[block.items[1].clone()], "\"vpn.company.com\"");
+        let flow = "configuration:\n  amtSpecific:\n    cira:\n      environmentDetection: [a.com, {x: y}, b.com]\n";
+        let l = layout(flow).unwrap();
+        assert_eq!(l.syntax, Syntax::YamlFlow);
+        assert_eq!((l.items.len(), l.entry_items.clone()), (3, vec![0, 2]));
+        let aliased = "list: &l [a.com]\nconfiguration:\n  amtSpecific:\n    cira:\n      environmentDetection: *l\n";
+        assert_eq!(layout(aliased), None);
     }
 }

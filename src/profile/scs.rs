@@ -285,6 +285,7 @@ pub fn read(doc: &Document, source: &Source, mapping: &ScsMapping, explicit: boo
         prefix_spans: Vec::new(),
         span: root.tag_span.clone(),
         written: None,
+        layout: Some(super::edit::ListLayout::xml(&source.text, &domains)),
     };
     if let Some(el) = algorithm.first() {
         match parse_algorithm(el.trimmed_text()) {

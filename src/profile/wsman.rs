@@ -35,7 +35,9 @@ pub fn read(doc: &Document, index: usize, source: &Source) -> FileOutcome {
         prefix_spans: Vec::new(),
         span: instance.tag_span.clone(),
         written: None,
+        layout: None,
     };
+    let mut entries = Vec::new();
     let mut algorithm_seen = false;
     for child in doc.children(instance) {
         if child.ns.as_deref() != Some(EDSD_NS) {
@@ -62,6 +64,7 @@ pub fn read(doc: &Document, index: usize, source: &Source) -> FileOutcome {
             }
             // The entry keeps its surrounding whitespace: SL003 reports it.
             "DetectionStrings" => {
+                entries.push(child);
                 detection.push(Spanned::new(child.text.clone(), child.text_span.clone()))
             }
             "DetectionIPv6LocalPrefixes" => detection.push_prefix(value),
@@ -81,6 +84,7 @@ pub fn read(doc: &Document, index: usize, source: &Source) -> FileOutcome {
             .profile(&profile.name),
         );
     }
+    detection.layout = Some(super::edit::ListLayout::xml(&source.text, &entries));
     if let Some(first) = detection.string_spans.first() {
         detection.span = first.start..detection.string_spans.last().map_or(first.end, |s| s.end);
     }

@@ -99,7 +99,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             f = f.related(&ctx.profile.source, u.span.clone(), u.label());
         }
     }
-    let mut help = vec![help_to_add(ctx, &outside)];
+    let (to_add, entries) = help_to_add(ctx, &outside);
+    let mut help = vec![to_add];
     let (ad, other): (Vec<_>, Vec<_>) = unmatched.iter().partition(|u| u.ad_note().is_some());
     if !other.is_empty() {
         let (verb, them) = match &other[..] {
@@ -112,7 +113,19 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         ));
     }
     help.extend(ad.iter().filter_map(|u| u.ad_note()));
-    let mut f = f.label(label).help(help.join("; ")).group_key(GROUP);
+    // The proposal as an unsafe fix: it makes AMT count these networks as home.
+    let fix = ctx.append_fix(
+        &entries,
+        format!(
+            "add {}",
+            name_list(entries.iter().map(|e| format!("`{e}`")), MAX_PROPOSED)
+        ),
+    );
+    let mut f = f
+        .label(label)
+        .help(help.join("; "))
+        .group_key(GROUP)
+        .fix(fix);
     // One entry that matches no observed network is the likely mistake: the finding is about it.
     if let [u] = &unmatched[..] {
         f = f.home_domain(u.entry);
@@ -145,11 +158,12 @@ struct Group {
     networks: usize,
 }
 
-/// What to add to bring every outside network inside. Per registrable domain: its suffixes,
-/// leaving out those another one already covers, and the registrable domain itself as the
-/// alternative when it covers several of them and no external network. Each registrable domain
-/// is judged once, whatever the number of networks under it.
-fn help_to_add(ctx: &Context, outside: &[&Network]) -> String {
+/// What to add to bring every outside network inside, as help and as the entries the fix adds.
+/// Per registrable domain: its suffixes, leaving out those another one already covers, and the
+/// registrable domain itself as the alternative when it covers several of them and no external
+/// network (the fix then adds it, in one slot of a short list). Each registrable domain is judged
+/// once, whatever the number of networks under it.
+fn help_to_add(ctx: &Context, outside: &[&Network]) -> (String, Vec<String>) {
     let mut groups: Vec<Group> = Vec::new();
     let mut by_parent: HashMap<Option<String>, usize> = HashMap::new();
     let mut seen = HashSet::new();
@@ -185,6 +199,7 @@ fn help_to_add(ctx: &Context, outside: &[&Network]) -> String {
     let safe = |parent: &str| {
         !covers_external.contains(parent) && ctx.external.covered_by(parent).is_empty()
     };
+    let mut entries: Vec<String> = Vec::new();
     let phrases: Vec<(String, Cover)> = groups
         .iter()
         .map(|g| {
@@ -202,10 +217,14 @@ fn help_to_add(ctx: &Context, outside: &[&Network]) -> String {
                 }
                 _ => Cover::Each,
             };
+            match &cover {
+                Cover::Parent(parent, _) => entries.push(parent.clone()),
+                _ => entries.extend(needed.iter().map(|s| s.to_string())),
+            }
             (name_list(needed, MAX_PROPOSED), cover)
         })
         .collect();
-    match &phrases[..] {
+    let help = match &phrases[..] {
         [(entries, cover)] => format!(
             "add {entries} to the home domains{}",
             match cover {
@@ -226,7 +245,8 @@ fn help_to_add(ctx: &Context, outside: &[&Network]) -> String {
             });
             format!("add {} to the home domains", join_list(parts, MAX_PROPOSED))
         }
-    }
+    };
+    (help, entries)
 }
 
 /// How the entries proposed for one registrable domain cover its outside networks.
@@ -543,5 +563,39 @@ mod tests {
         assert!(run_rule(Code::SL100, &profile(&[]), Some(&nets)).is_empty());
         assert!(run_rule(Code::SL100, &profile(&["3fa85f64c2d1"]), Some(&nets)).is_empty());
         assert!(run_rule(Code::SL100, &profile(&["other.com"]), None).is_empty());
+    }
+
+    #[test]
+    fn the_unsafe_fix_adds_the_proposal_like_its_neighbours() {
+        let p = read(
+            "c.json",
+            "{\"domains\": {\"\": {\"amtManager\": {\"environmentDetection\": [\n  \"ad.company.local\"\n]}}}}",
+        );
+        let nets = [
+            net("hq", Some("company.com"), Enterprise),
+            net("lab", Some("lab.partner.example"), Enterprise),
+        ];
+        let f = run_rule(Code::SL100, &p, Some(&nets));
+        let fix = f[0].fix.as_ref().unwrap();
+        assert_eq!(fix.applicability, crate::fix::Applicability::Unsafe);
+        assert!(
+            fixed(&p, &f[0]).contains("[\n  \"ad.company.local\",\n  \"company.com\",\n  \"lab.partner.example\"\n]"),
+            "{}",
+            fixed(&p, &f[0])
+        );
+        // Several sites under one registrable domain: the parent, in one slot.
+        let nets = [
+            net("a", Some("a.corp.example"), Enterprise),
+            net("b", Some("b.corp.example"), Enterprise),
+        ];
+        let f = run_rule(Code::SL100, &p, Some(&nets));
+        assert!(fixed(&p, &f[0]).contains("\"ad.company.local\",\n  \"corp.example\"\n]"));
+        // MeshCentral would drop a fifth entry: no fix then.
+        let p = read(
+            "c.json",
+            r#"{"domains": {"": {"amtManager": {"environmentDetection": ["a.example", "b.example", "c.example", "d.example"]}}}}"#,
+        );
+        let f = run_rule(Code::SL100, &p, Some(&nets));
+        assert!(f[0].fix.is_none());
     }
 }

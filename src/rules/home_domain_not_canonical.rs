@@ -78,6 +78,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         } else {
             format!("write `{}`", canonical(entry))
         };
+        // The canonical spelling, when it is one (`..a` would need a second pass and another).
+        let fixed = canonical(entry);
+        let fix = (!problems.is_empty() && !fixed.is_empty() && non_canonical(&fixed).is_empty())
+            .then(|| ctx.replace_fix(i, &fixed, format!("write `{fixed}`")))
+            .flatten();
         let mut f = ctx
             .finding(Code::SL003, span.clone(), message)
             .label(if depends.is_empty() {
@@ -87,7 +92,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             })
             .help(help)
             .home_domain(entry)
-            .networks(depends.iter().map(|n| &n.name));
+            .networks(depends.iter().map(|n| &n.name))
+            .fix(fix);
         for n in &depends {
             f = f.related_at(
                 n.location.clone(),
@@ -167,5 +173,28 @@ mod tests {
             run_rule(Code::SL003, &p, None)[0].help.as_deref(),
             Some("write `company.com`")
         );
+    }
+
+    #[test]
+    fn the_fix_writes_the_canonical_spelling_in_the_files_syntax() {
+        let p = read(
+            "c.json",
+            r#"{"domains": {"": {"amtManager": {"environmentDetection": ["corp.com.", "Lab.Corp.com"]}}}}"#,
+        );
+        let f = run_rule(Code::SL003, &p, None);
+        assert_eq!(f.len(), 1, "MeshCentral lower-cases; the dot stays: {f:#?}");
+        let fix = f[0].fix.as_ref().unwrap();
+        assert_eq!(fix.applicability, crate::fix::Applicability::Safe);
+        assert!(fixed(&p, &f[0]).contains(r#"["corp.com", "Lab.Corp.com"]"#));
+        let p = read(
+            "p.xml",
+            "<g:AMT_EnvironmentDetectionSettingData xmlns:g=\"http://intel.com/wbem/wscim/1/amt-schema/1/AMT_EnvironmentDetectionSettingData\">\n<g:DetectionAlgorithm>0</g:DetectionAlgorithm>\n<g:DetectionStrings> Company.COM.\n</g:DetectionStrings>\n</g:AMT_EnvironmentDetectionSettingData>",
+        );
+        let f = run_rule(Code::SL003, &p, None);
+        assert!(fixed(&p, &f[0]).contains("<g:DetectionStrings>company.com</g:DetectionStrings>\n"));
+        // No canonical spelling to offer: no fix.
+        let p = read("p.yaml", "configuration:\n  amtSpecific:\n    cira:\n      environmentDetection: [\"..\"]\n");
+        let f = run_rule(Code::SL003, &p, None);
+        assert!(f.iter().all(|f| f.fix.is_none()), "{f:#?}");
     }
 }

@@ -11,10 +11,11 @@
 use crate::diagnostic::{Code, Finding, Location};
 use crate::envdetect::Verdict;
 use crate::external::ExternalSuffixes;
+use crate::fix::{Applicability, Fix};
 use crate::observe::Network;
 use crate::observe::dns_facts::DnsFacts;
 use crate::observe::model::{FqdnSource, Host};
-use crate::profile::{Detection, Profile};
+use crate::profile::{Detection, Profile, ProfileKind};
 use crate::source::Span;
 use std::collections::BTreeMap;
 
@@ -289,6 +290,87 @@ impl<'a> Context<'a> {
             .collect()
     }
 
+    /// The list as the firmware would get it from `entries` through this profile's console.
+    fn firmware_list(&self, entries: &[String]) -> Vec<String> {
+        match self.profile.kind {
+            ProfileKind::MeshCentral => crate::profile::meshcentral::written(entries).strings,
+            _ => entries.to_vec(),
+        }
+    }
+
+    /// `applicability`, or unsafe when the firmware would get an entry it does not get now
+    /// (besides `added`): MeshCentral keeps 4 entries, so one removed lets a fifth in.
+    fn applicability_of(
+        &self,
+        d: &Detection,
+        after: &[String],
+        added: &[String],
+        applicability: Applicability,
+    ) -> Applicability {
+        let before = self.firmware_list(&d.strings);
+        let gains = self
+            .firmware_list(after)
+            .into_iter()
+            .any(|e| !before.contains(&e) && !added.contains(&e));
+        if gains {
+            Applicability::Unsafe
+        } else {
+            applicability
+        }
+    }
+
+    /// A fix writing `value` in place of entry `entry`.
+    pub fn replace_fix(&self, entry: usize, value: &str, message: String) -> Option<Fix> {
+        let d = self.detection()?;
+        let edit = d
+            .layout
+            .as_ref()?
+            .replace(&self.profile.source.text, entry, value)?;
+        let mut after = d.strings.clone();
+        *after.get_mut(entry)? = value.to_owned();
+        let applicability =
+            self.applicability_of(d, &after, &[value.to_owned()], Applicability::Safe);
+        Some(Fix::new(applicability, message, vec![edit]))
+    }
+
+    /// A fix removing entry `entry` (never the list's last one).
+    pub fn remove_fix(
+        &self,
+        entry: usize,
+        applicability: Applicability,
+        message: String,
+    ) -> Option<Fix> {
+        let d = self.detection()?;
+        let edit = d
+            .layout
+            .as_ref()?
+            .remove(&self.profile.source.text, entry)?;
+        let mut after = d.strings.clone();
+        if entry >= after.len() {
+            return None;
+        }
+        after.remove(entry);
+        let applicability = self.applicability_of(d, &after, &[], applicability);
+        Some(Fix::new(applicability, message, vec![edit]).isolated(d.span.start))
+    }
+
+    /// An unsafe fix adding `values` at the end of the list; `None` when the console would drop
+    /// one of them (MeshCentral past 4 entries).
+    pub fn append_fix(&self, values: &[String], message: String) -> Option<Fix> {
+        let d = self.detection()?;
+        let edit = d
+            .layout
+            .as_ref()?
+            .append(&self.profile.source.text, values)?;
+        let mut after = d.strings.clone();
+        after.extend(values.iter().cloned());
+        let written = self.firmware_list(&after);
+        if !values.iter().all(|v| written.contains(v)) {
+            return None;
+        }
+        Some(Fix::new(Applicability::Unsafe, message, vec![edit]).isolated(d.span.start))
+    }
+
     /// Attach the network's definition in observed.toml to a finding.
     pub fn with_network(&self, f: Finding, n: &Network) -> Finding {
         self.with_networks(f, &[n])
@@ -551,6 +633,7 @@ pub(crate) mod test_support {
                 prefix_spans: vec![],
                 span: 0..at,
                 written: None,
+                layout: None,
             }),
             remote_access: None,
             ip_mode: None,
@@ -690,6 +773,22 @@ pub(crate) mod test_support {
             check(&ctx, &mut out);
         }
         out
+    }
+
+    /// The profile a reader makes of `text` (named `name`, whose extension does not matter).
+    pub fn read(name: &str, text: &str) -> Profile {
+        let source = SourceFile::new(name, text.to_owned(), Encoding::Utf8);
+        let out =
+            crate::profile::read_source(&source, true, &crate::profile::ScsMapping::shipped());
+        out.profiles.into_iter().next().expect("a profile")
+    }
+
+    /// `text` with the fix of `finding` applied.
+    pub fn fixed(p: &Profile, finding: &Finding) -> String {
+        let fix = finding.fix.as_ref().expect("a fix");
+        crate::fix::apply(&p.source.text, [fix])
+            .expect("applies")
+            .text
     }
 
     pub fn entries_flagged(code: Code, entries: &[&str]) -> Vec<String> {

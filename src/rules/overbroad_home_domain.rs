@@ -4,6 +4,7 @@ use super::Context;
 use crate::diagnostic::{Code, Finding};
 use crate::dns_name::{is_placeholder, normalise};
 use crate::envdetect::Algorithm;
+use crate::fix::Applicability;
 
 declare_rule! {
     code: SL006,
@@ -27,7 +28,7 @@ while strangers on the same network can reach the ME.",
 }
 
 /// Why an entry is over-broad, if it is.
-fn overbroad(ctx: &Context, entry: &str) -> Option<String> {
+pub(super) fn overbroad(ctx: &Context, entry: &str) -> Option<String> {
     let name = normalise(entry);
     let name = name.trim_start_matches('.');
     if name.is_empty() || is_placeholder(entry) {
@@ -65,8 +66,14 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     if d.algorithm != Algorithm::LocalDomains {
         return;
     }
-    for (_, entry, span) in d.entries() {
+    for (i, entry, span) in d.entries() {
         if let Some(why) = overbroad(ctx, entry) {
+            // Removing it closes AMT on networks it now counts as home: unsafe, opt-in.
+            let fix = ctx.remove_fix(
+                i,
+                Applicability::Unsafe,
+                format!("delete `{}`", entry.trim()),
+            );
             out.push(
                 ctx.finding(
                     Code::SL006,
@@ -75,7 +82,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 )
                 .label("over-broad home domain")
                 .help("list only your organisation's own suffixes, e.g. `corp.example.com`")
-                .home_domain(entry),
+                .home_domain(entry)
+                .fix(fix),
             );
         }
     }
@@ -144,5 +152,15 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn the_fix_deletes_the_entry_unless_it_is_the_last() {
+        let p = read("p.yaml", "configuration:\n  amtSpecific:\n    cira:\n      environmentDetection: [com, corp.example]\n");
+        let f = run_rule(Code::SL006, &p, None);
+        assert_eq!(f[0].fix.as_ref().unwrap().applicability, Applicability::Unsafe);
+        assert!(fixed(&p, &f[0]).contains("environmentDetection: [corp.example]\n"));
+        let p = read("p.yaml", "configuration:\n  amtSpecific:\n    cira:\n      environmentDetection: [com]\n");
+        assert!(run_rule(Code::SL006, &p, None)[0].fix.is_none());
     }
 }

@@ -3,6 +3,7 @@
 use super::Context;
 use crate::diagnostic::{Code, Finding};
 use crate::dns_name::is_placeholder;
+use crate::fix::Applicability;
 
 declare_rule! {
     code: SL009,
@@ -40,8 +41,22 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             .help("intended for CIRA-only devices; for LAN access list the enterprise's option 15 suffixes here"),
         );
     }
-    for (_, entry, span) in d.entries() {
+    for (i, entry, span) in d.entries() {
         if is_placeholder(entry) {
+            // Beside a real entry the console keeps, the placeholder only takes a slot: the
+            // device is inside where the real entries match either way.
+            let real = d
+                .entries()
+                .any(|(k, other, _)| k != i && !is_placeholder(other) && d.firmware_text(k).is_some());
+            let fix = real
+                .then(|| {
+                    ctx.remove_fix(
+                        i,
+                        Applicability::Safe,
+                        format!("delete the placeholder `{}`", entry.trim()),
+                    )
+                })
+                .flatten();
             out.push(
                 ctx.finding(
                     Code::SL009,
@@ -50,7 +65,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                 )
                 .label("placeholder")
                 .help("intended for CIRA-only devices; for LAN access list the enterprise's option 15 suffixes instead")
-                .home_domain(entry),
+                .home_domain(entry)
+                .fix(fix),
             );
         }
     }
@@ -86,5 +102,21 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn a_placeholder_beside_a_real_entry_is_deleted_and_alone_it_stays() {
+        let p = read(
+            "c.json",
+            r#"{"domains": {"": {"amtManager": {"environmentDetection": ["3fa85f64c2d1", "corp.example"]}}}}"#,
+        );
+        let f = run_rule(Code::SL009, &p, None);
+        assert_eq!(f[0].fix.as_ref().unwrap().applicability, Applicability::Safe);
+        assert!(fixed(&p, &f[0]).contains(r#"["corp.example"]"#));
+        let p = read(
+            "c.json",
+            r#"{"domains": {"": {"amtManager": {"environmentDetection": ["3fa85f64c2d1", "0f3c2b1a-9d8e-4c7b-a6f5-e4d3c2b1a09a.com"]}}}}"#,
+        );
+        assert!(run_rule(Code::SL009, &p, None).iter().all(|f| f.fix.is_none()));
     }
 }

@@ -4,6 +4,7 @@ use super::Context;
 use crate::diagnostic::{Code, Finding};
 use crate::dns_name::{SuffixMatch, non_canonical, normalise, suffix_match};
 use crate::envdetect::Algorithm;
+use crate::fix::Applicability;
 
 declare_rule! {
     code: SL004,
@@ -90,6 +91,17 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             ),
             (None, None) => continue,
         };
+        // Deleting is safe only where the entry that stays matches for certain and is no
+        // over-broad entry (SL006) that is the real mistake.
+        let fix = (canonical(j) && super::overbroad_home_domain::overbroad(ctx, &d.strings[j]).is_none())
+            .then(|| {
+                ctx.remove_fix(
+                    i,
+                    Applicability::Safe,
+                    format!("delete `{}`", entry.trim()),
+                )
+            })
+            .flatten();
         out.push(
             ctx.finding(Code::SL004, span.clone(), message)
                 .label("redundant")
@@ -99,7 +111,8 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
                     "covered by this entry",
                 )
                 .help(help)
-                .home_domain(entry),
+                .home_domain(entry)
+                .fix(fix),
         );
     }
 }
@@ -150,5 +163,31 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn the_fix_deletes_the_covered_entry_only_when_its_cover_is_sure() {
+        let yaml = |list: &str| {
+            read(
+                "p.yaml",
+                &format!("configuration:\n  amtSpecific:\n    cira:\n      environmentDetection:\n{list}"),
+            )
+        };
+        let p = yaml("        - corp.com\n        - a.corp.com\n");
+        let f = run_rule(Code::SL004, &p, None);
+        assert_eq!(f[0].fix.as_ref().unwrap().applicability, Applicability::Safe);
+        assert!(fixed(&p, &f[0]).ends_with("environmentDetection:\n        - corp.com\n"));
+        // An over-broad cover is the mistake: the covered entry is not deleted.
+        let p = yaml("        - com\n        - corp.com\n");
+        let f = run_rule(Code::SL004, &p, None);
+        assert_eq!(f.len(), 1);
+        assert!(f[0].fix.is_none());
+        // MeshCentral keeps 4: deleting one lets the fifth in, which changes what AMT does.
+        let p = read(
+            "c.json",
+            r#"{"domains": {"": {"amtManager": {"environmentDetection": ["corp.com", "a.corp.com", "b.example", "c.example", "d.example"]}}}}"#,
+        );
+        let f = run_rule(Code::SL004, &p, None);
+        assert_eq!(f[0].fix.as_ref().unwrap().applicability, Applicability::Unsafe);
     }
 }

@@ -134,11 +134,11 @@ fn exit_status(page: Page) -> Vec<(&'static str, &'static str)> {
         Some("check") => vec![
             (
                 "0",
-                "No finding at or above --fail-level (default error) remains after suppressions and --baseline, or --exit-zero was given, or --write-baseline recorded the findings.",
+                "No finding at or above --fail-level (default error) remains after suppressions, --baseline and --fix, or --exit-zero was given, or --write-baseline recorded the findings. With --diff: nothing to fix.",
             ),
             (
                 "1",
-                "At least one finding at or above --fail-level remains, and neither --exit-zero nor --write-baseline was given.",
+                "At least one finding at or above --fail-level remains, and neither --exit-zero nor --write-baseline was given. With --diff: there is something to fix (the diff is printed, nothing is written).",
             ),
             (
                 "2",
@@ -204,6 +204,17 @@ fn exit_status(page: Page) -> Vec<(&'static str, &'static str)> {
             (
                 "2",
                 "A usage error, a file that cannot be read or is neither a snapshot nor a JSON report or baseline (a report written before reports carried fingerprints included), a snapshot compared with findings, or output that cannot be written.",
+            ),
+        ],
+        Some("fix-plan") => vec![
+            ("0", "No profile needs a corrected list."),
+            (
+                "1",
+                "At least one profile's list would change: its corrected list and how to put it on the devices are printed.",
+            ),
+            (
+                "2",
+                "A usage error (bad arguments, a scslint.toml that does not load), or some input could not be read or parsed (SL050-SL053).",
             ),
         ],
         Some("report") => vec![

@@ -42,6 +42,8 @@ const MAX_LOGGED_REQUESTS: usize = 1_000;
 const IDLE: Duration = Duration::from_secs(10);
 const FIRST_READ: Duration = Duration::from_secs(1);
 const GET_ACTION: &str = "http://schemas.xmlsoap.org/ws/2004/09/transfer/Get";
+const PUT_ACTION: &str = "http://schemas.xmlsoap.org/ws/2004/09/transfer/Put";
+const DETECTION_ID: &str = "Intel(r) AMT Environment Detection Settings";
 const AMT_SCHEMA: &str = "http://intel.com/wbem/wscim/1/amt-schema/1/";
 const WIRED_ID: &str = "Intel(r) AMT Ethernet Port Settings 0";
 const WIRELESS_ID: &str = "Intel(r) AMT Ethernet Port Settings 1";
@@ -604,6 +606,11 @@ impl Running {
         lock(&self.inner.accepted).get(&port).copied().unwrap_or(0)
     }
 
+    /// The environment-detection settings the device holds now (after any Put).
+    pub fn detection(&self) -> Detection {
+        lock(&self.inner.detection).clone()
+    }
+
     /// HTTP requests received so far, oldest first.
     pub fn requests(&self) -> Vec<Request> {
         lock(&self.inner.requests).clone()
@@ -670,11 +677,27 @@ struct Inner {
     open: Mutex<HashMap<u64, TcpStream>>,
     handlers: Mutex<Vec<JoinHandle<()>>>,
     nonces: Mutex<HashSet<String>>,
+    /// The environment-detection settings: the configured ones until a Put replaces them.
+    detection: Mutex<Detection>,
+}
+
+/// What `AMT_EnvironmentDetectionSettingData` holds: algorithm, strings, IPv6 prefixes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Detection {
+    pub algorithm: u8,
+    pub strings: Vec<String>,
+    pub ipv6_prefixes: Vec<String>,
 }
 
 impl Inner {
     fn new(cfg: Config) -> Inner {
+        let detection = Detection {
+            algorithm: cfg.settings.detection_algorithm,
+            strings: cfg.settings.detection_strings.clone(),
+            ipv6_prefixes: cfg.settings.ipv6_local_prefixes.clone(),
+        };
         Inner {
+            detection: Mutex::new(detection),
             cfg,
             stop: AtomicBool::new(false),
             pings: AtomicUsize::new(0),
@@ -1252,6 +1275,7 @@ fn wsman_response(request: &Request, inner: &Inner) -> Response {
             inner,
         ),
         Some(w) if w.identify => soap(200, "OK", identify_response(&inner.cfg.version), inner),
+        Some(w) if w.action == PUT_ACTION => wsman_put(&w, &request.body, inner),
         Some(w) => wsman_get(&w, inner),
     }
 }
@@ -1346,7 +1370,7 @@ fn wsman_get(w: &WsmanRequest, inner: &Inner) -> Response {
     let class = w.resource_uri.strip_prefix(AMT_SCHEMA).unwrap_or("");
     let s = &inner.cfg.settings;
     let fields = match class {
-        "AMT_EnvironmentDetectionSettingData" => Some(detection_fields(s)),
+        "AMT_EnvironmentDetectionSettingData" => Some(detection_fields(&lock(&inner.detection))),
         "AMT_GeneralSettings" => Some(general_fields(s, inner.cfg.realm.as_deref().unwrap_or(""))),
         "AMT_SetupAndConfigurationService" => Some(setup_fields(s)),
         "AMT_EthernetPortSettings" => ethernet_instance(w, s)
@@ -1373,26 +1397,99 @@ fn flag(b: bool) -> String {
     b.to_string()
 }
 
-fn detection_fields(s: &AmtSettings) -> Fields {
-    let mut fields = vec![("DetectionAlgorithm", s.detection_algorithm.to_string())];
+/// A Put of `AMT_EnvironmentDetectionSettingData`, selected by its InstanceID, whose body is the
+/// instance in the class's namespace: stored, and answered with a PutResponse carrying it.
+fn wsman_put(w: &WsmanRequest, body: &[u8], inner: &Inner) -> Response {
+    let class = "AMT_EnvironmentDetectionSettingData";
+    let selected = w
+        .selectors
+        .iter()
+        .any(|(name, value)| name == "InstanceID" && value == DETECTION_ID);
+    let parsed = (w.resource_uri == format!("{AMT_SCHEMA}{class}") && selected)
+        .then(|| put_instance(body, &format!("{AMT_SCHEMA}{class}")))
+        .flatten();
+    let Some(detection) = parsed else {
+        let text = "The request is not a valid Put of the instance.";
+        return soap(
+            400,
+            "Bad Request",
+            fault(Some(w), "InvalidRepresentation", text, inner),
+            inner,
+        );
+    };
+    let fields = detection_fields(&detection);
+    *lock(&inner.detection) = detection;
+    let response = get_response(w, class, &fields, inner).replace(
+        "transfer/GetResponse</b:Action>",
+        "transfer/PutResponse</b:Action>",
+    );
+    soap(200, "OK", response, inner)
+}
+
+/// The environment-detection instance in a Put body: its element in namespace `ns`, with a
+/// numeric DetectionAlgorithm. Properties in another namespace do not count.
+fn put_instance(body: &[u8], ns: &str) -> Option<Detection> {
+    use quick_xml::name::ResolveResult;
+    let text = std::str::from_utf8(body).ok()?;
+    let mut reader = quick_xml::reader::NsReader::from_str(text);
+    let mut out = Detection::default();
+    let (mut in_instance, mut algorithm, mut depth) = (false, None, 0usize);
+    let mut current: Option<String> = None;
+    let mut value = String::new();
+    loop {
+        let (resolved, event) = reader.read_resolved_event().ok()?;
+        let ours = matches!(resolved, ResolveResult::Bound(n) if n.as_ref() == ns);
+        match event {
+            Event::Start(tag) => {
+                depth += 1;
+                if depth > 64 {
+                    return None;
+                }
+                let local = tag.local_name().as_ref().to_owned();
+                if ours && local == "AMT_EnvironmentDetectionSettingData" {
+                    in_instance = true;
+                } else if ours && in_instance {
+                    current = Some(local);
+                    value.clear();
+                }
+            }
+            Event::Text(t) => value.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => value.push_str(&resolve_ref(&r)?),
+            Event::End(tag) => {
+                depth = depth.saturating_sub(1);
+                let local = tag.local_name().as_ref().to_owned();
+                if local == "AMT_EnvironmentDetectionSettingData" {
+                    in_instance = false;
+                }
+                if current.as_deref() == Some(local.as_str()) {
+                    let v = std::mem::take(&mut value);
+                    match local.as_str() {
+                        "DetectionAlgorithm" => algorithm = v.trim().parse().ok(),
+                        "DetectionStrings" => out.strings.push(v),
+                        "DetectionIPv6LocalPrefixes" => out.ipv6_prefixes.push(v.trim().to_owned()),
+                        _ => {}
+                    }
+                    current = None;
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out.algorithm = algorithm?;
+    Some(out)
+}
+
+fn detection_fields(s: &Detection) -> Fields {
+    let mut fields = vec![("DetectionAlgorithm", s.algorithm.to_string())];
     fields.extend(
-        s.ipv6_local_prefixes
+        s.ipv6_prefixes
             .iter()
             .map(|p| ("DetectionIPv6LocalPrefixes", p.clone())),
     );
-    fields.extend(
-        s.detection_strings
-            .iter()
-            .map(|d| ("DetectionStrings", d.clone())),
-    );
-    fields.push((
-        "ElementName",
-        "Intel(r) AMT Environment Detection Settings".into(),
-    ));
-    fields.push((
-        "InstanceID",
-        "Intel(r) AMT Environment Detection Settings".into(),
-    ));
+    fields.extend(s.strings.iter().map(|d| ("DetectionStrings", d.clone())));
+    fields.push(("ElementName", DETECTION_ID.into()));
+    fields.push(("InstanceID", DETECTION_ID.into()));
     fields
 }
 
