@@ -122,6 +122,16 @@ fn fixture(code: Code, dir: &Path) {
         "{code}: its fixture is not flagged with it: {:?}",
         codes(&report)
     );
+    // A finding offers a fix only where its rule declares one (`scslint rules` lists it).
+    for d in report["diagnostics"].as_array().unwrap() {
+        if d.get("fix").is_some() {
+            let of = Code::parse(d["code"].as_str().unwrap()).unwrap();
+            assert!(
+                scslint::rules::rule(of).autofix.is_some(),
+                "{code}: {of} offers a fix but its declaration has no `autofix`"
+            );
+        }
+    }
     let human = check(dir, "human");
     assert_eq!(
         human.status, json.status,

@@ -4,11 +4,12 @@
 
 use super::terminal::Style;
 use crate::diagnostic::{Code, Scope};
+use crate::fix::Applicability;
 use crate::rules::{Explanation, doc, rule};
 use serde::Serialize;
 
-/// Widths of the code, name and level columns of `scslint rules`.
-const COLUMNS: [usize; 3] = [6, 38, 8];
+/// Widths of the code, name, level and fix columns of `scslint rules`.
+const COLUMNS: [usize; 4] = [6, 35, 8, 6];
 /// The summary column is never narrower, however narrow the terminal.
 const MIN_SUMMARY: usize = 30;
 
@@ -20,23 +21,30 @@ fn wrap(text: &str, width: usize) -> String {
         .join("\n")
 }
 
-/// Every rule, one a line: code, name, default level, and the summary wrapped under its column.
+/// "safe", "unsafe", or "-" for a rule without fixes.
+fn fix_text(code: Code) -> &'static str {
+    rule(code).autofix.map_or("-", Applicability::as_str)
+}
+
+/// Every rule, one a line: code, name, default level, fix, and the summary wrapped under its
+/// column.
 pub fn rules_text(style: Style) -> String {
-    let [code, name, level] = COLUMNS;
-    let indent = code + name + level + 3;
+    let [code, name, level, fix] = COLUMNS;
+    let indent = code + name + level + fix + 4;
     let summary_width = style.width.saturating_sub(indent).max(MIN_SUMMARY);
     let mut text = format!(
-        "{:<code$} {:<name$} {:<level$} {}\n",
-        "CODE", "NAME", "LEVEL", "SUMMARY"
+        "{:<code$} {:<name$} {:<level$} {:<fix$} {}\n",
+        "CODE", "NAME", "LEVEL", "FIX", "SUMMARY"
     );
     for &c in Code::ALL {
         let summary =
             wrap(doc(c).summary, summary_width).replace('\n', &format!("\n{:indent$}", ""));
         text.push_str(&format!(
-            "{:<code$} {:<name$} {:<level$} {summary}\n",
+            "{:<code$} {:<name$} {:<level$} {:<fix$} {summary}\n",
             c.as_str(),
             c.name(),
             c.default_severity().as_str(),
+            fix_text(c),
         ));
     }
     text
@@ -53,6 +61,8 @@ struct RuleEntry {
     configurable: bool,
     /// Inline suppressions and `[[ignore]]` entries may silence it.
     suppressible: bool,
+    /// How `check --fix` corrects its findings, if it can.
+    fix: Option<Applicability>,
 }
 
 pub fn rules_json() -> String {
@@ -65,6 +75,7 @@ pub fn rules_json() -> String {
             summary: doc(c).summary,
             configurable: !c.is_input_problem(),
             suppressible: c.suppressible(),
+            fix: rule(c).autofix,
         })
         .collect();
     pretty(&rules)
@@ -84,6 +95,7 @@ struct ExplainEntry {
     what: &'static str,
     why: &'static str,
     fix: &'static str,
+    autofix: Option<Applicability>,
     example: &'static str,
 }
 
@@ -97,6 +109,7 @@ pub fn explain_json(code: Code) -> String {
         what: e.what,
         why: e.why,
         fix: e.fix,
+        autofix: rule(code).autofix,
         example: e.example,
     })
 }
@@ -117,16 +130,18 @@ fn scope_named(name: &str) -> Option<Scope> {
 /// The rules of one scope as a Markdown table: code, name, default level (with the rule's own
 /// note when it sets another level itself), summary.
 pub fn rules_markdown(scope: Scope) -> String {
-    let mut table = String::from("| code | name | level | summary |\n|---|---|---|---|\n");
+    let mut table =
+        String::from("| code | name | level | fix | summary |\n|---|---|---|---|---|\n");
     for &c in Code::ALL.iter().filter(|c| c.scope() == scope) {
         let level = match rule(c).level_note {
             Some(note) => format!("{} ({note})", c.default_severity().as_str()),
             None => c.default_severity().as_str().to_owned(),
         };
         table.push_str(&format!(
-            "| {} | {} | {level} | {} |\n",
+            "| {} | {} | {level} | {} | {} |\n",
             c.as_str(),
             c.name(),
+            fix_text(c),
             doc(c).summary.replace('|', "\\|")
         ));
     }
@@ -190,7 +205,7 @@ mod tests {
         assert!(text.lines().all(|l| l.chars().count() <= 90), "{text}");
         let continued: Vec<&str> = text.lines().filter(|l| l.starts_with(' ')).collect();
         assert!(!continued.is_empty(), "{text}");
-        assert!(continued.iter().all(|l| l.starts_with(&" ".repeat(55))));
+        assert!(continued.iter().all(|l| l.starts_with(&" ".repeat(59))));
     }
 
     #[test]

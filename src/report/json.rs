@@ -1,7 +1,7 @@
 //! `--format json`: `{"version": 1, "diagnostics": [...], "summary": {...}}`, described by
 //! schemas/report.schema.json.
 
-use crate::diagnostic::Finding;
+use crate::diagnostic::{Finding, Location};
 use crate::outcome::Outcome;
 use serde::Serialize;
 
@@ -39,6 +39,52 @@ struct Diagnostic {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     hosts: Vec<String>,
     related: Vec<Related>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<FixObject>,
+}
+
+#[derive(Serialize)]
+struct FixObject {
+    applicability: crate::fix::Applicability,
+    message: String,
+    edits: Vec<EditObject>,
+}
+
+#[derive(Serialize)]
+struct EditObject {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    content: String,
+}
+
+/// The finding's fix with its edits as positions in the file it points into.
+fn fix_object(f: &Finding) -> Option<FixObject> {
+    let fix = f.fix.as_ref()?;
+    let Location::Span { source, .. } = &f.location else {
+        return None;
+    };
+    let edits = fix
+        .edits
+        .iter()
+        .map(|e| {
+            let (line, column) = source.line_col(e.range.start);
+            let (end_line, end_column) = source.line_col(e.range.end);
+            EditObject {
+                line,
+                column,
+                end_line,
+                end_column,
+                content: e.content.clone(),
+            }
+        })
+        .collect();
+    Some(FixObject {
+        applicability: fix.applicability,
+        message: fix.message.clone(),
+        edits,
+    })
 }
 
 #[derive(Serialize)]
@@ -94,6 +140,7 @@ fn diagnostic_object(f: &Finding) -> Diagnostic {
                 }
             })
             .collect(),
+        fix: fix_object(f),
     }
 }
 

@@ -82,6 +82,38 @@ fn message_text(f: &Finding) -> String {
     }
 }
 
+/// The finding's fix as a SARIF fix: its edits as replacements of regions of the file.
+fn fix(paths: &RepoPaths, f: &Finding) -> Option<Value> {
+    let fix = f.fix.as_ref()?;
+    let Location::Span { source, .. } = &f.location else {
+        return None;
+    };
+    let replacements: Vec<Value> = fix
+        .edits
+        .iter()
+        .map(|e| {
+            let (start_line, start_column) = source.line_col(e.range.start);
+            let (end_line, end_column) = source.line_col(e.range.end);
+            json!({
+                "deletedRegion": {
+                    "startLine": start_line,
+                    "startColumn": start_column,
+                    "endLine": end_line,
+                    "endColumn": end_column,
+                },
+                "insertedContent": {"text": e.content},
+            })
+        })
+        .collect();
+    Some(json!({
+        "description": {"text": format!("{} ({} fix)", fix.message, fix.applicability.as_str())},
+        "artifactChanges": [{
+            "artifactLocation": artifact(paths, &source.path),
+            "replacements": replacements,
+        }],
+    }))
+}
+
 fn result(f: &Finding, rule_index: usize, fingerprint: String, paths: &RepoPaths) -> Value {
     let mut result = Map::new();
     result.insert("ruleId".into(), f.code.as_str().into());
@@ -106,6 +138,9 @@ fn result(f: &Finding, rule_index: usize, fingerprint: String, paths: &RepoPaths
         .collect();
     if !related.is_empty() {
         result.insert("relatedLocations".into(), related.into());
+    }
+    if let Some(fix) = fix(paths, f) {
+        result.insert("fixes".into(), json!([fix]));
     }
     result.insert(
         "partialFingerprints".into(),

@@ -15,6 +15,7 @@ declare_rule! {
     scope: Network,
     needs: [Networks],
     check: Profile(check),
+    autofix: Unsafe,
     summary: "An enterprise network whose DHCP option 15 matches no home domain: AMT believes it is outside there.",
     what: "For each observed enterprise network that sends option 15, scslint applies the modelled firmware \
 comparison (whole labels from the right; a match that needs case folding or a trailing dot dropped \
@@ -118,7 +119,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
         &entries,
         format!(
             "add {}",
-            name_list(entries.iter().map(|e| format!("`{e}`")), MAX_PROPOSED)
+            name_list(&entries, MAX_PROPOSED)
         ),
     );
     let mut f = f

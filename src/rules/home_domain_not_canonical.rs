@@ -12,6 +12,7 @@ declare_rule! {
     scope: Profile,
     needs: [],
     check: Profile(check),
+    autofix: Safe,
     summary: "A home domain whose match depends on case folding, a trailing dot or whitespace: uncertain, not equal.",
     what: "Entries that differ from their canonical spelling (lower case, no dot at either end, no \
 spaces or line breaks around the name) as the firmware gets them, and entries that match a \

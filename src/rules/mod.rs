@@ -34,6 +34,7 @@ macro_rules! declare_rule {
         needs: [$($need:ident),*],
         $(input_problem: $input:literal,)?
         check: $kind:ident $(($($arg:expr),*))?,
+        $(autofix: $autofix:ident,)?
         summary: $summary:literal,
         what: $what:literal,
         why: $why:literal,
@@ -44,6 +45,7 @@ macro_rules! declare_rule {
         pub(super) const RULE: $crate::rules::Rule = $crate::rules::Rule {
             code: $crate::diagnostic::Code::$code,
             level_note: $crate::rules::level_note(&[$($note)?]),
+            autofix: $crate::rules::autofix(&[$($crate::fix::Applicability::$autofix)?]),
             check: $crate::rules::Check::$kind $(($($arg),*))?,
             doc: $crate::rules::Doc {
                 summary: $summary,
@@ -141,8 +143,19 @@ pub struct Rule {
     pub code: Code,
     /// When the rule sets another level itself: "error with remote access".
     pub level_note: Option<&'static str>,
+    /// How `--fix` corrects its findings where it can: safe fixes with `--fix`, unsafe ones only
+    /// with `--unsafe-fixes`. `None`: the rule never offers a fix.
+    pub autofix: Option<Applicability>,
     pub check: Check,
     pub doc: Doc,
+}
+
+/// The fix applicability of a declaration that has one.
+const fn autofix(declared: &[Applicability]) -> Option<Applicability> {
+    match declared {
+        [one] => Some(*one),
+        _ => None,
+    }
 }
 
 /// The note of a declaration that has one.
@@ -217,16 +230,32 @@ impl Explanation {
             name = code.name(),
             sev = code.default_severity().as_str()
         );
+        let fix = match autofix_note(code) {
+            Some(note) => format!("{}\n{note}", self.fix),
+            None => self.fix.to_owned(),
+        };
         format!(
             "{title}\n{summary}\n\nWhat it catches\n{what}\n\nWhy it matters for AMT\n{why}\n\nHow to fix it\n{fix}\n\nExample\n{example}\n",
             title = prose(&title),
             summary = prose(self.summary),
             what = prose(self.what),
             why = prose(self.why),
-            fix = prose(self.fix),
+            fix = prose(&fix),
             example = self.example,
         )
     }
+}
+
+/// What `scslint explain` adds about `--fix` for a rule that offers fixes.
+pub fn autofix_note(code: Code) -> Option<&'static str> {
+    Some(match rule(code).autofix? {
+        Applicability::Safe => {
+            "`scslint check --fix` makes this change itself where the file's layout allows (`--diff` shows it first)."
+        }
+        Applicability::Unsafe => {
+            "`scslint check --fix --unsafe-fixes` makes this change itself (`--diff --unsafe-fixes` shows it first): it changes which networks count as home, so it is never applied without that flag."
+        }
+    })
 }
 
 /// The full text `scslint explain CODE` prints, unwrapped.

@@ -13,6 +13,7 @@ declare_rule! {
     scope: Profile,
     needs: [],
     check: Profile(check),
+    autofix: Unsafe,
     summary: "A home domain that is a TLD, a public suffix or a consumer-router suffix.",
     what: "An entry that is a single label (`com`, `corp`), a public suffix from the Public Suffix List \
 compiled into scslint (`co.uk`, `github.io`), or covers a suffix home routers and hotspots hand out \

@@ -12,6 +12,7 @@ declare_rule! {
     scope: Profile,
     needs: [],
     check: Profile(check),
+    autofix: Safe,
     summary: "A random placeholder home domain (`<uuid>.com`, 12 hex characters) that forces \"always outside\".",
     what: "An entry that looks like the never-matching name consoles write when they want CIRA \
 everywhere: Open AMT RPS and rpc-go write a random `<uuid>.com`, MeshCentral a random 12-hex string. \

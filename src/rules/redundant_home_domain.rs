@@ -13,6 +13,7 @@ declare_rule! {
     scope: Profile,
     needs: [],
     check: Profile(check),
+    autofix: Safe,
     summary: "A home domain that duplicates another or is already covered by a broader entry.",
     what: "Two entries that are equal after normalisation, or an entry below another one by whole labels \
 (`a.corp.com` under `corp.com`).",
