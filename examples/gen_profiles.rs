@@ -3,11 +3,11 @@
 //!
 //! cargo run --release --example gen_profiles -- --profiles 10000 --networks 1000 --out /tmp/estate
 //!
-//! Networks: one enterprise network per site (`siteN.company.com`), a few with the AD root domain
-//! by mistake, and external ones (hotels, home routers). Profiles: one to five home domains each,
-//! mostly the sites' suffixes or the company's parent domain; about 3% put the AD root domain
-//! where the DHCP suffix belongs and 1% carry an over-broad entry, so the rules have findings to
-//! report. The output is deterministic.
+//! Networks: nine in ten are enterprise networks, one per site (`siteN.company.com`); the rest are
+//! external (hotels, home routers, `lan`). Profiles: most carry the company's parent domain, some
+//! with a second entry of their own; about 3% put the AD root domain where the DHCP suffix belongs
+//! (the article's mistake), 3% add a site suffix the parent already covers and 1% an over-broad
+//! entry, so the rules have findings to report. The output is deterministic.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -62,15 +62,9 @@ fn observed(networks: usize) -> String {
     let external = networks / 10;
     let sites = networks - external;
     for site in 0..sites {
-        let suffix = if site % 97 == 13 {
-            // The article's mistake on the DHCP side: the AD root domain handed out.
-            format!("ad{site}.company.local")
-        } else {
-            format!("site{site}.company.com")
-        };
         let _ = write!(
             out,
-            "\n[[network]]\nname = \"site{site}-wired\"\nsite = \"site{}\"\nsuffix = \"{suffix}\"\ntrust = \"enterprise\"\nhosts = {}\n",
+            "\n[[network]]\nname = \"site{site}-wired\"\nsite = \"site{}\"\nsuffix = \"site{site}.company.com\"\ntrust = \"enterprise\"\nhosts = {}\n",
             site / 4,
             20 + site % 200
         );
@@ -133,17 +127,14 @@ fn main() {
     let sites = (args.networks - args.networks / 10) as u64;
     let mut rng = Rng(0x5C5_C4EC);
     for n in 0..args.profiles {
-        let mut domains = Vec::new();
-        match rng.below(100) {
-            0..=2 => domains.push("ad.company.local".to_owned()),
-            3 => domains.push("com".to_owned()),
-            4..=40 => domains.push("company.com".to_owned()),
-            _ => {}
-        }
-        for _ in 0..=rng.below(4) {
-            domains.push(format!("site{}.company.com", rng.below(sites)));
-        }
-        domains.dedup();
+        let site = rng.below(sites);
+        let domains: Vec<String> = match rng.below(100) {
+            0..=2 => vec!["ad.company.local".to_owned()],
+            3 => vec!["company.com".to_owned(), "com".to_owned()],
+            4..=6 => vec!["company.com".to_owned(), format!("site{site}.company.com")],
+            7..=30 => vec!["company.com".to_owned(), "vpn.company.com".to_owned()],
+            _ => vec!["company.com".to_owned()],
+        };
         fs::write(dir.join(format!("p{n:06}.xml")), profile(n, &domains)).expect("write profile");
     }
 }

@@ -63,8 +63,18 @@ pub fn same_names<S: AsRef<str>>(a: &[S], b: &[S]) -> bool {
 /// Normalise a name the way scslint models the firmware: trim surrounding whitespace, drop one
 /// trailing dot, ASCII-lowercase.
 pub fn normalise(raw: &str) -> String {
+    normalised(raw).into_owned()
+}
+
+/// [`normalise`] without a copy when the name is already in that form (the usual case).
+pub fn normalised(raw: &str) -> std::borrow::Cow<'_, str> {
     let t = raw.trim();
-    t.strip_suffix('.').unwrap_or(t).to_ascii_lowercase()
+    let t = t.strip_suffix('.').unwrap_or(t);
+    if t.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(t.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(t)
+    }
 }
 
 /// What made an entry differ from its canonical form.

@@ -1,7 +1,7 @@
 //! The verdict engine: would AMT's environment detection call a network "inside" or "outside"?
 //! Pure functions over plain values, modelling DOMAIN §2 in its documented order.
 
-use crate::dns_name::{SuffixMatch, normalise, suffix_match};
+use crate::dns_name::{SuffixMatch, normalised, suffix_match};
 use ipnet::Ipv6Net;
 
 /// `AMT_EnvironmentDetectionSettingData.DetectionAlgorithm`.
@@ -149,9 +149,9 @@ fn match_domain(
             return Some(inside(index, m, false));
         }
     }
-    let value = normalise(value);
+    let value = normalised(value);
     for (index, entry) in strings.iter().enumerate() {
-        match suffix_match(&normalise(entry), &value) {
+        match suffix_match(&normalised(entry), &value) {
             m @ (SuffixMatch::Exact | SuffixMatch::Label) => return Some(inside(index, m, true)),
             SuffixMatch::RawOnly if !raw_suffix_only.contains(&index) => {
                 raw_suffix_only.push(index)

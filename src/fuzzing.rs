@@ -123,13 +123,9 @@ fn outcome(out: FileOutcome) {
     let external = ExternalSuffixes::default();
     for profile in &out.profiles {
         for networks in [None, Some(networks())] {
-            findings.extend(rules::run(&rules::Context {
-                profile,
-                networks,
-                external: &external,
-                max_home_domains: 4,
-                dns: None,
-            }));
+            findings.extend(rules::run(&rules::Context::new(
+                profile, networks, &external, 4, None,
+            )));
         }
     }
     render(&findings);

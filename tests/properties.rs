@@ -210,13 +210,8 @@ fn observed_file(nets: &[(String, Net)], pad: usize) -> Vec<Network> {
 }
 
 fn findings(profile: &Profile, networks: &[Network]) -> Vec<Finding> {
-    rules::run(&Context {
-        profile,
-        networks: Some(networks),
-        external: &ExternalSuffixes::default(),
-        max_home_domains: 4,
-        dns: None,
-    })
+    let external = ExternalSuffixes::default();
+    rules::run(&Context::new(profile, Some(networks), &external, 4, None))
 }
 
 fn sorted(mut v: Vec<String>) -> Vec<String> {

@@ -185,24 +185,36 @@ pub fn run_read(
         let facts =
             dns.map(|check| DnsFacts::gather(check, home_domains(profiles.iter().map(|(_, p)| p))));
         let networks = collection.map(|(i, _)| &collections.all[i].networks[..]);
+        // Which profiles predict inside where is wanted only to word live drift (SL201).
+        let wants_inside = collection.is_some_and(|(i, _)| {
+            collections.all[i]
+                .findings
+                .iter()
+                .any(|f| f.code == Code::SL201)
+        });
         // Each profile's findings and the networks it predicts inside for; profiles are checked
         // in parallel (in order: the results are collected by position), one alone without
         // starting a thread pool.
+        let memo = rules::Memo::default();
         let check_one = |profile: &Profile| {
-            let ctx = Context {
+            let ctx = Context::new(
                 profile,
                 networks,
-                external: &external,
-                max_home_domains: config.max_home_domains,
-                dns: facts.as_ref(),
-            };
+                &external,
+                config.max_home_domains,
+                facts.as_ref(),
+            )
+            .with_memo(&memo);
             let findings = rules::run(&ctx);
-            let inside: Vec<(String, String)> = ctx
-                .verdicts()
-                .into_iter()
-                .filter(|(_, verdict)| verdict.is_inside())
-                .map(|(n, _)| (n.name.clone(), profile.name.clone()))
-                .collect();
+            let inside: Vec<(String, String)> = if wants_inside {
+                ctx.verdicts()
+                    .iter()
+                    .filter(|(_, verdict)| verdict.is_inside())
+                    .map(|(n, _)| (n.name.clone(), profile.name.clone()))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             (findings, inside)
         };
         let results: Vec<_> = if profiles.len() > 1 {

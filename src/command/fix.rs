@@ -88,13 +88,7 @@ impl Recheck<'_> {
         let networks = self.networks(source);
         let mut found = read.findings;
         for p in &read.profiles {
-            let ctx = Context {
-                profile: p,
-                networks,
-                external: &external,
-                max_home_domains: config.max_home_domains,
-                dns: None,
-            };
+            let ctx = Context::new(p, networks, &external, config.max_home_domains, None);
             found.extend(rules::run(&ctx));
         }
         let scope = crate::suppress::RunScope {

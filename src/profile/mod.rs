@@ -109,7 +109,7 @@ impl Detection {
     }
 
     /// The file entry a firmware entry comes from.
-    fn file_index(&self, firmware_index: usize) -> usize {
+    pub(crate) fn file_index(&self, firmware_index: usize) -> usize {
         self.written
             .as_ref()
             .and_then(|w| w.from.get(firmware_index).copied())

@@ -45,11 +45,11 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
     let Some(d) = ctx.detection() else { return };
     let inside: Vec<(&Network, Option<(&Span, &str)>)> = ctx
         .verdicts()
-        .into_iter()
+        .iter()
         .filter(|(n, v)| !n.is_enterprise() && v.is_inside())
-        .map(|(n, v)| match &v {
-            Verdict::Inside(by) => (n, Some(entry(d, by))),
-            _ => (n, None),
+        .map(|(n, v)| match v {
+            Verdict::Inside(by) => (*n, Some(entry(d, by))),
+            _ => (*n, None),
         })
         .collect();
     if inside.is_empty() {

@@ -99,7 +99,7 @@ fn would_have_matched(ctx: &Context, index: usize) -> Vec<String> {
     };
     let mode = ctx.profile.effective_ip_mode();
     ctx.verdicts()
-        .into_iter()
+        .iter()
         .filter(|(_, v)| !v.is_inside())
         .filter(|(n, _)| {
             let attach = n.attachment();

@@ -31,7 +31,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             continue;
         };
         let suffix = n.suffix.as_deref().unwrap_or_default();
-        for index in raw_suffix_only {
+        for &index in raw_suffix_only {
             let entry = d.strings[index].trim();
             let f = ctx
                 .finding(

@@ -17,7 +17,8 @@ use crate::observe::dns_facts::DnsFacts;
 use crate::observe::model::{FqdnSource, Host};
 use crate::profile::{Detection, Profile, ProfileKind};
 use crate::source::Span;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 /// A rule's one declaration, at the top of its file: code, name, default level (with a note for
 /// docs/rules.md when the rule raises or lowers it itself), scope, what it needs besides the
@@ -263,18 +264,85 @@ pub fn explain(code: Code) -> String {
     Explanation::of(code).text(&str::to_owned)
 }
 
-/// Everything a rule may look at.
-pub struct Context<'a> {
+/// Everything a rule may look at. `'n` is the lifetime of the observed networks (and of what
+/// the profiles checked against them share), `'a` that of the rest.
+pub struct Context<'a, 'n> {
     pub profile: &'a Profile,
     /// `None` when no observed networks were given: network rules do not run.
-    pub networks: Option<&'a [Network]>,
+    pub networks: Option<&'n [Network]>,
     pub external: &'a ExternalSuffixes,
     pub max_home_domains: usize,
     /// What `--dns` found; `None` without it, and DNS rules stay quiet.
     pub dns: Option<&'a DnsFacts>,
+    /// The verdicts, computed once for all the rules that look at them (and shared through the
+    /// memo with every profile of the same settings).
+    verdicts: std::cell::OnceCell<Verdicts<'n>>,
+    /// What one run works out once for all its profiles, when the caller keeps it.
+    memo: Option<&'a Memo<'n>>,
 }
 
-impl<'a> Context<'a> {
+/// Answers that depend on the detection settings or on one home-domain entry, and on the observed
+/// networks, but not on the profile otherwise: shared by the profiles of one run, since thousands
+/// of profiles repeat the same few lists.
+#[derive(Default)]
+pub struct Memo<'a> {
+    /// The verdicts on every network, by [`verdict_key`].
+    verdicts: Mutex<HashMap<String, Verdicts<'a>>>,
+    /// The nearest observed suffix of an unmatched entry (normalised), and the index of a
+    /// network that sends it.
+    nearest: Mutex<HashMap<String, Option<(String, usize)>>>,
+}
+
+/// A profile's verdict on each network it is evaluated on, shared by profiles of equal settings.
+type Verdicts<'n> = Arc<Vec<(&'n Network, Verdict)>>;
+
+/// Everything a profile's verdicts depend on besides the networks: the algorithm, the IP mode,
+/// the list as the firmware gets it with the file entry each comes from, and the IPv6 prefixes.
+fn verdict_key(p: &Profile) -> Option<String> {
+    let d = p.detection.as_ref()?;
+    let mut key = format!(
+        "{:?} {:?} {}",
+        d.algorithm,
+        p.effective_ip_mode(),
+        d.written.is_some()
+    );
+    let firmware = d.settings().strings;
+    for (i, s) in firmware.iter().enumerate() {
+        key.push_str(&format!("\u{0}{}\u{0}{s}", d.file_index(i)));
+    }
+    key.push('\u{1}');
+    for prefix in &d.ipv6_prefixes {
+        key.push_str(prefix);
+        key.push('\u{0}');
+    }
+    Some(key)
+}
+
+impl<'a, 'n> Context<'a, 'n> {
+    pub fn new(
+        profile: &'a Profile,
+        networks: Option<&'n [Network]>,
+        external: &'a ExternalSuffixes,
+        max_home_domains: usize,
+        dns: Option<&'a DnsFacts>,
+    ) -> Self {
+        Context {
+            profile,
+            networks,
+            external,
+            max_home_domains,
+            dns,
+            verdicts: std::cell::OnceCell::new(),
+            memo: None,
+        }
+    }
+
+    /// Share `memo` with the other profiles checked against the same networks.
+    pub fn with_memo(mut self, memo: &'a Memo<'n>) -> Self {
+        self.memo = Some(memo);
+        self
+    }
+
     pub fn finding(&self, code: Code, span: Span, message: impl Into<String>) -> Finding {
         Finding::new(code, &self.profile.source, span, message).profile(&self.profile.name)
     }
@@ -285,15 +353,30 @@ impl<'a> Context<'a> {
 
     /// Networks with the verdict this profile gets on each, when detection can be modelled:
     /// networks were given, the profile manages detection, and the verdict is not "not evaluated".
-    pub fn verdicts(&self) -> Vec<(&'a Network, Verdict)> {
-        let Some(networks) = self.networks else {
-            return Vec::new();
-        };
-        networks
-            .iter()
-            .filter_map(|n| Some((n, self.profile.verdict(&n.attachment())?)))
-            .filter(|(_, v)| !matches!(v, Verdict::NotEvaluated(_)))
-            .collect()
+    pub fn verdicts(&self) -> &[(&'n Network, Verdict)] {
+        self.verdicts.get_or_init(|| {
+            let compute = || {
+                let networks = self.networks.unwrap_or_default();
+                Arc::new(
+                    networks
+                        .iter()
+                        .filter_map(|n| Some((n, self.profile.verdict(&n.attachment())?)))
+                        .filter(|(_, v)| !matches!(v, Verdict::NotEvaluated(_)))
+                        .collect::<Vec<_>>(),
+                )
+            };
+            let (Some(memo), Some(key)) = (self.memo, verdict_key(self.profile)) else {
+                return compute();
+            };
+            if let Some(known) = memo.verdicts.lock().ok().and_then(|m| m.get(&key).cloned()) {
+                return known;
+            }
+            let verdicts = compute();
+            if let Ok(mut m) = memo.verdicts.lock() {
+                m.insert(key, verdicts.clone());
+            }
+            verdicts
+        })
     }
 
     /// True when every home domain is a console placeholder: "always outside" is the intent.
@@ -308,14 +391,14 @@ impl<'a> Context<'a> {
     /// The enterprise networks with a domain where this profile leaves AMT outside (none when
     /// the list is only a placeholder: outside is then the intent). SL100 reports them; SL102
     /// stays quiet where SL100 speaks.
-    pub fn enterprise_outside(&self) -> Vec<&'a Network> {
+    pub fn enterprise_outside(&self) -> Vec<&'n Network> {
         if self.placeholder_only() {
             return Vec::new();
         }
         self.verdicts()
-            .into_iter()
+            .iter()
             .filter(|(n, v)| n.is_enterprise() && n.has_domain() && v.is_outside())
-            .map(|(n, _)| n)
+            .map(|(n, _)| *n)
             .collect()
     }
 
@@ -743,13 +826,7 @@ pub(crate) mod test_support {
         dns: Option<&DnsFacts>,
     ) -> Vec<Finding> {
         let external = ExternalSuffixes::new(["guest.company.com"]);
-        let ctx = Context {
-            profile: p,
-            networks,
-            external: &external,
-            max_home_domains: 5,
-            dns,
-        };
+        let ctx = Context::new(p, networks, &external, 5, dns);
         let mut out = Vec::new();
         if let Check::Profile(check) = rule(code).check {
             check(&ctx, &mut out);
@@ -832,6 +909,47 @@ pub(crate) mod test_support {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn profiles_of_equal_settings_share_their_verdicts_and_others_do_not() {
+        use crate::envdetect::IpMode;
+        use crate::observe::Trust;
+        use crate::source::Spanned;
+        use test_support::{net, profile};
+        let networks = [
+            net("hq", Some("company.com"), Trust::Enterprise),
+            net("hotel", Some("hotel.example"), Trust::External),
+        ];
+        let external = ExternalSuffixes::default();
+        let memo = Memo::default();
+        let verdicts = |p: &Profile| {
+            let ctx = Context::new(p, Some(&networks), &external, 5, None).with_memo(&memo);
+            ctx.verdicts();
+            ctx.verdicts.get().cloned().unwrap()
+        };
+        let (a, b) = (profile(&["company.com"]), profile(&["company.com"]));
+        let (va, vb) = (verdicts(&a), verdicts(&b));
+        assert!(
+            Arc::ptr_eq(&va, &vb),
+            "the second profile reuses the first one's verdicts"
+        );
+        assert!(va[0].1.is_inside() && !va[1].1.is_inside());
+
+        let other = verdicts(&profile(&["ad.company.local"]));
+        assert!(!Arc::ptr_eq(&va, &other) && !other[0].1.is_inside());
+        let mut fixed = profile(&["company.com"]);
+        fixed.ip_mode = Some(Spanned::new(IpMode::Static, 0..0));
+        assert!(
+            verdicts(&fixed).is_empty(),
+            "static IP: nothing evaluated, not hq's verdicts"
+        );
+        // Without the memo the same verdicts are computed.
+        let alone = Context::new(&a, Some(&networks), &external, 5, None);
+        let names = |v: &[(&Network, Verdict)]| -> Vec<(String, Verdict)> {
+            v.iter().map(|(n, v)| (n.name.clone(), v.clone())).collect()
+        };
+        assert_eq!(names(alone.verdicts()), names(&va));
+    }
 
     #[test]
     fn rules_whose_verdict_follows_firmware_and_consoles_cite_their_source() {

@@ -2,7 +2,7 @@
 
 use super::Context;
 use crate::diagnostic::{Code, Finding};
-use crate::dns_name::{is_placeholder, normalise, shared_right_labels, suffix_match};
+use crate::dns_name::{is_placeholder, normalise, normalised, shared_right_labels, suffix_match};
 use crate::envdetect::Algorithm;
 use crate::observe::Network;
 
@@ -35,35 +35,77 @@ DNS Suffix\", not \"Primary Dns Suffix\"), or add the missing network to the obs
 /// Labels two names share anywhere but in the last position: `company` for `ad.company.local`
 /// and `company.com`, which share no label from the right (the AD root mistake).
 fn shared_inner_labels(a: &str, b: &str) -> usize {
-    let inner = |n: &str| -> Vec<String> {
-        let mut labels: Vec<String> = n.split('.').map(str::to_owned).collect();
-        labels.pop();
-        labels
-    };
+    fn inner(n: &str) -> &str {
+        n.rsplit_once('.').map_or("", |(inner, _)| inner)
+    }
     let b = inner(b);
-    inner(a).iter().filter(|l| b.contains(l)).count()
+    let b = || b.split('.').filter(|l| !l.is_empty());
+    inner(a)
+        .split('.')
+        .filter(|l| !l.is_empty() && b().any(|m| m == *l))
+        .count()
 }
 
 /// The observed enterprise suffix closest to `entry`, and a network that sends it: most labels
 /// shared from the right beyond the top-level one, then most labels in common elsewhere, then
-/// fewest edits.
+/// fewest edits, then by name. The label counts are compared first over every suffix; the edit
+/// distance, the costly part, only among those tied on them.
 fn nearest<'n>(entry: &str, networks: &[&'n Network]) -> Option<(String, &'n Network)> {
-    let entry = normalise(entry);
-    networks
-        .iter()
-        .flat_map(|n| n.domains().map(|s| (normalise(s), *n)))
-        .min_by_key(|(s, n)| {
-            let right = shared_right_labels(&entry, s);
-            (
-                // A shared top-level label alone (`local`, `com`) says little.
-                std::cmp::Reverse(if right >= 2 { right } else { 0 }),
-                std::cmp::Reverse(shared_inner_labels(&entry, s)),
-                std::cmp::Reverse(right),
-                strsim::levenshtein(&entry, s),
-                s.clone(),
-                n.name.clone(),
-            )
-        })
+    let entry = normalised(entry);
+    let labels = |s: &str| {
+        let right = shared_right_labels(&entry, s);
+        (
+            // A shared top-level label alone (`local`, `com`) says little.
+            std::cmp::Reverse(if right >= 2 { right } else { 0 }),
+            std::cmp::Reverse(shared_inner_labels(&entry, s)),
+            std::cmp::Reverse(right),
+        )
+    };
+    let mut best = None;
+    let mut tied: Vec<(std::borrow::Cow<'_, str>, &'n Network)> = Vec::new();
+    for n in networks {
+        for s in n.domains().map(normalised) {
+            let key = labels(&s);
+            if best.is_none_or(|b| key < b) {
+                best = Some(key);
+                tied.clear();
+            }
+            if best == Some(key) {
+                tied.push((s, n));
+            }
+        }
+    }
+    tied.into_iter()
+        .min_by_key(|(s, n)| (strsim::levenshtein(&entry, s), s.clone(), n.name.clone()))
+        .map(|(s, n)| (s.into_owned(), n))
+}
+
+/// [`nearest`], asked once per entry for all the profiles that share `ctx`'s memo. The enterprise
+/// networks compared with do not depend on the profile: every network rule sees the same ones.
+fn nearest_memo<'n>(
+    ctx: &Context<'_, 'n>,
+    entry: &str,
+    enterprise: &[&'n Network],
+) -> Option<(String, &'n Network)> {
+    let (Some(memo), Some(networks)) = (ctx.memo, ctx.networks) else {
+        return nearest(entry, enterprise);
+    };
+    let key = normalise(entry);
+    let known = memo.nearest.lock().ok().and_then(|m| m.get(&key).cloned());
+    let found = match known {
+        Some(found) => found,
+        None => {
+            let found = nearest(entry, enterprise).and_then(|(suffix, n)| {
+                let index = networks.iter().position(|m| std::ptr::eq(m, n))?;
+                Some((suffix, index))
+            });
+            if let Ok(mut m) = memo.nearest.lock() {
+                m.insert(key, found.clone());
+            }
+            found
+        }
+    };
+    found.and_then(|(suffix, i)| Some((suffix, networks.get(i)?)))
 }
 
 /// What an entry that [`looks_like_ad_domain`] is, and why it cannot match.
@@ -80,14 +122,14 @@ fn looks_like_ad_domain(entry: &str) -> bool {
 }
 
 /// A home domain that matches no observed enterprise network, with the nearest observed suffix.
-pub(super) struct Unmatched<'a> {
+pub(super) struct Unmatched<'a, 'n> {
     pub entry: &'a str,
     pub span: crate::source::Span,
     /// The nearest observed option 15 and a network that sends it.
-    pub nearest: Option<(String, &'a Network)>,
+    pub nearest: Option<(String, &'n Network)>,
 }
 
-impl Unmatched<'_> {
+impl Unmatched<'_, '_> {
     /// "`ad.company.local` matches no observed network; nearest observed suffix `company.com`".
     pub fn label(&self) -> String {
         let mut label = format!("`{}` matches no observed network", self.entry.trim());
@@ -106,7 +148,7 @@ impl Unmatched<'_> {
 
 /// The entries that match none of the profile's observed enterprise networks (placeholders
 /// left out), and how many enterprise networks with option 15 there are to compare with.
-pub(super) fn unmatched<'a>(ctx: &Context<'a>) -> (Vec<Unmatched<'a>>, usize) {
+pub(super) fn unmatched<'a, 'n>(ctx: &Context<'a, 'n>) -> (Vec<Unmatched<'a, 'n>>, usize) {
     let Some(d) = ctx.detection() else {
         return (Vec::new(), 0);
     };
@@ -122,19 +164,18 @@ pub(super) fn unmatched<'a>(ctx: &Context<'a>) -> (Vec<Unmatched<'a>>, usize) {
     if enterprise.is_empty() {
         return (Vec::new(), 0);
     }
-    let suffixes: Vec<String> = enterprise
-        .iter()
-        .flat_map(|n| n.domains().map(normalise))
-        .collect();
     let found = d
         .entries()
         .filter_map(|(_, entry, span)| {
-            let e = normalise(entry);
-            let matched = suffixes.iter().any(|s| suffix_match(&e, s).matches());
+            let e = normalised(entry);
+            let matched = enterprise
+                .iter()
+                .flat_map(|n| n.domains())
+                .any(|s| suffix_match(&e, &normalised(s)).matches());
             (!e.is_empty() && !is_placeholder(entry) && !matched).then(|| Unmatched {
                 entry,
                 span: span.clone(),
-                nearest: nearest(entry, &enterprise),
+                nearest: nearest_memo(ctx, entry, &enterprise),
             })
         })
         .collect();
