@@ -4,9 +4,13 @@
 # profiles against the demo's 7 observed networks, named in scslint.toml). Every commit rewrites
 # all P profiles, so the hook reads and checks all of them. Prints the median and best of RUNS
 # commits (default 20) each way, and the difference: what the hook adds to a commit.
+# Then, in a repository of BIG profiles (default 10,000) with P of them changed and staged, times
+# `scslint check --staged` against `git diff --cached --name-only` (the least a hook runs to know
+# what is staged), in one run, and prints the ratio (target <= 2x).
 set -euo pipefail
 
 P=${P:-50}
+BIG=${BIG:-10000}
 RUNS=${RUNS:-20}
 cd "$(dirname "$0")/.."
 
@@ -78,3 +82,45 @@ printf '  without the hook  %8.1f / %.1f\n' "$plain_median" "$plain_best"
 printf '  with the hook     %8.1f / %.1f\n' "$hook_median" "$hook_best"
 awk -v a="$plain_median" -v b="$hook_median" \
     'BEGIN { printf "  the hook adds     %8.1f ms per commit (median)\n", b - a }'
+
+# A large repository: BIG profiles committed, P of them changed and staged.
+big="$work/big"
+mkdir -p "$big/profiles" "$big/networks"
+cp profiles/observed.toml "$big/networks/observed.toml"
+printf '[observed]\npaths = ["networks/observed.toml"]\n' >"$big/scslint.toml"
+git -C "$big" init -q -b main
+git -C "$big" config user.name "bench"
+git -C "$big" config user.email "bench@example.com"
+git -C "$big" config commit.gpgsign false
+for i in $(seq -w 1 "$BIG"); do
+    sed "2s/.*/<!-- pc$i -->/" profiles/wsman/hq-desktop.xml >"$big/profiles/pc$i.xml"
+done
+git -C "$big" add -A
+git -C "$big" commit -q -m "fleet"
+for i in $(seq -w 1 "$P"); do
+    sed "2s/.*/<!-- pc$i, changed -->/" profiles/wsman/hq-desktop.xml >"$big/profiles/pc$(printf "%0${#BIG}d" "$((10#$i))").xml"
+done
+git -C "$big" add -A
+staged=$(git -C "$big" diff --cached --name-only | wc -l)
+# Milliseconds of the best of RUNS runs of a command in the big repository.
+best_ms() {
+    local r start end best=""
+    for r in $(seq 1 "$RUNS"); do
+        start=$(date +%s%N)
+        (cd "$big" && "$@") >/dev/null 2>&1 || true
+        end=$(date +%s%N)
+        t=$(((end - start) / 1000))
+        if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
+    done
+    awk -v t="$best" 'BEGIN { printf "%.1f", t / 1000 }'
+}
+git_ms=$(best_ms git diff --cached --name-only)
+check_ms=$(best_ms "$scslint" check --staged)
+# As the hook runs it: git starts hooks at the top of the working tree with GIT_PREFIX set, which
+# spares scslint asking git for the top.
+hook_ms=$(best_ms env GIT_PREFIX= "$scslint" check --staged)
+ratio() { awk -v a="$1" -v b="$git_ms" 'BEGIN { printf "%.2f", a / b }'; }
+echo "a repository of $BIG profiles with $staged staged, best of $RUNS, in ms:"
+printf '  git diff --cached --name-only           %8s\n' "$git_ms"
+printf '  scslint check --staged, as a hook runs  %8s  %sx git (target <= 2x)\n' "$hook_ms" "$(ratio "$hook_ms")"
+printf '  scslint check --staged, by hand         %8s  %sx git\n' "$check_ms" "$(ratio "$check_ms")"

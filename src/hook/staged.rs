@@ -44,6 +44,8 @@ pub fn read(pathspecs: &[PathBuf]) -> Result<Vec<StagedFile>, String> {
             .spawn()
             .map_err(|e| git::not_started(&e))?),
     };
+    // Started now, so its start overlaps the index comparison; it waits for object names.
+    let cat_file = spawn_cat_file()?;
     let mut args: Vec<std::ffi::OsString> = [
         "diff",
         "--cached",
@@ -82,10 +84,11 @@ pub fn read(pathspecs: &[PathBuf]) -> Result<Vec<StagedFile>, String> {
         .map_err(|e| format!("cannot tell the working directory: {e}"))?;
     let raw = git::checked(&["diff"], out)?;
     let entries = parse_raw(&raw)?;
+    // With nothing staged it gets no names, sees its input end and exits.
+    let blobs = cat_blobs(cat_file, &entries)?;
     if entries.is_empty() {
         return Ok(Vec::new());
     }
-    let blobs = cat_blobs(&entries)?;
     Ok(entries
         .into_iter()
         .zip(blobs)
@@ -145,14 +148,22 @@ fn parse_raw(raw: &[u8]) -> Result<Vec<Entry>, String> {
     Ok(entries)
 }
 
-/// The content of each entry's blob, in order: `(first MAX_PROFILE_BYTES + 1 bytes, size)`.
-fn cat_blobs(entries: &[Entry]) -> Result<Vec<(Vec<u8>, u64)>, String> {
-    let mut child = git::command(&["cat-file", "--batch"])
+/// `git cat-file --batch`, waiting for object names on its standard input.
+fn spawn_cat_file() -> Result<std::process::Child, String> {
+    git::command(&["cat-file", "--batch"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| git::not_started(&e))?;
+        .map_err(|e| git::not_started(&e))
+}
+
+/// The content of each entry's blob, in order: `(first MAX_PROFILE_BYTES + 1 bytes, size)`,
+/// from a [`spawn_cat_file`] child, which this ends.
+fn cat_blobs(
+    mut child: std::process::Child,
+    entries: &[Entry],
+) -> Result<Vec<(Vec<u8>, u64)>, String> {
     let mut request = String::new();
     for e in entries {
         request.push_str(&e.blob);
