@@ -361,30 +361,67 @@ fn unreadable(e: &Unreadable, display: &Path, explicit: bool, mapping: &ScsMappi
 pub fn read_source(source: &Source, explicit: bool, mapping: &ScsMapping) -> FileOutcome {
     let text = source.text.trim_start();
     let lead = source.text.len() - text.len();
-    let chunk = xml::chunk_prefix_len(text);
-    match text.as_bytes().first() {
-        Some(b'<') => read_xml(source, lead, explicit, mapping),
-        _ if chunk > 0 => read_xml(source, lead + chunk, explicit, mapping),
-        Some(b'{' | b'[') => read_json(source, explicit),
-        _ if looks_base64(text) => FileOutcome::finding(
-            Finding::new(
-                Code::SL052,
-                source,
-                lead..lead + 1,
-                "this looks like an encrypted profile: the file is one base64 blob",
-            )
-            .label("encrypted payload")
-            .help(DECRYPT_HELP),
-        ),
-        _ if rpcgo::looks_like(text) => rpcgo::read(source, explicit),
-        _ if explicit => not_a_profile(
+    for syntax in &SYNTAXES {
+        if let Some(start) = (syntax.opens)(text) {
+            return (syntax.read)(source, lead + start, explicit, mapping);
+        }
+    }
+    if explicit {
+        not_a_profile(
             source,
             lead..lead + 1,
             "it is not XML, JSON or an rpc-go profile YAML",
-        ),
-        _ => FileOutcome::default(),
+        )
+    } else {
+        FileOutcome::default()
     }
 }
+
+/// One way a profile file can be written, and the reader for it.
+struct Syntax {
+    /// Given the text without its leading whitespace: where the document starts (past a chunked
+    /// transfer's size line, say), or `None` when the text is not of this syntax.
+    opens: fn(&str) -> Option<usize>,
+    /// Read the document starting at that byte of the source; `bool`: the user named the file.
+    read: fn(&Source, usize, bool, &ScsMapping) -> FileOutcome,
+}
+
+/// Every profile syntax, in the order a file is offered to them; the first that opens it reads
+/// it. XML (a WS-Management response, bare or in a captured chunked HTTP body, or an SCS profile:
+/// the XML readers share one parse), then JSON (MeshCentral, or rpc-go written as JSON), then one
+/// base64 blob (an encrypted export, SL052), then rpc-go's YAML.
+static SYNTAXES: [Syntax; 4] = [
+    Syntax {
+        opens: |text| match xml::chunk_prefix_len(text) {
+            0 => text.starts_with('<').then_some(0),
+            chunk => Some(chunk),
+        },
+        read: read_xml,
+    },
+    Syntax {
+        opens: |text| text.starts_with(['{', '[']).then_some(0),
+        read: |source, _, explicit, _| read_json(source, explicit),
+    },
+    Syntax {
+        opens: |text| looks_base64(text).then_some(0),
+        read: |source, start, _, _| {
+            FileOutcome::finding(
+                Finding::new(
+                    Code::SL052,
+                    source,
+                    start..start + 1,
+                    "this looks like an encrypted profile: the file is one base64 blob",
+                )
+                .label("encrypted payload")
+                .help(DECRYPT_HELP),
+            )
+        },
+    },
+    Syntax {
+        opens: |text| rpcgo::looks_like(text).then_some(0),
+        read: |source, _, explicit, _| rpcgo::read(source, explicit),
+    },
+];
 
 /// SL053 for a file the user named that is none of the kinds.
 pub(crate) fn not_a_profile(source: &Source, span: Span, why: &str) -> FileOutcome {
