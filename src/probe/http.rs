@@ -1,5 +1,12 @@
 //! A small HTTP/1.1 client for the live probes: one request and one bounded response over any
 //! stream, the AMT `Server:` banner, and HTTP Digest (RFC 7616, MD5, qop=auth) answers.
+//!
+//! Written here rather than taken from hyper (and `http-auth` for Digest): the probe sends one
+//! request per connection to ports it does not trust, and what it must own anyway is the part
+//! around the parser: one deadline for the whole exchange and an explicit cap on every byte a
+//! peer can make it read (head, header count, body, chunk-size lines), which the hostile-peer
+//! tests pin. The head itself is parsed by `httparse`, hyper's own parser. Digest is the subset
+//! AMT uses (MD5, MD5-sess, `qop=auth` or none). See docs/probe.md.
 
 use std::future::Future;
 use std::net::{Ipv6Addr, SocketAddr};
