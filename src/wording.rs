@@ -7,14 +7,29 @@ pub const HOSTS_NAMED: usize = 5;
 /// An English list of at most `cap` items, then how many were left out: "a", "a and b",
 /// "a, b and c", "a, b, c and 4 more".
 pub fn join_list<S: AsRef<str>>(items: impl IntoIterator<Item = S>, cap: usize) -> String {
-    let items: Vec<S> = items.into_iter().collect();
-    let mut shown: Vec<&str> = items.iter().take(cap.max(1)).map(AsRef::as_ref).collect();
-    let more = items.len() - shown.len();
+    shown_list(items, cap, |s| s.as_ref().to_owned())
+}
+
+/// Names in backticks, at most `cap` of them, then how many more: "`a`, `b` and 3 more".
+pub fn name_list<S: AsRef<str>>(names: impl IntoIterator<Item = S>, cap: usize) -> String {
+    shown_list(names, cap, |n| format!("`{}`", n.as_ref()))
+}
+
+/// The first `cap` items as `show` words them and how many more there are; the items past the
+/// cap are only counted (a list of a thousand networks names three).
+fn shown_list<S>(
+    items: impl IntoIterator<Item = S>,
+    cap: usize,
+    show: impl Fn(S) -> String,
+) -> String {
+    let mut items = items.into_iter();
+    let mut shown: Vec<String> = items.by_ref().take(cap.max(1)).map(show).collect();
+    let more = items.count();
     let tail = if more > 0 {
         format!("{more} more")
     } else {
         match shown.pop() {
-            Some(last) => last.to_owned(),
+            Some(last) => last,
             None => return String::new(),
         }
     };
@@ -23,11 +38,6 @@ pub fn join_list<S: AsRef<str>>(items: impl IntoIterator<Item = S>, cap: usize) 
     } else {
         format!("{} and {tail}", shown.join(", "))
     }
-}
-
-/// Names in backticks, at most `cap` of them, then how many more: "`a`, `b` and 3 more".
-pub fn name_list<S: AsRef<str>>(names: impl IntoIterator<Item = S>, cap: usize) -> String {
-    join_list(names.into_iter().map(|n| format!("`{}`", n.as_ref())), cap)
 }
 
 #[cfg(test)]

@@ -100,7 +100,7 @@ pub fn check(ctx: &Context, out: &mut Vec<Finding>) {
             f = f.related(&ctx.profile.source, u.span.clone(), u.label());
         }
     }
-    let (to_add, entries) = help_to_add(ctx, &outside);
+    let (to_add, entries) = ctx.proposal(|| help_to_add(ctx, &outside));
     let mut help = vec![to_add];
     let (ad, other): (Vec<_>, Vec<_>) = unmatched.iter().partition(|u| u.ad_note().is_some());
     if !other.is_empty() {

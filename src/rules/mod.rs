@@ -291,7 +291,13 @@ pub struct Memo<'a> {
     /// The nearest observed suffix of an unmatched entry (normalised), and the index of a
     /// network that sends it.
     nearest: Mutex<HashMap<String, Option<(String, usize)>>>,
+    /// SL100's proposal (its help, and the entries its fix adds), by [`verdict_key`]: it depends
+    /// on the networks left outside, which the verdicts decide.
+    proposals: Mutex<HashMap<String, Proposal>>,
 }
+
+/// What SL100 advises adding: the help text, and the entries its fix adds.
+pub type Proposal = (String, Vec<String>);
 
 /// A profile's verdict on each network it is evaluated on, shared by profiles of equal settings.
 type Verdicts<'n> = Arc<Vec<(&'n Network, Verdict)>>;
@@ -335,6 +341,27 @@ impl<'a, 'n> Context<'a, 'n> {
             verdicts: std::cell::OnceCell::new(),
             memo: None,
         }
+    }
+
+    /// SL100's proposal for this profile: `compute`d once per distinct settings when a memo is
+    /// shared, since it follows from the verdicts alone.
+    pub fn proposal(&self, compute: impl FnOnce() -> Proposal) -> Proposal {
+        let (Some(memo), Some(key)) = (self.memo, verdict_key(self.profile)) else {
+            return compute();
+        };
+        if let Some(known) = memo
+            .proposals
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned())
+        {
+            return known;
+        }
+        let proposal = compute();
+        if let Ok(mut m) = memo.proposals.lock() {
+            m.insert(key, proposal.clone());
+        }
+        proposal
     }
 
     /// Share `memo` with the other profiles checked against the same networks.
