@@ -288,13 +288,20 @@ pub struct Context<'a, 'n> {
 pub struct Memo<'a> {
     /// The verdicts on every network, by [`verdict_key`].
     verdicts: Mutex<HashMap<String, Verdicts<'a>>>,
-    /// The nearest observed suffix of an unmatched entry (normalised), and the index of a
-    /// network that sends it.
-    nearest: Mutex<HashMap<String, Option<(String, usize)>>>,
+    /// The observed enterprise networks that hand out a domain.
+    enterprise: std::sync::OnceLock<Arc<Vec<&'a Network>>>,
+    /// What comparing an entry (normalised) with those networks found (SL102): matched, or the
+    /// nearest observed suffix and the index of a network that sends it.
+    fates: Mutex<HashMap<String, Fate>>,
     /// SL100's proposal (its help, and the entries its fix adds), by [`verdict_key`]: it depends
     /// on the networks left outside, which the verdicts decide.
     proposals: Mutex<HashMap<String, Proposal>>,
 }
+
+/// What comparing one home-domain entry with the enterprise networks found (SL102): `None` when
+/// some network's option 15 falls under it; else the nearest observed suffix, if any, with the
+/// index (in the observed networks) of a network that sends it.
+type Fate = Option<Option<(String, usize)>>;
 
 /// What SL100 advises adding: the help text, and the entries its fix adds.
 pub type Proposal = (String, Vec<String>);
@@ -340,6 +347,23 @@ impl<'a, 'n> Context<'a, 'n> {
             dns,
             verdicts: std::cell::OnceCell::new(),
             memo: None,
+        }
+    }
+
+    /// The observed enterprise networks that hand out a domain, in observed order.
+    pub fn enterprise_with_domain(&self) -> Arc<Vec<&'n Network>> {
+        let compute = || {
+            Arc::new(
+                self.networks
+                    .unwrap_or_default()
+                    .iter()
+                    .filter(|n| n.is_enterprise() && n.has_domain())
+                    .collect(),
+            )
+        };
+        match self.memo {
+            Some(memo) => memo.enterprise.get_or_init(compute).clone(),
+            None => compute(),
         }
     }
 

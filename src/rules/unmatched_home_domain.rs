@@ -80,32 +80,34 @@ fn nearest<'n>(entry: &str, networks: &[&'n Network]) -> Option<(String, &'n Net
         .map(|(s, n)| (s.into_owned(), n))
 }
 
-/// [`nearest`], asked once per entry for all the profiles that share `ctx`'s memo. The enterprise
-/// networks compared with do not depend on the profile: every network rule sees the same ones.
-fn nearest_memo<'n>(
-    ctx: &Context<'_, 'n>,
-    entry: &str,
-    enterprise: &[&'n Network],
-) -> Option<(String, &'n Network)> {
-    let (Some(memo), Some(networks)) = (ctx.memo, ctx.networks) else {
-        return nearest(entry, enterprise);
-    };
-    let key = normalise(entry);
-    let known = memo.nearest.lock().ok().and_then(|m| m.get(&key).cloned());
-    let found = match known {
-        Some(found) => found,
-        None => {
-            let found = nearest(entry, enterprise).and_then(|(suffix, n)| {
-                let index = networks.iter().position(|m| std::ptr::eq(m, n))?;
-                Some((suffix, index))
-            });
-            if let Ok(mut m) = memo.nearest.lock() {
-                m.insert(key, found.clone());
-            }
-            found
+/// The [`super::Fate`] of `entry` (normalised): worked out once per entry for all the profiles that share
+/// `ctx`'s memo. The enterprise networks it is compared with do not depend on the profile.
+fn fate(ctx: &Context<'_, '_>, entry: &str, enterprise: &[&Network]) -> super::Fate {
+    let compute = || {
+        let matched = enterprise
+            .iter()
+            .flat_map(|n| n.domains())
+            .any(|s| suffix_match(entry, &normalised(s)).matches());
+        if matched {
+            return None;
         }
+        let networks = ctx.networks.unwrap_or_default();
+        Some(nearest(entry, enterprise).and_then(|(suffix, n)| {
+            let index = networks.iter().position(|m| std::ptr::eq(m, n))?;
+            Some((suffix, index))
+        }))
     };
-    found.and_then(|(suffix, i)| Some((suffix, networks.get(i)?)))
+    let Some(memo) = ctx.memo else {
+        return compute();
+    };
+    if let Some(known) = memo.fates.lock().ok().and_then(|m| m.get(entry).cloned()) {
+        return known;
+    }
+    let found = compute();
+    if let Ok(mut m) = memo.fates.lock() {
+        m.insert(entry.to_owned(), found.clone());
+    }
+    found
 }
 
 /// What an entry that [`looks_like_ad_domain`] is, and why it cannot match.
@@ -155,27 +157,28 @@ pub(super) fn unmatched<'a, 'n>(ctx: &Context<'a, 'n>) -> (Vec<Unmatched<'a, 'n>
     if d.algorithm != Algorithm::LocalDomains {
         return (Vec::new(), 0);
     }
-    let verdicts = ctx.verdicts();
-    let enterprise: Vec<&Network> = verdicts
-        .iter()
-        .map(|(n, _)| *n)
-        .filter(|n| n.is_enterprise() && n.has_domain())
-        .collect();
+    // Verdicts exist on every network or on none (detection not modelled for this profile).
+    if ctx.verdicts().is_empty() {
+        return (Vec::new(), 0);
+    }
+    let enterprise = ctx.enterprise_with_domain();
     if enterprise.is_empty() {
         return (Vec::new(), 0);
     }
+    let networks = ctx.networks.unwrap_or_default();
     let found = d
         .entries()
+        .filter(|(_, entry, _)| !is_placeholder(entry))
         .filter_map(|(_, entry, span)| {
             let e = normalised(entry);
-            let matched = enterprise
-                .iter()
-                .flat_map(|n| n.domains())
-                .any(|s| suffix_match(&e, &normalised(s)).matches());
-            (!e.is_empty() && !is_placeholder(entry) && !matched).then(|| Unmatched {
+            if e.is_empty() {
+                return None;
+            }
+            let nearest = fate(ctx, &e, &enterprise)?;
+            Some(Unmatched {
                 entry,
                 span: span.clone(),
-                nearest: nearest_memo(ctx, entry, &enterprise),
+                nearest: nearest.and_then(|(suffix, i)| Some((suffix, networks.get(i)?))),
             })
         })
         .collect();
