@@ -23,14 +23,19 @@ trap 'rm -rf "$work"' EXIT
 export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
 
+# A new repository at $1 with the demo's observed networks named in its scslint.toml.
+new_repo() {
+    mkdir -p "$1/profiles" "$1/networks"
+    cp profiles/observed.toml "$1/networks/observed.toml"
+    printf '[observed]\npaths = ["networks/observed.toml"]\n' >"$1/scslint.toml"
+    git -C "$1" init -q -b main
+    git -C "$1" config user.name "bench"
+    git -C "$1" config user.email "bench@example.com"
+    git -C "$1" config commit.gpgsign false
+}
+
 repo="$work/repo"
-mkdir -p "$repo/profiles" "$repo/networks"
-cp profiles/observed.toml "$repo/networks/observed.toml"
-printf '[observed]\npaths = ["networks/observed.toml"]\n' >"$repo/scslint.toml"
-git -C "$repo" init -q -b main
-git -C "$repo" config user.name "bench"
-git -C "$repo" config user.email "bench@example.com"
-git -C "$repo" config commit.gpgsign false
+new_repo "$repo"
 
 # P clean profiles (the demo's HQ desktop), each with its own device comment.
 write_profiles() {
@@ -85,13 +90,7 @@ awk -v a="$plain_median" -v b="$hook_median" \
 
 # A large repository: BIG profiles committed, P of them changed and staged.
 big="$work/big"
-mkdir -p "$big/profiles" "$big/networks"
-cp profiles/observed.toml "$big/networks/observed.toml"
-printf '[observed]\npaths = ["networks/observed.toml"]\n' >"$big/scslint.toml"
-git -C "$big" init -q -b main
-git -C "$big" config user.name "bench"
-git -C "$big" config user.email "bench@example.com"
-git -C "$big" config commit.gpgsign false
+new_repo "$big"
 for i in $(seq -w 1 "$BIG"); do
     sed "2s/.*/<!-- pc$i -->/" profiles/wsman/hq-desktop.xml >"$big/profiles/pc$i.xml"
 done
