@@ -74,11 +74,6 @@ impl Collected {
 
 /// The snapshot text for what was collected.
 pub fn snapshot_text(c: &Collected) -> String {
-    let mut networks: Vec<snapshot::NetworkEntry> = c
-        .networks
-        .iter()
-        .map(snapshot::NetworkEntry::from_network)
-        .collect();
     let mut hosts: Vec<snapshot::HostEntry> = c
         .hosts
         .iter()
@@ -87,7 +82,7 @@ pub fn snapshot_text(c: &Collected) -> String {
             snapshot::HostEntry::from_host(&h.host, h.network.as_deref(), codes)
         })
         .collect();
-    snapshot::render(&mut networks, &mut hosts)
+    snapshot::render_networks(&c.networks, &mut hosts)
 }
 
 /// What a host contributes when it carries no finding: enough to attribute and count it.

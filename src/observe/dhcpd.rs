@@ -28,7 +28,7 @@
 //! Other `dhcp6.*` options, `range6`, `prefix6` and hosts' v6 options are not read.
 
 use super::dhcp_common::{self, Files, Includes, Names};
-use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
+use super::model::{Ipv4Range, MAX_PROBLEMS, Origin, Parsed, Scope, clean_suffix};
 use crate::dns_name::{DnsName, same_names};
 use ipnet::Ipv6Net;
 use std::borrow::Cow;
@@ -223,76 +223,106 @@ fn is_punct(c: char) -> bool {
     matches!(c, '{' | '}' | ';' | ',' | '"' | '#' | '=')
 }
 
-fn tokenize<'t>(text: &'t str, path: &Path, parsed: &mut Parsed) -> Vec<Token<'t>> {
-    let mut cur = Cursor {
-        text,
-        pos: 0,
-        line: 1,
-        col: 1,
-    };
-    let mut out = Vec::new();
-    let mut binary_reported = false;
-    while let Some(c) = cur.peek() {
-        let (line, col) = (cur.line, cur.col);
-        let tok = match c {
-            '#' => {
-                cur.skip_line();
-                continue;
-            }
-            '"' => {
-                cur.bump();
-                match read_string(&mut cur) {
-                    Some(s) => Tok::Str(s),
-                    None => {
-                        parsed.problem(
-                            Origin::new(path, line),
-                            col,
-                            "quoted string opened here is not closed before the end of the file; \
-                             the rest of the file is ignored",
-                        );
-                        break;
+/// Tokens one at a time, so that a file's statements are read as they are reached rather than
+/// after the whole file is split up. What it finds wrong (an unclosed string, binary data) is kept
+/// in `problems`, line and column, for [`Reader::read_file`] to report before the parser's.
+struct Lexer<'t> {
+    cur: Cursor<'t>,
+    binary_reported: bool,
+    /// Set at an unclosed string: the rest of the file is ignored.
+    done: bool,
+    problems: Vec<(usize, usize, String)>,
+}
+
+impl<'t> Lexer<'t> {
+    fn new(text: &'t str) -> Self {
+        Lexer {
+            cur: Cursor {
+                text,
+                pos: 0,
+                line: 1,
+                col: 1,
+            },
+            binary_reported: false,
+            done: false,
+            problems: Vec::new(),
+        }
+    }
+}
+
+impl<'t> Iterator for Lexer<'t> {
+    type Item = Token<'t>;
+
+    fn next(&mut self) -> Option<Token<'t>> {
+        if self.done {
+            return None;
+        }
+        let cur = &mut self.cur;
+        while let Some(c) = cur.peek() {
+            let (line, col) = (cur.line, cur.col);
+            let tok = match c {
+                '#' => {
+                    cur.skip_line();
+                    continue;
+                }
+                '"' => {
+                    cur.bump();
+                    match read_string(cur) {
+                        Some(s) => Tok::Str(s),
+                        None => {
+                            self.problems.push((
+                                line,
+                                col,
+                                "quoted string opened here is not closed before the end of the \
+                                 file; the rest of the file is ignored"
+                                    .to_owned(),
+                            ));
+                            self.done = true;
+                            return None;
+                        }
                     }
                 }
-            }
-            '{' | '}' | ';' | ',' => {
-                cur.bump();
-                match c {
-                    '{' => Tok::Open,
-                    '}' => Tok::Close,
-                    ';' => Tok::Semi,
-                    _ => Tok::Comma,
+                '{' | '}' | ';' | ',' => {
+                    cur.bump();
+                    match c {
+                        '{' => Tok::Open,
+                        '}' => Tok::Close,
+                        ';' => Tok::Semi,
+                        _ => Tok::Comma,
+                    }
                 }
-            }
-            // dhcpd's lexer reads `=` on its own (`option domain-name = "…";`).
-            '=' => {
-                cur.bump();
-                Tok::Word("=")
-            }
-            c if c.is_whitespace() => {
-                cur.bump();
-                continue;
-            }
-            c if c.is_control() => {
-                cur.bump();
-                if !binary_reported {
-                    binary_reported = true;
-                    parsed.problem(
-                        Origin::new(path, line),
-                        col,
-                        format!(
-                            "control character U+{:04X}: the file holds binary data; \
-                             such characters are skipped",
-                            c as u32
-                        ),
-                    );
+                // dhcpd's lexer reads `=` on its own (`option domain-name = "…";`).
+                '=' => {
+                    cur.bump();
+                    Tok::Word("=")
                 }
-                continue;
-            }
-            _ => Tok::Word(read_word(&mut cur)),
-        };
-        out.push(Token { tok, line, col });
+                c if c.is_whitespace() => {
+                    cur.bump();
+                    continue;
+                }
+                c if c.is_control() => {
+                    cur.bump();
+                    if !self.binary_reported {
+                        self.binary_reported = true;
+                        self.problems.push((
+                            line,
+                            col,
+                            format!(
+                                "control character U+{:04X}: the file holds binary data; \
+                                 such characters are skipped",
+                                c as u32
+                            ),
+                        ));
+                    }
+                    continue;
+                }
+                _ => Tok::Word(read_word(cur)),
+            };
+            return Some(Token { tok, line, col });
+        }
+        self.done = true;
+        None
     }
-    out
 }
 
 fn read_word<'t>(cur: &mut Cursor<'t>) -> &'t str {
@@ -461,40 +491,59 @@ fn is_record_definition(stmt: &[Token]) -> bool {
         if first.is_word("option") && code.is_word("code") && eq.is_word("="))
 }
 
-/// One file's tokens and how far they are read.
+/// One file's tokens, read a statement at a time: only the statement being read and the headers
+/// of the blocks it is in are held.
 struct Stream<'t> {
-    toks: &'t [Token<'t>],
-    pos: usize,
+    lexer: Lexer<'t>,
+    /// The statement [`Stream::statement`] read last.
+    stmt: Vec<Token<'t>>,
+    /// Emptied buffers, for the headers of the blocks being read.
+    spare: Vec<Vec<Token<'t>>>,
 }
 
 impl<'t> Stream<'t> {
-    /// The tokens up to the next `{`, `}` or `;`, and that token (`None` at the end of the file).
-    /// The braces of a record-type option definition (`option foo code 9 = {string, text};`) are
-    /// part of the statement, not a block.
-    fn statement(&mut self) -> (&'t [Token<'t>], Option<&'t Token<'t>>) {
-        let start = self.pos;
-        let rest = self.toks.get(start..).unwrap_or(&[]);
-        let mut len = 0;
+    fn new(text: &'t str) -> Self {
+        Stream {
+            lexer: Lexer::new(text),
+            stmt: Vec::new(),
+            spare: Vec::new(),
+        }
+    }
+
+    /// Reads the tokens up to the next `{`, `}` or `;` into `stmt` and returns that token (`None`
+    /// at the end of the file). The braces of a record-type option definition (`option foo code 9
+    /// = {string, text};`) are part of the statement, not a block.
+    fn statement(&mut self) -> Option<Token<'t>> {
+        self.stmt.clear();
         let mut record = 0usize;
-        while let Some(t) = rest.get(len) {
+        for t in self.lexer.by_ref() {
             match t.tok {
-                Tok::Open if record > 0 || is_record_definition(&rest[..len]) => record += 1,
+                Tok::Open if record > 0 || is_record_definition(&self.stmt) => record += 1,
                 Tok::Close if record > 0 => record -= 1,
-                Tok::Open | Tok::Close | Tok::Semi if record == 0 => break,
+                Tok::Open | Tok::Close | Tok::Semi if record == 0 => return Some(t),
                 _ => {}
             }
-            len += 1;
+            self.stmt.push(t);
         }
-        let term = rest.get(len);
-        self.pos = start + len + usize::from(term.is_some());
-        (rest.get(..len).unwrap_or(&[]), term)
+        None
+    }
+
+    /// The statement just read, as the header of a block whose contents are read next; give it
+    /// back with [`Stream::restore`].
+    fn take(&mut self) -> Vec<Token<'t>> {
+        let spare = self.spare.pop().unwrap_or_default();
+        std::mem::replace(&mut self.stmt, spare)
+    }
+
+    fn restore(&mut self, header: Vec<Token<'t>>) {
+        let inner = std::mem::replace(&mut self.stmt, header);
+        self.spare.push(inner);
     }
 
     /// Skip a block whose `{` was just read; iterative, so its depth does not matter.
     fn skip_block(&mut self) -> End {
         let mut level = 1usize;
-        while let Some(t) = self.toks.get(self.pos) {
-            self.pos += 1;
+        for t in self.lexer.by_ref() {
             match t.tok {
                 Tok::Open => level += 1,
                 Tok::Close => {
@@ -528,12 +577,28 @@ impl Reader {
     }
 
     fn read_file(&mut self, path: &Path, text: &str, node: &mut Node, depth: usize) {
-        let tokens = tokenize(text, path, &mut self.parsed);
-        let mut stream = Stream {
-            toks: &tokens,
-            pos: 0,
-        };
+        let mark = self.parsed.problems.len();
+        let mut stream = Stream::new(text);
         self.block(&mut stream, path, node, depth, false);
+        let found = std::mem::take(&mut stream.lexer.problems);
+        if found.is_empty() {
+            return;
+        }
+        // What the tokens showed wrong is reported before what the statements did, as when the
+        // file was split up before it was read; the cap on problems applies to that order.
+        let mut later = self
+            .parsed
+            .problems
+            .split_off(mark.min(self.parsed.problems.len()));
+        if mark + later.len() > MAX_PROBLEMS {
+            later.truncate(MAX_PROBLEMS.saturating_sub(mark));
+        }
+        for (line, col, message) in found {
+            self.parsed.problem(Origin::new(path, line), col, message);
+        }
+        for p in later {
+            self.parsed.problem(p.origin, p.column, p.message);
+        }
     }
 
     /// Statements up to the `}` closing `node` (`nested`) or the end of the file.
@@ -546,36 +611,39 @@ impl Reader {
         nested: bool,
     ) -> End {
         loop {
-            let (stmt, term) = s.statement();
+            let term = s.statement();
             let Some(term) = term else {
-                if let Some(first) = stmt.first() {
+                if let Some(first) = s.stmt.first() {
                     let msg = format!(
                         "`{}` is not ended by `;` before the end of the file; ignored",
-                        describe(stmt)
+                        describe(&s.stmt)
                     );
                     self.problem(path, first, msg);
                 }
                 return End::Eof;
             };
             match term.tok {
-                Tok::Semi => self.statement(stmt, path, node, depth),
+                Tok::Semi => self.statement(&s.stmt, path, node, depth),
                 Tok::Open => {
-                    if self.open_block(s, path, node, stmt, term, depth) == End::Eof {
+                    let header = s.take();
+                    let end = self.open_block(s, path, node, &header, &term, depth);
+                    s.restore(header);
+                    if end == End::Eof {
                         return End::Eof;
                     }
                 }
                 _ => {
-                    if let Some(first) = stmt.first() {
+                    if let Some(first) = s.stmt.first() {
                         let msg = format!(
                             "`{}` is not ended by `;` before `}}`; ignored",
-                            describe(stmt)
+                            describe(&s.stmt)
                         );
                         self.problem(path, first, msg);
                     }
                     if nested {
                         return End::Closed;
                     }
-                    self.problem(path, term, "`}` without a matching `{`; ignored");
+                    self.problem(path, &term, "`}` without a matching `{`; ignored");
                 }
             }
         }
@@ -1392,12 +1460,8 @@ mod tests {
 
     #[test]
     fn strings_keep_hashes_escapes_and_spaces() {
-        let mut parsed = Parsed::default();
-        let toks = tokenize(
-            "a \"b\\\"c\\t\\101\\x41 # d\" ; # gone \"\n{ } ,",
-            Path::new("x"),
-            &mut parsed,
-        );
+        let toks: Vec<Token> =
+            Lexer::new("a \"b\\\"c\\t\\101\\x41 # d\" ; # gone \"\n{ } ,").collect();
         let kinds: Vec<Tok> = toks.iter().map(|t| t.tok.clone()).collect();
         assert_eq!(
             kinds,

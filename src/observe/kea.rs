@@ -26,15 +26,16 @@
 use super::dhcp_common::{self, Files, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
 use crate::dns_name::same_names;
-use crate::source::{Encoding, Source, SourceFile};
+use crate::source::{LineIndex, Source};
 use ipnet::Ipv6Net;
-use jsonc_parser::ast::{Object, ObjectProp, Value};
+use jsonc_parser::ast::{Object, ObjectProp, ObjectPropName, Value};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::errors::{ParseError, ParseErrorKind};
 use jsonc_parser::{CollectOptions, ParseOptions, ParseStringErrorKind, parse_to_ast};
-use std::collections::VecDeque;
+use std::borrow::Cow;
+use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The configuration with every include expanded may not grow beyond this.
@@ -78,34 +79,302 @@ pub fn parse_in(path: &Path, text: &str, files: Files) -> Parsed {
     }
     let expanded = Expander::run(path, text, files, &mut parsed);
     let options = json_options();
+    if !read_by_parts(&expanded, &options, &mut parsed) {
+        read_whole(&expanded, &options, &mut parsed);
+    }
+    parsed
+}
+
+/// Read the configuration as one syntax tree; after a syntax error, what comes before it.
+fn read_whole(expanded: &Expanded, options: &ParseOptions, parsed: &mut Parsed) {
     let repaired: Option<(String, usize)>;
-    let (ast, cut) = match parse_to_ast(&expanded.text, &CollectOptions::default(), &options) {
+    let (ast, cut) = match parse_to_ast(&expanded.text, &CollectOptions::default(), options) {
         Ok(ast) => (ast, usize::MAX),
         Err(e) => {
-            repaired = salvage(&expanded.text, e.range().start, &options);
-            report_syntax_error(&expanded, &e, repaired.is_some(), &mut parsed);
+            repaired = salvage(&expanded.text, e.range().start, options);
+            report_syntax_error(expanded, &e, repaired.is_some(), parsed);
             let Some((text, cut)) = &repaired else {
-                return parsed;
+                return;
             };
-            match parse_to_ast(text, &CollectOptions::default(), &options) {
+            match parse_to_ast(text, &CollectOptions::default(), options) {
                 Ok(ast) => (ast, *cut),
-                Err(_) => return parsed,
+                Err(_) => return,
             }
         }
     };
     if let Some(root) = &ast.value {
         let mut walk = Walk {
-            expanded: &expanded,
+            expanded,
             cut,
-            parsed: &mut parsed,
+            parsed,
             names: Names::default(),
             option: DomainOption::Name,
             lookup: Lookup::default(),
             global_lookup: false,
+            parts: None,
         };
         walk.root(root);
     }
-    parsed
+}
+
+/// Read a configuration that is valid JSON without holding the syntax tree of all of it: the long
+/// lists (subnets, shared networks, reservations, client classes) are left out of the tree of the
+/// rest and each of their entries is parsed when the walk reaches it, then dropped. False, with
+/// `parsed` as it was, when some part does not parse: the whole text is then read as one, for its
+/// syntax error and the salvage of what comes before it.
+fn read_by_parts(expanded: &Expanded, options: &ParseOptions, parsed: &mut Parsed) -> bool {
+    let text: &str = &expanded.text;
+    let Some(parts) = Parts::scan(text) else {
+        return false;
+    };
+    let Some((outline, runs)) = parts.outline(text) else {
+        return false;
+    };
+    let Ok(ast) = parse_to_ast(&outline, &CollectOptions::default(), options) else {
+        return false;
+    };
+    let Some(mut root) = ast.value else {
+        return false;
+    };
+    // Positions in the outline become those of the text.
+    shift(&mut root, &|x| {
+        let i = runs.partition_point(|&(o, _)| o <= x).saturating_sub(1);
+        runs.get(i).map_or(x, |&(o, t)| t + (x - o))
+    });
+    let (scopes, problems) = (parsed.scopes.len(), parsed.problems.len());
+    let mut walk = Walk {
+        expanded,
+        cut: usize::MAX,
+        parsed,
+        names: Names::default(),
+        option: DomainOption::Name,
+        lookup: Lookup::default(),
+        global_lookup: false,
+        parts: Some(parts),
+    };
+    walk.root(&root);
+    let parts = walk.parts.take();
+    let valid = parts.is_some_and(|p| p.check_unread(text));
+    if !valid {
+        parsed.scopes.truncate(scopes);
+        parsed.problems.truncate(problems);
+    }
+    valid
+}
+
+/// Property names whose lists are parsed one entry at a time.
+const LISTS_BY_ENTRY: [&str; 5] = [
+    "subnet4",
+    "subnet6",
+    "shared-networks",
+    "reservations",
+    "client-classes",
+];
+/// Bracket nesting beyond this is left to the parser of the whole text (which stops at 512).
+const MAX_PARTS_DEPTH: usize = 256;
+
+/// The lists of a valid-looking text that are read one entry at a time, by the offset of their
+/// `[`: the byte range of each entry (an object), the offset of the `]`, and whether the walk
+/// read the list.
+#[derive(Default)]
+struct Parts {
+    lists: HashMap<usize, (Vec<Range<usize>>, usize, bool)>,
+    /// Some entry did not parse: the text is read as one after all.
+    failed: bool,
+}
+
+impl Parts {
+    /// The lists of objects under the names in [`LISTS_BY_ENTRY`], outside other such lists;
+    /// `None` when the text holds what [`Expander`] leaves out (`#` comments, includes) or nests
+    /// too deep. A list whose insides are not plainly objects, commas and comments is left whole.
+    fn scan(text: &str) -> Option<Parts> {
+        let mut parts = Parts::default();
+        let mut lexer = Lexer::new(text);
+        let mut depth = 0usize;
+        // A string just before, and a string and `:` just before: a list name makes the next
+        // `[` such a list.
+        let mut string: Option<Range<usize>> = None;
+        let mut key: Option<Range<usize>> = None;
+        while let Some((token, span)) = lexer.next() {
+            match token {
+                Token::HashComment | Token::Include => return None,
+                Token::SlashComment => continue,
+                Token::Code(b) if b.is_ascii_whitespace() => continue,
+                Token::Code(b'[') if key.clone().is_some_and(|k| is_list_by_entry(text, k)) => {
+                    if depth + 1 > MAX_PARTS_DEPTH {
+                        return None;
+                    }
+                    let mut probe = Lexer {
+                        bytes: lexer.bytes,
+                        pos: lexer.pos,
+                    };
+                    match entries(&mut probe, depth + 1)? {
+                        Some((list, close)) => {
+                            parts.lists.insert(span.start, (list, close, false));
+                            lexer.pos = probe.pos;
+                        }
+                        None => depth += 1,
+                    }
+                }
+                Token::Code(b'{' | b'[') => {
+                    depth += 1;
+                    if depth > MAX_PARTS_DEPTH {
+                        return None;
+                    }
+                }
+                Token::Code(b'}' | b']') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            key = if token == Token::Code(b':') {
+                string.take()
+            } else {
+                None
+            };
+            string = (token == Token::String).then_some(span);
+        }
+        Some(parts)
+    }
+
+    /// The text without the insides of the lists read by entry, and where each run of it starts
+    /// in the outline and in the text.
+    fn outline(&self, text: &str) -> Option<(String, Vec<(usize, usize)>)> {
+        let mut lists: Vec<(usize, usize)> = self.lists.iter().map(|(&at, l)| (at, l.1)).collect();
+        lists.sort_unstable();
+        let mut runs = vec![(0usize, 0usize)];
+        let mut outline = String::new();
+        let mut copied = 0;
+        for (at, close) in lists {
+            outline.push_str(text.get(copied..=at)?);
+            runs.push((outline.len(), close));
+            copied = close;
+        }
+        outline.push_str(text.get(copied..)?);
+        Some((outline, runs))
+    }
+
+    /// The entries of the list opening at `at`, if it is one read by entry; `read` marks it
+    /// read.
+    fn entries(&mut self, at: usize, read: bool) -> Option<Vec<Range<usize>>> {
+        let (list, _, was_read) = self.lists.get_mut(&at)?;
+        *was_read |= read;
+        Some(list.clone())
+    }
+
+    /// Parse the entries of the lists the walk did not reach, for their syntax errors.
+    fn check_unread(&self, text: &str) -> bool {
+        !self.failed
+            && self
+                .lists
+                .values()
+                .filter(|l| !l.2)
+                .all(|(list, _, _)| list.iter().all(|r| parse_entry(text, r.clone()).is_some()))
+    }
+}
+
+/// Whether the string at `key` is one of [`LISTS_BY_ENTRY`], written without escapes.
+fn is_list_by_entry(text: &str, key: Range<usize>) -> bool {
+    let name = text
+        .get(key)
+        .and_then(|k| k.strip_prefix('"')?.strip_suffix('"'));
+    name.is_some_and(|n| LISTS_BY_ENTRY.contains(&n))
+}
+
+/// After a list's `[`: the ranges of its entries when they are objects separated by single
+/// commas (a trailing one allowed), with only whitespace and comments between them, and the
+/// offset of its `]`, the lexer moved past it; `Some(None)` when the list is anything else, the
+/// lexer then somewhere inside it; `None` when an entry nests too deep.
+type Entries = (Vec<Range<usize>>, usize);
+
+fn entries(lexer: &mut Lexer, depth: usize) -> Option<Option<Entries>> {
+    let mut list = Vec::new();
+    // Whether an entry may come next (after `[` or a comma).
+    let mut open = true;
+    while let Some((token, span)) = lexer.next() {
+        match token {
+            Token::SlashComment => {
+                // An unterminated block comment runs to the end of the text.
+                let text = lexer.bytes.get(span.clone()).unwrap_or(&[]);
+                if text.starts_with(b"/*") && !(text.len() >= 4 && text.ends_with(b"*/")) {
+                    return Some(None);
+                }
+            }
+            Token::Code(b' ' | b'\t' | b'\n' | b'\r') => {}
+            Token::Code(b']') => return Some(Some((list, span.start))),
+            Token::Code(b',') if !open => open = true,
+            Token::Code(b'{') if open => {
+                let start = span.start;
+                let mut level = 1usize;
+                let mut deepest = depth + 1;
+                while level > 0 {
+                    let (token, _) = lexer.next()?;
+                    match token {
+                        Token::Code(b'{' | b'[') => {
+                            level += 1;
+                            deepest = deepest.max(depth + level);
+                        }
+                        Token::Code(b'}' | b']') => level -= 1,
+                        Token::HashComment | Token::Include => return Some(None),
+                        _ => {}
+                    }
+                }
+                if deepest > MAX_PARTS_DEPTH {
+                    return None;
+                }
+                list.push(start..lexer.pos);
+                open = false;
+            }
+            _ => return Some(None),
+        }
+    }
+    Some(None)
+}
+
+/// One entry of a list read by entry, parsed, with the positions of the text.
+fn parse_entry(text: &str, range: Range<usize>) -> Option<Object<'_>> {
+    let start = range.start;
+    let ast = parse_to_ast(
+        text.get(range)?,
+        &CollectOptions::default(),
+        &json_options(),
+    )
+    .ok()?;
+    let mut value = ast.value?;
+    shift(&mut value, &|x| x + start);
+    match value {
+        Value::Object(o) => Some(o),
+        _ => None,
+    }
+}
+
+/// Move every position in a parsed value.
+fn shift(value: &mut Value, to: &impl Fn(usize) -> usize) {
+    let moved = |r: &mut jsonc_parser::common::Range| {
+        r.start = to(r.start);
+        r.end = to(r.end);
+    };
+    match value {
+        Value::StringLit(v) => moved(&mut v.range),
+        Value::NumberLit(v) => moved(&mut v.range),
+        Value::BooleanLit(v) => moved(&mut v.range),
+        Value::NullKeyword(v) => moved(&mut v.range),
+        Value::Object(o) => {
+            moved(&mut o.range);
+            for prop in &mut o.properties {
+                moved(&mut prop.range);
+                match &mut prop.name {
+                    ObjectPropName::String(n) => moved(&mut n.range),
+                    ObjectPropName::Word(n) => moved(&mut n.range),
+                }
+                shift(&mut prop.value, to);
+            }
+        }
+        Value::Array(a) => {
+            moved(&mut a.range);
+            for element in &mut a.elements {
+                shift(element, to);
+            }
+        }
+    }
 }
 
 /// Could `text` be a piece of Kea's JSON (what `<?include?>` pulls in)? After comments, it starts
@@ -303,14 +572,17 @@ struct Piece {
 }
 
 /// The configuration with includes expanded and `#` comments blanked, and where each byte of it
-/// came from.
-struct Expanded {
-    text: String,
-    files: Vec<Source>,
+/// came from. A file with neither is its own expansion, borrowed.
+struct Expanded<'t> {
+    text: Cow<'t, str>,
+    /// The file read: its path, text and where its lines start. Piece file 0.
+    root: (PathBuf, &'t str, LineIndex),
+    /// The files it includes: piece file `i` is `included[i - 1]`.
+    included: Vec<Source>,
     pieces: Vec<Piece>,
 }
 
-impl Expanded {
+impl Expanded<'_> {
     /// The file, line and column an offset of the expanded text came from.
     fn position(&self, offset: usize) -> (Origin, usize) {
         let index = self.pieces.partition_point(|p| p.at <= offset);
@@ -321,7 +593,12 @@ impl Expanded {
     }
 
     fn file_position(&self, file: usize, offset: usize) -> (Origin, usize) {
-        match self.files.get(file) {
+        let Some(index) = file.checked_sub(1) else {
+            let (path, text, lines) = &self.root;
+            let (line, column) = lines.line_col(text, offset);
+            return (Origin::new(path.clone(), line), column);
+        };
+        match self.included.get(index) {
             Some(source) => {
                 let (line, column) = source.line_col(offset);
                 (Origin::new(source.path.clone(), line), column)
@@ -336,21 +613,36 @@ impl Expanded {
 }
 
 /// Expands `<?include?>` directives depth-first, within [`Includes`]' limits.
-struct Expander<'p> {
-    out: Expanded,
+struct Expander<'t, 'p> {
+    out: Expanded<'t>,
+    /// The expansion so far.
+    text: String,
     includes: Includes,
     parsed: &'p mut Parsed,
 }
 
-impl<'p> Expander<'p> {
-    fn run(path: &Path, text: &str, files: Files, parsed: &'p mut Parsed) -> Expanded {
-        let root = SourceFile::new(path, text.to_owned(), Encoding::Utf8);
+impl<'t, 'p> Expander<'t, 'p> {
+    fn run(path: &Path, text: &'t str, files: Files, parsed: &'p mut Parsed) -> Expanded<'t> {
+        let out = Expanded {
+            text: Cow::Borrowed(text),
+            root: (path.to_path_buf(), text, LineIndex::new(text)),
+            included: Vec::new(),
+            pieces: vec![Piece {
+                at: 0,
+                file: 0,
+                from: 0,
+            }],
+        };
+        // Nothing to expand or blank: the text is its own expansion.
+        if !text.contains('#') && !text.contains("<?include") {
+            return out;
+        }
         let mut expander = Expander {
             out: Expanded {
-                text: String::with_capacity(text.len()),
-                files: vec![root],
                 pieces: Vec::new(),
+                ..out
             },
+            text: String::with_capacity(text.len()),
             includes: Includes::new(
                 path,
                 dhcp_common::Fragment {
@@ -363,45 +655,52 @@ impl<'p> Expander<'p> {
         };
         expander.expand(0);
         expander.parsed.included = expander.includes.take_read();
-        expander.out
+        let mut out = expander.out;
+        out.text = Cow::Owned(expander.text);
+        out
     }
 
     fn expand(&mut self, file: usize) {
-        let Some(source) = self.out.files.get(file).map(Arc::clone) else {
-            return;
+        let source = match file.checked_sub(1) {
+            None => None,
+            Some(index) => match self.out.included.get(index) {
+                Some(source) => Some(Arc::clone(source)),
+                None => return,
+            },
         };
-        let text = source.text.as_str();
+        let (path, text) = match &source {
+            Some(source) => (source.path.clone(), source.text.as_str()),
+            None => (self.out.root.0.clone(), self.out.root.1),
+        };
         let mut copied = 0;
         self.start_piece(file, 0);
         for (token, span) in Lexer::new(text) {
             match token {
                 Token::HashComment => {
-                    self.out
-                        .text
+                    self.text
                         .push_str(text.get(copied..span.start).unwrap_or(""));
-                    self.out.text.extend(std::iter::repeat_n(' ', span.len()));
+                    self.text.extend(std::iter::repeat_n(' ', span.len()));
                     copied = span.end;
                 }
                 Token::Include => {
-                    self.out
-                        .text
+                    self.text
                         .push_str(text.get(copied..span.start).unwrap_or(""));
                     copied = span.end;
-                    if !self.include(&source, file, span.clone()) && self.in_value_position() {
+                    if !self.include(&path, text, file, span.clone()) && self.in_value_position() {
                         // Unreadable in value position (`"reservations": <?include …?>`): the
                         // value is empty, and the rest of the file still parses.
-                        self.out.text.push_str("null");
+                        self.text.push_str("null");
                     }
                     self.start_piece(file, span.end);
                 }
                 _ => {}
             }
         }
-        self.out.text.push_str(text.get(copied..).unwrap_or(""));
+        self.text.push_str(text.get(copied..).unwrap_or(""));
     }
 
     fn start_piece(&mut self, file: usize, from: usize) {
-        let at = self.out.text.len();
+        let at = self.text.len();
         if self.out.pieces.last().is_some_and(|p| p.at == at) {
             self.out.pieces.pop();
         }
@@ -410,12 +709,12 @@ impl<'p> Expander<'p> {
 
     /// Does the expanded text so far end with `:` (an include standing for an object's value)?
     fn in_value_position(&self) -> bool {
-        self.out.text.trim_end().ends_with(':')
+        self.text.trim_end().ends_with(':')
     }
 
     /// Expand one include directive; false when nothing could be read for it.
-    fn include(&mut self, including: &Source, file: usize, span: Range<usize>) -> bool {
-        let directive = including.text.get(span.clone()).unwrap_or("");
+    fn include(&mut self, including: &Path, text: &str, file: usize, span: Range<usize>) -> bool {
+        let directive = text.get(span.clone()).unwrap_or("");
         let (origin, column) = self.out.file_position(file, span.start);
         let Some(target) = include_target(directive) else {
             self.parsed.problem(
@@ -425,7 +724,7 @@ impl<'p> Expander<'p> {
             );
             return false;
         };
-        let path = dhcp_common::resolve(&including.path, target);
+        let path = dhcp_common::resolve(including, target);
         let body = match self.includes.enter(&path) {
             Ok(body) => body,
             Err(e) => {
@@ -433,7 +732,7 @@ impl<'p> Expander<'p> {
                 return false;
             }
         };
-        let read = self.out.text.len() + body.text.len() <= MAX_EXPANDED_BYTES;
+        let read = self.text.len() + body.text.len() <= MAX_EXPANDED_BYTES;
         if !read {
             self.parsed.problem(
                 origin,
@@ -444,8 +743,8 @@ impl<'p> Expander<'p> {
                 ),
             );
         } else {
-            let index = self.out.files.len();
-            self.out.files.push(body);
+            self.out.included.push(body);
+            let index = self.out.included.len();
             self.expand(index);
         }
         self.includes.leave();
@@ -590,7 +889,7 @@ fn same_values(a: Option<&Setting>, b: Option<&Setting>) -> bool {
 
 /// Walks the parsed configuration and emits scopes.
 struct Walk<'a> {
-    expanded: &'a Expanded,
+    expanded: &'a Expanded<'a>,
     /// Values ending after this offset were cut off by a syntax error and are not emitted.
     cut: usize,
     parsed: &'a mut Parsed,
@@ -601,6 +900,8 @@ struct Walk<'a> {
     lookup: Lookup,
     /// Some subnet looks global reservations up.
     global_lookup: bool,
+    /// The lists read an entry at a time, when the text is read by parts.
+    parts: Option<Parts>,
 }
 
 /// Where the server looks host reservations up (`reservations-global`, default false, and
@@ -731,29 +1032,29 @@ impl Walk<'_> {
                 0,
             );
         }
-        let reaches = self.leaves_to_classes(dhcp6, "subnet6");
-        for class in self.objects(dhcp6, "client-classes") {
-            self.client_class(class, global.as_ref(), reaches);
-        }
+        let mut reaches = None;
+        self.each_object(dhcp6, "client-classes", |w, class| {
+            w.client_class(class, global.as_ref(), (dhcp6, "subnet6"), &mut reaches);
+        });
         let section = self.enter(dhcp6);
-        for network in self.objects(dhcp6, "shared-networks") {
-            let own = self.own_option(network);
+        self.each_object(dhcp6, "shared-networks", |w, network| {
+            let own = w.own_option(network);
             let name = network
                 .get_string("name")
                 .map_or_else(|| "?".to_owned(), |n| n.value.to_string());
-            let above = self.enter(network);
-            for subnet in self.objects(network, "subnet6") {
-                self.subnet6(
+            let above = w.enter(network);
+            w.each_object(network, "subnet6", |w, subnet| {
+                w.subnet6(
                     subnet,
                     Some(&name),
                     handed_out(own.as_ref(), global.as_ref()),
                 );
-            }
-            self.lookup = above;
-        }
-        for subnet in self.objects(dhcp6, "subnet6") {
-            self.subnet6(subnet, None, global.as_ref());
-        }
+            });
+            w.lookup = above;
+        });
+        self.each_object(dhcp6, "subnet6", |w, subnet| {
+            w.subnet6(subnet, None, global.as_ref());
+        });
         self.lookup = section;
         self.global_reservations(dhcp6, global.as_ref());
     }
@@ -767,12 +1068,12 @@ impl Walk<'_> {
 
     /// The section's own reservations, looked up only by subnets with `reservations-global`.
     fn global_reservations(&mut self, section: &Object, global: Option<&Setting>) {
-        let reservations = self.objects(section, "reservations");
-        if self.global_lookup {
-            for reservation in reservations {
-                self.reservation(reservation, global);
+        let looked_up = self.global_lookup;
+        self.each_object(section, "reservations", |w, reservation| {
+            if looked_up {
+                w.reservation(reservation, global);
             }
-        }
+        });
         self.global_lookup = false;
     }
 
@@ -822,15 +1123,15 @@ impl Walk<'_> {
             prop.range.start,
         );
         let effective = handed_out(own.as_ref(), parent);
-        for pool in self.objects(subnet, "pools") {
-            if !self.complete(pool) {
-                continue;
+        self.each_object(subnet, "pools", |w, pool| {
+            if !w.complete(pool) {
+                return;
             }
-            let own = self.own_option(pool);
+            let own = w.own_option(pool);
             if let Some(own) = own.filter(|own| changes(own, effective)) {
                 let range = pool.get_string("pool").map_or("?", |p| p.value.trim());
                 let pool_name = format!("{name}, pool {range}");
-                self.emit(
+                w.emit(
                     pool_name,
                     Some(&own),
                     effective,
@@ -838,11 +1139,11 @@ impl Walk<'_> {
                     pool.range.start,
                 );
             }
-        }
+        });
         if self.subnet_lookup(subnet) {
-            for reservation in self.objects(subnet, "reservations") {
-                self.reservation(reservation, effective);
-            }
+            self.each_object(subnet, "reservations", |w, reservation| {
+                w.reservation(reservation, effective);
+            });
         }
     }
 
@@ -851,21 +1152,84 @@ impl Walk<'_> {
         if let Some(setting) = global.as_ref().filter(|s| s.suffix().is_some()) {
             self.emit("server default".into(), Some(setting), None, Vec::new(), 0);
         }
-        let reaches = self.leaves_to_classes(dhcp4, "subnet4");
-        for class in self.objects(dhcp4, "client-classes") {
-            self.client_class(class, global.as_ref(), reaches);
-        }
+        let mut reaches = None;
+        self.each_object(dhcp4, "client-classes", |w, class| {
+            w.client_class(class, global.as_ref(), (dhcp4, "subnet4"), &mut reaches);
+        });
         let section = self.enter(dhcp4);
-        for network in self.objects(dhcp4, "shared-networks") {
-            let above = self.enter(network);
-            self.shared_network(network, global.as_ref());
-            self.lookup = above;
-        }
-        for subnet in self.objects(dhcp4, "subnet4") {
-            self.subnet(subnet, None, global.as_ref());
-        }
+        self.each_object(dhcp4, "shared-networks", |w, network| {
+            let above = w.enter(network);
+            w.shared_network(network, global.as_ref());
+            w.lookup = above;
+        });
+        self.each_object(dhcp4, "subnet4", |w, subnet| {
+            w.subnet(subnet, None, global.as_ref());
+        });
         self.lookup = section;
         self.global_reservations(dhcp4, global.as_ref());
+    }
+
+    /// Calls `f` on each object in array `key` of `obj`, in order; anything else there is a
+    /// problem, reported before the first call. A list read by entry is parsed an entry at a time.
+    fn each_object(&mut self, obj: &Object, key: &str, mut f: impl FnMut(&mut Self, &Object)) {
+        if let Some(list) = self.by_entry(obj, key, true) {
+            let expanded = self.expanded;
+            let text: &str = &expanded.text;
+            for range in list {
+                match parse_entry(text, range) {
+                    Some(entry) => f(self, &entry),
+                    None => return self.fail(),
+                }
+            }
+            return;
+        }
+        for o in self.objects(obj, key) {
+            f(self, o);
+        }
+    }
+
+    /// Whether `f` holds for some object in array `key` of `obj`; nothing is reported.
+    fn any_object(
+        &mut self,
+        obj: &Object,
+        key: &str,
+        mut f: impl FnMut(&mut Self, &Object) -> bool,
+    ) -> bool {
+        if let Some(list) = self.by_entry(obj, key, false) {
+            let expanded = self.expanded;
+            let text: &str = &expanded.text;
+            for range in list {
+                match parse_entry(text, range) {
+                    Some(entry) if f(self, &entry) => return true,
+                    Some(_) => {}
+                    None => {
+                        self.fail();
+                        return false;
+                    }
+                }
+            }
+            return false;
+        }
+        listed(obj, key).into_iter().any(|o| f(self, o))
+    }
+
+    /// The entries of array `key` of `obj` when it is a list read by entry (its own tree holds
+    /// none); `read` marks it read.
+    fn by_entry(&mut self, obj: &Object, key: &str, read: bool) -> Option<Vec<Range<usize>>> {
+        let Some(Value::Array(list)) = obj.get(key).map(|p| &p.value) else {
+            return None;
+        };
+        if !list.elements.is_empty() {
+            return None;
+        }
+        self.parts.as_mut()?.entries(list.range.start, read)
+    }
+
+    /// An entry read by entry did not parse: what this walk found is dropped.
+    fn fail(&mut self) {
+        if let Some(parts) = &mut self.parts {
+            parts.failed = true;
+        }
     }
 
     /// The objects in array `key` of `obj`; anything else there is a problem.
@@ -910,25 +1274,38 @@ impl Walk<'_> {
     /// Whether some subnet leaves the option to the levels below the shared network, where a
     /// client class's value comes before the global one: the ARM's precedence is host
     /// reservation, pool, subnet, shared network, class, global.
-    fn leaves_to_classes(&self, section: &Object, subnets: &str) -> bool {
-        let open = |o: &Object| !self.sets_option(o);
-        listed(section, subnets).into_iter().any(open)
-            || listed(section, "shared-networks")
-                .into_iter()
-                .filter(|n| open(n))
-                .any(|n| listed(n, subnets).into_iter().any(open))
+    fn leaves_to_classes(&mut self, section: &Object, subnets: &str) -> bool {
+        self.any_object(section, subnets, |w, o| !w.sets_option(o))
+            || self.any_object(section, "shared-networks", |w, n| {
+                !w.sets_option(n) && w.any_object(n, subnets, |w, o| !w.sets_option(o))
+            })
     }
 
     /// A client class's value, a scope without ranges, when it can reach some client: a subnet
     /// that leaves the option to the global level gives the class's members the class's value.
-    fn client_class(&mut self, class: &Object, global: Option<&Setting>, reaches: bool) {
+    /// `reaches` is [`Walk::leaves_to_classes`] for the section and its subnet lists, worked out
+    /// the first time a class needs it.
+    fn client_class(
+        &mut self,
+        class: &Object,
+        global: Option<&Setting>,
+        (section, subnets): (&Object, &str),
+        reaches: &mut Option<bool>,
+    ) {
         if !self.complete(class) {
             return;
         }
         let Some(own) = self.own_option(class).filter(|s| s.suffix().is_some()) else {
             return;
         };
-        if !reaches || handed_out(Some(&own), global).is_none_or(Setting::is_never_send) {
+        if handed_out(Some(&own), global).is_none_or(Setting::is_never_send) {
+            return;
+        }
+        let reached = match *reaches {
+            Some(r) => r,
+            None => *reaches.insert(self.leaves_to_classes(section, subnets)),
+        };
+        if !reached {
             return;
         }
         match class.get_string("name") {
@@ -957,9 +1334,9 @@ impl Walk<'_> {
                 "?".to_owned()
             }
         };
-        for subnet in self.objects(network, "subnet4") {
-            self.subnet(subnet, Some(&name), effective);
-        }
+        self.each_object(network, "subnet4", |w, subnet| {
+            w.subnet(subnet, Some(&name), effective);
+        });
     }
 
     fn subnet(&mut self, subnet: &Object, shared: Option<&str>, parent: Option<&Setting>) {
@@ -989,15 +1366,14 @@ impl Walk<'_> {
             vec![range],
             prop.range.start,
         );
-        let pools: Vec<(Ipv4Range, Setting)> = self
-            .objects(subnet, "pools")
-            .into_iter()
-            .filter_map(|pool| self.pool(pool, &name, effective))
-            .collect();
+        let mut pools: Vec<(Ipv4Range, Setting)> = Vec::new();
+        self.each_object(subnet, "pools", |w, pool| {
+            pools.extend(w.pool(pool, &name, effective));
+        });
         let in_subnet = self.subnet_lookup(subnet);
-        for reservation in self.objects(subnet, "reservations") {
+        self.each_object(subnet, "reservations", |w, reservation| {
             if !in_subnet {
-                break;
+                return;
             }
             // A reserved address in a pool with a value of its own is compared with the pool's.
             let ip = reservation
@@ -1013,8 +1389,8 @@ impl Walk<'_> {
                 Some((_, own)) => handed_out(Some(own), effective),
                 None => effective,
             };
-            self.reservation(reservation, parent);
-        }
+            w.reservation(reservation, parent);
+        });
     }
 
     fn cidr(&mut self, prop: &ObjectProp) -> Option<Ipv4Range> {
@@ -1324,6 +1700,72 @@ mod tests {
 
     fn inline(text: &str) -> Parsed {
         parse(Path::new("kea.conf"), text)
+    }
+
+    /// The text read as one tree, and by parts when it can be.
+    fn both_ways(text: &str) -> (Parsed, Option<Parsed>) {
+        let path = Path::new("kea.conf");
+        let mut first = Parsed::default();
+        let expanded = Expander::run(path, text, Files::Disk, &mut first);
+        let options = json_options();
+        let mut whole = first.clone();
+        read_whole(&expanded, &options, &mut whole);
+        let mut parts = first;
+        let read = read_by_parts(&expanded, &options, &mut parts);
+        (whole, read.then_some(parts))
+    }
+
+    #[test]
+    fn reading_by_parts_gives_what_reading_whole_gives() {
+        let by_parts = [
+            FIXTURE,
+            // Lists read by entry at every level, comments and a trailing comma between entries.
+            r#"{ "Dhcp4": { "reservations-global": true,
+  "option-data": [ { "name": "domain-name", "data": "company.com" } ],
+  "client-classes": [ { "name": "voip", "option-data": [ { "code": 15, "data": "voip.example" } ] },
+    { "option-data": [ { "code": 15, "data": "x.example" } ] } ],
+  "reservations": [ { "hostname": "roam", "option-data": [ { "code": 15, "data": "roam.example" } ] } ],
+  "shared-networks": [ { "name": "hq", "option-data": [ { "code": 15, "data": "hq.example" } ],
+      "subnet4": [ { "subnet": "10.1.0.0/24" }, { "subnet": "10.1.1.0/24", "reservations-global": true } ] },
+    { "subnet4": [ { "subnet": "10.2.0.0/24" } ] } ],
+  "subnet4": [ /* first */ { "subnet": "10.3.0.0/24", "pools": [ { "pool": "10.3.0.10 - 10.3.0.20",
+        "option-data": [ { "code": 15, "data": "pool.example" } ] } ],
+      "reservations": [ { "ip-address": "10.3.0.15", "option-data": [ { "code": 15, "data": "h.example" } ] } ] },
+    // second
+    { "subnet": "10.4.0.0/33" }, { "id": 7 },
+  ] },
+  "Dhcp6": { "option-data": [ { "name": "domain-search", "data": "a.example, b.example" } ],
+    "shared-networks": [ { "name": "v6", "subnet6": [ { "subnet": "2001:db8:1::/64" } ] } ],
+    "subnet6": [ { "subnet": "10.9.0.0/24" }, { "subnet": "2001:db8:2::/64" } ] } }"#,
+            // A list that is not all objects is read whole, and the lists inside it by entry.
+            r#"{ "Dhcp4": { "shared-networks": [ 7, { "name": "n", "subnet4": [ { "subnet": "10.5.0.0/24" } ] } ],
+  "subnet4": [ "a", { "subnet": "10.6.0.0/24" } ] } }"#,
+            r#"[ { "result": 0, "arguments": { "Dhcp4": { "subnet4": [ { "subnet": "10.7.0.0/24" } ] } } } ]"#,
+            r#"{ "Control-agent": { } }"#,
+        ];
+        for text in by_parts {
+            let (whole, parts) = both_ways(text);
+            let parts = parts.unwrap_or_else(|| panic!("not read by parts: {text}"));
+            assert_eq!(parts.scopes, whole.scopes, "{text}");
+            assert_eq!(parts.problems, whole.problems, "{text}");
+            assert!(
+                !whole.scopes.is_empty() || text.contains("Control-agent"),
+                "{text}"
+            );
+        }
+        let whole_only = [
+            // A syntax error inside an entry, between entries, after the lists.
+            r#"{ "Dhcp4": { "subnet4": [ { "subnet": "10.1.0.0/24" }, { "subnet": "10.2.0.0/24" "id": 2 } ] } }"#,
+            r#"{ "Dhcp4": { "subnet4": [ { "subnet": "10.1.0.0/24" } { "subnet": "10.2.0.0/24" } ] } }"#,
+            r#"{ "Dhcp4": { "subnet4": [ { "subnet": "10.1.0.0/24" } ], } x }"#,
+            r#"{ "Dhcp4": { "subnet4": [ { "subnet": "10.1.0.0/24" }, ], "reservations": [ { ] } }"#,
+            r#"{ "Dhcp4": { "subnet4": [ { "subnet": "10.1.0.0/24" } ] }"#,
+        ];
+        for text in whole_only {
+            let (whole, parts) = both_ways(text);
+            assert!(parts.is_none(), "{text}");
+            assert!(!whole.problems.is_empty(), "{text}");
+        }
     }
 
     #[test]

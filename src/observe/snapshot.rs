@@ -364,9 +364,23 @@ impl NetworkEntry {
     }
 }
 
+/// Networks as collected, as `[[network]]` tables: each entry is made when it is written.
+struct NetworkTables<'a>(Vec<&'a Network>);
+
+impl Serialize for NetworkTables<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for n in &self.0 {
+            seq.serialize_element(&NetworkEntry::from_network(n))?;
+        }
+        seq.end()
+    }
+}
+
 #[derive(Serialize)]
-struct Written<'a> {
-    network: &'a [NetworkEntry],
+struct Written<'a, N: Serialize> {
+    network: N,
     #[serde(skip_serializing_if = "<[HostEntry]>::is_empty")]
     host: &'a [HostEntry],
 }
@@ -379,13 +393,26 @@ const HEADER: &str = "# Observed networks (DHCP option 15, DHCPv6 option 24 per 
 /// same inputs.
 pub fn render(networks: &mut [NetworkEntry], hosts: &mut [HostEntry]) -> String {
     networks.sort_by(|a, b| a.name.cmp(&b.name));
+    write(&*networks, hosts)
+}
+
+/// [`render`] of networks as collected, without making every entry before writing the first.
+pub fn render_networks(networks: &[Network], hosts: &mut [HostEntry]) -> String {
+    let mut sorted: Vec<&Network> = networks.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    write(NetworkTables(sorted), hosts)
+}
+
+fn write<N: Serialize>(networks: N, hosts: &mut [HostEntry]) -> String {
     hosts.sort_by(|a, b| (&a.name, &a.source, &a.fqdn).cmp(&(&b.name, &b.source, &b.fqdn)));
-    let body = toml::to_string(&Written {
+    let mut text = toml::to_string(&Written {
         network: networks,
         host: hosts,
     })
     .unwrap_or_default();
-    format!("{HEADER}\n{body}")
+    // In place: a snapshot of many networks is not copied once more for its header.
+    text.insert_str(0, &format!("{HEADER}\n"));
+    text
 }
 
 #[cfg(test)]
