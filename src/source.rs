@@ -148,6 +148,23 @@ pub fn from_bytes(display: &Path, bytes: &[u8], size: u64, cap: u64) -> Result<S
     SourceFile::decode(display, bytes).map_err(Unreadable::Decode)
 }
 
+/// Strict JSON for jsonc-parser: every extension off. Readers that accept one (comments in Kea
+/// and MeshCentral files) turn it on over this.
+pub fn strict_json() -> jsonc_parser::ParseOptions {
+    jsonc_parser::ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+        allow_missing_commas: false,
+        allow_single_quoted_strings: false,
+        allow_hexadecimal_numbers: false,
+        allow_unary_plus_numbers: false,
+        allow_bare_decimal_point_numbers: false,
+        allow_non_finite_numbers: false,
+        allow_extended_string_escapes: false,
+    }
+}
+
 /// A byte range into a [`SourceFile`]'s text.
 pub type Span = Range<usize>;
 

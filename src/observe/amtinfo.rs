@@ -19,7 +19,7 @@ use crate::source::LineIndex;
 use jsonc_parser::ast::{Object, Value};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::errors::ParseErrorKind;
-use jsonc_parser::{CollectOptions, ParseOptions, ParseStringErrorKind, parse_to_ast};
+use jsonc_parser::{CollectOptions, ParseStringErrorKind, parse_to_ast};
 use std::path::Path;
 
 /// Deepest JSON object nesting the salvage scan of a broken `--json` report follows.
@@ -628,18 +628,7 @@ fn read_json(path: &Path, text: &str, parsed: &mut Parsed) -> Option<Report> {
     let start = text.len() - text.trim_start().len();
     let start_line = crate::source::line_col_in(text, start).0;
     let lines = LineIndex::new(text);
-    let strict = ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
+    let strict = crate::source::strict_json();
     match parse_to_ast(text, &CollectOptions::default(), &strict) {
         Ok(ast) => match ast.value {
             Some(Value::Object(object)) => {

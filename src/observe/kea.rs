@@ -395,16 +395,9 @@ fn looks_like_fragment(text: &str) -> bool {
 fn json_options() -> ParseOptions {
     ParseOptions {
         allow_comments: true,
-        allow_loose_object_property_names: false,
         // A missing include leaves a comma behind; Kea itself would refuse the file anyway.
         allow_trailing_commas: true,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
+        ..crate::source::strict_json()
     }
 }
 
