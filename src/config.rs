@@ -4,9 +4,7 @@
 
 use crate::diagnostic::{Code, Severity};
 pub use crate::level::{Level, Levels};
-use crate::observe::discovery::DiscoveryMapping;
-use crate::observe::inventory_csv::CsvColumns;
-use crate::observe::sources::Mappings;
+use crate::observe::mapping::{CsvColumns, DiscoveryMapping, Mappings};
 use crate::profile::ScsMapping;
 use crate::source::{DecodeError, Encoding, Source, SourceFile, Span, Unreadable};
 use serde::Deserialize;

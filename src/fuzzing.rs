@@ -5,9 +5,9 @@
 
 use crate::external::ExternalSuffixes;
 use crate::observe::dhcp_common::Files;
-use crate::observe::discovery::DiscoveryMapping;
-use crate::observe::inventory_csv::CsvColumns;
+use crate::observe::mapping::{CsvColumns, DiscoveryMapping, Mappings};
 use crate::observe::model::Parsed;
+use crate::observe::reader::Reading;
 use crate::observe::{amtinfo, dhcpd, discovery, dnsmasq, inventory_csv, ipconfig, kea};
 use crate::observe::{snapshot, sources, windows_dhcp};
 use crate::probe::{http, redirection, rmcp, tls, wsman};
@@ -229,10 +229,10 @@ fn baseline(data: &[u8]) {
 /// Sniffed and read as `collect` reads one file.
 fn collect_source(data: &[u8]) {
     let Some(source) = decode(data) else { return };
-    let mappings = sources::Mappings::default();
+    let mappings = Mappings::default();
     match sources::reader_for(&source.text, &mappings).map(|r| r.read(&source, &mappings)) {
-        Some(sources::Reading::Parsed(p)) => parsed(p),
-        Some(sources::Reading::Snapshot(_)) | None => {}
+        Some(Reading::Parsed(p)) => parsed(p),
+        Some(Reading::Snapshot(_)) | None => {}
     }
 }
 

@@ -8,9 +8,12 @@ use crate::diagnostic::{Code, Finding, Location};
 use crate::dns_name::normalise;
 use crate::external::ExternalSuffixes;
 use crate::observe::dns_facts::{DnsCheck, DnsFacts, Wanted};
+use crate::observe::mapping::Mappings;
+use crate::observe::model::SnapshotHost;
 use crate::observe::model::{FqdnSource, Host, Origin, Parsed, Ras, Scope};
-use crate::observe::snapshot::{self, SnapshotHost};
-use crate::observe::sources::{self, Kind, Mappings, Reading};
+use crate::observe::reader::Reading;
+use crate::observe::snapshot;
+use crate::observe::sources;
 use crate::observe::{Network, NetworkKind, Trust, TrustOrigin};
 use crate::outcome::{Summary, finish};
 use crate::report::terminal::{ColorWhen, Stream};
@@ -285,22 +288,26 @@ fn read_one(acc: &mut Acc, path: &Path, explicit: bool, m: &Mappings) {
     // An observed.toml named on the command line that is too broken to be recognised is read as
     // one anyway, so its TOML error is reported where it is.
     let named_snapshot = explicit && path.extension().is_some_and(|e| e == "toml");
-    let found = sources::reader_for(&source.text, m).or_else(|| {
-        named_snapshot
-            .then(|| sources::reader(Kind::Snapshot))
-            .flatten()
-    });
+    let found = sources::reader_for(&source.text, m)
+        .or_else(|| named_snapshot.then_some(&snapshot::READER));
     let Some(reader) = found else {
         if explicit {
             acc.problem(
-                fail(Code::SL053, 1, 1, "not an observation source scslint can read".into())
-                    .help("collect reads dhcpd.conf, Kea, dnsmasq and Windows DHCP configurations, rpc-go amtinfo, ipconfig /all, SCS SystemDiscovery, CSV inventories and observed.toml snapshots"),
+                fail(
+                    Code::SL053,
+                    1,
+                    1,
+                    "not an observation source scslint can read".into(),
+                )
+                .help(format!(
+                    "collect reads: {}",
+                    sources::READERS.map(|r| r.describe).join("; ")
+                )),
             );
         }
         return;
     };
     acc.files += 1;
-    let kind = reader.kind;
     let (findings_before, kept_before) = (acc.findings.len(), acc.kept.len());
     let parsed = match reader.read(&source, m) {
         Reading::Parsed(parsed) => parsed,
@@ -339,7 +346,7 @@ fn read_one(acc: &mut Acc, path: &Path, explicit: bool, m: &Mappings) {
             p.origin.path,
             p.origin.line,
             p.column,
-            format!("{}: {}", kind.describe(), p.message),
+            format!("{}: {}", reader.describe, p.message),
         );
         acc.problem(f);
     }
@@ -368,8 +375,7 @@ fn read_one(acc: &mut Acc, path: &Path, explicit: bool, m: &Mappings) {
         }
         acc.add_host(host);
     }
-    if kind.is_dhcp_server() || acc.findings.len() > findings_before || acc.kept.len() > kept_before
-    {
+    if reader.dhcp_server || acc.findings.len() > findings_before || acc.kept.len() > kept_before {
         acc.sources.insert(display, source);
     }
 }

@@ -91,7 +91,7 @@ pub fn starter() -> String {
          # SystemDiscovery XML reports: element paths as for [scs.fields].\n",
     );
     s.push_str(&commented_mapping(
-        crate::observe::discovery::SHIPPED_MAPPING,
+        crate::observe::mapping::SHIPPED_MAPPING,
         "collect.discovery",
     ));
 
@@ -99,7 +99,7 @@ pub fn starter() -> String {
         "\n# How CSV inventory exports are read: header names per field, compared case-insensitively.\n",
     );
     s.push_str(&commented_mapping(
-        crate::observe::inventory_csv::SHIPPED_COLUMNS,
+        crate::observe::mapping::SHIPPED_COLUMNS,
         "collect.csv",
     ));
     s
@@ -209,13 +209,10 @@ mod tests {
         for (shipped, table) in [
             (crate::profile::scs::DEFAULT_MAPPING, "scs"),
             (
-                crate::observe::discovery::SHIPPED_MAPPING,
+                crate::observe::mapping::SHIPPED_MAPPING,
                 "collect.discovery",
             ),
-            (
-                crate::observe::inventory_csv::SHIPPED_COLUMNS,
-                "collect.csv",
-            ),
+            (crate::observe::mapping::SHIPPED_COLUMNS, "collect.csv"),
         ] {
             let text = commented_mapping(shipped, table);
             assert!(text.starts_with(&format!("# [{table}]\n")), "{text}");

@@ -10,7 +10,8 @@ use crate::envdetect::{Algorithm, IpMode};
 use crate::exit_status::Exit;
 use crate::observe::Network;
 use crate::observe::model::{Host, Parsed, Scope};
-use crate::observe::sources::{self, Reading};
+use crate::observe::reader::Reading;
+use crate::observe::sources;
 use crate::profile::{self, Profile, ScsMapping};
 use crate::report::terminal::ColorWhen;
 use crate::source::{Source, Span, Spanned, display_path};
@@ -179,7 +180,7 @@ pub fn inspect(path: &Path, config: &Config) -> FileReport {
     }
     if let Some(reader) = sources::reader_for(&source.text, &config.mappings) {
         report.kind = "observation";
-        report.format = Some(reader.kind.describe().to_owned());
+        report.format = Some(reader.describe.to_owned());
         match reader.read(&source, &config.mappings) {
             Reading::Snapshot(observed) => {
                 report.networks = observed.networks.iter().map(snapshot_network).collect();

@@ -15,6 +15,7 @@
 
 use super::agent_fields as fields;
 use super::model::{Host, Origin, Parsed};
+use super::reader::{self, Reading};
 use crate::source::LineIndex;
 use jsonc_parser::ast::{Object, Value};
 use jsonc_parser::common::Ranged;
@@ -207,6 +208,15 @@ impl Report {
             .map(|(_, r)| r)
     }
 }
+
+/// This source kind, for `sources::READERS`.
+pub static READER: reader::Reader = reader::Reader {
+    name: "amtinfo",
+    describe: "amtinfo report (rpc-go, rpc, meshcmd)",
+    dhcp_server: false,
+    sniff: |text, _| sniff(text),
+    read: |source, _| Reading::Parsed(parse(&source.path, &source.text)),
+};
 
 /// True for rpc-go amtinfo output: at least two amtinfo labels in text, or a JSON object with
 /// at least two amtinfo keys.
@@ -972,7 +982,6 @@ mod tests {
     use crate::observe::reader_tests::{
         assert_claims_only, assert_every_prefix_reads, ip, only_host, positions,
     };
-    use crate::observe::sources::Kind;
 
     fn read(text: &str) -> Parsed {
         parse(Path::new("reports/amtinfo.txt"), text)
@@ -1394,7 +1403,7 @@ mod tests {
 
     #[test]
     fn sniff_claims_only_amtinfo_reports() {
-        assert_claims_only(Kind::Amtinfo, sniff);
+        assert_claims_only(READER.name, sniff);
         let unelevated = "\n  \u{1b}[38;5;220mNot running as administrator \u{2014} AMT data unavailable\u{1b}[0m\n\n  \u{1b}[1;38;5;39mAMT Device Information\u{1b}[0m\n  \u{1b}[38;5;250mDNS Suffix                    \u{1b}[0m \n  \u{1b}[38;5;250mDNS Suffix (OS)               \u{1b}[0m company.com\n  \u{1b}[38;5;250mHostname (OS)                 \u{1b}[0m WS-0142\n";
         assert!(sniff(unelevated));
         let host = read(unelevated);

@@ -29,6 +29,7 @@
 
 use super::dhcp_common::{self, Files, Includes, Names};
 use super::model::{Ipv4Range, MAX_PROBLEMS, Origin, Parsed, Scope, clean_suffix};
+use super::reader::{self, Reading};
 use crate::dns_name::{DnsName, same_names};
 use ipnet::Ipv6Net;
 use std::borrow::Cow;
@@ -38,6 +39,15 @@ use std::path::Path;
 
 /// Blocks nested deeper than this are skipped (dhcpd configurations nest a handful of levels).
 const MAX_NESTING: usize = 32;
+
+/// This source kind, for `sources::READERS`.
+pub static READER: reader::Reader = reader::Reader {
+    name: "dhcpd",
+    describe: "ISC dhcpd.conf",
+    dhcp_server: true,
+    sniff: |text, _| sniff(text),
+    read: |source, _| Reading::Parsed(parse(&source.path, &source.text)),
+};
 
 /// True when `text` looks like a dhcpd.conf: dhcpd statements at the start of a line, and no
 /// `lease … {` blocks (dhclient and dhcpd lease files share the syntax but are not configurations).
@@ -1389,7 +1399,6 @@ mod tests {
         assert_claims_only, dhcp_fixtures, parse_file, problem_lines, random_texts, summary, utf16,
         write,
     };
-    use crate::observe::sources::Kind;
 
     const FIXTURE: &str = include_str!("../../tests/fixtures/dhcp/dhcpd.conf");
 
@@ -2050,7 +2059,7 @@ mod tests {
             "host kiosk {\n  hardware ethernet 00:11:22:33:44:55;\n}\n"
         ));
         assert!(sniff("# comment\nauthoritative;\n"));
-        assert_claims_only(Kind::IscDhcpd, sniff);
+        assert_claims_only(READER.name, sniff);
         assert!(!sniff("# subnet 10.0.0.0 netmask 255.0.0.0 {\n"));
         assert!(!sniff(""));
         assert!(!sniff(&"é".repeat(5000)));

@@ -13,71 +13,20 @@
 //! the damage. Nesting is capped at [`MAX_DEPTH`]; DOCTYPEs and unknown entities are never expanded.
 
 use super::agent_fields;
+use super::mapping::DiscoveryMapping;
 use super::model::{Host, Origin, Parsed};
+use super::reader::{self, Reading};
 use crate::source::line_col_in;
 use quick_xml::XmlVersion;
 use quick_xml::events::{BytesDecl, BytesRef, BytesStart, Event};
 use quick_xml::reader::Reader;
-use serde::Deserialize;
 use std::net::Ipv4Addr;
 use std::path::Path;
-
-/// The shipped mapping, compiled in.
-pub const SHIPPED_MAPPING: &str = include_str!("../../schemas/discovery-map.toml");
 
 /// Elements nested deeper than this end the reading of a file.
 pub const MAX_DEPTH: usize = 64;
 
-/// Element paths per host field: local names separated by `/`, compared case-insensitively with
-/// the tail of an element's path (or, when the path starts with `/`, with the whole path). The
-/// first path in a list that matches anything wins. Every field is optional so a config override
-/// can name only the fields it changes.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DiscoveryMapping {
-    /// Root element local names that mark an XML file as a SystemDiscovery report.
-    pub root: Option<Vec<String>>,
-    /// The ME's wired IPv4 address (`WiredIPv4`).
-    pub me_ip: Option<Vec<String>>,
-    /// The operating system's IPv4 address (`OSIP`).
-    pub os_ip: Option<Vec<String>>,
-    /// `OSPrimaryDNSSuffix`: the primary DNS suffix, never option 15.
-    pub os_primary_suffix: Option<Vec<String>>,
-    /// Wired link state (`WiredLinkStatus`).
-    pub link_status: Option<Vec<String>>,
-    pub amt_version: Option<Vec<String>>,
-    pub hostname: Option<Vec<String>>,
-    pub fqdn: Option<Vec<String>>,
-    /// The wired MAC address.
-    pub mac: Option<Vec<String>>,
-    pub control_mode: Option<Vec<String>>,
-}
-
 impl DiscoveryMapping {
-    /// The shipped mapping. It is compiled in and covered by a test, so parsing cannot fail at
-    /// run time.
-    pub fn shipped() -> DiscoveryMapping {
-        toml::from_str(SHIPPED_MAPPING).unwrap_or_default()
-    }
-
-    /// This mapping with every field it leaves out taken from `base`.
-    pub fn over(self, base: &DiscoveryMapping) -> DiscoveryMapping {
-        let pick =
-            |own: Option<Vec<String>>, base: &Option<Vec<String>>| own.or_else(|| base.clone());
-        DiscoveryMapping {
-            root: pick(self.root, &base.root),
-            me_ip: pick(self.me_ip, &base.me_ip),
-            os_ip: pick(self.os_ip, &base.os_ip),
-            os_primary_suffix: pick(self.os_primary_suffix, &base.os_primary_suffix),
-            link_status: pick(self.link_status, &base.link_status),
-            amt_version: pick(self.amt_version, &base.amt_version),
-            hostname: pick(self.hostname, &base.hostname),
-            fqdn: pick(self.fqdn, &base.fqdn),
-            mac: pick(self.mac, &base.mac),
-            control_mode: pick(self.control_mode, &base.control_mode),
-        }
-    }
-
     fn is_root(&self, local: &str) -> bool {
         self.root
             .iter()
@@ -140,6 +89,15 @@ fn path_matches(pattern: &str, path: &[&str]) -> bool {
     let tail = path.iter().skip(path.len() - want.len());
     tail.zip(&want).all(|(a, b)| a.eq_ignore_ascii_case(b))
 }
+
+/// This source kind, for `sources::READERS`.
+pub static READER: reader::Reader = reader::Reader {
+    name: "discovery",
+    describe: "Intel SCS SystemDiscovery report",
+    dhcp_server: false,
+    sniff: |text, m| sniff(text, &m.discovery),
+    read: |source, m| Reading::Parsed(parse(&source.path, &source.text, &m.discovery)),
+};
 
 /// True for XML whose root element's local name is one of `m.root`. Looks at the first 8 KiB.
 pub fn sniff(text: &str, m: &DiscoveryMapping) -> bool {
@@ -556,7 +514,6 @@ mod tests {
     use super::*;
     use crate::observe::agent_fixtures::{DISCOVERY, DISCOVERY_CUSTOM};
     use crate::observe::reader_tests::{assert_claims_only, ip, prefixes, problems};
-    use crate::observe::sources::Kind;
 
     fn read(text: &str) -> Parsed {
         parse(
@@ -583,27 +540,6 @@ mod tests {
         )
         .unwrap();
         over.over(&DiscoveryMapping::shipped())
-    }
-
-    #[test]
-    fn shipped_mapping_parses_and_sets_every_field() {
-        let m: DiscoveryMapping = toml::from_str(SHIPPED_MAPPING).expect("shipped mapping parses");
-        let fields = [
-            &m.root,
-            &m.me_ip,
-            &m.os_ip,
-            &m.os_primary_suffix,
-            &m.link_status,
-            &m.amt_version,
-            &m.hostname,
-            &m.fqdn,
-            &m.mac,
-            &m.control_mode,
-        ];
-        for field in fields {
-            assert!(field.as_ref().is_some_and(|v| !v.is_empty()), "{m:?}");
-        }
-        assert!(toml::from_str::<DiscoveryMapping>("rooot = [\"x\"]").is_err());
     }
 
     #[test]
@@ -885,7 +821,7 @@ mod tests {
     #[test]
     fn sniffs_only_discovery_reports() {
         let shipped = DiscoveryMapping::shipped();
-        assert_claims_only(Kind::Discovery, |t| sniff(t, &shipped));
+        assert_claims_only(READER.name, |t| sniff(t, &shipped));
         assert!(sniff(&format!("\u{feff}{DISCOVERY}"), &shipped));
         assert!(sniff("<d:systemdiscovery xmlns:d=\"urn:x\"/>", &shipped));
         for foreign in [

@@ -49,6 +49,7 @@
 
 use super::dhcp_common::{self, Files, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
+use super::reader::{self, Reading};
 use crate::dns_name::DnsName;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::path::Path;
@@ -92,6 +93,15 @@ const FLAG_KEYS: [&str; 10] = [
     "log-queries",
     "strict-order",
 ];
+
+/// This source kind, for `sources::READERS`.
+pub static READER: reader::Reader = reader::Reader {
+    name: "dnsmasq",
+    describe: "dnsmasq configuration",
+    dhcp_server: true,
+    sniff: |text, _| sniff(text),
+    read: |source, _| Reading::Parsed(parse(&source.path, &source.text)),
+};
 
 /// True when `text` is mostly `name[=value]` lines and names at least one dnsmasq option. A
 /// TOML table header (`[[network]]`) or a majority of other lines (JSON, CSV, dhcpd.conf) rules
@@ -1511,7 +1521,6 @@ mod tests {
         assert_claims_only, dhcp_fixtures, parse_file, problem_lines, random_texts, summary, utf16,
         write,
     };
-    use crate::observe::sources::Kind;
 
     const FIXTURE: &str = include_str!("../../tests/fixtures/dhcp/dnsmasq.conf");
 
@@ -2213,7 +2222,7 @@ mod tests {
             "../../tests/fixtures/dhcp/dnsmasq.d/10-guest.conf"
         )));
         assert!(sniff("bind-interfaces\nno-resolv\n"));
-        assert_claims_only(Kind::Dnsmasq, sniff);
+        assert_claims_only(READER.name, sniff);
         assert!(!sniff("name = \"x\"\nsuffix = \"company.com\"\n"));
         assert!(!sniff("domain=a.example\n{\n\"x\": 1,\n\"y\": 2\n}\n"));
         assert!(!sniff(""));

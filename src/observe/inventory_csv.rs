@@ -8,62 +8,17 @@
 //! moves the rows after it. Rows whose fields are all empty (Excel writes `;;;;`) are skipped.
 
 use super::agent_fields;
+use super::mapping::CsvColumns;
 use super::model::{Host, Origin, Parsed, Ras};
+use super::reader::{self, Reading};
 use csv::{ReaderBuilder, StringRecord};
-use serde::Deserialize;
 use std::collections::HashMap;
 use std::net::Ipv4Addr;
 use std::path::Path;
 
-/// The shipped column names, compiled in.
-pub const SHIPPED_COLUMNS: &str = include_str!("../../schemas/csv-columns.toml");
-
 const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
 
-/// Header names per host field, compared case-insensitively and ignoring surrounding spaces; the
-/// name listed first wins when a header has several. Every field is optional so a config override
-/// can name only the fields it changes.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CsvColumns {
-    pub host: Option<Vec<String>>,
-    pub fqdn: Option<Vec<String>>,
-    /// The operating system's IPv4 address.
-    pub ip: Option<Vec<String>>,
-    pub me_ip: Option<Vec<String>>,
-    /// The connection-specific suffix: the option 15 the host received.
-    pub suffix: Option<Vec<String>>,
-    pub site: Option<Vec<String>>,
-    /// The primary DNS suffix; never read as an option 15 observation.
-    pub primary_suffix: Option<Vec<String>>,
-    pub ras: Option<Vec<String>>,
-    pub mac: Option<Vec<String>>,
-}
-
 impl CsvColumns {
-    /// The shipped column names. They are compiled in and covered by a test, so parsing cannot
-    /// fail at run time.
-    pub fn shipped() -> CsvColumns {
-        toml::from_str(SHIPPED_COLUMNS).unwrap_or_default()
-    }
-
-    /// These columns with every field they leave out taken from `base`.
-    pub fn over(self, base: &CsvColumns) -> CsvColumns {
-        let pick =
-            |own: Option<Vec<String>>, base: &Option<Vec<String>>| own.or_else(|| base.clone());
-        CsvColumns {
-            host: pick(self.host, &base.host),
-            fqdn: pick(self.fqdn, &base.fqdn),
-            ip: pick(self.ip, &base.ip),
-            me_ip: pick(self.me_ip, &base.me_ip),
-            suffix: pick(self.suffix, &base.suffix),
-            site: pick(self.site, &base.site),
-            primary_suffix: pick(self.primary_suffix, &base.primary_suffix),
-            ras: pick(self.ras, &base.ras),
-            mac: pick(self.mac, &base.mac),
-        }
-    }
-
     fn names(&self, col: Col) -> &[String] {
         let list = match col {
             Col::Host => &self.host,
@@ -194,6 +149,15 @@ fn split_line(line: &str, delimiter: u8) -> Option<StringRecord> {
 fn first_line(text: &str) -> &str {
     text.split(['\r', '\n']).next().unwrap_or_default()
 }
+
+/// This source kind, for `sources::READERS`.
+pub static READER: reader::Reader = reader::Reader {
+    name: "csv",
+    describe: "CSV inventory",
+    dhcp_server: false,
+    sniff: |text, m| sniff(text, &m.csv),
+    read: |source, m| Reading::Parsed(parse(&source.path, &source.text, &m.csv)),
+};
 
 /// True when the first line is a header with a delimiter that names a host-identifying column
 /// (host, fqdn, ip or me_ip) and at least one other known column. Looks at the first 8 KiB.
@@ -536,7 +500,6 @@ mod tests {
     use super::*;
     use crate::observe::agent_fixtures::{INVENTORY_CSV, INVENTORY_SEMICOLON};
     use crate::observe::reader_tests::{assert_claims_only, ip, prefixes, problems};
-    use crate::observe::sources::Kind;
 
     fn read(text: &str) -> Parsed {
         parse(Path::new("inv/hosts.csv"), text, &CsvColumns::shipped())
@@ -548,26 +511,6 @@ mod tests {
             hostname: Some(name.into()),
             ..Host::default()
         }
-    }
-
-    #[test]
-    fn shipped_columns_parse_and_set_every_field() {
-        let m: CsvColumns = toml::from_str(SHIPPED_COLUMNS).expect("shipped columns parse");
-        let fields = [
-            &m.host,
-            &m.fqdn,
-            &m.ip,
-            &m.me_ip,
-            &m.suffix,
-            &m.site,
-            &m.primary_suffix,
-            &m.ras,
-            &m.mac,
-        ];
-        for field in fields {
-            assert!(field.as_ref().is_some_and(|v| !v.is_empty()), "{m:?}");
-        }
-        assert!(toml::from_str::<CsvColumns>("hosts = [\"x\"]").is_err());
     }
 
     #[test]
@@ -854,7 +797,7 @@ mod tests {
     #[test]
     fn sniffs_only_inventories() {
         let m = CsvColumns::shipped();
-        assert_claims_only(Kind::Csv, |t| sniff(t, &m));
+        assert_claims_only(READER.name, |t| sniff(t, &m));
         for foreign in [
             "domain=company.com\ndhcp-option=15,company.com\n",
             "hostname=ws-1,ip=10.0.0.1\n",

@@ -8,6 +8,7 @@ mod languages;
 
 use super::agent_fields as fields;
 use super::model::{Host, Origin, Parsed};
+use super::reader::{self, Reading};
 use languages::{AdapterKind, Label};
 use std::net::Ipv4Addr;
 use std::path::Path;
@@ -31,6 +32,15 @@ const VIRTUAL_WORDS: &[&str] = &[
     "isatap",
     "6to4",
 ];
+
+/// This source kind, for `sources::READERS`.
+pub static READER: reader::Reader = reader::Reader {
+    name: "ipconfig",
+    describe: "ipconfig /all report",
+    dhcp_server: false,
+    sniff: |text, _| sniff(text),
+    read: |source, _| Reading::Parsed(parse(&source.path, &source.text)),
+};
 
 /// True for `ipconfig /all` output: its header line, or at least two dot-padded ipconfig labels.
 pub fn sniff(text: &str) -> bool {
@@ -452,7 +462,6 @@ mod tests {
     use crate::observe::reader_tests::{
         assert_claims_only, assert_every_prefix_reads, ip, only_host, positions, utf16,
     };
-    use crate::observe::sources::Kind;
 
     fn read(text: &str) -> Parsed {
         parse(Path::new("reports/ipconfig.txt"), text)
@@ -722,7 +731,7 @@ mod tests {
 
     #[test]
     fn sniff_claims_only_ipconfig_reports() {
-        assert_claims_only(Kind::Ipconfig, sniff);
+        assert_claims_only(READER.name, sniff);
         // A report saved without its header line still has the dotted host-block labels.
         let headless = fx::IPCONFIG.replacen("Windows IP Configuration", "", 1);
         assert!(sniff(&headless));

@@ -25,6 +25,7 @@
 
 use super::dhcp_common::{self, Files, Includes, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope, clean_suffix};
+use super::reader::{self, Reading};
 use crate::dns_name::same_names;
 use crate::source::{LineIndex, Source};
 use ipnet::Ipv6Net;
@@ -46,6 +47,15 @@ const MAX_SALVAGE_ATTEMPTS: usize = 16;
 const MAX_SALVAGE_DEPTH: usize = 256;
 /// Root keys of Kea configurations that carry no DHCP server.
 const OTHER_DAEMONS: [&str; 4] = ["Control-agent", "DhcpDdns", "Netconf", "Logging"];
+
+/// This source kind, for `sources::READERS`.
+pub static READER: reader::Reader = reader::Reader {
+    name: "kea",
+    describe: "Kea DHCPv4 configuration",
+    dhcp_server: true,
+    sniff: |text, _| sniff(text),
+    read: |source, _| Reading::Parsed(parse(&source.path, &source.text)),
+};
 
 /// A Kea configuration: JSON(-with-comments) whose top level has a `"Dhcp4"` or `"Dhcp6"` key.
 pub fn sniff(text: &str) -> bool {
@@ -1647,7 +1657,6 @@ fn wire_names(bytes: &[u8]) -> Option<Vec<String>> {
 mod tests {
     use super::*;
     use crate::observe::reader_tests::{assert_claims_only, file_name, utf16, write};
-    use crate::observe::sources::Kind;
 
     const FIXTURE: &str = include_str!("../../tests/fixtures/dhcp/kea-dhcp4.conf");
     const FIXTURE_PATH: &str = "tests/fixtures/dhcp/kea-dhcp4.conf";
@@ -2536,7 +2545,7 @@ mod tests {
         assert!(sniff(
             "[ { \"result\": 0, \"arguments\": { \"Dhcp4\": { } } } ]"
         ));
-        assert_claims_only(Kind::Kea, sniff);
+        assert_claims_only(READER.name, sniff);
         let foreign = [
             "{ \"note\": \"the word \\\"Dhcp4\\\" inside a value\" }",
             "# only a comment mentioning \"Dhcp4\": here\n",

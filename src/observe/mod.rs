@@ -1,6 +1,6 @@
 //! Observations of the networks devices attach to: what option 15 each hands out and whether it
 //! is the enterprise, and the hosts agents report. Read from observed.toml snapshots (snapshot.rs)
-//! or raw sources (sources.rs dispatches to one reader per kind; collect.rs folds them together).
+//! or raw sources (each reader declares its `READER`; sources.rs lists them in sniffing order).
 
 pub mod agent_fields;
 #[cfg(test)]
@@ -15,7 +15,9 @@ pub mod dnsmasq;
 pub mod inventory_csv;
 pub mod ipconfig;
 pub mod kea;
+pub mod mapping;
 pub mod model;
+pub mod reader;
 #[cfg(test)]
 pub mod reader_tests;
 pub mod snapshot;

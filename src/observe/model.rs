@@ -1,6 +1,8 @@
 //! What observation sources produce: DHCP scopes with the option 15 they hand out, and hosts as
 //! agents report them. Every reader returns a [`Parsed`]; none of them knows about rules.
 
+use super::Network;
+use crate::diagnostic::{Finding, Location};
 use std::fmt;
 use std::net::Ipv4Addr;
 
@@ -252,6 +254,22 @@ impl Parsed {
             message,
         });
     }
+}
+
+/// A host read back from a snapshot: the host, the network it was attributed to, and its table.
+#[derive(Debug, Clone)]
+pub struct SnapshotHost {
+    pub host: Host,
+    pub network: Option<String>,
+    pub location: Location,
+}
+
+/// What a snapshot (observed.toml) holds: networks and hosts as written, and what was wrong with it.
+#[derive(Debug, Default)]
+pub struct Observed {
+    pub networks: Vec<Network>,
+    pub hosts: Vec<SnapshotHost>,
+    pub findings: Vec<Finding>,
 }
 
 #[cfg(test)]

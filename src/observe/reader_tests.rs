@@ -3,7 +3,6 @@
 //! checked against, so each reader is shown every format it must leave to another.
 
 use super::model::{Host, Origin, Parsed};
-use super::sources::Kind;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
@@ -30,69 +29,69 @@ pub fn dhcp_fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dhcp")
 }
 
-/// A sample a sniffer is tested with: its name, the reader that owns it (`None`: no reader
-/// does) and its text.
-pub type Sample = (&'static str, Option<Kind>, &'static str);
+/// A sample a sniffer is tested with: its name, the name of the reader that owns it (`None`: no
+/// reader does) and its text.
+pub type Sample = (&'static str, Option<&'static str>, &'static str);
 
 /// Every sample the readers are tested with, each with its owner: the readers' own fixtures,
 /// everything under `tests/fixtures/dhcp/foreign` and `tests/fixtures/agents/foreign` (other
 /// formats written to look like the neighbours of each reader), the shipped profiles, an empty
 /// file and binary garbage.
 pub fn samples() -> Vec<Sample> {
-    use Kind::*;
-    let owned = |kind: Kind, (name, text): (&'static str, &'static str)| (name, Some(kind), text);
+    let owned =
+        |kind: &'static str, (name, text): (&'static str, &'static str)| (name, Some(kind), text);
     let unowned = |(name, text): (&'static str, &'static str)| (name, None, text);
     vec![
-        owned(Amtinfo, fixture!("agents/amtinfo-tabs.txt")),
-        owned(Amtinfo, fixture!("agents/amtinfo-styled.txt")),
-        owned(Amtinfo, fixture!("agents/amtinfo-table.txt")),
-        owned(Amtinfo, fixture!("agents/amtinfo-legacy-c.txt")),
-        owned(Amtinfo, fixture!("agents/meshcmd-amtinfo.txt")),
-        owned(Amtinfo, fixture!("agents/amtinfo.json")),
-        owned(Amtinfo, fixture!("agents/amtinfo-labels.json")),
-        owned(Amtinfo, fixture!("agents/amtinfo-old-wireless.txt")),
-        owned(Ipconfig, fixture!("agents/ipconfig-all.txt")),
-        owned(Ipconfig, fixture!("agents/ipconfig-de.txt")),
-        owned(Ipconfig, fixture!("agents/ipconfig-fr.txt")),
-        owned(Ipconfig, fixture!("agents/ipconfig-dock.txt")),
-        owned(Ipconfig, fixture!("agents/ipconfig-zh-CN.txt")),
-        owned(Ipconfig, fixture!("agents/ipconfig-ja.txt")),
-        owned(Ipconfig, fixture!("agents/ipconfig-ru.txt")),
-        owned(Ipconfig, fixture!("agents/ipconfig-es.txt")),
-        owned(Ipconfig, fixture!("agents/ipconfig-ko.txt")),
-        owned(Discovery, fixture!("agents/discovery.xml")),
+        owned("amtinfo", fixture!("agents/amtinfo-tabs.txt")),
+        owned("amtinfo", fixture!("agents/amtinfo-styled.txt")),
+        owned("amtinfo", fixture!("agents/amtinfo-table.txt")),
+        owned("amtinfo", fixture!("agents/amtinfo-legacy-c.txt")),
+        owned("amtinfo", fixture!("agents/meshcmd-amtinfo.txt")),
+        owned("amtinfo", fixture!("agents/amtinfo.json")),
+        owned("amtinfo", fixture!("agents/amtinfo-labels.json")),
+        owned("amtinfo", fixture!("agents/amtinfo-old-wireless.txt")),
+        owned("ipconfig", fixture!("agents/ipconfig-all.txt")),
+        owned("ipconfig", fixture!("agents/ipconfig-de.txt")),
+        owned("ipconfig", fixture!("agents/ipconfig-fr.txt")),
+        owned("ipconfig", fixture!("agents/ipconfig-dock.txt")),
+        owned("ipconfig", fixture!("agents/ipconfig-zh-CN.txt")),
+        owned("ipconfig", fixture!("agents/ipconfig-ja.txt")),
+        owned("ipconfig", fixture!("agents/ipconfig-ru.txt")),
+        owned("ipconfig", fixture!("agents/ipconfig-es.txt")),
+        owned("ipconfig", fixture!("agents/ipconfig-ko.txt")),
+        owned("discovery", fixture!("agents/discovery.xml")),
         // Claimed only under the custom mapping its own tests configure.
         unowned(fixture!("agents/discovery-custom.xml")),
-        owned(Csv, fixture!("agents/inventory.csv")),
-        owned(Csv, fixture!("agents/inventory-semicolon.csv")),
-        owned(WindowsDhcp, fixture!("agents/foreign/dhcp-export.xml")),
-        owned(IscDhcpd, fixture!("agents/foreign/dhcpd.conf")),
-        owned(Dnsmasq, fixture!("agents/foreign/dnsmasq.conf")),
-        owned(Kea, fixture!("agents/foreign/kea-dhcp4.conf")),
-        owned(WindowsDhcp, fixture!("agents/foreign/netsh-dump.txt")),
-        owned(IscDhcpd, fixture!("dhcp/dhcpd.conf")),
-        owned(IscDhcpd, fixture!("dhcp/sites/branch.conf")),
-        owned(Dnsmasq, fixture!("dhcp/dnsmasq.conf")),
-        owned(Dnsmasq, fixture!("dhcp/dnsmasq.d/10-guest.conf")),
-        owned(Kea, fixture!("dhcp/kea-dhcp4.conf")),
+        owned("csv", fixture!("agents/inventory.csv")),
+        owned("csv", fixture!("agents/inventory-semicolon.csv")),
+        owned("windows-dhcp", fixture!("agents/foreign/dhcp-export.xml")),
+        owned("dhcpd", fixture!("agents/foreign/dhcpd.conf")),
+        owned("dnsmasq", fixture!("agents/foreign/dnsmasq.conf")),
+        owned("kea", fixture!("agents/foreign/kea-dhcp4.conf")),
+        owned("windows-dhcp", fixture!("agents/foreign/netsh-dump.txt")),
+        owned("dhcpd", fixture!("dhcp/dhcpd.conf")),
+        owned("dhcpd", fixture!("dhcp/sites/branch.conf")),
+        owned("dnsmasq", fixture!("dhcp/dnsmasq.conf")),
+        owned("dnsmasq", fixture!("dhcp/dnsmasq.d/10-guest.conf")),
+        owned("kea", fixture!("dhcp/kea-dhcp4.conf")),
         // A Kea include: a list of subnets, not a configuration of its own.
         unowned(fixture!("dhcp/subnets.json")),
-        owned(WindowsDhcp, fixture!("dhcp/netsh-dump.txt")),
-        owned(WindowsDhcp, fixture!("dhcp/netsh-dump-de.txt")),
-        owned(WindowsDhcp, fixture!("dhcp/export-dhcpserver.xml")),
-        owned(Amtinfo, fixture!("dhcp/foreign/amtinfo.txt")),
+        owned("windows-dhcp", fixture!("dhcp/netsh-dump.txt")),
+        owned("windows-dhcp", fixture!("dhcp/netsh-dump-de.txt")),
+        owned("windows-dhcp", fixture!("dhcp/export-dhcpserver.xml")),
+        owned("amtinfo", fixture!("dhcp/foreign/amtinfo.txt")),
         // A client's lease file: dhcpd.conf syntax, but no server configuration.
         unowned(fixture!("dhcp/foreign/dhclient.leases")),
-        owned(WindowsDhcp, fixture!("dhcp/foreign/dhcp-export.xml")),
-        owned(IscDhcpd, fixture!("dhcp/foreign/dhcpd.conf")),
-        owned(Dnsmasq, fixture!("dhcp/foreign/dnsmasq.conf")),
-        owned(Csv, fixture!("dhcp/foreign/inventory.csv")),
-        owned(Ipconfig, fixture!("dhcp/foreign/ipconfig-all.txt")),
-        owned(Kea, fixture!("dhcp/foreign/kea-dhcp4.conf")),
-        owned(WindowsDhcp, fixture!("dhcp/foreign/netsh-dump.txt")),
-        owned(Snapshot, fixture!("dhcp/foreign/observed.toml")),
-        owned(Discovery, fixture!("dhcp/foreign/scs-discovery.xml")),
-        owned(Snapshot, profile!("observed.toml")),
+        owned("windows-dhcp", fixture!("dhcp/foreign/dhcp-export.xml")),
+        owned("dhcpd", fixture!("dhcp/foreign/dhcpd.conf")),
+        owned("dnsmasq", fixture!("dhcp/foreign/dnsmasq.conf")),
+        owned("csv", fixture!("dhcp/foreign/inventory.csv")),
+        owned("ipconfig", fixture!("dhcp/foreign/ipconfig-all.txt")),
+        owned("kea", fixture!("dhcp/foreign/kea-dhcp4.conf")),
+        owned("windows-dhcp", fixture!("dhcp/foreign/netsh-dump.txt")),
+        owned("snapshot", fixture!("dhcp/foreign/observed.toml")),
+        owned("discovery", fixture!("dhcp/foreign/scs-discovery.xml")),
+        owned("snapshot", profile!("observed.toml")),
         unowned(profile!("scs/hq-standard.xml")),
         unowned(profile!("wsman/hq-desktop.xml")),
         unowned(profile!("meshcentral/config.json")),
@@ -102,7 +101,7 @@ pub fn samples() -> Vec<Sample> {
 }
 
 /// Assert that `sniff` claims exactly the samples `owner` owns and no other.
-pub fn assert_claims_only(owner: Kind, sniff: impl Fn(&str) -> bool) {
+pub fn assert_claims_only(owner: &str, sniff: impl Fn(&str) -> bool) {
     for (name, who, text) in samples() {
         assert_eq!(sniff(text), who == Some(owner), "sniffing {name}");
     }

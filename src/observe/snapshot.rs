@@ -1,7 +1,8 @@
 //! The observed.toml format: `[[network]]` tables (option 15, trust, ranges, sources) and, from
 //! collect, `[[host]]` tables for flagged hosts. Read with spans; written deterministically and atomically.
 
-use super::model::{Host, Ipv4Range, Origin, Ras, clean_suffix};
+use super::model::{Host, Ipv4Range, Observed, Origin, Ras, SnapshotHost, clean_suffix};
+use super::reader::{self, Reading};
 use super::{Network, NetworkKind, Trust, TrustOrigin};
 use crate::diagnostic::{Code, Finding, Location};
 use crate::envdetect::parse_ipv6_prefix;
@@ -130,20 +131,14 @@ fn parse_origin(s: &str) -> Option<Origin> {
     Some(Origin::new(path, line.parse().ok()?))
 }
 
-/// A host read back from a snapshot: the host, the network it was attributed to, and its table.
-#[derive(Debug, Clone)]
-pub struct SnapshotHost {
-    pub host: Host,
-    pub network: Option<String>,
-    pub location: Location,
-}
-
-#[derive(Debug, Default)]
-pub struct Observed {
-    pub networks: Vec<Network>,
-    pub hosts: Vec<SnapshotHost>,
-    pub findings: Vec<Finding>,
-}
+/// This source kind, for `sources::READERS`.
+pub static READER: reader::Reader = reader::Reader {
+    name: "snapshot",
+    describe: "observed-networks snapshot",
+    dhcp_server: false,
+    sniff: |text, _| sniff(text),
+    read: |source, _| Reading::Snapshot(read_source(source)),
+};
 
 /// Does this text look like a snapshot (rather than some other TOML file)?
 pub fn sniff(text: &str) -> bool {

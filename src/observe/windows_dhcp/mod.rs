@@ -14,9 +14,19 @@ mod netsh;
 
 use super::dhcp_common::{self, Names};
 use super::model::{Ipv4Range, Origin, Parsed, Scope};
+use super::reader::{self, Reading};
 use crate::dns_name::DnsName;
 use std::net::Ipv4Addr;
 use std::path::Path;
+
+/// This source kind, for `sources::READERS`.
+pub static READER: reader::Reader = reader::Reader {
+    name: "windows-dhcp",
+    describe: "Windows DHCP server export",
+    dhcp_server: true,
+    sniff: |text, _| sniff(text),
+    read: |source, _| Reading::Parsed(parse(&source.path, &source.text)),
+};
 
 /// A `netsh dhcp server dump` or an `Export-DhcpServer` XML file.
 pub fn sniff(text: &str) -> bool {
@@ -258,7 +268,6 @@ impl Emitter {
 mod tests {
     use super::*;
     use crate::observe::reader_tests::{assert_claims_only, problems, utf16};
-    use crate::observe::sources::Kind;
     use crate::source::SourceFile;
 
     pub(super) const DUMP: &str = include_str!("../../../tests/fixtures/dhcp/netsh-dump.txt");
@@ -299,7 +308,7 @@ mod tests {
 
     #[test]
     fn sniff_rejects_every_other_kind() {
-        assert_claims_only(Kind::WindowsDhcp, sniff);
+        assert_claims_only(READER.name, sniff);
         let foreign = [
             "# Dhcp Server \\\\winboot set optionvalue 15 STRING \"foo.bar\"\n",
             "   DHCP Server . . . . . . . . . . . : 10.0.0.5\n",
